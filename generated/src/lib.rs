@@ -1,0 +1,1 @@
+//! Unofficial client for Huawei Cloud CBR.

@@ -1,0 +1,131 @@
+//! `cargo xtask test`: every check the workspace has, in one command, each stage timed.
+//!
+//! Stages run in order and stop at the first failure, so the last line printed names the
+//! stage that broke.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+/// The pinned Python tools, installed into a project-local virtualenv.
+const PYTHON_REQUIREMENTS: &str = "tests/python/requirements.txt";
+const VENV_DIR: &str = "target/python-venv";
+
+pub fn run() -> Result<(), String> {
+    let root = workspace_root();
+    let started = Instant::now();
+    let mut stages: Vec<(&str, f64)> = Vec::new();
+    let mut stage =
+        |name: &'static str, f: &dyn Fn() -> Result<(), String>| -> Result<(), String> {
+            println!("==> {name}");
+            let t = Instant::now();
+            let outcome = f();
+            let secs = t.elapsed().as_secs_f64();
+            println!(
+                "<== {name}: {secs:.1} s{}",
+                if outcome.is_ok() { "" } else { " (FAILED)" }
+            );
+            stages.push((name, secs));
+            outcome.map_err(|e| format!("stage `{name}` failed: {e}"))
+        };
+
+    stage("rustfmt", &|| {
+        cargo(&root, &["fmt", "--all", "--", "--check"], &[])
+    })?;
+    stage("clippy", &|| {
+        cargo(
+            &root,
+            &[
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ],
+            &[],
+        )
+    })?;
+    stage("rustdoc", &|| {
+        cargo(
+            &root,
+            &["doc", "--workspace", "--no-deps"],
+            &[("RUSTDOCFLAGS", "-D warnings")],
+        )
+    })?;
+    stage("cargo test", &|| {
+        // INSTA_UPDATE=no and CI=true make insta fail on a new or changed snapshot instead of
+        // writing it.
+        cargo(
+            &root,
+            &["test", "--workspace"],
+            &[("INSTA_UPDATE", "no"), ("CI", "true")],
+        )
+    })?;
+    stage("python tools", &|| install_python_tools(&root))?;
+    stage("openapi-spec-validator", &|| {
+        let bin = root.join(VENV_DIR).join("bin/openapi-spec-validator");
+        run_command(Command::new(bin).arg("spec/cbr.yaml").current_dir(&root))
+    })?;
+
+    println!("\nstage times:");
+    for (name, secs) in &stages {
+        println!("  {name:<24} {secs:>7.1} s");
+    }
+    println!(
+        "  {:<24} {:>7.1} s",
+        "total",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn workspace_root() -> PathBuf {
+    // xtask lives one level below the workspace root.
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn cargo(root: &Path, args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let mut cmd = Command::new(cargo);
+    cmd.args(args).current_dir(root);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    run_command(&mut cmd)
+}
+
+fn install_python_tools(root: &Path) -> Result<(), String> {
+    let venv = root.join(VENV_DIR);
+    let python = venv.join("bin/python");
+    if !python.exists() {
+        run_command(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
+    }
+    run_command(
+        Command::new(&python)
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "-r",
+            ])
+            .arg(root.join(PYTHON_REQUIREMENTS)),
+    )
+}
+
+fn run_command(cmd: &mut Command) -> Result<(), String> {
+    let shown = format!("{cmd:?}");
+    let status = cmd
+        .status()
+        .map_err(|e| format!("cannot run {shown}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{shown} exited with {status}"))
+    }
+}
