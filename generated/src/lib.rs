@@ -1,1 +1,3 @@
 //! Unofficial client for Huawei Cloud CBR.
+
+pub mod signing;
