@@ -319,6 +319,14 @@ fn nullability_follows_the_direction_of_each_schema() {
                 _ => {}
             }
         }
+        walk(schema, p.clone(), &mut |pointer, node| {
+            let lists_null = node["enum"]
+                .as_array()
+                .is_none_or(|values| values.contains(&Value::Null));
+            if is_nullable(node) && !lists_null {
+                problems.push(format!("{pointer}: nullable enum does not list null"));
+            }
+        });
         if in_response && !in_request && !required.is_empty() {
             problems.push(format!(
                 "{p}: response-only schema has required members {required:?}"
