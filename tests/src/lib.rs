@@ -5,6 +5,7 @@
 //! exact shape of every node.
 
 pub mod json_schema;
+pub mod mock_http;
 
 use std::path::{Path, PathBuf};
 

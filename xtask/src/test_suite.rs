@@ -29,6 +29,10 @@ pub fn run() -> Result<(), String> {
             outcome.map_err(|e| format!("stage `{name}` failed: {e}"))
         };
 
+    // In-process, so that a stale generated file is named before anything compiles.
+    stage("codegen --check", &|| {
+        crate::codegen::run(&root, crate::codegen::Mode::Check)
+    })?;
     stage("rustfmt", &|| {
         cargo(&root, &["fmt", "--all", "--", "--check"], &[])
     })?;

@@ -1,0 +1,587 @@
+//! Emits `operations.rs`: the `Service` enum, and per operation a `Client` method returning a
+//! request builder that is sent with `.await`, `send()` or `send_with_metadata()`.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::emit_types::{type_tokens, value_checks};
+use crate::error::Error;
+use crate::model::{Api, ErrorFormat, Operation, Param, PathPart, Service, TypeRef};
+use crate::names::ident;
+use crate::rustdoc::{self, code_span};
+
+/// The whole `operations.rs`.
+pub fn emit(api: &Api) -> Result<TokenStream, Error> {
+    let services = emit_services(&api.services);
+    let mut operations = Vec::new();
+    for operation in &api.operations {
+        operations.push(emit_operation(api, operation)?);
+    }
+    let docs = "The operations of the API: one `Client` method per operation, each returning a \
+        request builder.\n\nSet optional parameters on the builder, then `.await` it (or call \
+        `send`) for the success body, or call `send_with_metadata` for the body with the status, \
+        request ID and headers.";
+    let docs = rustdoc::inner_attrs(docs);
+    // //! docs
+    // use crate::models;
+    // pub enum Service { … }
+    // impl Client { pub fn op(…) -> Op }  pub struct Op { … }  impl Op { … }  impl IntoFuture for Op
+    Ok(quote! {
+        #docs
+        use crate::models;
+
+        #services
+        #(#operations)*
+    })
+}
+
+fn emit_services(services: &[Service]) -> TokenStream {
+    let names: Vec<_> = services.iter().map(|s| ident(&s.rust_name)).collect();
+    let templates: Vec<&String> = services.iter().map(|s| &s.url_template).collect();
+    let docs = services.iter().map(|service| {
+        let mut paragraphs = Vec::new();
+        paragraphs.extend(service.description.as_deref().map(rustdoc::escape));
+        paragraphs.push(format!(
+            "URL template: {}.",
+            code_span(&service.url_template)
+        ));
+        rustdoc::attrs(&paragraphs)
+    });
+    // #[non_exhaustive] pub enum Service { Cbr, Vbs }
+    // impl Service { pub const ALL; pub fn url_template(self); pub fn regional_endpoint(self, region) }
+    quote! {
+        /// A service endpoint; every operation is sent to one of them. The client derives each
+        /// endpoint from its region unless one is set with `ClientBuilder::endpoint`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum Service {
+            #(#docs #names,)*
+        }
+
+        impl Service {
+            /// Every service; the first is the default of the spec.
+            pub const ALL: &'static [Service] = &[#(Service::#names),*];
+
+            /// The endpoint's URL template, with `{region}` in it.
+            pub fn url_template(self) -> &'static str {
+                match self {
+                    #(Service::#names => #templates,)*
+                }
+            }
+
+            /// The endpoint in `region` (the URL template with `{region}` replaced).
+            pub fn regional_endpoint(self, region: &str) -> String {
+                self.url_template().replace("{region}", region)
+            }
+        }
+    }
+}
+
+/// How a parameter is taken as an argument and stored in the builder.
+pub(crate) struct ParamTypes {
+    /// The argument type (`impl Into<String>`).
+    pub(crate) argument: TokenStream,
+    /// The stored type (`String`).
+    pub(crate) stored: TokenStream,
+    /// Converts the argument `value` into the stored type; `None` when it is stored as is.
+    pub(crate) convert: Option<TokenStream>,
+}
+
+pub(crate) fn param_types(param: &Param, value: &TokenStream) -> ParamTypes {
+    match &param.ty {
+        TypeRef::String => ParamTypes {
+            argument: quote!(impl Into<String>),
+            stored: quote!(String),
+            convert: Some(quote!(#value.into())),
+        },
+        TypeRef::Array(item) if **item == TypeRef::String => ParamTypes {
+            argument: quote!(impl IntoIterator<Item = impl Into<String>>),
+            stored: quote!(Vec<String>),
+            convert: Some(quote!(#value.into_iter().map(Into::into).collect())),
+        },
+        TypeRef::Array(item) => {
+            let item = type_tokens(item, true);
+            ParamTypes {
+                argument: quote!(impl IntoIterator<Item = #item>),
+                stored: quote!(Vec<#item>),
+                convert: Some(quote!(#value.into_iter().collect())),
+            }
+        }
+        ty => {
+            let ty = type_tokens(ty, true);
+            ParamTypes {
+                argument: ty.clone(),
+                stored: ty,
+                convert: None,
+            }
+        }
+    }
+}
+
+/// Parameters that are arguments of the `Client` method: path parameters not filled from the
+/// client, and required query parameters.
+pub(crate) fn arguments(operation: &Operation) -> impl Iterator<Item = &Param> {
+    let path = operation.path_params.iter().filter(|p| !p.from_client);
+    let query = operation.query_params.iter().filter(|p| p.required);
+    path.chain(query)
+}
+
+pub(crate) fn success_type(operation: &Operation) -> TokenStream {
+    match &operation.success.body {
+        Some(ty) => type_tokens(ty, true),
+        None => quote!(()),
+    }
+}
+
+fn emit_operation(api: &Api, operation: &Operation) -> Result<TokenStream, Error> {
+    let method = emit_client_method(operation);
+    let builder = emit_builder(api, operation)?;
+    Ok(quote!(#method #builder))
+}
+
+fn emit_client_method(operation: &Operation) -> TokenStream {
+    let docs = rustdoc::attrs(&operation_paragraphs(operation));
+    let method = ident(&operation.method_name);
+    let builder = ident(&operation.builder_name);
+    let mut params = Vec::new();
+    let mut inits = Vec::new();
+    for param in arguments(operation) {
+        let name = ident(&param.rust_name);
+        let ParamTypes {
+            argument, convert, ..
+        } = param_types(param, &quote!(#name));
+        params.push(quote!(#name: #argument));
+        inits.push(match convert {
+            // name: name.into(),
+            Some(convert) => quote!(#name: #convert,),
+            // name,
+            None => quote!(#name,),
+        });
+    }
+    for param in &operation.path_params {
+        if param.from_client {
+            let name = ident(&param.rust_name);
+            inits.push(quote!(#name: None,));
+        }
+    }
+    for param in operation.query_params.iter().filter(|p| !p.required) {
+        let name = ident(&param.rust_name);
+        inits.push(quote!(#name: None,));
+    }
+    if let Some(body) = &operation.body {
+        let ty = type_tokens(&body.ty, true);
+        if body.required {
+            params.push(quote!(body: #ty));
+            inits.push(quote!(body,));
+        } else {
+            inits.push(quote!(body: None,));
+        }
+    }
+    let allow = if params.len() > 6 {
+        quote!(#[allow(clippy::too_many_arguments)])
+    } else {
+        TokenStream::new()
+    };
+    // impl Client { /// docs  pub fn op(&self, id: impl Into<String>, …) -> Op { Op { client: self.clone(), … } } }
+    quote! {
+        impl crate::Client {
+            #docs
+            #allow
+            pub fn #method(&self, #(#params),*) -> #builder {
+                #builder {
+                    client: self.clone(),
+                    #(#inits)*
+                }
+            }
+        }
+    }
+}
+
+fn operation_paragraphs(operation: &Operation) -> Vec<String> {
+    let mut out = Vec::new();
+    out.extend(operation.docs.summary.as_deref().map(rustdoc::escape));
+    out.extend(operation.docs.description.as_deref().map(rustdoc::escape));
+    let returns = match &operation.success.body {
+        Some(ty) => format!("status {} with {}", operation.success.status, type_link(ty)),
+        None => format!("status {} without a body", operation.success.status),
+    };
+    out.push(format!(
+        "{} on [`Service::{}`](crate::Service::{}); success: {returns}.",
+        code_span(&format!("{} {}", operation.http_method, operation.path)),
+        operation.service,
+        operation.service
+    ));
+    let arguments: Vec<String> = arguments(operation).map(param_line).collect();
+    let body = operation.body.iter().filter(|b| b.required).map(|body| {
+        let mut line = format!("- `body`: {}", type_link(&body.ty));
+        if let Some(description) = &body.docs.description {
+            line.push_str(&format!(": {}", rustdoc::escape(description)));
+        }
+        line
+    });
+    let arguments: Vec<String> = arguments.into_iter().chain(body).collect();
+    if !arguments.is_empty() {
+        out.push(format!("Arguments:\n{}", arguments.join("\n")));
+    }
+    out.extend(
+        operation
+            .iam_action
+            .as_deref()
+            .map(|a| format!("IAM action: {}.", code_span(a))),
+    );
+    out.extend(
+        operation
+            .docs
+            .doc_source
+            .as_deref()
+            .map(|s| format!("Documentation: {}.", rustdoc::escape(s))),
+    );
+    out
+}
+
+fn param_line(param: &Param) -> String {
+    let mut line = format!("- {}", code_span(&param.rust_name));
+    if let Some(description) = &param.docs.description {
+        // One line per list item: the description's own line breaks become spaces.
+        let description = description.split_whitespace().collect::<Vec<_>>().join(" ");
+        line.push_str(&format!(": {}", rustdoc::escape(&description)));
+    }
+    line
+}
+
+/// A rustdoc link to a type, for prose.
+fn type_link(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Named(name) => format!("[`{name}`](crate::models::{name})"),
+        TypeRef::Array(item) => format!("a list of {}", type_link(item)),
+        _ => code_span(&type_tokens(ty, false).to_string()),
+    }
+}
+
+fn emit_builder(api: &Api, operation: &Operation) -> Result<TokenStream, Error> {
+    let builder = ident(&operation.builder_name);
+    let text = format!(
+        "Request builder of [`Client::{}`](crate::Client::{}): set optional parameters, then \
+         `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).",
+        operation.method_name, operation.method_name
+    );
+    let doc = rustdoc::attrs(&[text]);
+    let fields = builder_fields(operation);
+    let setters = builder_setters(operation);
+    let validate = emit_builder_validate(api, operation)?;
+    let send = emit_send(operation);
+    let output = success_type(operation);
+    // #[must_use] pub struct Op { client: Client, project_id: Option<String>, … }
+    // impl Op { setters…, validate, send, send_with_metadata }
+    // impl IntoFuture for Op { … Box::pin(self.send()) }
+    Ok(quote! {
+        #doc
+        #[derive(Debug, Clone)]
+        #[must_use = "a request builder does nothing until it is awaited or sent"]
+        pub struct #builder {
+            client: crate::Client,
+            #(#fields)*
+        }
+
+        impl #builder {
+            #(#setters)*
+            #validate
+            #send
+        }
+
+        impl std::future::IntoFuture for #builder {
+            type Output = Result<#output, crate::Error>;
+            type IntoFuture = crate::ResponseFuture<#output>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+    })
+}
+
+fn builder_fields(operation: &Operation) -> Vec<TokenStream> {
+    let mut fields = Vec::new();
+    for param in operation.path_params.iter().chain(&operation.query_params) {
+        let name = ident(&param.rust_name);
+        let stored = param_types(param, &quote!(value)).stored;
+        // Path parameters from the client and optional query parameters may be unset.
+        let optional = param.from_client || !param.required;
+        fields.push(if optional {
+            quote!(#name: Option<#stored>,)
+        } else {
+            quote!(#name: #stored,)
+        });
+    }
+    if let Some(body) = &operation.body {
+        let ty = type_tokens(&body.ty, true);
+        fields.push(if body.required {
+            quote!(body: #ty,)
+        } else {
+            quote!(body: Option<#ty>,)
+        });
+    }
+    fields
+}
+
+fn builder_setters(operation: &Operation) -> Vec<TokenStream> {
+    let mut setters = Vec::new();
+    for param in operation.path_params.iter().filter(|p| p.from_client) {
+        let name = ident(&param.rust_name);
+        let doc = rustdoc::attrs(&[format!(
+            "Sets {} for this request, instead of the client's.",
+            code_span(&param.name)
+        )]);
+        // pub fn project_id(mut self, value: impl Into<String>) -> Self { self.project_id = Some(value.into()); self }
+        setters.push(quote! {
+            #doc
+            pub fn #name(mut self, value: impl Into<String>) -> Self {
+                self.#name = Some(value.into());
+                self
+            }
+        });
+    }
+    for param in operation.query_params.iter().filter(|p| !p.required) {
+        let name = ident(&param.rust_name);
+        let docs = rustdoc::attrs(&param_paragraphs(param));
+        let ParamTypes {
+            argument, convert, ..
+        } = param_types(param, &quote!(value));
+        let convert = convert.unwrap_or_else(|| quote!(value));
+        // pub fn limit(mut self, value: i64) -> Self { self.limit = Some(value); self }
+        setters.push(quote! {
+            #docs
+            pub fn #name(mut self, value: #argument) -> Self {
+                self.#name = Some(#convert);
+                self
+            }
+        });
+    }
+    if let Some(body) = operation.body.iter().find(|b| !b.required) {
+        let ty = type_tokens(&body.ty, true);
+        let mut paragraphs = vec!["Sets the request body.".to_owned()];
+        paragraphs.extend(body.docs.description.as_deref().map(rustdoc::escape));
+        let docs = rustdoc::attrs(&paragraphs);
+        // pub fn body(mut self, value: models::X) -> Self { self.body = Some(value); self }
+        setters.push(quote! {
+            #docs
+            pub fn body(mut self, value: #ty) -> Self {
+                self.body = Some(value);
+                self
+            }
+        });
+    }
+    setters
+}
+
+fn param_paragraphs(param: &Param) -> Vec<String> {
+    let mut rules = param.rules.clone();
+    rules.extend(param.item_rules.iter().cloned());
+    let mut paragraphs = rustdoc::paragraphs(&param.docs, &rules);
+    let repeated = if matches!(param.ty, TypeRef::Array(_)) {
+        ", one per value"
+    } else {
+        ""
+    };
+    paragraphs.push(format!(
+        "Query parameter {}{repeated}.",
+        code_span(&param.name)
+    ));
+    paragraphs
+}
+
+fn emit_builder_validate(api: &Api, operation: &Operation) -> Result<TokenStream, Error> {
+    let mut checks = Vec::new();
+    for param in &operation.query_params {
+        let body = value_checks(
+            api,
+            &param.name,
+            &param.ty,
+            &param.rules,
+            &param.item_rules,
+            true,
+        )?;
+        if body.is_empty() {
+            continue;
+        }
+        let name = ident(&param.rust_name);
+        checks.push(if param.required {
+            quote!({ let value = &self.#name; #body })
+        } else {
+            quote!(if let Some(value) = &self.#name { #body })
+        });
+    }
+    if let Some(body) = &operation.body {
+        let checks_body = value_checks(api, "", &body.ty, &[], &[], true)?;
+        if !checks_body.is_empty() {
+            checks.push(if body.required {
+                quote!({ let value = &self.body; #checks_body })
+            } else {
+                quote!(if let Some(value) = &self.body { #checks_body })
+            });
+        }
+    }
+    // pub fn validate(&self) -> Result<(), ValidationError> { checks…; Ok(()) }
+    Ok(quote! {
+        /// Checks the documented constraints of the query parameters and the body, as `send`
+        /// does unless the client was built with `validate_requests(false)`.
+        pub fn validate(&self) -> Result<(), crate::ValidationError> {
+            #(#checks)*
+            Ok(())
+        }
+    })
+}
+
+fn emit_send(operation: &Operation) -> TokenStream {
+    let output = success_type(operation);
+    let fields = destructured_fields(operation);
+    let path = emit_path(operation);
+    let query = emit_query(operation);
+    let service = ident(&operation.service);
+    let method = ident(&operation.http_method);
+    let body = match &operation.body {
+        Some(body) if body.required => quote!(Some(crate::client::json_body(&body)?)),
+        Some(_) => quote!(body.as_ref().map(crate::client::json_body).transpose()?),
+        None => quote!(None),
+    };
+    let errors = error_format_tokens(&operation.error_format);
+    let decode = match operation.success.body {
+        Some(_) => quote!(response.json()),
+        None => quote!(response.empty()),
+    };
+    // pub async fn send(self) -> Result<T, Error> { … }
+    // pub async fn send_with_metadata(self) -> Result<(T, ResponseMetadata), Error> {
+    //     validate; build the path and query; client.execute(request).await?; decode
+    // }
+    quote! {
+        /// Sends the request; returns the success body.
+        pub async fn send(self) -> Result<#output, crate::Error> {
+            self.send_with_metadata().await.map(|(body, _)| body)
+        }
+
+        /// Sends the request; returns the success body with the response's status, request ID
+        /// and headers.
+        pub async fn send_with_metadata(self) -> Result<(#output, crate::ResponseMetadata), crate::Error> {
+            if self.client.validates_requests() {
+                self.validate()?;
+            }
+            let Self { client, #(#fields),* } = self;
+            #path
+            #query
+            let request = crate::client::Request {
+                service: crate::Service::#service,
+                method: reqwest::Method::#method,
+                path,
+                query,
+                body: #body,
+                errors: #errors,
+            };
+            let response = client.execute(request).await?;
+            #decode
+        }
+    }
+}
+
+fn destructured_fields(operation: &Operation) -> Vec<TokenStream> {
+    let mut fields: Vec<TokenStream> = operation
+        .path_params
+        .iter()
+        .chain(&operation.query_params)
+        .map(|p| {
+            let name = ident(&p.rust_name);
+            quote!(#name)
+        })
+        .collect();
+    if operation.body.is_some() {
+        fields.push(quote!(body));
+    }
+    fields
+}
+
+fn emit_path(operation: &Operation) -> TokenStream {
+    let mut pushes = Vec::new();
+    for part in &operation.path_parts {
+        match part {
+            // path.push_str("/v3/");
+            PathPart::Literal(text) => pushes.push(quote!(path.push_str(#text);)),
+            PathPart::Param(name) => {
+                let Some(param) = operation.path_params.iter().find(|p| &p.name == name) else {
+                    continue;
+                };
+                let ident = ident(&param.rust_name);
+                let value = match (&param.ty, param.from_client) {
+                    (_, true) => quote!(&client.resolve_project_id(#ident)?),
+                    (TypeRef::String, false) => quote!(&#ident),
+                    (TypeRef::Named(_), false) => quote!(#ident.as_str()),
+                    (_, false) => quote!(&#ident.to_string()),
+                };
+                // crate::client::push_segment(&mut path, "name", value)?;
+                pushes.push(quote!(crate::client::push_segment(&mut path, #name, #value)?;));
+            }
+        }
+    }
+    quote! {
+        let mut path = String::new();
+        #(#pushes)*
+    }
+}
+
+fn emit_query(operation: &Operation) -> TokenStream {
+    if operation.query_params.is_empty() {
+        return quote!(let query = Vec::new(););
+    }
+    let pushes = operation.query_params.iter().map(|param| {
+        let name = ident(&param.rust_name);
+        let key = &param.name;
+        let push = match &param.ty {
+            // for value in values { query.push(("key", value)); }
+            TypeRef::Array(item) => {
+                let value = query_value(item);
+                quote!(for value in values { query.push((#key, #value)); })
+            }
+            // query.push(("key", value.to_string()));
+            ty => {
+                let value = query_value(ty);
+                quote!(query.push((#key, #value));)
+            }
+        };
+        let binding = if matches!(param.ty, TypeRef::Array(_)) {
+            quote!(values)
+        } else {
+            quote!(value)
+        };
+        if param.required {
+            quote!({ let #binding = #name; #push })
+        } else {
+            quote!(if let Some(#binding) = #name { #push })
+        }
+    });
+    quote! {
+        let mut query: Vec<(&'static str, String)> = Vec::new();
+        #(#pushes)*
+    }
+}
+
+fn query_value(ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::String => quote!(value),
+        _ => quote!(value.to_string()),
+    }
+}
+
+fn error_format_tokens(format: &ErrorFormat) -> TokenStream {
+    match format {
+        // ErrorFormat::Flat { code: "error_code", message: "error_msg" }
+        ErrorFormat::Flat { code, message } => {
+            quote!(crate::client::ErrorFormat::Flat { code: #code, message: #message })
+        }
+        // ErrorFormat::Nested { member: "error", code: "code", message: "message" }
+        ErrorFormat::Nested {
+            member,
+            code,
+            message,
+        } => quote! {
+            crate::client::ErrorFormat::Nested { member: #member, code: #code, message: #message }
+        },
+    }
+}

@@ -1,0 +1,687 @@
+//! Emits `models.rs`: one struct per object schema, one enum per enumeration, with hand-rolled
+//! `Serialize`/`Deserialize` impls and, on request models, `validate()`.
+
+use std::str::FromStr;
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::error::{Error, ErrorKind, Location};
+use crate::model::{Api, Enum, Field, Presence, Rule, Struct, TypeDef, TypeRef};
+use crate::names::ident;
+use crate::rustdoc;
+
+/// The whole `models.rs`.
+pub fn emit(api: &Api) -> Result<TokenStream, Error> {
+    let mut items = Vec::new();
+    for def in &api.types {
+        items.push(match def {
+            TypeDef::Struct(def) => emit_struct(api, def)?,
+            TypeDef::Enum(def) => emit_enum(def),
+        });
+    }
+    let docs = "The request and response bodies of the API: one type per schema of the spec.\n\n\
+        Structs are `#[non_exhaustive]`: build them with `new` (which takes the required members) \
+        and the `with_*` setters, or deserialise them. Members the spec does not list are kept \
+        in `unknown_members`, so a value read from the service serialises back unchanged.";
+    let docs = rustdoc::inner_attrs(docs);
+    // //! docs
+    // pub struct A { … }  impl A { … }  impl Serialize for A { … }  …
+    Ok(quote! {
+        #docs
+        #(#items)*
+    })
+}
+
+/// The Rust type of a [`TypeRef`]; `qualify` prefixes named types with `models::` (for use
+/// outside the models module).
+pub fn type_tokens(ty: &TypeRef, qualify: bool) -> TokenStream {
+    match ty {
+        TypeRef::String => quote!(String),
+        TypeRef::I32 => quote!(i32),
+        TypeRef::I64 => quote!(i64),
+        TypeRef::F64 => quote!(f64),
+        TypeRef::Bool => quote!(bool),
+        TypeRef::Json => quote!(serde_json::Value),
+        TypeRef::Named(name) if qualify => {
+            let name = ident(name);
+            quote!(models::#name)
+        }
+        TypeRef::Named(name) => {
+            let name = ident(name);
+            quote!(#name)
+        }
+        TypeRef::Array(item) => {
+            let item = type_tokens(item, qualify);
+            quote!(Vec<#item>)
+        }
+        TypeRef::Map(value) if **value == TypeRef::Json => {
+            quote!(serde_json::Map<String, serde_json::Value>)
+        }
+        TypeRef::Map(value) => {
+            let value = type_tokens(value, qualify);
+            quote!(std::collections::BTreeMap<String, #value>)
+        }
+    }
+}
+
+/// The type of a struct field: the member type, boxed if recursive, wrapped by presence.
+pub(crate) fn field_type(field: &Field) -> TokenStream {
+    let inner = type_tokens(&field.ty, false);
+    let inner = if field.boxed {
+        quote!(Box<#inner>)
+    } else {
+        inner
+    };
+    match field.presence() {
+        Presence::Required => inner,
+        Presence::RequiredNullable | Presence::Optional => quote!(Option<#inner>),
+        Presence::OptionalNullable => quote!(crate::Nullable<#inner>),
+    }
+}
+
+// ----- structs ---------------------------------------------------------------------------------
+
+fn emit_struct(api: &Api, def: &Struct) -> Result<TokenStream, Error> {
+    let name = ident(&def.rust_name);
+    let mut paragraphs = rustdoc::paragraphs(&def.docs, &[]);
+    paragraphs.push(format!("Schema: {}.", rustdoc::code_span(&def.pointer)));
+    let docs = rustdoc::attrs(&paragraphs);
+    let fields = def.fields.iter().map(|field| {
+        let docs = rustdoc::attrs(&field_paragraphs(field));
+        let name = ident(&field.rust_name);
+        let ty = field_type(field);
+        // /// docs
+        // pub name: Type,
+        quote! { #docs pub #name: #ty, }
+    });
+    let derives = if has_required(def) {
+        quote!(#[derive(Debug, Clone, PartialEq)])
+    } else {
+        quote!(#[derive(Debug, Clone, PartialEq, Default)])
+    };
+    let constructor = emit_constructor(def);
+    let setters = def.fields.iter().filter(|f| !f.required).map(emit_setter);
+    let validate = if def.is_request {
+        emit_validate(api, def)?
+    } else {
+        TokenStream::new()
+    };
+    let serialize = emit_serialize(def);
+    let deserialize = emit_deserialize(def);
+    // /// docs
+    // #[derive(…)] #[non_exhaustive]
+    // pub struct Name { pub member: Type, …, pub unknown_members: Map<String, Value> }
+    // impl Name { pub fn new(…) -> Self; pub fn with_member(self, …) -> Self; pub fn validate(&self) }
+    Ok(quote! {
+        #docs
+        #derives
+        #[non_exhaustive]
+        pub struct #name {
+            #(#fields)*
+            /// Members the spec does not list, kept so that a value serialises back unchanged.
+            /// Keys that name a listed member are not serialised.
+            pub unknown_members: serde_json::Map<String, serde_json::Value>,
+        }
+
+        impl #name {
+            #constructor
+            #(#setters)*
+            #validate
+        }
+
+        #serialize
+        #deserialize
+    })
+}
+
+fn has_required(def: &Struct) -> bool {
+    def.fields.iter().any(|f| f.required)
+}
+
+fn field_paragraphs(field: &Field) -> Vec<String> {
+    let mut rules = field.rules.clone();
+    rules.extend(field.item_rules.iter().cloned());
+    let mut paragraphs = rustdoc::paragraphs(&field.docs, &rules);
+    let note = match field.presence() {
+        Presence::Required => "Required.",
+        Presence::RequiredNullable => "Required; may be `null` (`None`).",
+        Presence::Optional => "Optional.",
+        Presence::OptionalNullable => "Optional; may also be `null`.",
+    };
+    paragraphs.push(format!(
+        "{note} JSON member {}.",
+        rustdoc::code_span(&field.name)
+    ));
+    paragraphs
+}
+
+/// The argument type of a constructor or setter, and the expression turning the argument
+/// `value` into the stored member type (before presence wrapping).
+pub(crate) fn argument(field: &Field, value: &TokenStream) -> (TokenStream, TokenStream) {
+    let (ty, expr) = match &field.ty {
+        TypeRef::String => (quote!(impl Into<String>), quote!(#value.into())),
+        ty => (type_tokens(ty, false), quote!(#value)),
+    };
+    if field.boxed {
+        return (ty, quote!(Box::new(#expr)));
+    }
+    (ty, expr)
+}
+
+fn emit_constructor(def: &Struct) -> TokenStream {
+    if !has_required(def) {
+        // pub fn new() -> Self { Self::default() }
+        return quote! {
+            /// Creates a value with every member absent.
+            pub fn new() -> Self {
+                Self::default()
+            }
+        };
+    }
+    let required: Vec<&Field> = def.fields.iter().filter(|f| f.required).collect();
+    let params = required.iter().map(|field| {
+        let name = ident(&field.rust_name);
+        let (ty, _) = argument(field, &quote!(#name));
+        let ty = match field.presence() {
+            Presence::RequiredNullable => quote!(Option<#ty>),
+            _ => ty,
+        };
+        quote!(#name: #ty)
+    });
+    let inits = def.fields.iter().map(|field| {
+        let name = ident(&field.rust_name);
+        let identity = !field.boxed && field.ty != TypeRef::String;
+        let init = match field.presence() {
+            // name,
+            Presence::Required | Presence::RequiredNullable if identity => return quote!(#name,),
+            // name: name.into(),
+            Presence::Required => argument(field, &quote!(#name)).1,
+            // name: name.map(|value| value.into()),
+            Presence::RequiredNullable => {
+                let (_, expr) = argument(field, &quote!(value));
+                quote!(#name.map(|value| #expr))
+            }
+            Presence::Optional => quote!(None),
+            Presence::OptionalNullable => quote!(crate::Nullable::Absent),
+        };
+        quote!(#name: #init,)
+    });
+    let allow = if required.len() > 7 {
+        quote!(#[allow(clippy::too_many_arguments)])
+    } else {
+        TokenStream::new()
+    };
+    // pub fn new(required: impl Into<String>, …) -> Self { Self { required: required.into(), optional: None, … } }
+    quote! {
+        /// Creates a value with the required members; every optional member is absent.
+        #allow
+        pub fn new(#(#params),*) -> Self {
+            Self {
+                #(#inits)*
+                unknown_members: serde_json::Map::new(),
+            }
+        }
+    }
+}
+
+fn emit_setter(field: &Field) -> TokenStream {
+    let name = ident(&field.rust_name);
+    let setter = format_ident!("with_{}", field.rust_name);
+    let (ty, expr) = argument(field, &quote!(value));
+    let (stored, text) = match field.presence() {
+        Presence::OptionalNullable => (
+            quote!(crate::Nullable::Value(#expr)),
+            format!(
+                "Sets {}. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.",
+                rustdoc::code_span(&field.name)
+            ),
+        ),
+        _ => (quote!(Some(#expr)), format!("Sets {}.", rustdoc::code_span(&field.name))),
+    };
+    let doc = rustdoc::attrs(&[text]);
+    // pub fn with_member(mut self, value: T) -> Self { self.member = Some(value); self }
+    quote! {
+        #doc
+        pub fn #setter(mut self, value: #ty) -> Self {
+            self.#name = #stored;
+            self
+        }
+    }
+}
+
+// ----- serde -----------------------------------------------------------------------------------
+
+fn emit_serialize(def: &Struct) -> TokenStream {
+    let name = ident(&def.rust_name);
+    let entries = def.fields.iter().map(|field| {
+        let key = &field.name;
+        let member = ident(&field.rust_name);
+        match field.presence() {
+            // map.serialize_entry("key", &self.member)?;
+            Presence::Required | Presence::RequiredNullable => {
+                quote!(map.serialize_entry(#key, &self.#member)?;)
+            }
+            // if let Some(value) = &self.member { map.serialize_entry("key", value)?; }
+            Presence::Optional => quote! {
+                if let Some(value) = &self.#member {
+                    map.serialize_entry(#key, value)?;
+                }
+            },
+            // if !self.member.is_absent() { map.serialize_entry("key", &self.member)?; }
+            Presence::OptionalNullable => quote! {
+                if !self.#member.is_absent() {
+                    map.serialize_entry(#key, &self.#member)?;
+                }
+            },
+        }
+    });
+    let unknown = if def.fields.is_empty() {
+        // for (key, value) in &self.unknown_members { map.serialize_entry(key, value)?; }
+        quote! {
+            for (key, value) in &self.unknown_members {
+                map.serialize_entry(key, value)?;
+            }
+        }
+    } else {
+        let keys = def.fields.iter().map(|f| &f.name);
+        // for (key, value) in &self.unknown_members { match key { "a" | "b" => {} _ => … } }
+        quote! {
+            for (key, value) in &self.unknown_members {
+                match key.as_str() {
+                    #(#keys)|* => {}
+                    _ => map.serialize_entry(key, value)?,
+                }
+            }
+        }
+    };
+    quote! {
+        impl serde::Serialize for #name {
+            fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+                use serde::ser::SerializeMap as _;
+                let mut map = serializer.serialize_map(None)?;
+                #(#entries)*
+                #unknown
+                map.end()
+            }
+        }
+    }
+}
+
+fn emit_deserialize(def: &Struct) -> TokenStream {
+    let name = ident(&def.rust_name);
+    let expecting = format!("a {} object", def.rust_name);
+    let members: Vec<_> = def.fields.iter().map(|f| ident(&f.rust_name)).collect();
+    let keys: Vec<&String> = def.fields.iter().map(|f| &f.name).collect();
+    let types: Vec<TokenStream> = def.fields.iter().map(field_type).collect();
+    let finish = def.fields.iter().map(|field| {
+        let member = ident(&field.rust_name);
+        let key = &field.name;
+        match field.presence() {
+            Presence::Required | Presence::RequiredNullable => quote! {
+                #member: #member.ok_or_else(|| serde::de::Error::missing_field(#key))?,
+            },
+            Presence::Optional => quote!(#member: #member.flatten(),),
+            Presence::OptionalNullable => quote!(#member: #member.unwrap_or_default(),),
+        }
+    });
+    // impl Deserialize for Name: a map visitor; keys are matched on the borrowed &str by a
+    // `__Key` enum (one variant per member, named like the member), and only an unknown key is
+    // copied into a String. Local items start with `__` so that no model type is shadowed.
+    quote! {
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+                #[allow(non_camel_case_types)]
+                enum __Key {
+                    #(#members,)*
+                    unknown_members(String),
+                }
+
+                struct __Visitor;
+
+                impl<'de> serde::de::Visitor<'de> for __Visitor {
+                    type Value = #name;
+
+                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        formatter.write_str(#expecting)
+                    }
+
+                    fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<#name, __A::Error> {
+                        #(let mut #members: Option<#types> = None;)*
+                        let mut __unknown = serde_json::Map::new();
+                        let __seed = || crate::de::KeySeed(|__name: &str| match __name {
+                            #(#keys => __Key::#members,)*
+                            _ => __Key::unknown_members(__name.to_owned()),
+                        });
+                        while let Some(__key) = __map.next_key_seed(__seed())? {
+                            match __key {
+                                #(__Key::#members => {
+                                    if #members.is_some() {
+                                        return Err(serde::de::Error::duplicate_field(#keys));
+                                    }
+                                    #members = Some(__map.next_value()?);
+                                })*
+                                __Key::unknown_members(__name) => {
+                                    crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
+                                }
+                            }
+                        }
+                        Ok(#name {
+                            #(#finish)*
+                            unknown_members: __unknown,
+                        })
+                    }
+                }
+
+                deserializer.deserialize_map(__Visitor)
+            }
+        }
+    }
+}
+
+// ----- enums -----------------------------------------------------------------------------------
+
+fn emit_enum(def: &Enum) -> TokenStream {
+    let name = ident(&def.rust_name);
+    let mut paragraphs = rustdoc::paragraphs(&def.docs, &[]);
+    paragraphs.push(format!(
+        "Schema: {}. The enum is `#[non_exhaustive]`, so a `match` needs a wildcard arm; a value \
+         this version of the crate does not know is kept in [`{}::Unknown`] (and sent back as \
+         is), so a newer service does not break deserialisation.",
+        rustdoc::code_span(&def.pointer),
+        def.rust_name
+    ));
+    let docs = rustdoc::attrs(&paragraphs);
+    let variants: Vec<_> = def.variants.iter().map(|v| ident(&v.rust_name)).collect();
+    let values: Vec<&String> = def.variants.iter().map(|v| &v.value).collect();
+    let variant_docs = values.iter().map(|v| format!(" {}", rustdoc::code_span(v)));
+    let expecting = format!("a {} value", def.rust_name);
+    // /// docs
+    // #[non_exhaustive] pub enum Name { A, B, Unknown(UnknownValue) }
+    // impl Name { VALUES, as_str, is_unknown }  Display  FromStr  From<&str>  Serialize  Deserialize
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#[doc = #variant_docs] #variants,)*
+            /// A value the spec does not list; [`as_str`](Self::as_str) returns it.
+            Unknown(crate::UnknownValue),
+        }
+
+        impl #name {
+            /// Every value the spec lists, in spec order.
+            pub const VALUES: &'static [&'static str] = &[#(#values),*];
+
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(Self::#variants => #values,)*
+                    Self::Unknown(value) => value.as_str(),
+                }
+            }
+
+            /// Whether the value is one the spec does not list.
+            pub fn is_unknown(&self) -> bool {
+                matches!(self, Self::Unknown(_))
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                formatter.write_str(self.as_str())
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#values => Self::#variants,)*
+                    _ => Self::Unknown(crate::UnknownValue::new(value)),
+                }
+            }
+        }
+
+        impl std::str::FromStr for #name {
+            type Err = std::convert::Infallible;
+
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+                deserializer.deserialize_str(crate::de::StrVisitor::new(#expecting, |value: &str| Self::from(value)))
+            }
+        }
+    }
+}
+
+// ----- validation ------------------------------------------------------------------------------
+
+fn emit_validate(api: &Api, def: &Struct) -> Result<TokenStream, Error> {
+    let mut checks = Vec::new();
+    for field in &def.fields {
+        let body = value_checks(
+            api,
+            &field.name,
+            &field.ty,
+            &field.rules,
+            &field.item_rules,
+            false,
+        )?;
+        if body.is_empty() {
+            continue;
+        }
+        let member = ident(&field.rust_name);
+        checks.push(match field.presence() {
+            // { let value = &self.member; checks }
+            Presence::Required => quote!({ let value = &self.#member; #body }),
+            // if let Some(value) = &self.member { checks }
+            Presence::Optional | Presence::RequiredNullable => {
+                quote!(if let Some(value) = &self.#member { #body })
+            }
+            // if let Nullable::Value(value) = &self.member { checks }
+            Presence::OptionalNullable => {
+                quote!(if let crate::Nullable::Value(value) = &self.#member { #body })
+            }
+        });
+    }
+    Ok(quote! {
+        /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
+        /// this value and of the values it contains; the error names the member path
+        /// (`vault.billing.size`) and the rule. The client runs it before sending unless
+        /// switched off with `ClientBuilder::validate_requests(false)`.
+        pub fn validate(&self) -> Result<(), crate::ValidationError> {
+            #(#checks)*
+            Ok(())
+        }
+    })
+}
+
+/// Statements checking `value: &T` (a variable in scope) against the rules of `member`; each
+/// failure returns a `ValidationError` naming `member`. Empty when there is nothing to check.
+pub fn value_checks(
+    api: &Api,
+    member: &str,
+    ty: &TypeRef,
+    rules: &[Rule],
+    item_rules: &[Rule],
+    qualify: bool,
+) -> Result<TokenStream, Error> {
+    let mut out = TokenStream::new();
+    for rule in rules {
+        out.extend(rule_check(member, ty, rule)?);
+    }
+    match ty {
+        TypeRef::Named(name) => out.extend(named_check(api, member, name, qualify)),
+        TypeRef::Array(item) => {
+            let inner = value_checks(api, "", item, item_rules, &[], qualify)?;
+            if !inner.is_empty() {
+                let item_ty = type_tokens(item, qualify);
+                // crate::validation::each(value, "member", |value: &T| { checks; Ok(()) })?;
+                out.extend(quote! {
+                    crate::validation::each(value, #member, |value: &#item_ty| {
+                        #inner
+                        Ok(())
+                    })?;
+                });
+            }
+        }
+        TypeRef::Map(item) => {
+            let inner = value_checks(api, "", item, &[], &[], qualify)?;
+            if !inner.is_empty() {
+                let item_ty = type_tokens(item, qualify);
+                // crate::validation::each_value(value, "member", |value: &T| { checks; Ok(()) })?;
+                out.extend(quote! {
+                    crate::validation::each_value(value, #member, |value: &#item_ty| {
+                        #inner
+                        Ok(())
+                    })?;
+                });
+            }
+        }
+        _ => {}
+    }
+    Ok(out)
+}
+
+fn named_check(api: &Api, member: &str, name: &str, qualify: bool) -> TokenStream {
+    let ty = type_tokens(&TypeRef::Named(name.to_owned()), qualify);
+    match api.type_def(name) {
+        // if value.is_unknown() { return Err(ValidationError::new("member", Rule::Enum { allowed: T::VALUES })); }
+        Some(TypeDef::Enum(_)) => quote! {
+            if value.is_unknown() {
+                return Err(crate::ValidationError::new(#member, crate::Rule::Enum { allowed: #ty::VALUES }));
+            }
+        },
+        // value.validate()?;  (a list item: the list adds the index and its own name)
+        Some(TypeDef::Struct(def)) if def.is_request && member.is_empty() => quote! {
+            value.validate()?;
+        },
+        // value.validate().map_err(|error| error.within("member"))?;
+        Some(TypeDef::Struct(def)) if def.is_request => quote! {
+            value.validate().map_err(|error| error.within(#member))?;
+        },
+        _ => TokenStream::new(),
+    }
+}
+
+fn rule_check(member: &str, ty: &TypeRef, rule: &Rule) -> Result<TokenStream, Error> {
+    let fail = |rule: TokenStream| {
+        // return Err(ValidationError::new("member", Rule::…));
+        quote!(return Err(crate::ValidationError::new(#member, #rule));)
+    };
+    Ok(match rule {
+        Rule::Minimum { bound, exclusive } => {
+            let (literal, shown) = bound_literal(ty, bound)?;
+            let failed = if *exclusive {
+                quote!(*value <= #literal)
+            } else {
+                quote!(*value < #literal)
+            };
+            let fail = fail(quote!(crate::Rule::Minimum { bound: #shown, exclusive: #exclusive }));
+            quote!(if #failed { #fail })
+        }
+        Rule::Maximum { bound, exclusive } => {
+            let (literal, shown) = bound_literal(ty, bound)?;
+            let failed = if *exclusive {
+                quote!(*value >= #literal)
+            } else {
+                quote!(*value > #literal)
+            };
+            let fail = fail(quote!(crate::Rule::Maximum { bound: #shown, exclusive: #exclusive }));
+            quote!(if #failed { #fail })
+        }
+        Rule::MinLength(n) => {
+            let failed = if *n == 1 {
+                quote!(value.is_empty())
+            } else {
+                let n = Literal::u64_unsuffixed(*n);
+                quote!(value.chars().count() < #n)
+            };
+            let n = Literal::u64_unsuffixed(*n);
+            let fail = fail(quote!(crate::Rule::MinLength(#n)));
+            quote!(if #failed { #fail })
+        }
+        Rule::MaxLength(n) => {
+            let n = Literal::u64_unsuffixed(*n);
+            let fail = fail(quote!(crate::Rule::MaxLength(#n)));
+            quote!(if value.chars().count() > #n { #fail })
+        }
+        Rule::MinItems(n) => {
+            let failed = if *n == 1 {
+                quote!(value.is_empty())
+            } else {
+                let n = Literal::u64_unsuffixed(*n);
+                quote!(value.len() < #n)
+            };
+            let n = Literal::u64_unsuffixed(*n);
+            let fail = fail(quote!(crate::Rule::MinItems(#n)));
+            quote!(if #failed { #fail })
+        }
+        Rule::MaxItems(n) => {
+            let n = Literal::u64_unsuffixed(*n);
+            let fail = fail(quote!(crate::Rule::MaxItems(#n)));
+            quote!(if value.len() > #n { #fail })
+        }
+        Rule::OneOf(values) => {
+            let literals = values
+                .iter()
+                .map(|v| value_literal(ty, v))
+                .collect::<Result<Vec<_>, _>>()?;
+            let fail = fail(quote!(crate::Rule::Enum { allowed: &[#(#values),*] }));
+            quote!(if ![#(#literals),*].contains(value) { #fail })
+        }
+    })
+}
+
+/// A bound as a literal of the member's type, and as the `f64` shown in the error.
+fn bound_literal(
+    ty: &TypeRef,
+    bound: &serde_json::Number,
+) -> Result<(TokenStream, TokenStream), Error> {
+    let shown = bound.as_f64().unwrap_or_default();
+    let shown = float_tokens(shown)?;
+    let literal = match (ty, bound.as_i64()) {
+        (TypeRef::F64, _) => shown.clone(),
+        (_, Some(n)) => parse_tokens(&n.to_string())?,
+        (_, None) => return Err(internal(format!("bound {bound} on a non-number member"))),
+    };
+    Ok((literal, shown))
+}
+
+fn float_tokens(value: f64) -> Result<TokenStream, Error> {
+    let text = format!("{value:?}");
+    parse_tokens(&text)
+}
+
+fn value_literal(ty: &TypeRef, value: &str) -> Result<TokenStream, Error> {
+    match ty {
+        TypeRef::F64 => {
+            let value: f64 = value
+                .parse()
+                .map_err(|_| internal(format!("enum value {value}")))?;
+            float_tokens(value)
+        }
+        _ => parse_tokens(value),
+    }
+}
+
+fn parse_tokens(text: &str) -> Result<TokenStream, Error> {
+    TokenStream::from_str(text).map_err(|e| internal(format!("`{text}` is no Rust token: {e}")))
+}
+
+fn internal(message: String) -> Error {
+    Error {
+        kind: ErrorKind::Internal(message),
+        location: Location::Unknown,
+    }
+}

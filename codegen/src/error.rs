@@ -1,0 +1,137 @@
+//! The generator's error: what went wrong and where in the spec.
+//!
+//! Every error carries a location: a JSON pointer into the document (`#/components/schemas/Vault`)
+//! for problems found while lowering, or a YAML line and column for syntax errors. `Display`
+//! names the location first, so a message reads like a compiler diagnostic.
+
+use std::fmt;
+
+/// Where in the spec an error is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// A JSON pointer (RFC 6901) into the OpenAPI document, written with a leading `#`.
+    Pointer(String),
+    /// A position in the YAML text, both 1-based.
+    Text {
+        /// Line number.
+        line: usize,
+        /// Column number.
+        column: usize,
+    },
+    /// No position is known (for instance an error at the end of the input).
+    Unknown,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Location::Pointer(pointer) => f.write_str(pointer),
+            Location::Text { line, column } => write!(f, "line {line}, column {column}"),
+            Location::Unknown => f.write_str("(unknown location)"),
+        }
+    }
+}
+
+/// What kind of problem the generator found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The text is not YAML, or not an OpenAPI 3.0 document.
+    Parse(String),
+    /// A construct the generator does not support (yet); the message names it.
+    Unsupported(String),
+    /// A `$ref` that points at nothing.
+    DanglingRef(String),
+    /// Two names are the same after conversion to Rust case.
+    NameCollision {
+        /// The Rust name both convert to.
+        name: String,
+        /// Location of the item that claimed the name first.
+        first: String,
+    },
+    /// A name that cannot become a Rust identifier.
+    InvalidName(String),
+    /// The document is inconsistent (a path parameter missing from the template, …).
+    Invalid(String),
+    /// The generator produced Rust that does not parse: a bug in the generator.
+    Internal(String),
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ErrorKind::Parse(message) => write!(f, "cannot parse the spec: {message}"),
+            ErrorKind::Unsupported(what) => write!(f, "unsupported construct: {what}"),
+            ErrorKind::DanglingRef(reference) => {
+                write!(f, "dangling reference `{reference}`: no such component")
+            }
+            ErrorKind::NameCollision { name, first } => write!(
+                f,
+                "name collision: this converts to the Rust name `{name}`, already taken by {first}"
+            ),
+            ErrorKind::InvalidName(message) => write!(f, "invalid name: {message}"),
+            ErrorKind::Invalid(message) => write!(f, "invalid spec: {message}"),
+            ErrorKind::Internal(message) => write!(f, "generator bug: {message}"),
+        }
+    }
+}
+
+/// A generator error: a kind and a location.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{location}: {kind}")]
+pub struct Error {
+    /// What went wrong.
+    pub kind: ErrorKind,
+    /// Where in the spec.
+    pub location: Location,
+}
+
+impl Error {
+    /// An error at a JSON pointer.
+    pub fn at(pointer: impl Into<String>, kind: ErrorKind) -> Self {
+        Error {
+            kind,
+            location: Location::Pointer(pointer.into()),
+        }
+    }
+
+    /// An unsupported construct at `pointer`.
+    pub fn unsupported(pointer: impl Into<String>, what: impl Into<String>) -> Self {
+        Error::at(pointer, ErrorKind::Unsupported(what.into()))
+    }
+
+    /// An inconsistency at `pointer`.
+    pub fn invalid(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::at(pointer, ErrorKind::Invalid(message.into()))
+    }
+
+    /// The JSON pointer of the error, if it has one.
+    pub fn pointer(&self) -> Option<&str> {
+        match &self.location {
+            Location::Pointer(pointer) => Some(pointer),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn from_yaml(error: &serde_yaml::Error) -> Self {
+        let location = match error.location() {
+            Some(at) => Location::Text {
+                line: at.line(),
+                column: at.column(),
+            },
+            None => Location::Unknown,
+        };
+        Error {
+            kind: ErrorKind::Parse(strip_position(&error.to_string())),
+            location,
+        }
+    }
+}
+
+/// `serde_yaml` appends " at line L column C" to its messages; the location is reported
+/// separately, so the suffix is dropped.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(index) => message[..index].to_owned(),
+        None => message.to_owned(),
+    }
+}

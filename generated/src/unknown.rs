@@ -1,0 +1,29 @@
+//! [`UnknownValue`]: the payload of the `Unknown` variant of every enumeration.
+
+use std::fmt;
+
+/// A value of an enumeration that the spec this crate was generated from does not list.
+///
+/// It has no public constructor: it is only made when a value is parsed or deserialised and
+/// matches no known variant, so an `Unknown` never holds a value that has a variant of its
+/// own. A request carrying one fails validation, unless validation is switched off.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct UnknownValue(Box<str>);
+
+impl UnknownValue {
+    /// Wraps a value that matched no variant; only generated `From<&str>` impls call this.
+    pub(crate) fn new(value: &str) -> Self {
+        UnknownValue(value.into())
+    }
+
+    /// The value as received.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for UnknownValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}

@@ -1,0 +1,281 @@
+//! The generator rejects what it does not support, with the location of the problem; it never
+//! panics on bad input.
+
+use cbr_codegen::{generate, Error, ErrorKind, Location};
+
+/// A valid spec with `schemas` (YAML lines indented by four spaces) as its components.
+fn spec_with_schemas(schemas: &str) -> String {
+    format!(
+        "openapi: 3.0.3
+info: {{title: t, version: '1'}}
+servers:
+- url: https://svc.{{region}}.example.com
+paths: {{}}
+components:
+  schemas:
+{schemas}"
+    )
+}
+
+fn error_of(spec: &str) -> Error {
+    match generate(spec) {
+        Ok(_) => panic!("generation succeeded on:\n{spec}"),
+        Err(error) => error,
+    }
+}
+
+#[test]
+fn a_valid_spec_generates() {
+    let spec = spec_with_schemas(
+        "    A:\n      type: object\n      properties:\n        x: {type: string}\n",
+    );
+    let files = generate(&spec).expect("generates");
+    assert_eq!(files.len(), 3);
+}
+
+#[test]
+fn an_unsupported_construct_is_an_error_naming_its_pointer() {
+    let error = error_of(&spec_with_schemas(
+        "    Vault:
+      type: object
+      properties:
+        billing:
+          oneOf:
+          - {type: string}
+          - {type: integer}
+",
+    ));
+    assert!(matches!(error.kind, ErrorKind::Unsupported(_)), "{error:?}");
+    assert_eq!(
+        error.pointer(),
+        Some("#/components/schemas/Vault/properties/billing/oneOf")
+    );
+    assert_eq!(
+        error.to_string(),
+        "#/components/schemas/Vault/properties/billing/oneOf: unsupported construct: oneOf"
+    );
+}
+
+#[test]
+fn an_allof_of_two_schemas_is_unsupported() {
+    let error = error_of(&spec_with_schemas(
+        "    A:
+      type: object
+      properties:
+        x: {type: string}
+    B:
+      type: object
+      properties:
+        y:
+          allOf:
+          - $ref: '#/components/schemas/A'
+          - $ref: '#/components/schemas/A'
+",
+    ));
+    assert_eq!(
+        error.pointer(),
+        Some("#/components/schemas/B/properties/y/allOf")
+    );
+}
+
+#[test]
+fn type_names_that_collide_after_case_conversion_are_an_error() {
+    let error = error_of(&spec_with_schemas(
+        "    PolicyODCreate:
+      type: object
+      properties:
+        x: {type: string}
+    PolicyOdCreate:
+      type: object
+      properties:
+        x: {type: string}
+",
+    ));
+    assert_eq!(
+        error.kind,
+        ErrorKind::NameCollision {
+            name: "PolicyOdCreate".into(),
+            first: "#/components/schemas/PolicyODCreate".into()
+        }
+    );
+    assert_eq!(error.pointer(), Some("#/components/schemas/PolicyOdCreate"));
+    assert!(
+        error
+            .to_string()
+            .contains("#/components/schemas/PolicyODCreate"),
+        "{error}"
+    );
+}
+
+#[test]
+fn member_names_that_collide_after_case_conversion_are_an_error() {
+    let error = error_of(&spec_with_schemas(
+        "    A:
+      type: object
+      properties:
+        vaultId: {type: string}
+        vault_id: {type: string}
+",
+    ));
+    assert!(matches!(error.kind, ErrorKind::NameCollision { ref name, .. } if name == "vault_id"));
+    assert_eq!(
+        error.pointer(),
+        Some("#/components/schemas/A/properties/vault_id")
+    );
+}
+
+#[test]
+fn an_inline_type_named_like_a_component_is_an_error() {
+    let error = error_of(&spec_with_schemas(
+        "    VaultStatus:
+      type: string
+      enum: [available]
+    Vault:
+      type: object
+      properties:
+        status: {type: string, enum: [locked]}
+",
+    ));
+    assert_eq!(
+        error.kind,
+        ErrorKind::NameCollision {
+            name: "VaultStatus".into(),
+            first: "#/components/schemas/VaultStatus".into()
+        }
+    );
+    assert_eq!(
+        error.pointer(),
+        Some("#/components/schemas/Vault/properties/status")
+    );
+}
+
+#[test]
+fn a_dangling_reference_is_an_error_naming_where_it_is() {
+    let error = error_of(&spec_with_schemas(
+        "    A:
+      type: object
+      properties:
+        b:
+          allOf:
+          - $ref: '#/components/schemas/Missing'
+",
+    ));
+    assert_eq!(
+        error.kind,
+        ErrorKind::DanglingRef("#/components/schemas/Missing".into())
+    );
+    assert_eq!(
+        error.pointer(),
+        Some("#/components/schemas/A/properties/b/allOf/0")
+    );
+    assert!(error
+        .to_string()
+        .starts_with("#/components/schemas/A/properties/b/allOf/0: "));
+}
+
+#[test]
+fn an_enumeration_value_without_an_identifier_is_an_error() {
+    let error = error_of(&spec_with_schemas(
+        "    E:\n      type: string\n      enum: ['***']\n",
+    ));
+    assert!(matches!(error.kind, ErrorKind::InvalidName(_)));
+    assert_eq!(error.pointer(), Some("#/components/schemas/E/enum/0"));
+}
+
+#[test]
+fn a_path_parameter_missing_from_the_template_is_an_error() {
+    let spec = "openapi: 3.0.3
+info: {title: t, version: '1'}
+servers:
+- url: https://svc.{region}.example.com
+paths:
+  /things:
+    get:
+      operationId: list_things
+      parameters:
+      - {name: id, in: path, required: true, schema: {type: string}}
+      responses:
+        '204': {description: ok}
+";
+    let error = error_of(spec);
+    assert!(matches!(error.kind, ErrorKind::Invalid(_)));
+    assert_eq!(error.pointer(), Some("#/paths/~1things/get/parameters"));
+}
+
+#[test]
+fn a_yaml_syntax_error_names_line_and_column() {
+    let error = error_of("openapi: 3.0.3\ninfo: [unclosed\n");
+    assert!(matches!(error.kind, ErrorKind::Parse(_)));
+    let Location::Text { line, .. } = error.location else {
+        panic!("no text location: {error:?}");
+    };
+    assert!(line >= 2, "{error}");
+    assert!(error.to_string().starts_with("line "), "{error}");
+}
+
+#[test]
+fn malformed_input_is_an_error_not_a_panic() {
+    let inputs = [
+        "",
+        "~",
+        "[]",
+        "openapi: 3.0.3",
+        "openapi: 2.0\ninfo: {title: t, version: '1'}\npaths: {}\n",
+        "\u{0}\u{1}",
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n",
+    ];
+    for input in inputs {
+        let result = std::panic::catch_unwind(|| generate(input));
+        let outcome = result.unwrap_or_else(|_| panic!("panicked on {input:?}"));
+        assert!(outcome.is_err(), "accepted {input:?}");
+    }
+}
+
+/// A spec with one operation whose `default` response has the inline schema `error_schema`.
+fn spec_with_error_body(error_schema: &str) -> String {
+    format!(
+        "openapi: 3.0.3
+info: {{title: t, version: '1'}}
+servers:
+- url: https://svc.{{region}}.example.com
+paths:
+  /things:
+    delete:
+      operationId: delete_things
+      responses:
+        '204': {{description: ok}}
+        default:
+          description: error
+          content:
+            application/json:
+              schema: {error_schema}
+"
+    )
+}
+
+#[test]
+fn an_inline_error_body_with_code_and_message_is_recognised() {
+    let spec = spec_with_error_body(
+        "{type: object, properties: {error_code: {type: string}, error_msg: {type: string}}}",
+    );
+    let api = cbr_codegen::parse_and_lower(&spec).expect("lowers");
+    assert_eq!(
+        api.operations[0].error_format,
+        cbr_codegen::model::ErrorFormat::Flat {
+            code: "error_code".into(),
+            message: "error_msg".into()
+        }
+    );
+}
+
+#[test]
+fn an_error_body_without_code_and_message_is_unsupported() {
+    let error = error_of(&spec_with_error_body(
+        "{type: object, properties: {reason: {type: string}}}",
+    ));
+    assert!(matches!(error.kind, ErrorKind::Unsupported(_)), "{error:?}");
+    assert_eq!(
+        error.pointer(),
+        Some("#/paths/~1things/delete/responses/default/content/application~1json/schema")
+    );
+}

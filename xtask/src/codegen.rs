@@ -1,0 +1,174 @@
+//! `cargo xtask codegen [--check]`: regenerates the client crate from `spec/cbr.yaml`.
+//!
+//! Writes only files whose contents changed, each through a temporary file and a rename, and
+//! never overwrites a file that lacks the `@generated` header. With `--check` nothing is
+//! written: every stale file is named and the command fails. A generator error is printed with
+//! its location in the spec, and no file is touched.
+
+use std::path::{Path, PathBuf};
+
+use cbr_codegen::GeneratedFile;
+
+/// The spec, relative to the workspace root.
+const SPEC: &str = "spec/cbr.yaml";
+
+/// Whether to write the files or only compare them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Write every changed file.
+    Write,
+    /// Write nothing; fail if a file is stale.
+    Check,
+}
+
+/// Runs the command from the workspace root `root`.
+pub fn run(root: &Path, mode: Mode) -> Result<(), String> {
+    let spec_path = root.join(SPEC);
+    let spec = std::fs::read_to_string(&spec_path)
+        .map_err(|e| format!("cannot read {}: {e}", spec_path.display()))?;
+    let files = cbr_codegen::generate(&spec).map_err(|e| format!("{SPEC}: {e}"))?;
+    let mut stale = Vec::new();
+    for file in &files {
+        let path = root.join(&file.path);
+        if is_current(&path, file)? {
+            continue;
+        }
+        stale.push(file);
+    }
+    match mode {
+        Mode::Check => check_report(&stale),
+        Mode::Write => write_all(root, &stale, files.len()),
+    }
+}
+
+/// Whether `path` already holds `file`'s contents; a file without the header is an error.
+fn is_current(path: &Path, file: &GeneratedFile) -> Result<bool, String> {
+    let existing = match std::fs::read_to_string(path) {
+        Ok(existing) => existing,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+    };
+    if existing == file.contents {
+        return Ok(true);
+    }
+    if !GeneratedFile::is_generated(&existing) {
+        return Err(format!(
+            "{} exists but has no `@generated` header: it is not the generator's to overwrite \
+             (move it away or add the header)",
+            file.path
+        ));
+    }
+    Ok(false)
+}
+
+fn check_report(stale: &[&GeneratedFile]) -> Result<(), String> {
+    if stale.is_empty() {
+        println!("codegen: every generated file is up to date");
+        return Ok(());
+    }
+    for file in stale {
+        eprintln!("stale: {}", file.path);
+    }
+    Err(format!(
+        "{} generated file(s) differ from a fresh generation: run `cargo xtask codegen`",
+        stale.len()
+    ))
+}
+
+fn write_all(root: &Path, stale: &[&GeneratedFile], total: usize) -> Result<(), String> {
+    for file in stale {
+        write_atomically(&root.join(&file.path), &file.contents)?;
+        println!("wrote {}", file.path);
+    }
+    println!("codegen: {} of {total} file(s) changed", stale.len());
+    Ok(())
+}
+
+/// Writes through a temporary file in the same directory, then renames it into place.
+fn write_atomically(path: &Path, contents: &str) -> Result<(), String> {
+    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temporary: PathBuf = dir.join(format!(".{name}.codegen-tmp"));
+    std::fs::write(&temporary, contents)
+        .map_err(|e| format!("cannot write {}: {e}", temporary.display()))?;
+    std::fs::rename(&temporary, path).map_err(|e| {
+        let _ = std::fs::remove_file(&temporary);
+        format!(
+            "cannot rename {} to {}: {e}",
+            temporary.display(),
+            path.display()
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A scratch workspace holding a copy of the real spec.
+    fn scratch(name: &str) -> PathBuf {
+        let root = std::env::temp_dir().join(format!("cbr-xtask-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join("spec")).unwrap();
+        let spec = crate::workspace_root().join(SPEC);
+        std::fs::copy(spec, root.join(SPEC)).unwrap();
+        root
+    }
+
+    #[test]
+    fn writes_then_checks_clean_then_names_a_stale_file() {
+        let root = scratch("write");
+        assert!(run(&root, Mode::Check).is_err(), "missing files are stale");
+        assert!(!root.join("generated").exists(), "--check wrote something");
+        run(&root, Mode::Write).unwrap();
+        run(&root, Mode::Check).unwrap();
+        let models = root.join("generated/src/models.rs");
+        let edited = std::fs::read_to_string(&models).unwrap() + "\n// edited\n";
+        std::fs::write(&models, &edited).unwrap();
+        assert!(run(&root, Mode::Check).is_err());
+        assert_eq!(
+            std::fs::read_to_string(&models).unwrap(),
+            edited,
+            "--check wrote"
+        );
+        run(&root, Mode::Write).unwrap();
+        run(&root, Mode::Check).unwrap();
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn refuses_to_overwrite_a_file_without_the_header() {
+        let root = scratch("header");
+        let models = root.join("generated/src/models.rs");
+        std::fs::create_dir_all(models.parent().unwrap()).unwrap();
+        std::fs::write(&models, "// hand-written\n").unwrap();
+        let error = run(&root, Mode::Write).unwrap_err();
+        assert!(
+            error.contains("generated/src/models.rs") && error.contains("@generated"),
+            "{error}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(&models).unwrap(),
+            "// hand-written\n"
+        );
+        assert!(
+            !root.join("generated/API.txt").exists(),
+            "wrote other files before failing"
+        );
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn a_generator_error_names_the_spec_and_writes_nothing() {
+        let root = scratch("error");
+        std::fs::write(root.join(SPEC), "openapi: 3.0.3\ninfo: [\n").unwrap();
+        let error = run(&root, Mode::Write).unwrap_err();
+        assert!(error.starts_with("spec/cbr.yaml: line "), "{error}");
+        assert!(!root.join("generated").exists());
+        let _ = std::fs::remove_dir_all(&root);
+    }
+}
