@@ -25,7 +25,9 @@ pub use files::{GeneratedFile, HEADER};
 /// Generates every output file from the text of the spec.
 pub fn generate(spec_yaml: &str) -> Result<Vec<GeneratedFile>, Error> {
     let api = parse_and_lower(spec_yaml)?;
-    generate_from_model(&api)
+    let mut files = generate_from_model(&api)?;
+    files.push(files::json_spec("spec/cbr.json", spec_yaml)?);
+    Ok(files)
 }
 
 /// Parses and lowers the spec without emitting anything.

@@ -176,3 +176,24 @@ fn vbs_operation_declares_its_own_server_and_error_shape() {
         ReferenceOr::Item(_) => panic!("the VBS default response must refer to VbsError"),
     }
 }
+
+/// `spec/cbr.json` (written by `cargo xtask codegen`) is the YAML document, member for member.
+#[test]
+fn json_spec_is_the_yaml_document() {
+    let yaml = cbr_tests::spec();
+    let path = workspace_file("spec/cbr.json");
+    let text = std::fs::read_to_string(&path).expect("spec/cbr.json is readable");
+    let mut json: serde_json::Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let marker = json
+        .as_object_mut()
+        .and_then(|root| root.remove("x-generated"));
+    assert!(
+        marker.is_some_and(|m| m.as_str().is_some_and(|m| m.contains("@generated"))),
+        "spec/cbr.json starts with its x-generated marker"
+    );
+    assert!(
+        json == yaml,
+        "spec/cbr.json differs from spec/cbr.yaml: run `cargo xtask codegen`"
+    );
+}
