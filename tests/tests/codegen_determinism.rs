@@ -38,7 +38,13 @@ fn output_does_not_depend_on_the_order_of_component_schemas() {
     );
     *schemas = reversed;
     let reordered = serde_yaml::to_string(&document).unwrap();
-    assert_eq!(generate(&fixture).unwrap(), generate(&reordered).unwrap());
+    // spec/cbr.json is the input written as JSON, so it follows the input's order by design.
+    let derived = |spec: &str| {
+        let mut files = generate(spec).unwrap();
+        files.retain(|file| file.path != "spec/cbr.json");
+        files
+    };
+    assert_eq!(derived(&fixture), derived(&reordered));
 }
 
 #[test]
