@@ -11,6 +11,8 @@ fn generate(fixture: &str) -> String {
     let files = cbr_codegen::generate(&spec).unwrap_or_else(|e| panic!("{fixture}: {e}"));
     files
         .iter()
+        // The JSON copy of the spec is the fixture itself, not generator output worth pinning.
+        .filter(|f| f.path != "spec/cbr.json")
         .map(|f| format!("=== {} ===\n{}", f.path, f.contents))
         .collect::<Vec<_>>()
         .join("\n")
