@@ -69,7 +69,29 @@ pub fn run() -> Result<(), String> {
     stage("python tools", &|| install_python_tools(&root))?;
     stage("openapi-spec-validator", &|| {
         let bin = root.join(VENV_DIR).join("bin/openapi-spec-validator");
-        run_command(Command::new(bin).arg("spec/cbr.yaml").current_dir(&root))
+        run_command(
+            Command::new(bin)
+                .args(["spec/cbr.yaml", "spec/cbr.json"])
+                .current_dir(&root),
+        )
+    })?;
+    stage("other-language generators", &|| {
+        // openapi-python-client and openapi-typescript read the same spec: every example must
+        // round-trip through the Python models and type-check against the TypeScript types.
+        run_command(
+            Command::new("bash")
+                .arg("tests/python/other_languages.sh")
+                .current_dir(&root),
+        )
+    })?;
+    stage("cargo package", &|| {
+        // Packages the published crate and builds the package as a user would get it.
+        // --allow-dirty: a working tree with uncommitted changes is still worth checking.
+        cargo(
+            &root,
+            &["package", "--package", "huaweicloud-cbr", "--allow-dirty"],
+            &[],
+        )
     })?;
 
     println!("\nstage times:");
