@@ -11,6 +11,7 @@
 
 pub mod emit_api_listing;
 pub mod emit_operations;
+pub mod emit_test_registry;
 pub mod emit_types;
 pub mod error;
 pub mod files;
@@ -43,5 +44,6 @@ pub fn generate_from_model(api: &model::Api) -> Result<Vec<GeneratedFile>, Error
         files::rust_file("generated/src/models.rs", emit_types::emit(api)?)?,
         files::rust_file("generated/src/operations.rs", emit_operations::emit(api)?)?,
         files::text_file("generated/API.txt", &emit_api_listing::emit(api)),
+        files::rust_file("tests/src/model_registry.rs", emit_test_registry::emit(api))?,
     ])
 }
