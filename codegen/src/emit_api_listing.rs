@@ -21,6 +21,7 @@ pub fn emit(api: &Api) -> String {
     }
     for operation in &api.operations {
         operation_lines(operation, &mut lines);
+        lines.extend(crate::emit_operations::pagination_lines(api, operation));
     }
     for def in &api.types {
         match def {

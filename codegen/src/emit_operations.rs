@@ -6,7 +6,9 @@ use quote::quote;
 
 use crate::emit_types::{type_tokens, value_checks};
 use crate::error::Error;
-use crate::model::{Api, ErrorFormat, Operation, Param, PathPart, Service, TypeRef};
+use crate::model::{
+    Api, ErrorFormat, Field, Operation, Param, PathPart, Presence, Service, TypeDef, TypeRef,
+};
 use crate::names::ident;
 use crate::rustdoc::{self, code_span};
 
@@ -136,7 +138,295 @@ pub(crate) fn success_type(operation: &Operation) -> TokenStream {
 fn emit_operation(api: &Api, operation: &Operation) -> Result<TokenStream, Error> {
     let method = emit_client_method(operation);
     let builder = emit_builder(api, operation)?;
-    Ok(quote!(#method #builder))
+    let pagination = pagination(api, operation)
+        .map(|paging| emit_pagination(operation, &paging))
+        .unwrap_or_default();
+    Ok(quote!(#method #builder #pagination))
+}
+
+/// How a list operation pages.
+pub(crate) struct Paging<'a> {
+    /// By `marker` (the ID of the last item) rather than by `offset`.
+    pub(crate) by_marker: bool,
+    limit: &'a Param,
+    offset: Option<&'a Param>,
+    marker: Option<&'a Param>,
+    /// The response body's type.
+    pub(crate) page: &'a str,
+    /// The member holding the items, and the items' type.
+    items: &'a Field,
+    pub(crate) item: &'a str,
+    /// The items' `id` member (the marker), the body's `count` and `limit` members.
+    id: Option<&'a Field>,
+    count: Option<&'a Field>,
+    reported_limit: Option<&'a Field>,
+}
+
+/// Whether `operation` is a list operation that pages, and how: a `GET` with optional `limit`
+/// and `offset` (or `marker`) query parameters whose success body has exactly one list of
+/// objects. `marker` is used when the items have an `id`; `count` and a reported `limit` are
+/// used when the body has them.
+pub(crate) fn pagination<'a>(api: &'a Api, operation: &'a Operation) -> Option<Paging<'a>> {
+    if operation.http_method != "GET" {
+        return None;
+    }
+    let integer = |p: &&Param| matches!(p.ty, TypeRef::I32 | TypeRef::I64);
+    let query = |name: &str| {
+        operation
+            .query_params
+            .iter()
+            .find(|p| p.name == name && !p.required)
+    };
+    let limit = query("limit").filter(integer)?;
+    let offset = query("offset").filter(integer);
+    let marker = query("marker").filter(|p| p.ty == TypeRef::String);
+    let Some(TypeRef::Named(page)) = &operation.success.body else {
+        return None;
+    };
+    let Some(TypeDef::Struct(body)) = api.type_def(page) else {
+        return None;
+    };
+    let lists: Vec<(&Field, &str)> = body
+        .fields
+        .iter()
+        .filter_map(|field| match &field.ty {
+            TypeRef::Array(item) => match &**item {
+                TypeRef::Named(item) => Some((field, item.as_str())),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    let [(items, item)] = lists.as_slice() else {
+        return None;
+    };
+    let Some(TypeDef::Struct(item_def)) = api.type_def(item) else {
+        return None;
+    };
+    let id = item_def
+        .fields
+        .iter()
+        .find(|f| f.name == "id" && f.ty == TypeRef::String);
+    let by_marker = marker.is_some() && id.is_some();
+    if !by_marker && offset.is_none() {
+        return None;
+    }
+    let member = |name: &str| {
+        body.fields
+            .iter()
+            .find(|f| f.name == name && matches!(f.ty, TypeRef::I32 | TypeRef::I64))
+    };
+    Some(Paging {
+        by_marker,
+        limit,
+        offset,
+        marker,
+        page,
+        items,
+        item,
+        id,
+        count: member("count"),
+        reported_limit: member("limit"),
+    })
+}
+
+/// The `API.txt` lines of a paginated operation's streams.
+pub(crate) fn pagination_lines(api: &Api, operation: &Operation) -> Vec<String> {
+    let Some(paging) = pagination(api, operation) else {
+        return Vec::new();
+    };
+    let builder = &operation.builder_name;
+    let by = if paging.by_marker { "marker" } else { "offset" };
+    vec![
+        format!("fn {builder}::into_pages(self) -> Pages<{builder}>  // Stream of Result<models::{}, Error>, by {by}", paging.page),
+        format!("fn {builder}::into_items(self) -> Items<{builder}>  // Stream of Result<models::{}, Error>", paging.item),
+    ]
+}
+
+/// `Option<&T>` of a member of `value`, whatever its presence class.
+fn member_ref(value: &TokenStream, field: &Field) -> TokenStream {
+    let name = ident(&field.rust_name);
+    match field.presence() {
+        Presence::OptionalNullable => quote!(#value.#name.value()),
+        Presence::Optional | Presence::RequiredNullable => quote!(#value.#name.as_ref()),
+        Presence::Required => quote!(Some(&#value.#name)),
+    }
+}
+
+/// `Option<T>` of a member of `value`, taken out of it.
+fn member_owned(value: &TokenStream, field: &Field) -> TokenStream {
+    let name = ident(&field.rust_name);
+    match field.presence() {
+        Presence::OptionalNullable => quote!(#value.#name.into_option()),
+        Presence::Optional | Presence::RequiredNullable => quote!(#value.#name),
+        Presence::Required => quote!(Some(#value.#name)),
+    }
+}
+
+/// `Option<i64>` of an integer member or field.
+fn integer(option: TokenStream, ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::I32 => quote!(#option.copied().map(i64::from)),
+        _ => quote!(#option.copied()),
+    }
+}
+
+/// `into_pages`/`into_items` on the builder, and its `Paginate` impl.
+fn emit_pagination(operation: &Operation, paging: &Paging<'_>) -> TokenStream {
+    let builder = ident(&operation.builder_name);
+    let page = ident(paging.page);
+    let item = ident(paging.item);
+    let operation_id = &operation.id;
+    let page_value = quote!(page);
+    let item_value = quote!(item);
+    let limit = ident(&paging.limit.rust_name);
+    let page_size = match paging.limit.ty {
+        TypeRef::I32 => quote!(self.#limit.map(i64::from)),
+        _ => quote!(self.#limit),
+    };
+    let start_offset = match paging.offset {
+        Some(offset) => {
+            let name = ident(&offset.rust_name);
+            match offset.ty {
+                TypeRef::I32 => quote!(self.#name.map(i64::from)),
+                _ => quote!(self.#name),
+            }
+        }
+        None => quote!(None),
+    };
+    let set_offset = paging.offset.map(|offset| {
+        let name = ident(&offset.rust_name);
+        match offset.ty {
+            // self.offset = Some(i32::try_from(offset).unwrap_or(i32::MAX));
+            TypeRef::I32 => quote!(self.#name = Some(i32::try_from(offset).unwrap_or(i32::MAX));),
+            // self.offset = Some(offset);
+            _ => quote!(self.#name = Some(offset);),
+        }
+    });
+    let clear_offset = paging.offset.map(|offset| {
+        let name = ident(&offset.rust_name);
+        quote!(self.#name = None;)
+    });
+    let set_marker = paging.marker.map(|marker| {
+        let name = ident(&marker.rust_name);
+        quote!(self.#name = Some(marker); #clear_offset)
+    });
+    let at_offset = match &set_offset {
+        Some(set) => quote!(crate::pagination::Position::Offset(offset) => { #set }),
+        None => quote!(crate::pagination::Position::Offset(_) => {}),
+    };
+    let at_marker = match &set_marker {
+        Some(set) => quote!(crate::pagination::Position::Marker(marker) => { #set }),
+        None => quote!(crate::pagination::Position::Marker(_) => {}),
+    };
+    let total = match paging.count {
+        Some(count) => integer(member_ref(&page_value, count), &count.ty),
+        None => quote!(None),
+    };
+    let reported = match paging.reported_limit {
+        Some(limit) => integer(member_ref(&page_value, limit), &limit.ty),
+        None => quote!(None),
+    };
+    let items_ref = member_ref(&page_value, paging.items);
+    let items_owned = member_owned(&page_value, paging.items);
+    let marker_of = match paging.id {
+        Some(id) => {
+            let id = member_ref(&item_value, id);
+            quote!(#id.map(String::as_str))
+        }
+        None => quote!(None),
+    };
+    let (mode, how) = if paging.by_marker {
+        (
+            quote!(Marker),
+            "moving on by `marker`, the ID of the last item of a page",
+        )
+    } else {
+        (quote!(Offset), "moving on by `offset`")
+    };
+    let pages_doc = rustdoc::attrs(&[format!(
+        "Every page of the listing, as a stream ([`Pages`](crate::Pages)), {how}. It starts \
+             where this request does and stops at `count`, at a page shorter than the page size \
+             or at an empty page."
+    )]);
+    let items_doc = rustdoc::attrs(&[format!(
+        "Every [`{}`](crate::models::{}) of every page, as a stream ([`Items`](crate::Items)); \
+         see [`into_pages`](Self::into_pages).",
+        paging.item, paging.item
+    )]);
+    // A parameter the body does not use gets a leading underscore.
+    let param = |name: &str, used: bool| {
+        if used {
+            ident(name)
+        } else {
+            ident(&format!("_{name}"))
+        }
+    };
+    let total_page = param("page", paging.count.is_some());
+    let reported_page = param("page", paging.reported_limit.is_some());
+    let marker_item = param("item", paging.id.is_some());
+    // impl Op { pub fn into_pages(self) -> Pages<Op>; pub fn into_items(self) -> Items<Op> }
+    // impl Paginate for Op { type Page; type Item; const OPERATION; const MODE; fn …  }
+    quote! {
+        impl #builder {
+            #pages_doc
+            pub fn into_pages(self) -> crate::Pages<Self> {
+                crate::Pages::new(self)
+            }
+
+            #items_doc
+            pub fn into_items(self) -> crate::Items<Self> {
+                crate::Items::new(self)
+            }
+        }
+
+        impl crate::pagination::Paginate for #builder {
+            type Page = models::#page;
+            type Item = models::#item;
+            const OPERATION: &'static str = #operation_id;
+            const MODE: crate::pagination::PagingMode = crate::pagination::PagingMode::#mode;
+
+            fn page_size(&self) -> Option<i64> {
+                #page_size
+            }
+
+            fn start_offset(&self) -> Option<i64> {
+                #start_offset
+            }
+
+            fn at_position(mut self, position: crate::pagination::Position) -> Self {
+                match position {
+                    #at_offset
+                    #at_marker
+                }
+                self
+            }
+
+            fn send_page(self) -> crate::ResponseFuture<Self::Page> {
+                Box::pin(self.send())
+            }
+
+            fn total(#total_page: &Self::Page) -> Option<i64> {
+                #total
+            }
+
+            fn reported_page_size(#reported_page: &Self::Page) -> Option<i64> {
+                #reported
+            }
+
+            fn items(page: &Self::Page) -> &[Self::Item] {
+                #items_ref.map(Vec::as_slice).unwrap_or_default()
+            }
+
+            fn into_items(page: Self::Page) -> Vec<Self::Item> {
+                #items_owned.unwrap_or_default()
+            }
+
+            fn marker(#marker_item: &Self::Item) -> Option<&str> {
+                #marker_of
+            }
+        }
+    }
 }
 
 fn emit_client_method(operation: &Operation) -> TokenStream {
@@ -445,6 +735,15 @@ fn emit_send(operation: &Operation) -> TokenStream {
         None => quote!(None),
     };
     let errors = error_format_tokens(&operation.error_format);
+    let operation_id = &operation.id;
+    let path_template = &operation.path;
+    let project_id = match operation.path_params.iter().find(|p| p.from_client) {
+        Some(param) => {
+            let name = ident(&param.rust_name);
+            quote!(Some(#name))
+        }
+        None => quote!(None),
+    };
     let decode = match operation.success.body {
         Some(_) => quote!(response.json()),
         None => quote!(response.empty()),
@@ -469,10 +768,13 @@ fn emit_send(operation: &Operation) -> TokenStream {
             #path
             #query
             let request = crate::client::Request {
+                operation: #operation_id,
+                path_template: #path_template,
                 service: crate::Service::#service,
                 method: reqwest::Method::#method,
                 path,
                 query,
+                project_id: #project_id,
                 body: #body,
                 errors: #errors,
             };
@@ -500,6 +802,11 @@ fn destructured_fields(operation: &Operation) -> Vec<TokenStream> {
 
 fn emit_path(operation: &Operation) -> TokenStream {
     let mut pushes = Vec::new();
+    for param in operation.path_params.iter().filter(|p| p.from_client) {
+        let ident = ident(&param.rust_name);
+        // let project_id = client.resolve_project_id(project_id)?;
+        pushes.push(quote!(let #ident = client.resolve_project_id(#ident)?;));
+    }
     for part in &operation.path_parts {
         match part {
             // path.push_str("/v3/");
@@ -510,7 +817,7 @@ fn emit_path(operation: &Operation) -> TokenStream {
                 };
                 let ident = ident(&param.rust_name);
                 let value = match (&param.ty, param.from_client) {
-                    (_, true) => quote!(&client.resolve_project_id(#ident)?),
+                    (_, true) => quote!(&#ident),
                     (TypeRef::String, false) => quote!(&#ident),
                     (TypeRef::Named(_), false) => quote!(#ident.as_str()),
                     (_, false) => quote!(&#ident.to_string()),
@@ -539,7 +846,7 @@ fn emit_query(operation: &Operation) -> TokenStream {
                 let value = query_value(item);
                 quote!(for value in values { query.push((#key, #value)); })
             }
-            // query.push(("key", value.to_string()));
+            // query.push(("key", QueryArg::Int(value)));
             ty => {
                 let value = query_value(ty);
                 quote!(query.push((#key, #value));)
@@ -557,15 +864,19 @@ fn emit_query(operation: &Operation) -> TokenStream {
         }
     });
     quote! {
-        let mut query: Vec<(&'static str, String)> = Vec::new();
+        let mut query: Vec<(&'static str, crate::client::QueryArg)> = Vec::new();
         #(#pushes)*
     }
 }
 
+/// A query value as the signer orders it: integers and booleans typed, the rest as text.
 fn query_value(ty: &TypeRef) -> TokenStream {
     match ty {
-        TypeRef::String => quote!(value),
-        _ => quote!(value.to_string()),
+        TypeRef::String => quote!(crate::client::QueryArg::Text(value)),
+        TypeRef::I32 => quote!(crate::client::QueryArg::Int(i64::from(value))),
+        TypeRef::I64 => quote!(crate::client::QueryArg::Int(value)),
+        TypeRef::Bool => quote!(crate::client::QueryArg::Bool(value)),
+        _ => quote!(crate::client::QueryArg::Text(value.to_string())),
     }
 }
 

@@ -20,6 +20,8 @@ pub enum Location {
     },
     /// No position is known (for instance an error at the end of the input).
     Unknown,
+    /// A location in the error-code catalogue (`spec/error-codes.yaml`) instead of the spec.
+    ErrorCodes(Box<Location>),
 }
 
 impl fmt::Display for Location {
@@ -28,6 +30,27 @@ impl fmt::Display for Location {
             Location::Pointer(pointer) => f.write_str(pointer),
             Location::Text { line, column } => write!(f, "line {line}, column {column}"),
             Location::Unknown => f.write_str("(unknown location)"),
+            Location::ErrorCodes(location) => location.fmt(f),
+        }
+    }
+}
+
+/// Which input of the generator an error is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Input {
+    /// The OpenAPI document, `spec/cbr.yaml`.
+    #[default]
+    Spec,
+    /// The error-code catalogue, `spec/error-codes.yaml`.
+    ErrorCodes,
+}
+
+impl Input {
+    /// The input's path, relative to the workspace root.
+    pub fn path(self) -> &'static str {
+        match self {
+            Input::Spec => "spec/cbr.yaml",
+            Input::ErrorCodes => "spec/error-codes.yaml",
         }
     }
 }
@@ -35,7 +58,7 @@ impl fmt::Display for Location {
 /// What kind of problem the generator found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ErrorKind {
-    /// The text is not YAML, or not an OpenAPI 3.0 document.
+    /// The text is not YAML, or not an OpenAPI 3.0 document (or not an error-code catalogue).
     Parse(String),
     /// A construct the generator does not support (yet); the message names it.
     Unsupported(String),
@@ -54,12 +77,19 @@ pub enum ErrorKind {
     Invalid(String),
     /// The generator produced Rust that does not parse: a bug in the generator.
     Internal(String),
+    /// An error code listed twice in the catalogue.
+    DuplicateErrorCode {
+        /// The code.
+        code: String,
+        /// Location of its first entry.
+        first: String,
+    },
 }
 
 impl fmt::Display for ErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ErrorKind::Parse(message) => write!(f, "cannot parse the spec: {message}"),
+            ErrorKind::Parse(message) => write!(f, "cannot parse: {message}"),
             ErrorKind::Unsupported(what) => write!(f, "unsupported construct: {what}"),
             ErrorKind::DanglingRef(reference) => {
                 write!(f, "dangling reference `{reference}`: no such component")
@@ -71,17 +101,23 @@ impl fmt::Display for ErrorKind {
             ErrorKind::InvalidName(message) => write!(f, "invalid name: {message}"),
             ErrorKind::Invalid(message) => write!(f, "invalid spec: {message}"),
             ErrorKind::Internal(message) => write!(f, "generator bug: {message}"),
+            ErrorKind::DuplicateErrorCode { code, first } => {
+                write!(f, "duplicate error code `{code}`, first listed at {first}")
+            }
         }
     }
 }
 
 /// A generator error: a kind and a location.
+///
+/// `Display` shows the location and the kind; the caller, which knows the file names, prefixes
+/// the path of the [`input`](Self::input) the location is in.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{location}: {kind}")]
 pub struct Error {
     /// What went wrong.
     pub kind: ErrorKind,
-    /// Where in the spec.
+    /// Where in the spec, or, wrapped in [`Location::ErrorCodes`], in the catalogue.
     pub location: Location,
 }
 
@@ -108,6 +144,10 @@ impl Error {
     pub fn pointer(&self) -> Option<&str> {
         match &self.location {
             Location::Pointer(pointer) => Some(pointer),
+            Location::ErrorCodes(location) => match &**location {
+                Location::Pointer(pointer) => Some(pointer),
+                _ => None,
+            },
             _ => None,
         }
     }
@@ -124,6 +164,22 @@ impl Error {
             kind: ErrorKind::Parse(strip_position(&error.to_string())),
             location,
         }
+    }
+
+    /// Which input the error is in.
+    pub fn input(&self) -> Input {
+        match self.location {
+            Location::ErrorCodes(_) => Input::ErrorCodes,
+            _ => Input::Spec,
+        }
+    }
+
+    /// The same error, located in `input` (its location is relative to that input).
+    pub fn in_input(mut self, input: Input) -> Self {
+        if input == Input::ErrorCodes && self.input() != Input::ErrorCodes {
+            self.location = Location::ErrorCodes(Box::new(self.location));
+        }
+        self
     }
 }
 

@@ -5,11 +5,13 @@
 //! 1. *parse*: YAML into [`openapiv3::OpenAPI`];
 //! 2. *lower* ([`lower`]): the document becomes the intermediate [`model`], checking every
 //!    construct and naming the JSON pointer of any it does not support;
-//! 3. *emit*: `quote!` token streams for the models, the operations and the API listing;
+//! 3. *emit*: `quote!` token streams for the models, the operations and the API listing, and
+//!    the error codes from the second input, the error-code catalogue;
 //! 4. *files* ([`files`]): each output parsed by `syn`, printed by `prettyplease`, and given the
 //!    `@generated` header.
 
 pub mod emit_api_listing;
+pub mod emit_error_codes;
 pub mod emit_operations;
 pub mod emit_test_registry;
 pub mod emit_types;
@@ -20,13 +22,70 @@ pub mod model;
 pub mod names;
 mod rustdoc;
 
-pub use error::{Error, ErrorKind, Location};
+pub use error::{Error, ErrorKind, Input, Location};
 pub use files::{GeneratedFile, HEADER};
 
-/// Generates every output file from the text of the spec.
-pub fn generate(spec_yaml: &str) -> Result<Vec<GeneratedFile>, Error> {
+/// The texts the generator reads; the caller reads the files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Inputs<'a> {
+    /// The OpenAPI document (`spec/cbr.yaml`).
+    pub spec: &'a str,
+    /// The error-code catalogue (`spec/error-codes.yaml`); without it, `error_codes.rs` is not
+    /// generated (fixture specs need none).
+    pub error_codes: Option<&'a str>,
+}
+
+impl<'a> Inputs<'a> {
+    /// The spec alone.
+    pub fn new(spec: &'a str) -> Self {
+        Inputs {
+            spec,
+            error_codes: None,
+        }
+    }
+
+    /// Adds the error-code catalogue.
+    pub fn with_error_codes(mut self, error_codes: &'a str) -> Self {
+        self.error_codes = Some(error_codes);
+        self
+    }
+}
+
+impl<'a> From<&'a str> for Inputs<'a> {
+    fn from(spec: &'a str) -> Self {
+        Inputs::new(spec)
+    }
+}
+
+impl<'a> From<&'a String> for Inputs<'a> {
+    fn from(spec: &'a String) -> Self {
+        Inputs::new(spec)
+    }
+}
+
+/// Path of the generated error-code enumeration.
+pub const ERROR_CODES_FILE: &str = "generated/src/error_codes.rs";
+
+/// Generates every output file from the inputs: the spec's text, or an [`Inputs`] that also
+/// holds the error-code catalogue.
+pub fn generate<'a>(inputs: impl Into<Inputs<'a>>) -> Result<Vec<GeneratedFile>, Error> {
+    let inputs = inputs.into();
+    let spec_yaml = inputs.spec;
     let api = parse_and_lower(spec_yaml)?;
     let mut files = generate_from_model(&api)?;
+    if let Some(text) = inputs.error_codes {
+        let catalogue = emit_error_codes::parse(text)?;
+        if let Some(listing) = files.iter_mut().find(|f| f.path == "generated/API.txt") {
+            listing
+                .contents
+                .push_str(&emit_error_codes::api_lines(&catalogue));
+        }
+        files.push(files::rust_file_from(
+            ERROR_CODES_FILE,
+            error::Input::ErrorCodes.path(),
+            emit_error_codes::emit(&catalogue),
+        )?);
+    }
     files.push(files::json_spec("spec/cbr.json", spec_yaml)?);
     Ok(files)
 }

@@ -1,29 +1,39 @@
-//! [`Error`]: the one error type of the client.
+//! [`Error`]: the one error type of the client, and the details of each kind of failure.
 
 use std::fmt;
+use std::time::Duration;
 
 use reqwest::StatusCode;
 
+use crate::credentials::CredentialsError;
+use crate::error_codes::ErrorCode;
 use crate::validation::ValidationError;
 
 /// Everything that can go wrong when building the client or sending a request.
 ///
-/// Its `Display` is one line that says what happened and what to do about it.
+/// Its `Display` is one line that says what happened and what to do about it;
+/// [`is_retryable`](Self::is_retryable) says whether sending the request again may succeed.
+/// No variant holds or prints a credential.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
     /// The client's configuration is unusable (no region, a malformed endpoint, …).
     Config(String),
+    /// The credentials provider failed, or the credentials cannot sign; nothing was sent.
+    Credentials(CredentialsError),
     /// The request breaks a documented constraint; nothing was sent.
     InvalidRequest(ValidationError),
     /// The request body could not be serialised; nothing was sent.
     Encode(serde_json::Error),
-    /// The request did not get a response (connection, TLS, timeout, …).
-    Transport(reqwest::Error),
+    /// The request did not get a response: no connection, a timeout, a broken connection.
+    Transport(Box<TransportError>),
     /// The service answered with an error status.
     Api(Box<ApiError>),
-    /// The service answered with a success status, but the body does not match the spec.
+    /// The service answered with a success status, but the body does not match the spec (or is
+    /// not JSON).
     Decode(Box<DecodeError>),
+    /// A paginated listing stopped because the service sent the same page again.
+    Pagination(Box<PaginationError>),
 }
 
 impl Error {
@@ -32,8 +42,8 @@ impl Error {
         match self {
             Error::Api(error) => Some(error.status),
             Error::Decode(error) => Some(error.status),
-            Error::Transport(error) => error.status(),
-            Error::Config(_) | Error::InvalidRequest(_) | Error::Encode(_) => None,
+            Error::Transport(error) => error.source.status(),
+            _ => None,
         }
     }
 
@@ -45,12 +55,38 @@ impl Error {
             _ => None,
         }
     }
+
+    /// The service's error code, for an error response that has one.
+    pub fn error_code(&self) -> Option<&ErrorCode> {
+        match self {
+            Error::Api(error) => error.error_code.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// Whether the same request may succeed if sent again: a throttled (429) or unavailable
+    /// (502, 503, 504) service, or a connection that could not be made or broke. These are the
+    /// failures the client retries by itself (see [`RetryConfig`](crate::RetryConfig)); a
+    /// timeout is not among them, since the service may still be carrying the request out.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Transport(error) => error.kind != TransportErrorKind::Timeout,
+            Error::Api(error) => is_retryable_status(error.status),
+            _ => false,
+        }
+    }
+}
+
+/// The statuses that mean "try again later".
+pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 429 | 502 | 503 | 504)
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Config(message) => write!(f, "invalid client configuration: {message}"),
+            Error::Credentials(error) => write!(f, "no usable credentials, not sent: {error}"),
             Error::InvalidRequest(error) => write!(
                 f,
                 "invalid request, not sent: {error} (fix the value; if the documented constraint \
@@ -59,17 +95,10 @@ impl fmt::Display for Error {
             Error::Encode(error) => {
                 write!(f, "cannot serialise the request body, not sent: {error}")
             }
-            Error::Transport(error) => {
-                write!(f, "no response from the service: {error}")?;
-                let mut source = std::error::Error::source(error);
-                while let Some(cause) = source {
-                    write!(f, ": {cause}")?;
-                    source = cause.source();
-                }
-                Ok(())
-            }
+            Error::Transport(error) => error.fmt(f),
             Error::Api(error) => error.fmt(f),
             Error::Decode(error) => error.fmt(f),
+            Error::Pagination(error) => error.fmt(f),
         }
     }
 }
@@ -77,10 +106,11 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
+            Error::Credentials(error) => Some(error),
             Error::InvalidRequest(error) => Some(error),
             Error::Encode(error) => Some(error),
-            // The transport error's causes are already in the message.
-            Error::Config(_) | Error::Transport(_) | Error::Api(_) | Error::Decode(_) => None,
+            Error::Transport(error) => Some(&error.source),
+            Error::Config(_) | Error::Api(_) | Error::Decode(_) | Error::Pagination(_) => None,
         }
     }
 }
@@ -91,18 +121,96 @@ impl From<ValidationError> for Error {
     }
 }
 
+impl From<CredentialsError> for Error {
+    fn from(error: CredentialsError) -> Self {
+        Error::Credentials(error)
+    }
+}
+
+/// What kind of transport failure happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// No connection could be made (DNS, refused, TLS handshake, connect timeout); nothing
+    /// reached the service.
+    Connect,
+    /// The request timed out after the connection was made; the service may have received it.
+    Timeout,
+    /// The connection broke while sending the request or reading the response.
+    Other,
+}
+
+/// A request that got no (complete) response.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct TransportError {
+    /// What happened.
+    pub kind: TransportErrorKind,
+    /// The URL of the request.
+    pub url: String,
+    /// The request timeout in force, for [`TransportErrorKind::Timeout`].
+    pub timeout: Option<Duration>,
+    /// The HTTP client's error (also [`std::error::Error::source`] of the [`Error`]).
+    pub source: reqwest::Error,
+}
+
+impl TransportError {
+    pub(crate) fn new(source: reqwest::Error, url: &str, timeout: Duration) -> Self {
+        let kind = if source.is_connect() {
+            TransportErrorKind::Connect
+        } else if source.is_timeout() {
+            TransportErrorKind::Timeout
+        } else {
+            TransportErrorKind::Other
+        };
+        TransportError {
+            kind,
+            url: url.to_owned(),
+            timeout: (kind == TransportErrorKind::Timeout).then_some(timeout),
+            source,
+        }
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The innermost cause is the informative one ("Connection refused (os error 111)").
+        let mut cause: &dyn std::error::Error = &self.source;
+        while let Some(next) = cause.source() {
+            cause = next;
+        }
+        match (self.kind, self.timeout) {
+            (TransportErrorKind::Connect, _) => write!(
+                f,
+                "cannot connect to {}: {cause} (check the endpoint, the network and any proxy)",
+                self.url
+            ),
+            (TransportErrorKind::Timeout, Some(timeout)) => write!(
+                f,
+                "no response from {} within the request timeout of {timeout:?} (raise it with \
+                 `ClientBuilder::timeout`)",
+                self.url
+            ),
+            _ => write!(f, "the request to {} failed: {cause}", self.url),
+        }
+    }
+}
+
 /// An error response of the service.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ApiError {
     /// The HTTP status.
     pub status: StatusCode,
-    /// The service's error code (`BackupService.6500`), if the body has one.
-    pub error_code: Option<String>,
+    /// The service's error code (`BackupService.6500`), if the body has one; codes the
+    /// catalogue does not list are [`ErrorCode::Unknown`].
+    pub error_code: Option<ErrorCode>,
     /// The service's error message, if the body has one.
     pub error_msg: Option<String>,
     /// The service's request ID (response header `X-Request-Id`).
     pub request_id: Option<String>,
+    /// The wait the response asked for (header `Retry-After`).
+    pub retry_after: Option<Duration>,
     /// The response body as received (invalid UTF-8 replaced).
     pub body: String,
 }
@@ -114,12 +222,40 @@ impl fmt::Display for ApiError {
             (Some(code), Some(message)) => write!(f, ": {code}: {message}")?,
             (Some(code), None) => write!(f, ": {code}")?,
             (None, Some(message)) => write!(f, ": {message}")?,
-            (None, None) => write!(f, " (body: {})", snippet(self.body.as_bytes()))?,
+            (None, None) => write!(f, " (body: {})", one_line(&snippet(self.body.as_bytes())))?,
         }
         if let Some(id) = &self.request_id {
             write!(f, " (request ID {id})")?;
         }
+        if let Some(handling) = self.error_code.as_ref().and_then(ErrorCode::handling) {
+            write!(f, "; what to do: {handling}")?;
+        } else if is_retryable_status(self.status) {
+            f.write_str("; try again later")?;
+        }
         Ok(())
+    }
+}
+
+/// A listing that stopped because a page repeated the previous one: following it would loop.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PaginationError {
+    /// The operation (`list_vaults`).
+    pub operation: &'static str,
+    /// The 1-based number of the page that repeated the previous one.
+    pub page: u64,
+}
+
+impl fmt::Display for PaginationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: page {} repeats page {}, so the service ignores the paging parameters; stopped \
+             instead of looping (set `limit` and `offset` or `marker` yourself)",
+            self.operation,
+            self.page,
+            self.page - 1
+        )
     }
 }
 
@@ -152,7 +288,9 @@ impl fmt::Display for DecodeError {
         write!(
             f,
             "the {} response does not match the spec{at}: {}; body: {}",
-            self.status, self.message, self.snippet
+            self.status,
+            self.message,
+            one_line(&self.snippet)
         )?;
         if let Some(id) = &self.request_id {
             write!(f, " (request ID {id})")?;
@@ -173,4 +311,9 @@ pub(crate) fn snippet(body: &[u8]) -> String {
         end -= 1;
     }
     format!("{}…", &text[..end])
+}
+
+/// `text` on one line: line breaks become spaces.
+fn one_line(text: &str) -> String {
+    text.replace(['\r', '\n'], " ")
 }

@@ -94,20 +94,20 @@ impl ShowOperationLog {
         }
         let Self { client, project_id, operation_log_id } = self;
         let mut path = String::new();
+        let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(
-            &mut path,
-            "project_id",
-            &client.resolve_project_id(project_id)?,
-        )?;
+        crate::client::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/operation-logs/");
         crate::client::push_segment(&mut path, "operation_log_id", &operation_log_id)?;
         let query = Vec::new();
         let request = crate::client::Request {
+            operation: "show_operation_log",
+            path_template: "/v3/{project_id}/operation-logs/{operation_log_id}",
             service: crate::Service::Cbr,
             method: reqwest::Method::GET,
             path,
             query,
+            project_id: Some(project_id),
             body: None,
             errors: crate::client::ErrorFormat::Flat {
                 code: "error_code",
@@ -380,55 +380,59 @@ impl ListOperationLogs {
             vault_name,
         } = self;
         let mut path = String::new();
+        let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(
-            &mut path,
-            "project_id",
-            &client.resolve_project_id(project_id)?,
-        )?;
+        crate::client::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/operation-logs");
-        let mut query: Vec<(&'static str, String)> = Vec::new();
+        let mut query: Vec<(&'static str, crate::client::QueryArg)> = Vec::new();
         if let Some(value) = end_time {
-            query.push(("end_time", value));
+            query.push(("end_time", crate::client::QueryArg::Text(value)));
         }
         if let Some(value) = enterprise_project_id {
-            query.push(("enterprise_project_id", value));
+            query.push(("enterprise_project_id", crate::client::QueryArg::Text(value)));
         }
         if let Some(value) = limit {
-            query.push(("limit", value.to_string()));
+            query.push(("limit", crate::client::QueryArg::Int(value)));
         }
         if let Some(value) = offset {
-            query.push(("offset", value.to_string()));
+            query.push(("offset", crate::client::QueryArg::Int(value)));
         }
         if let Some(value) = operation_type {
-            query.push(("operation_type", value.to_string()));
+            query
+                .push((
+                    "operation_type",
+                    crate::client::QueryArg::Text(value.to_string()),
+                ));
         }
         if let Some(value) = provider_id {
-            query.push(("provider_id", value));
+            query.push(("provider_id", crate::client::QueryArg::Text(value)));
         }
         if let Some(value) = resource_id {
-            query.push(("resource_id", value));
+            query.push(("resource_id", crate::client::QueryArg::Text(value)));
         }
         if let Some(value) = resource_name {
-            query.push(("resource_name", value));
+            query.push(("resource_name", crate::client::QueryArg::Text(value)));
         }
         if let Some(value) = start_time {
-            query.push(("start_time", value));
+            query.push(("start_time", crate::client::QueryArg::Text(value)));
         }
         if let Some(value) = status {
-            query.push(("status", value.to_string()));
+            query.push(("status", crate::client::QueryArg::Text(value.to_string())));
         }
         if let Some(value) = vault_id {
-            query.push(("vault_id", value));
+            query.push(("vault_id", crate::client::QueryArg::Text(value)));
         }
         if let Some(value) = vault_name {
-            query.push(("vault_name", value));
+            query.push(("vault_name", crate::client::QueryArg::Text(value)));
         }
         let request = crate::client::Request {
+            operation: "list_operation_logs",
+            path_template: "/v3/{project_id}/operation-logs",
             service: crate::Service::Cbr,
             method: reqwest::Method::GET,
             path,
             query,
+            project_id: Some(project_id),
             body: None,
             errors: crate::client::ErrorFormat::Flat {
                 code: "error_code",
@@ -444,6 +448,55 @@ impl std::future::IntoFuture for ListOperationLogs {
     type IntoFuture = crate::ResponseFuture<models::ListOperationLogsResponseBody>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+impl ListOperationLogs {
+    /// Every page of the listing, as a stream ([`Pages`](crate::Pages)), moving on by `offset`. It starts where this request does and stops at `count`, at a page shorter than the page size or at an empty page.
+    pub fn into_pages(self) -> crate::Pages<Self> {
+        crate::Pages::new(self)
+    }
+    /// Every [`OperationLog`](crate::models::OperationLog) of every page, as a stream ([`Items`](crate::Items)); see [`into_pages`](Self::into_pages).
+    pub fn into_items(self) -> crate::Items<Self> {
+        crate::Items::new(self)
+    }
+}
+impl crate::pagination::Paginate for ListOperationLogs {
+    type Page = models::ListOperationLogsResponseBody;
+    type Item = models::OperationLog;
+    const OPERATION: &'static str = "list_operation_logs";
+    const MODE: crate::pagination::PagingMode = crate::pagination::PagingMode::Offset;
+    fn page_size(&self) -> Option<i64> {
+        self.limit
+    }
+    fn start_offset(&self) -> Option<i64> {
+        self.offset
+    }
+    fn at_position(mut self, position: crate::pagination::Position) -> Self {
+        match position {
+            crate::pagination::Position::Offset(offset) => {
+                self.offset = Some(offset);
+            }
+            crate::pagination::Position::Marker(_) => {}
+        }
+        self
+    }
+    fn send_page(self) -> crate::ResponseFuture<Self::Page> {
+        Box::pin(self.send())
+    }
+    fn total(page: &Self::Page) -> Option<i64> {
+        page.count.value().copied()
+    }
+    fn reported_page_size(page: &Self::Page) -> Option<i64> {
+        page.limit.value().copied()
+    }
+    fn items(page: &Self::Page) -> &[Self::Item] {
+        page.operation_logs.value().map(Vec::as_slice).unwrap_or_default()
+    }
+    fn into_items(page: Self::Page) -> Vec<Self::Item> {
+        page.operation_logs.into_option().unwrap_or_default()
+    }
+    fn marker(item: &Self::Item) -> Option<&str> {
+        item.id.value().map(String::as_str)
     }
 }
 impl crate::Client {
@@ -656,45 +709,45 @@ impl ListShareMembers {
             vault_id,
         } = self;
         let mut path = String::new();
+        let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(
-            &mut path,
-            "project_id",
-            &client.resolve_project_id(project_id)?,
-        )?;
+        crate::client::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/backups/");
         crate::client::push_segment(&mut path, "backup_id", &backup_id)?;
         path.push_str("/members");
-        let mut query: Vec<(&'static str, String)> = Vec::new();
+        let mut query: Vec<(&'static str, crate::client::QueryArg)> = Vec::new();
         if let Some(value) = dest_project_id {
-            query.push(("dest_project_id", value));
+            query.push(("dest_project_id", crate::client::QueryArg::Text(value)));
         }
         if let Some(value) = image_id {
-            query.push(("image_id", value));
+            query.push(("image_id", crate::client::QueryArg::Text(value)));
         }
         if let Some(value) = limit {
-            query.push(("limit", value.to_string()));
+            query.push(("limit", crate::client::QueryArg::Int(value)));
         }
         if let Some(value) = marker {
-            query.push(("marker", value));
+            query.push(("marker", crate::client::QueryArg::Text(value)));
         }
         if let Some(value) = offset {
-            query.push(("offset", value.to_string()));
+            query.push(("offset", crate::client::QueryArg::Int(value)));
         }
         if let Some(value) = sort {
-            query.push(("sort", value));
+            query.push(("sort", crate::client::QueryArg::Text(value)));
         }
         if let Some(value) = status {
-            query.push(("status", value.to_string()));
+            query.push(("status", crate::client::QueryArg::Text(value.to_string())));
         }
         if let Some(value) = vault_id {
-            query.push(("vault_id", value));
+            query.push(("vault_id", crate::client::QueryArg::Text(value)));
         }
         let request = crate::client::Request {
+            operation: "list_share_members",
+            path_template: "/v3/{project_id}/backups/{backup_id}/members",
             service: crate::Service::Cbr,
             method: reqwest::Method::GET,
             path,
             query,
+            project_id: Some(project_id),
             body: None,
             errors: crate::client::ErrorFormat::Flat {
                 code: "error_code",
@@ -710,6 +763,58 @@ impl std::future::IntoFuture for ListShareMembers {
     type IntoFuture = crate::ResponseFuture<models::ListShareMembersResponseBody>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+impl ListShareMembers {
+    /// Every page of the listing, as a stream ([`Pages`](crate::Pages)), moving on by `marker`, the ID of the last item of a page. It starts where this request does and stops at `count`, at a page shorter than the page size or at an empty page.
+    pub fn into_pages(self) -> crate::Pages<Self> {
+        crate::Pages::new(self)
+    }
+    /// Every [`Member`](crate::models::Member) of every page, as a stream ([`Items`](crate::Items)); see [`into_pages`](Self::into_pages).
+    pub fn into_items(self) -> crate::Items<Self> {
+        crate::Items::new(self)
+    }
+}
+impl crate::pagination::Paginate for ListShareMembers {
+    type Page = models::ListShareMembersResponseBody;
+    type Item = models::Member;
+    const OPERATION: &'static str = "list_share_members";
+    const MODE: crate::pagination::PagingMode = crate::pagination::PagingMode::Marker;
+    fn page_size(&self) -> Option<i64> {
+        self.limit
+    }
+    fn start_offset(&self) -> Option<i64> {
+        self.offset
+    }
+    fn at_position(mut self, position: crate::pagination::Position) -> Self {
+        match position {
+            crate::pagination::Position::Offset(offset) => {
+                self.offset = Some(offset);
+            }
+            crate::pagination::Position::Marker(marker) => {
+                self.marker = Some(marker);
+                self.offset = None;
+            }
+        }
+        self
+    }
+    fn send_page(self) -> crate::ResponseFuture<Self::Page> {
+        Box::pin(self.send())
+    }
+    fn total(page: &Self::Page) -> Option<i64> {
+        page.count.value().copied()
+    }
+    fn reported_page_size(_page: &Self::Page) -> Option<i64> {
+        None
+    }
+    fn items(page: &Self::Page) -> &[Self::Item] {
+        page.members.value().map(Vec::as_slice).unwrap_or_default()
+    }
+    fn into_items(page: Self::Page) -> Vec<Self::Item> {
+        page.members.into_option().unwrap_or_default()
+    }
+    fn marker(item: &Self::Item) -> Option<&str> {
+        item.id.value().map(String::as_str)
     }
 }
 impl crate::Client {
@@ -782,21 +887,21 @@ impl AddShareMembers {
         }
         let Self { client, project_id, backup_id, body } = self;
         let mut path = String::new();
+        let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(
-            &mut path,
-            "project_id",
-            &client.resolve_project_id(project_id)?,
-        )?;
+        crate::client::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/backups/");
         crate::client::push_segment(&mut path, "backup_id", &backup_id)?;
         path.push_str("/members");
         let query = Vec::new();
         let request = crate::client::Request {
+            operation: "add_share_members",
+            path_template: "/v3/{project_id}/backups/{backup_id}/members",
             service: crate::Service::Cbr,
             method: reqwest::Method::POST,
             path,
             query,
+            project_id: Some(project_id),
             body: Some(crate::client::json_body(&body)?),
             errors: crate::client::ErrorFormat::Flat {
                 code: "error_code",
@@ -880,22 +985,22 @@ impl ShowShareMember {
         }
         let Self { client, project_id, backup_id, member_id } = self;
         let mut path = String::new();
+        let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(
-            &mut path,
-            "project_id",
-            &client.resolve_project_id(project_id)?,
-        )?;
+        crate::client::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/backups/");
         crate::client::push_segment(&mut path, "backup_id", &backup_id)?;
         path.push_str("/members/");
         crate::client::push_segment(&mut path, "member_id", &member_id)?;
         let query = Vec::new();
         let request = crate::client::Request {
+            operation: "show_share_member",
+            path_template: "/v3/{project_id}/backups/{backup_id}/members/{member_id}",
             service: crate::Service::Cbr,
             method: reqwest::Method::GET,
             path,
             query,
+            project_id: Some(project_id),
             body: None,
             errors: crate::client::ErrorFormat::Flat {
                 code: "error_code",
@@ -987,22 +1092,22 @@ impl UpdateShareMember {
         }
         let Self { client, project_id, backup_id, member_id, body } = self;
         let mut path = String::new();
+        let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(
-            &mut path,
-            "project_id",
-            &client.resolve_project_id(project_id)?,
-        )?;
+        crate::client::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/backups/");
         crate::client::push_segment(&mut path, "backup_id", &backup_id)?;
         path.push_str("/members/");
         crate::client::push_segment(&mut path, "member_id", &member_id)?;
         let query = Vec::new();
         let request = crate::client::Request {
+            operation: "update_share_member",
+            path_template: "/v3/{project_id}/backups/{backup_id}/members/{member_id}",
             service: crate::Service::Cbr,
             method: reqwest::Method::PUT,
             path,
             query,
+            project_id: Some(project_id),
             body: Some(crate::client::json_body(&body)?),
             errors: crate::client::ErrorFormat::Flat {
                 code: "error_code",
@@ -1081,22 +1186,22 @@ impl DeleteShareMember {
         }
         let Self { client, project_id, backup_id, member_id } = self;
         let mut path = String::new();
+        let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(
-            &mut path,
-            "project_id",
-            &client.resolve_project_id(project_id)?,
-        )?;
+        crate::client::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/backups/");
         crate::client::push_segment(&mut path, "backup_id", &backup_id)?;
         path.push_str("/members/");
         crate::client::push_segment(&mut path, "member_id", &member_id)?;
         let query = Vec::new();
         let request = crate::client::Request {
+            operation: "delete_share_member",
+            path_template: "/v3/{project_id}/backups/{backup_id}/members/{member_id}",
             service: crate::Service::Cbr,
             method: reqwest::Method::DELETE,
             path,
             query,
+            project_id: Some(project_id),
             body: None,
             errors: crate::client::ErrorFormat::Flat {
                 code: "error_code",
@@ -1169,20 +1274,20 @@ impl ShowCheckpoint {
         }
         let Self { client, project_id, checkpoint_id } = self;
         let mut path = String::new();
+        let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(
-            &mut path,
-            "project_id",
-            &client.resolve_project_id(project_id)?,
-        )?;
+        crate::client::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/checkpoints/");
         crate::client::push_segment(&mut path, "checkpoint_id", &checkpoint_id)?;
         let query = Vec::new();
         let request = crate::client::Request {
+            operation: "show_checkpoint",
+            path_template: "/v3/{project_id}/checkpoints/{checkpoint_id}",
             service: crate::Service::Cbr,
             method: reqwest::Method::GET,
             path,
             query,
+            project_id: Some(project_id),
             body: None,
             errors: crate::client::ErrorFormat::Flat {
                 code: "error_code",
@@ -1266,19 +1371,19 @@ impl CreateCheckpoint {
         }
         let Self { client, project_id, body } = self;
         let mut path = String::new();
+        let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(
-            &mut path,
-            "project_id",
-            &client.resolve_project_id(project_id)?,
-        )?;
+        crate::client::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/checkpoints");
         let query = Vec::new();
         let request = crate::client::Request {
+            operation: "create_checkpoint",
+            path_template: "/v3/{project_id}/checkpoints",
             service: crate::Service::Cbr,
             method: reqwest::Method::POST,
             path,
             query,
+            project_id: Some(project_id),
             body: Some(crate::client::json_body(&body)?),
             errors: crate::client::ErrorFormat::Flat {
                 code: "error_code",
@@ -1358,19 +1463,19 @@ impl SyncCheckpoint {
         }
         let Self { client, project_id, body } = self;
         let mut path = String::new();
+        let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(
-            &mut path,
-            "project_id",
-            &client.resolve_project_id(project_id)?,
-        )?;
+        crate::client::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/checkpoints/sync");
         let query = Vec::new();
         let request = crate::client::Request {
+            operation: "sync_checkpoint",
+            path_template: "/v3/{project_id}/checkpoints/sync",
             service: crate::Service::Cbr,
             method: reqwest::Method::POST,
             path,
             query,
+            project_id: Some(project_id),
             body: Some(crate::client::json_body(&body)?),
             errors: crate::client::ErrorFormat::Flat {
                 code: "error_code",
@@ -1656,52 +1761,57 @@ impl ListVaults {
             status,
         } = self;
         let mut path = String::new();
+        let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(
-            &mut path,
-            "project_id",
-            &client.resolve_project_id(project_id)?,
-        )?;
+        crate::client::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/vaults");
-        let mut query: Vec<(&'static str, String)> = Vec::new();
+        let mut query: Vec<(&'static str, crate::client::QueryArg)> = Vec::new();
         if let Some(value) = cloud_type {
-            query.push(("cloud_type", value.to_string()));
+            query.push(("cloud_type", crate::client::QueryArg::Text(value.to_string())));
         }
         if let Some(value) = enterprise_project_id {
-            query.push(("enterprise_project_id", value));
+            query.push(("enterprise_project_id", crate::client::QueryArg::Text(value)));
         }
         if let Some(value) = id {
-            query.push(("id", value));
+            query.push(("id", crate::client::QueryArg::Text(value)));
         }
         if let Some(value) = limit {
-            query.push(("limit", value.to_string()));
+            query.push(("limit", crate::client::QueryArg::Int(value)));
         }
         if let Some(value) = name {
-            query.push(("name", value));
+            query.push(("name", crate::client::QueryArg::Text(value)));
         }
         if let Some(value) = object_type {
-            query.push(("object_type", value.to_string()));
+            query
+                .push(("object_type", crate::client::QueryArg::Text(value.to_string())));
         }
         if let Some(value) = offset {
-            query.push(("offset", value.to_string()));
+            query.push(("offset", crate::client::QueryArg::Int(value)));
         }
         if let Some(value) = policy_id {
-            query.push(("policy_id", value));
+            query.push(("policy_id", crate::client::QueryArg::Text(value)));
         }
         if let Some(value) = protect_type {
-            query.push(("protect_type", value.to_string()));
+            query
+                .push((
+                    "protect_type",
+                    crate::client::QueryArg::Text(value.to_string()),
+                ));
         }
         if let Some(value) = resource_ids {
-            query.push(("resource_ids", value));
+            query.push(("resource_ids", crate::client::QueryArg::Text(value)));
         }
         if let Some(value) = status {
-            query.push(("status", value));
+            query.push(("status", crate::client::QueryArg::Text(value)));
         }
         let request = crate::client::Request {
+            operation: "list_vaults",
+            path_template: "/v3/{project_id}/vaults",
             service: crate::Service::Cbr,
             method: reqwest::Method::GET,
             path,
             query,
+            project_id: Some(project_id),
             body: None,
             errors: crate::client::ErrorFormat::Flat {
                 code: "error_code",
@@ -1717,6 +1827,55 @@ impl std::future::IntoFuture for ListVaults {
     type IntoFuture = crate::ResponseFuture<models::ListVaultsResponseBody>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+impl ListVaults {
+    /// Every page of the listing, as a stream ([`Pages`](crate::Pages)), moving on by `offset`. It starts where this request does and stops at `count`, at a page shorter than the page size or at an empty page.
+    pub fn into_pages(self) -> crate::Pages<Self> {
+        crate::Pages::new(self)
+    }
+    /// Every [`Vault`](crate::models::Vault) of every page, as a stream ([`Items`](crate::Items)); see [`into_pages`](Self::into_pages).
+    pub fn into_items(self) -> crate::Items<Self> {
+        crate::Items::new(self)
+    }
+}
+impl crate::pagination::Paginate for ListVaults {
+    type Page = models::ListVaultsResponseBody;
+    type Item = models::Vault;
+    const OPERATION: &'static str = "list_vaults";
+    const MODE: crate::pagination::PagingMode = crate::pagination::PagingMode::Offset;
+    fn page_size(&self) -> Option<i64> {
+        self.limit
+    }
+    fn start_offset(&self) -> Option<i64> {
+        self.offset
+    }
+    fn at_position(mut self, position: crate::pagination::Position) -> Self {
+        match position {
+            crate::pagination::Position::Offset(offset) => {
+                self.offset = Some(offset);
+            }
+            crate::pagination::Position::Marker(_) => {}
+        }
+        self
+    }
+    fn send_page(self) -> crate::ResponseFuture<Self::Page> {
+        Box::pin(self.send())
+    }
+    fn total(page: &Self::Page) -> Option<i64> {
+        page.count.value().copied()
+    }
+    fn reported_page_size(page: &Self::Page) -> Option<i64> {
+        page.limit.value().copied()
+    }
+    fn items(page: &Self::Page) -> &[Self::Item] {
+        page.vaults.value().map(Vec::as_slice).unwrap_or_default()
+    }
+    fn into_items(page: Self::Page) -> Vec<Self::Item> {
+        page.vaults.into_option().unwrap_or_default()
+    }
+    fn marker(item: &Self::Item) -> Option<&str> {
+        item.id.value().map(String::as_str)
     }
 }
 impl crate::Client {
@@ -1780,19 +1939,19 @@ impl CreateVault {
         }
         let Self { client, project_id, body } = self;
         let mut path = String::new();
+        let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(
-            &mut path,
-            "project_id",
-            &client.resolve_project_id(project_id)?,
-        )?;
+        crate::client::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/vaults");
         let query = Vec::new();
         let request = crate::client::Request {
+            operation: "create_vault",
+            path_template: "/v3/{project_id}/vaults",
             service: crate::Service::Cbr,
             method: reqwest::Method::POST,
             path,
             query,
+            project_id: Some(project_id),
             body: Some(crate::client::json_body(&body)?),
             errors: crate::client::ErrorFormat::Flat {
                 code: "error_code",
@@ -1864,20 +2023,20 @@ impl ShowVault {
         }
         let Self { client, project_id, vault_id } = self;
         let mut path = String::new();
+        let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(
-            &mut path,
-            "project_id",
-            &client.resolve_project_id(project_id)?,
-        )?;
+        crate::client::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/vaults/");
         crate::client::push_segment(&mut path, "vault_id", &vault_id)?;
         let query = Vec::new();
         let request = crate::client::Request {
+            operation: "show_vault",
+            path_template: "/v3/{project_id}/vaults/{vault_id}",
             service: crate::Service::Cbr,
             method: reqwest::Method::GET,
             path,
             query,
+            project_id: Some(project_id),
             body: None,
             errors: crate::client::ErrorFormat::Flat {
                 code: "error_code",
@@ -1963,20 +2122,20 @@ impl UpdateVault {
         }
         let Self { client, project_id, vault_id, body } = self;
         let mut path = String::new();
+        let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(
-            &mut path,
-            "project_id",
-            &client.resolve_project_id(project_id)?,
-        )?;
+        crate::client::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/vaults/");
         crate::client::push_segment(&mut path, "vault_id", &vault_id)?;
         let query = Vec::new();
         let request = crate::client::Request {
+            operation: "update_vault",
+            path_template: "/v3/{project_id}/vaults/{vault_id}",
             service: crate::Service::Cbr,
             method: reqwest::Method::PUT,
             path,
             query,
+            project_id: Some(project_id),
             body: Some(crate::client::json_body(&body)?),
             errors: crate::client::ErrorFormat::Flat {
                 code: "error_code",
@@ -2048,20 +2207,20 @@ impl DeleteVault {
         }
         let Self { client, project_id, vault_id } = self;
         let mut path = String::new();
+        let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(
-            &mut path,
-            "project_id",
-            &client.resolve_project_id(project_id)?,
-        )?;
+        crate::client::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/vaults/");
         crate::client::push_segment(&mut path, "vault_id", &vault_id)?;
         let query = Vec::new();
         let request = crate::client::Request {
+            operation: "delete_vault",
+            path_template: "/v3/{project_id}/vaults/{vault_id}",
             service: crate::Service::Cbr,
             method: reqwest::Method::DELETE,
             path,
             query,
+            project_id: Some(project_id),
             body: None,
             errors: crate::client::ErrorFormat::Flat {
                 code: "error_code",
@@ -2149,21 +2308,21 @@ impl RemoveVaultResources {
         }
         let Self { client, project_id, vault_id, body } = self;
         let mut path = String::new();
+        let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(
-            &mut path,
-            "project_id",
-            &client.resolve_project_id(project_id)?,
-        )?;
+        crate::client::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/vaults/");
         crate::client::push_segment(&mut path, "vault_id", &vault_id)?;
         path.push_str("/removeresources");
         let query = Vec::new();
         let request = crate::client::Request {
+            operation: "remove_vault_resources",
+            path_template: "/v3/{project_id}/vaults/{vault_id}/removeresources",
             service: crate::Service::Cbr,
             method: reqwest::Method::POST,
             path,
             query,
+            project_id: Some(project_id),
             body: Some(crate::client::json_body(&body)?),
             errors: crate::client::ErrorFormat::Flat {
                 code: "error_code",
@@ -2251,21 +2410,21 @@ impl AddVaultResources {
         }
         let Self { client, project_id, vault_id, body } = self;
         let mut path = String::new();
+        let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(
-            &mut path,
-            "project_id",
-            &client.resolve_project_id(project_id)?,
-        )?;
+        crate::client::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/vaults/");
         crate::client::push_segment(&mut path, "vault_id", &vault_id)?;
         path.push_str("/addresources");
         let query = Vec::new();
         let request = crate::client::Request {
+            operation: "add_vault_resources",
+            path_template: "/v3/{project_id}/vaults/{vault_id}/addresources",
             service: crate::Service::Cbr,
             method: reqwest::Method::POST,
             path,
             query,
+            project_id: Some(project_id),
             body: Some(crate::client::json_body(&body)?),
             errors: crate::client::ErrorFormat::Flat {
                 code: "error_code",
@@ -2353,21 +2512,21 @@ impl AssociateVaultPolicy {
         }
         let Self { client, project_id, vault_id, body } = self;
         let mut path = String::new();
+        let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(
-            &mut path,
-            "project_id",
-            &client.resolve_project_id(project_id)?,
-        )?;
+        crate::client::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/vaults/");
         crate::client::push_segment(&mut path, "vault_id", &vault_id)?;
         path.push_str("/associatepolicy");
         let query = Vec::new();
         let request = crate::client::Request {
+            operation: "associate_vault_policy",
+            path_template: "/v3/{project_id}/vaults/{vault_id}/associatepolicy",
             service: crate::Service::Cbr,
             method: reqwest::Method::POST,
             path,
             query,
+            project_id: Some(project_id),
             body: Some(crate::client::json_body(&body)?),
             errors: crate::client::ErrorFormat::Flat {
                 code: "error_code",
@@ -2455,21 +2614,21 @@ impl DissociateVaultPolicy {
         }
         let Self { client, project_id, vault_id, body } = self;
         let mut path = String::new();
+        let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(
-            &mut path,
-            "project_id",
-            &client.resolve_project_id(project_id)?,
-        )?;
+        crate::client::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/vaults/");
         crate::client::push_segment(&mut path, "vault_id", &vault_id)?;
         path.push_str("/dissociatepolicy");
         let query = Vec::new();
         let request = crate::client::Request {
+            operation: "dissociate_vault_policy",
+            path_template: "/v3/{project_id}/vaults/{vault_id}/dissociatepolicy",
             service: crate::Service::Cbr,
             method: reqwest::Method::POST,
             path,
             query,
+            project_id: Some(project_id),
             body: Some(crate::client::json_body(&body)?),
             errors: crate::client::ErrorFormat::Flat {
                 code: "error_code",
@@ -2920,84 +3079,92 @@ impl ListBackups {
             vault_id,
         } = self;
         let mut path = String::new();
+        let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(
-            &mut path,
-            "project_id",
-            &client.resolve_project_id(project_id)?,
-        )?;
+        crate::client::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/backups");
-        let mut query: Vec<(&'static str, String)> = Vec::new();
+        let mut query: Vec<(&'static str, crate::client::QueryArg)> = Vec::new();
         if let Some(value) = checkpoint_id {
-            query.push(("checkpoint_id", value));
+            query.push(("checkpoint_id", crate::client::QueryArg::Text(value)));
         }
         if let Some(value) = dec {
-            query.push(("dec", value.to_string()));
+            query.push(("dec", crate::client::QueryArg::Bool(value)));
         }
         if let Some(value) = end_time {
-            query.push(("end_time", value));
+            query.push(("end_time", crate::client::QueryArg::Text(value)));
         }
         if let Some(value) = enterprise_project_id {
-            query.push(("enterprise_project_id", value));
+            query.push(("enterprise_project_id", crate::client::QueryArg::Text(value)));
         }
         if let Some(value) = image_type {
-            query.push(("image_type", value.to_string()));
+            query.push(("image_type", crate::client::QueryArg::Text(value.to_string())));
         }
         if let Some(value) = limit {
-            query.push(("limit", value.to_string()));
+            query.push(("limit", crate::client::QueryArg::Int(value)));
         }
         if let Some(value) = marker {
-            query.push(("marker", value));
+            query.push(("marker", crate::client::QueryArg::Text(value)));
         }
         if let Some(value) = member_status {
-            query.push(("member_status", value.to_string()));
+            query
+                .push((
+                    "member_status",
+                    crate::client::QueryArg::Text(value.to_string()),
+                ));
         }
         if let Some(value) = name {
-            query.push(("name", value));
+            query.push(("name", crate::client::QueryArg::Text(value)));
         }
         if let Some(value) = offset {
-            query.push(("offset", value.to_string()));
+            query.push(("offset", crate::client::QueryArg::Int(value)));
         }
         if let Some(value) = own_type {
-            query.push(("own_type", value.to_string()));
+            query.push(("own_type", crate::client::QueryArg::Text(value.to_string())));
         }
         if let Some(value) = parent_id {
-            query.push(("parent_id", value));
+            query.push(("parent_id", crate::client::QueryArg::Text(value)));
         }
         if let Some(value) = resource_az {
-            query.push(("resource_az", value));
+            query.push(("resource_az", crate::client::QueryArg::Text(value)));
         }
         if let Some(value) = resource_id {
-            query.push(("resource_id", value));
+            query.push(("resource_id", crate::client::QueryArg::Text(value)));
         }
         if let Some(value) = resource_name {
-            query.push(("resource_name", value));
+            query.push(("resource_name", crate::client::QueryArg::Text(value)));
         }
         if let Some(value) = resource_type {
-            query.push(("resource_type", value.to_string()));
+            query
+                .push((
+                    "resource_type",
+                    crate::client::QueryArg::Text(value.to_string()),
+                ));
         }
         if let Some(value) = sort {
-            query.push(("sort", value));
+            query.push(("sort", crate::client::QueryArg::Text(value)));
         }
         if let Some(value) = start_time {
-            query.push(("start_time", value));
+            query.push(("start_time", crate::client::QueryArg::Text(value)));
         }
         if let Some(values) = status {
             for value in values {
-                query.push(("status", value.to_string()));
+                query.push(("status", crate::client::QueryArg::Text(value.to_string())));
             }
         }
         if let Some(value) = used_percent {
-            query.push(("used_percent", value));
+            query.push(("used_percent", crate::client::QueryArg::Text(value)));
         }
         if let Some(value) = vault_id {
-            query.push(("vault_id", value));
+            query.push(("vault_id", crate::client::QueryArg::Text(value)));
         }
         let request = crate::client::Request {
+            operation: "list_backups",
+            path_template: "/v3/{project_id}/backups",
             service: crate::Service::Cbr,
             method: reqwest::Method::GET,
             path,
             query,
+            project_id: Some(project_id),
             body: None,
             errors: crate::client::ErrorFormat::Flat {
                 code: "error_code",
@@ -3013,6 +3180,58 @@ impl std::future::IntoFuture for ListBackups {
     type IntoFuture = crate::ResponseFuture<models::ListBackupsResponseBody>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+impl ListBackups {
+    /// Every page of the listing, as a stream ([`Pages`](crate::Pages)), moving on by `marker`, the ID of the last item of a page. It starts where this request does and stops at `count`, at a page shorter than the page size or at an empty page.
+    pub fn into_pages(self) -> crate::Pages<Self> {
+        crate::Pages::new(self)
+    }
+    /// Every [`BackupResp`](crate::models::BackupResp) of every page, as a stream ([`Items`](crate::Items)); see [`into_pages`](Self::into_pages).
+    pub fn into_items(self) -> crate::Items<Self> {
+        crate::Items::new(self)
+    }
+}
+impl crate::pagination::Paginate for ListBackups {
+    type Page = models::ListBackupsResponseBody;
+    type Item = models::BackupResp;
+    const OPERATION: &'static str = "list_backups";
+    const MODE: crate::pagination::PagingMode = crate::pagination::PagingMode::Marker;
+    fn page_size(&self) -> Option<i64> {
+        self.limit
+    }
+    fn start_offset(&self) -> Option<i64> {
+        self.offset
+    }
+    fn at_position(mut self, position: crate::pagination::Position) -> Self {
+        match position {
+            crate::pagination::Position::Offset(offset) => {
+                self.offset = Some(offset);
+            }
+            crate::pagination::Position::Marker(marker) => {
+                self.marker = Some(marker);
+                self.offset = None;
+            }
+        }
+        self
+    }
+    fn send_page(self) -> crate::ResponseFuture<Self::Page> {
+        Box::pin(self.send())
+    }
+    fn total(page: &Self::Page) -> Option<i64> {
+        page.count.value().copied()
+    }
+    fn reported_page_size(page: &Self::Page) -> Option<i64> {
+        page.limit.value().copied()
+    }
+    fn items(page: &Self::Page) -> &[Self::Item] {
+        page.backups.value().map(Vec::as_slice).unwrap_or_default()
+    }
+    fn into_items(page: Self::Page) -> Vec<Self::Item> {
+        page.backups.into_option().unwrap_or_default()
+    }
+    fn marker(item: &Self::Item) -> Option<&str> {
+        item.id.value().map(String::as_str)
     }
 }
 impl crate::Client {
@@ -3072,20 +3291,20 @@ impl ShowBackup {
         }
         let Self { client, project_id, backup_id } = self;
         let mut path = String::new();
+        let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(
-            &mut path,
-            "project_id",
-            &client.resolve_project_id(project_id)?,
-        )?;
+        crate::client::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/backups/");
         crate::client::push_segment(&mut path, "backup_id", &backup_id)?;
         let query = Vec::new();
         let request = crate::client::Request {
+            operation: "show_backup",
+            path_template: "/v3/{project_id}/backups/{backup_id}",
             service: crate::Service::Cbr,
             method: reqwest::Method::GET,
             path,
             query,
+            project_id: Some(project_id),
             body: None,
             errors: crate::client::ErrorFormat::Flat {
                 code: "error_code",
@@ -3157,20 +3376,20 @@ impl DeleteBackup {
         }
         let Self { client, project_id, backup_id } = self;
         let mut path = String::new();
+        let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(
-            &mut path,
-            "project_id",
-            &client.resolve_project_id(project_id)?,
-        )?;
+        crate::client::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/backups/");
         crate::client::push_segment(&mut path, "backup_id", &backup_id)?;
         let query = Vec::new();
         let request = crate::client::Request {
+            operation: "delete_backup",
+            path_template: "/v3/{project_id}/backups/{backup_id}",
             service: crate::Service::Cbr,
             method: reqwest::Method::DELETE,
             path,
             query,
+            project_id: Some(project_id),
             body: None,
             errors: crate::client::ErrorFormat::Flat {
                 code: "error_code",
@@ -3253,21 +3472,21 @@ impl RestoreBackup {
         }
         let Self { client, project_id, backup_id, body } = self;
         let mut path = String::new();
+        let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(
-            &mut path,
-            "project_id",
-            &client.resolve_project_id(project_id)?,
-        )?;
+        crate::client::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/backups/");
         crate::client::push_segment(&mut path, "backup_id", &backup_id)?;
         path.push_str("/restore");
         let query = Vec::new();
         let request = crate::client::Request {
+            operation: "restore_backup",
+            path_template: "/v3/{project_id}/backups/{backup_id}/restore",
             service: crate::Service::Cbr,
             method: reqwest::Method::POST,
             path,
             query,
+            project_id: Some(project_id),
             body: Some(crate::client::json_body(&body)?),
             errors: crate::client::ErrorFormat::Flat {
                 code: "error_code",
@@ -3346,19 +3565,19 @@ impl SyncBackups {
         }
         let Self { client, project_id, body } = self;
         let mut path = String::new();
+        let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(
-            &mut path,
-            "project_id",
-            &client.resolve_project_id(project_id)?,
-        )?;
+        crate::client::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/backups/sync");
         let query = Vec::new();
         let request = crate::client::Request {
+            operation: "sync_backups",
+            path_template: "/v3/{project_id}/backups/sync",
             service: crate::Service::Cbr,
             method: reqwest::Method::POST,
             path,
             query,
+            project_id: Some(project_id),
             body: Some(crate::client::json_body(&body)?),
             errors: crate::client::ErrorFormat::Flat {
                 code: "error_code",
@@ -3462,25 +3681,29 @@ impl ListPolicies {
         }
         let Self { client, project_id, operation_type, vault_id } = self;
         let mut path = String::new();
+        let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(
-            &mut path,
-            "project_id",
-            &client.resolve_project_id(project_id)?,
-        )?;
+        crate::client::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/policies");
-        let mut query: Vec<(&'static str, String)> = Vec::new();
+        let mut query: Vec<(&'static str, crate::client::QueryArg)> = Vec::new();
         if let Some(value) = operation_type {
-            query.push(("operation_type", value.to_string()));
+            query
+                .push((
+                    "operation_type",
+                    crate::client::QueryArg::Text(value.to_string()),
+                ));
         }
         if let Some(value) = vault_id {
-            query.push(("vault_id", value));
+            query.push(("vault_id", crate::client::QueryArg::Text(value)));
         }
         let request = crate::client::Request {
+            operation: "list_policies",
+            path_template: "/v3/{project_id}/policies",
             service: crate::Service::Cbr,
             method: reqwest::Method::GET,
             path,
             query,
+            project_id: Some(project_id),
             body: None,
             errors: crate::client::ErrorFormat::Flat {
                 code: "error_code",
@@ -3559,19 +3782,19 @@ impl CreatePolicy {
         }
         let Self { client, project_id, body } = self;
         let mut path = String::new();
+        let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(
-            &mut path,
-            "project_id",
-            &client.resolve_project_id(project_id)?,
-        )?;
+        crate::client::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/policies");
         let query = Vec::new();
         let request = crate::client::Request {
+            operation: "create_policy",
+            path_template: "/v3/{project_id}/policies",
             service: crate::Service::Cbr,
             method: reqwest::Method::POST,
             path,
             query,
+            project_id: Some(project_id),
             body: Some(crate::client::json_body(&body)?),
             errors: crate::client::ErrorFormat::Flat {
                 code: "error_code",
@@ -3646,20 +3869,20 @@ impl ShowPolicy {
         }
         let Self { client, project_id, policy_id } = self;
         let mut path = String::new();
+        let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(
-            &mut path,
-            "project_id",
-            &client.resolve_project_id(project_id)?,
-        )?;
+        crate::client::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/policies/");
         crate::client::push_segment(&mut path, "policy_id", &policy_id)?;
         let query = Vec::new();
         let request = crate::client::Request {
+            operation: "show_policy",
+            path_template: "/v3/{project_id}/policies/{policy_id}",
             service: crate::Service::Cbr,
             method: reqwest::Method::GET,
             path,
             query,
+            project_id: Some(project_id),
             body: None,
             errors: crate::client::ErrorFormat::Flat {
                 code: "error_code",
@@ -3745,20 +3968,20 @@ impl UpdatePolicy {
         }
         let Self { client, project_id, policy_id, body } = self;
         let mut path = String::new();
+        let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(
-            &mut path,
-            "project_id",
-            &client.resolve_project_id(project_id)?,
-        )?;
+        crate::client::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/policies/");
         crate::client::push_segment(&mut path, "policy_id", &policy_id)?;
         let query = Vec::new();
         let request = crate::client::Request {
+            operation: "update_policy",
+            path_template: "/v3/{project_id}/policies/{policy_id}",
             service: crate::Service::Cbr,
             method: reqwest::Method::PUT,
             path,
             query,
+            project_id: Some(project_id),
             body: Some(crate::client::json_body(&body)?),
             errors: crate::client::ErrorFormat::Flat {
                 code: "error_code",
@@ -3830,20 +4053,20 @@ impl DeletePolicy {
         }
         let Self { client, project_id, policy_id } = self;
         let mut path = String::new();
+        let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(
-            &mut path,
-            "project_id",
-            &client.resolve_project_id(project_id)?,
-        )?;
+        crate::client::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/policies/");
         crate::client::push_segment(&mut path, "policy_id", &policy_id)?;
         let query = Vec::new();
         let request = crate::client::Request {
+            operation: "delete_policy",
+            path_template: "/v3/{project_id}/policies/{policy_id}",
             service: crate::Service::Cbr,
             method: reqwest::Method::DELETE,
             path,
             query,
+            project_id: Some(project_id),
             body: None,
             errors: crate::client::ErrorFormat::Flat {
                 code: "error_code",
@@ -3925,19 +4148,19 @@ impl CreateVbsBackup {
         }
         let Self { client, project_id, body } = self;
         let mut path = String::new();
+        let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v2/");
-        crate::client::push_segment(
-            &mut path,
-            "project_id",
-            &client.resolve_project_id(project_id)?,
-        )?;
+        crate::client::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/cloudbackups");
         let query = Vec::new();
         let request = crate::client::Request {
+            operation: "create_vbs_backup",
+            path_template: "/v2/{project_id}/cloudbackups",
             service: crate::Service::Vbs,
             method: reqwest::Method::POST,
             path,
             query,
+            project_id: Some(project_id),
             body: Some(crate::client::json_body(&body)?),
             errors: crate::client::ErrorFormat::Nested {
                 member: "error",

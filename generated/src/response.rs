@@ -3,6 +3,7 @@
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
+use serde_json::error::Category;
 
 use crate::error::{snippet, DecodeError, Error};
 
@@ -16,13 +17,15 @@ pub struct ResponseMetadata {
     pub request_id: Option<String>,
     /// Every response header.
     pub headers: HeaderMap,
+    /// How many attempts the call took (1 when it was not retried).
+    pub attempts: u32,
 }
 
 /// Headers that carry the request ID, most specific first.
 const REQUEST_ID_HEADERS: [&str; 2] = ["x-request-id", "x-openstack-request-id"];
 
 impl ResponseMetadata {
-    pub(crate) fn new(status: StatusCode, headers: HeaderMap) -> Self {
+    pub(crate) fn new(status: StatusCode, headers: HeaderMap, attempts: u32) -> Self {
         let request_id = REQUEST_ID_HEADERS
             .iter()
             .find_map(|name| headers.get(*name))
@@ -32,6 +35,7 @@ impl ResponseMetadata {
             status,
             request_id,
             headers,
+            attempts,
         }
     }
 }
@@ -62,7 +66,10 @@ impl RawResponse {
             Err((path, error)) => Err(Error::Decode(Box::new(DecodeError {
                 status: self.metadata.status,
                 path,
-                message: error.to_string(),
+                message: match error.classify() {
+                    Category::Syntax | Category::Eof => format!("the body is not JSON ({error})"),
+                    Category::Data | Category::Io => error.to_string(),
+                },
                 snippet: snippet(&self.body),
                 request_id: self.metadata.request_id,
             }))),

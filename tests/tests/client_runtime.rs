@@ -6,7 +6,7 @@ use huaweicloud_cbr::models::{
     CreateVbsBackupRequestBody, Member, MemberStatus, OpExtendInfoCommon, ShowVaultResponseBody,
     Tag, UpdateShareMemberRequestBody, VbsBackupCreate,
 };
-use huaweicloud_cbr::{Client, Error, Nullable, Rule, Service};
+use huaweicloud_cbr::{Client, Error, ErrorCode, Nullable, Rule, Service};
 use serde_json::{json, Value};
 
 fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(input: &Value) -> (T, Value) {
@@ -155,6 +155,7 @@ fn client(server: &MockServer) -> Client {
         .token("token-1")
         .endpoint(Service::Cbr, server.base_url.clone())
         .endpoint(Service::Vbs, format!("{}/vbs-prefix/", server.base_url))
+        .allow_http(true)
         .build()
         .expect("the client builds")
 }
@@ -185,6 +186,7 @@ fn endpoints_derive_from_the_region() {
 fn building_without_credentials_or_endpoints_fails() {
     let error = Client::builder().region("r-1").build().unwrap_err();
     assert!(matches!(error, Error::Config(_)), "{error}");
+    assert!(error.to_string().contains("no credentials"), "{error}");
     let error = Client::builder().token("t").build().unwrap_err();
     assert!(error.to_string().contains("no endpoint"), "{error}");
     let error = Client::builder()
@@ -193,6 +195,95 @@ fn building_without_credentials_or_endpoints_fails() {
         .build()
         .unwrap_err();
     assert!(matches!(error, Error::Config(_)), "{error}");
+}
+
+#[test]
+fn the_domain_suffix_and_a_base_url_override_derived_endpoints() {
+    let client = Client::builder()
+        .region("eu-west-101")
+        .domain_suffix("myhuaweicloud.eu")
+        .token("t")
+        .build()
+        .unwrap();
+    assert_eq!(
+        client.endpoint(Service::Cbr),
+        "https://cbr.eu-west-101.myhuaweicloud.eu"
+    );
+    assert_eq!(
+        client.endpoint(Service::Vbs),
+        "https://vbs.eu-west-101.myhuaweicloud.eu"
+    );
+    let client = Client::builder()
+        .base_url("https://gateway.example.internal/cbr/")
+        .endpoint(Service::Vbs, "https://vbs.example.internal")
+        .token("t")
+        .build()
+        .unwrap();
+    assert_eq!(
+        client.endpoint(Service::Cbr),
+        "https://gateway.example.internal/cbr"
+    );
+    assert_eq!(
+        client.endpoint(Service::Vbs),
+        "https://vbs.example.internal"
+    );
+    let error = Client::builder()
+        .region("r-1")
+        .domain_suffix("bad/suffix")
+        .token("t")
+        .build()
+        .unwrap_err();
+    assert!(matches!(error, Error::Config(_)), "{error}");
+}
+
+#[test]
+fn plain_http_needs_an_explicit_opt_in() {
+    let error = Client::builder()
+        .base_url("http://127.0.0.1:9")
+        .token("t")
+        .build()
+        .unwrap_err();
+    assert!(matches!(error, Error::Config(_)), "{error}");
+    assert!(error.to_string().contains("allow_http(true)"), "{error}");
+    Client::builder()
+        .base_url("http://127.0.0.1:9")
+        .allow_http(true)
+        .token("t")
+        .build()
+        .unwrap();
+}
+
+#[test]
+fn timeouts_and_retries_have_defaults_and_can_be_overridden() {
+    let client = offline_client();
+    assert_eq!(client.timeout(), huaweicloud_cbr::DEFAULT_TIMEOUT);
+    assert_eq!(
+        client.retry_config(),
+        &huaweicloud_cbr::RetryConfig::standard()
+    );
+    let client = Client::builder()
+        .region("r-1")
+        .token("t")
+        .timeout(std::time::Duration::from_secs(5))
+        .connect_timeout(std::time::Duration::from_secs(1))
+        .retry_config(huaweicloud_cbr::RetryConfig::disabled())
+        .build()
+        .unwrap();
+    assert_eq!(client.timeout(), std::time::Duration::from_secs(5));
+    assert_eq!(client.retry_config().max_attempts(), 1);
+}
+
+#[test]
+fn debug_output_never_shows_credentials() {
+    let client = Client::builder()
+        .region("r-1")
+        .ak_sk("AK-SECRET-1", "SK-SECRET-1")
+        .build()
+        .unwrap();
+    let builder = Client::builder().token("TOKEN-SECRET-1");
+    let debug = format!("{client:?} {client:#?} {builder:?}");
+    assert!(!debug.contains("SECRET"), "{debug}");
+    assert!(debug.contains("<redacted>"), "{debug}");
 }
 
 #[tokio::test]
@@ -229,6 +320,11 @@ async fn a_request_carries_path_query_token_and_decodes_the_body() {
     assert_eq!(received.method, "GET");
     assert_eq!(received.target, "/v3/proj-1/vaults/v%201%2F%C3%BC");
     assert_eq!(received.header("x-auth-token"), Some("token-1"));
+    assert_eq!(
+        received.header("user-agent"),
+        Some(huaweicloud_cbr::DEFAULT_USER_AGENT)
+    );
+    assert!(huaweicloud_cbr::DEFAULT_USER_AGENT.starts_with("huaweicloud-cbr/0."));
     let vault = vault.vault.into_option().unwrap();
     assert_eq!(vault.name.value().map(String::as_str), Some("n"));
     assert_eq!(vault.unknown_members["new_member"], json!(1));
@@ -265,7 +361,7 @@ async fn a_cbr_error_response_becomes_an_api_error() {
         panic!("not an API error: {error}");
     };
     assert_eq!(api.status.as_u16(), 404);
-    assert_eq!(api.error_code.as_deref(), Some("BackupService.6500"));
+    assert_eq!(api.error_code, Some(ErrorCode::BackupService6500));
     assert_eq!(
         api.error_msg.as_deref(),
         Some("Operation log does not exist.")
@@ -300,7 +396,9 @@ async fn the_vbs_operation_uses_its_own_endpoint_and_error_shape() {
     let Error::Api(api) = error else {
         panic!("not an API error: {error}");
     };
-    assert_eq!(api.error_code.as_deref(), Some("VBS.0001"));
+    let code = api.error_code.as_ref().unwrap();
+    assert!(code.is_unknown());
+    assert_eq!(code.as_str(), "VBS.0001");
     assert_eq!(api.error_msg.as_deref(), Some("bad volume"));
 }
 
@@ -321,6 +419,7 @@ async fn an_invalid_request_is_not_sent_unless_validation_is_off() {
         .token("token-1")
         .endpoint(Service::Cbr, server.base_url.clone())
         .endpoint(Service::Vbs, server.base_url.clone())
+        .allow_http(true)
         .validate_requests(false)
         .build()
         .unwrap();
@@ -354,11 +453,7 @@ async fn a_body_that_does_not_match_the_spec_names_the_failing_member() {
 
 #[tokio::test]
 async fn a_no_content_operation_returns_unit() {
-    let server = MockServer::start(vec![Reply {
-        status: 204,
-        headers: vec![],
-        body: String::new(),
-    }]);
+    let server = MockServer::start(vec![Reply::empty(204)]);
     let client = client(&server);
     let ((), metadata) = client
         .delete_vault("v-1")

@@ -1,4 +1,5 @@
-//! `cargo xtask codegen [--check]`: regenerates the client crate from `spec/cbr.yaml`.
+//! `cargo xtask codegen [--check]`: regenerates the client crate from `spec/cbr.yaml` and the
+//! error-code catalogue `spec/error-codes.yaml`.
 //!
 //! Writes only files whose contents changed, each through a temporary file and a rename, and
 //! never overwrites a file that lacks the `@generated` header. With `--check` nothing is
@@ -11,6 +12,9 @@ use cbr_codegen::GeneratedFile;
 
 /// The spec, relative to the workspace root.
 const SPEC: &str = "spec/cbr.yaml";
+
+/// The error-code catalogue, the generator's second input.
+const ERROR_CODES: &str = "spec/error-codes.yaml";
 
 /// Whether to write the files or only compare them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,7 +30,11 @@ pub fn run(root: &Path, mode: Mode) -> Result<(), String> {
     let spec_path = root.join(SPEC);
     let spec = std::fs::read_to_string(&spec_path)
         .map_err(|e| format!("cannot read {}: {e}", spec_path.display()))?;
-    let files = cbr_codegen::generate(&spec).map_err(|e| format!("{SPEC}: {e}"))?;
+    let codes_path = root.join(ERROR_CODES);
+    let codes = std::fs::read_to_string(&codes_path)
+        .map_err(|e| format!("cannot read {}: {e}", codes_path.display()))?;
+    let inputs = cbr_codegen::Inputs::new(&spec).with_error_codes(&codes);
+    let files = cbr_codegen::generate(inputs).map_err(|e| format!("{}: {e}", e.input().path()))?;
     let mut stale = Vec::new();
     for file in &files {
         let path = root.join(&file.path);
@@ -114,8 +122,9 @@ mod tests {
         let root = std::env::temp_dir().join(format!("cbr-xtask-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&root);
         std::fs::create_dir_all(root.join("spec")).unwrap();
-        let spec = crate::workspace_root().join(SPEC);
-        std::fs::copy(spec, root.join(SPEC)).unwrap();
+        for input in [SPEC, ERROR_CODES] {
+            std::fs::copy(crate::workspace_root().join(input), root.join(input)).unwrap();
+        }
         root
     }
 
@@ -159,6 +168,18 @@ mod tests {
             !root.join("generated/API.txt").exists(),
             "wrote other files before failing"
         );
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn a_catalogue_error_names_the_catalogue_and_writes_nothing() {
+        let root = scratch("codes");
+        let codes = root.join(ERROR_CODES);
+        let text = std::fs::read_to_string(&codes).unwrap();
+        std::fs::write(&codes, format!("{text}  - status: [\n")).unwrap();
+        let error = run(&root, Mode::Write).unwrap_err();
+        assert!(error.starts_with("spec/error-codes.yaml: line "), "{error}");
+        assert!(!root.join("generated").exists());
         let _ = std::fs::remove_dir_all(&root);
     }
 
