@@ -268,11 +268,9 @@ fn emit_serialize(def: &Struct) -> TokenStream {
                     map.serialize_entry(#key, value)?;
                 }
             },
-            // if !self.member.is_absent() { map.serialize_entry("key", &self.member)?; }
+            // self.member.serialize_member(&mut map, "key")?;  (nothing when absent)
             Presence::OptionalNullable => quote! {
-                if !self.#member.is_absent() {
-                    map.serialize_entry(#key, &self.#member)?;
-                }
+                self.#member.serialize_member(&mut map, #key)?;
             },
         }
     });
@@ -312,8 +310,31 @@ fn emit_deserialize(def: &Struct) -> TokenStream {
     let name = ident(&def.rust_name);
     let expecting = format!("a {} object", def.rust_name);
     let members: Vec<_> = def.fields.iter().map(|f| ident(&f.rust_name)).collect();
-    let keys: Vec<&String> = def.fields.iter().map(|f| &f.name).collect();
-    let types: Vec<TokenStream> = def.fields.iter().map(field_type).collect();
+    let keys = def.fields.iter().map(|f| &f.name);
+    // Locals: a member not seen yet is `None`, or `Absent` for `Nullable` members (reading
+    // never gives `Absent`), so the helpers find a second occurrence by looking at the local.
+    let locals = def.fields.iter().map(|field| {
+        let member = ident(&field.rust_name);
+        let ty = field_type(field);
+        match field.presence() {
+            // let mut member: Nullable<T> = Nullable::Absent;
+            Presence::OptionalNullable => {
+                quote!(let mut #member: #ty = crate::Nullable::Absent;)
+            }
+            // let mut member: Option<T> = None;  (optional: Option<Option<T>>, `Some(None)` for null)
+            _ => quote!(let mut #member: Option<#ty> = None;),
+        }
+    });
+    let arms = def.fields.iter().map(|field| {
+        let member = ident(&field.rust_name);
+        let key = &field.name;
+        let read = match field.presence() {
+            Presence::OptionalNullable => quote!(next_nullable),
+            _ => quote!(next_member),
+        };
+        // Some(__Key::member) => crate::de::next_nullable(&mut __map, &mut member, "key")?,
+        quote!(Some(__Key::#member) => crate::de::#read(&mut __map, &mut #member, #key)?,)
+    });
     let finish = def.fields.iter().map(|field| {
         let member = ident(&field.rust_name);
         let key = &field.name;
@@ -322,20 +343,30 @@ fn emit_deserialize(def: &Struct) -> TokenStream {
                 #member: #member.ok_or_else(|| serde::de::Error::missing_field(#key))?,
             },
             Presence::Optional => quote!(#member: #member.flatten(),),
-            Presence::OptionalNullable => quote!(#member: #member.unwrap_or_default(),),
+            Presence::OptionalNullable => quote!(#member,),
         }
     });
-    // impl Deserialize for Name: a map visitor; keys are matched on the borrowed &str by a
-    // `__Key` enum (one variant per member, named like the member), and only an unknown key is
-    // copied into a String. Local items start with `__` so that no model type is shadowed.
+    // `__Key` has no variant when the struct has no listed member.
+    let key_enum = if def.fields.is_empty() {
+        quote!(
+            enum __Key {}
+        )
+    } else {
+        quote! {
+            #[allow(non_camel_case_types)]
+            enum __Key {
+                #(#members,)*
+            }
+        }
+    };
+    // impl Deserialize for Name: a map visitor. `crate::de::Members` reads each member name and
+    // matches it, borrowed, to a variant of `__Key` (named like the member); only the name of a
+    // member the spec does not list is copied, and its value kept in `unknown_members`. Local
+    // items start with `__` so that no model type is shadowed.
     quote! {
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-                #[allow(non_camel_case_types)]
-                enum __Key {
-                    #(#members,)*
-                    unknown_members(String),
-                }
+                #key_enum
 
                 struct __Visitor;
 
@@ -347,28 +378,20 @@ fn emit_deserialize(def: &Struct) -> TokenStream {
                     }
 
                     fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<#name, __A::Error> {
-                        #(let mut #members: Option<#types> = None;)*
-                        let mut __unknown = serde_json::Map::new();
-                        let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                            #(#keys => __Key::#members,)*
-                            _ => __Key::unknown_members(__name.to_owned()),
+                        #(#locals)*
+                        let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                            #(#keys => Some(__Key::#members),)*
+                            _ => None,
                         });
-                        while let Some(__key) = __map.next_key_seed(__seed())? {
+                        while let Some(__key) = __members.next_key(&mut __map)? {
                             match __key {
-                                #(__Key::#members => {
-                                    if #members.is_some() {
-                                        return Err(serde::de::Error::duplicate_field(#keys));
-                                    }
-                                    #members = Some(__map.next_value()?);
-                                })*
-                                __Key::unknown_members(__name) => {
-                                    crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                                }
+                                #(#arms)*
+                                None => __members.next_unknown(&mut __map)?,
                             }
                         }
                         Ok(#name {
                             #(#finish)*
-                            unknown_members: __unknown,
+                            unknown_members: __members.unknown,
                         })
                     }
                 }

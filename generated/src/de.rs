@@ -2,7 +2,9 @@
 
 use std::fmt;
 
-use serde::de::{DeserializeSeed, Deserializer, Error as _, MapAccess, Visitor};
+use serde::de::{Deserialize, DeserializeSeed, Deserializer, Error as _, MapAccess, Visitor};
+
+use crate::Nullable;
 
 /// Visits a string and maps it with `F` while it is borrowed, so that a known value costs no
 /// allocation.
@@ -29,8 +31,63 @@ impl<'de, T, F: FnOnce(&str) -> T> Visitor<'de> for StrVisitor<F> {
     }
 }
 
+/// The members of an object being read: `key` maps a listed member name (borrowed) to the
+/// struct's key enum, and the members the spec does not list are collected in `unknown`.
+pub(crate) struct Members<F> {
+    key: F,
+    /// The name of the last member `key` did not know: the only member name ever copied.
+    name: String,
+    /// Members the spec does not list, in the order read.
+    pub(crate) unknown: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<K, F: Fn(&str) -> Option<K> + Copy> Members<F> {
+    pub(crate) fn new(key: F) -> Self {
+        Members {
+            key,
+            name: String::new(),
+            unknown: serde_json::Map::new(),
+        }
+    }
+
+    /// The key of the next member: `Some(None)` for one the spec does not list (then read
+    /// its value with [`next_unknown`](Self::next_unknown)), `None` at the end of the object.
+    #[inline]
+    pub(crate) fn next_key<'de, A: MapAccess<'de>>(
+        &mut self,
+        map: &mut A,
+    ) -> Result<Option<Option<K>>, A::Error> {
+        let Members { key, name, .. } = self;
+        let key = *key;
+        map.next_key_seed(KeySeed(move |member: &str| {
+            let found = key(member);
+            if found.is_none() {
+                member.clone_into(name);
+            }
+            found
+        }))
+    }
+
+    /// Reads the value of the member the spec does not list that [`next_key`](Self::next_key)
+    /// just returned; a name seen twice is an error, as for listed members.
+    pub(crate) fn next_unknown<'de, A: MapAccess<'de>>(
+        &mut self,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        if self.unknown.contains_key(&self.name) {
+            return Err(A::Error::custom(format_args!(
+                "duplicate field `{}`",
+                self.name
+            )));
+        }
+        let value = map.next_value()?;
+        self.unknown.insert(std::mem::take(&mut self.name), value);
+        Ok(())
+    }
+}
+
 /// Reads a member name and maps it with `F` (a `match` on the borrowed `&str`).
-pub(crate) struct KeySeed<F>(pub(crate) F);
+struct KeySeed<F>(F);
 
 impl<'de, T, F: FnOnce(&str) -> T> DeserializeSeed<'de> for KeySeed<F> {
     type Value = T;
@@ -40,17 +97,33 @@ impl<'de, T, F: FnOnce(&str) -> T> DeserializeSeed<'de> for KeySeed<F> {
     }
 }
 
-/// Reads the value of a member the spec does not list into `members`; a name seen twice is an
-/// error, as for listed members.
-pub(crate) fn next_unknown<'de, A: MapAccess<'de>>(
+/// Reads the value of a listed member into `member`, which is `None` until then; a second
+/// occurrence is an error.
+#[inline]
+pub(crate) fn next_member<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
     map: &mut A,
-    members: &mut serde_json::Map<String, serde_json::Value>,
-    key: String,
+    member: &mut Option<T>,
+    name: &'static str,
 ) -> Result<(), A::Error> {
-    if members.contains_key(&key) {
-        return Err(A::Error::custom(format_args!("duplicate field `{key}`")));
+    if member.is_some() {
+        return Err(A::Error::duplicate_field(name));
     }
-    let value = map.next_value()?;
-    members.insert(key, value);
+    *member = Some(map.next_value()?);
+    Ok(())
+}
+
+/// Reads the value of a listed member that may be `null` into `member`, which is
+/// [`Nullable::Absent`] until then (reading never gives `Absent`); a second occurrence is an
+/// error.
+#[inline]
+pub(crate) fn next_nullable<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
+    map: &mut A,
+    member: &mut Nullable<T>,
+    name: &'static str,
+) -> Result<(), A::Error> {
+    if !member.is_absent() {
+        return Err(A::Error::duplicate_field(name));
+    }
+    *member = map.next_value()?;
     Ok(())
 }

@@ -58,7 +58,6 @@ impl<'de> serde::Deserialize<'de> for AddShareMembersRequestBody {
         #[allow(non_camel_case_types)]
         enum __Key {
             members,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -74,28 +73,22 @@ impl<'de> serde::Deserialize<'de> for AddShareMembersRequestBody {
                 mut __map: __A,
             ) -> Result<AddShareMembersRequestBody, __A::Error> {
                 let mut members: Option<Vec<String>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "members" => __Key::members,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "members" => Some(__Key::members),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::members => {
-                            if members.is_some() {
-                                return Err(serde::de::Error::duplicate_field("members"));
-                            }
-                            members = Some(__map.next_value()?);
+                        Some(__Key::members) => {
+                            crate::de::next_member(&mut __map, &mut members, "members")?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(AddShareMembersRequestBody {
                     members: members
                         .ok_or_else(|| serde::de::Error::missing_field("members"))?,
-                    unknown_members: __unknown,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -145,12 +138,8 @@ impl serde::Serialize for AddShareMembersResponseBody {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.members.is_absent() {
-            map.serialize_entry("members", &self.members)?;
-        }
-        if !self.count.is_absent() {
-            map.serialize_entry("count", &self.count)?;
-        }
+        self.members.serialize_member(&mut map, "members")?;
+        self.count.serialize_member(&mut map, "count")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "members" | "count" => {}
@@ -168,7 +157,6 @@ impl<'de> serde::Deserialize<'de> for AddShareMembersResponseBody {
         enum __Key {
             members,
             count,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -183,37 +171,32 @@ impl<'de> serde::Deserialize<'de> for AddShareMembersResponseBody {
                 self,
                 mut __map: __A,
             ) -> Result<AddShareMembersResponseBody, __A::Error> {
-                let mut members: Option<crate::Nullable<Vec<Member>>> = None;
-                let mut count: Option<crate::Nullable<i64>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "members" => __Key::members,
-                    "count" => __Key::count,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut members: crate::Nullable<Vec<Member>> = crate::Nullable::Absent;
+                let mut count: crate::Nullable<i64> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "members" => Some(__Key::members),
+                    "count" => Some(__Key::count),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::members => {
-                            if members.is_some() {
-                                return Err(serde::de::Error::duplicate_field("members"));
-                            }
-                            members = Some(__map.next_value()?);
+                        Some(__Key::members) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut members,
+                                "members",
+                            )?
                         }
-                        __Key::count => {
-                            if count.is_some() {
-                                return Err(serde::de::Error::duplicate_field("count"));
-                            }
-                            count = Some(__map.next_value()?);
+                        Some(__Key::count) => {
+                            crate::de::next_nullable(&mut __map, &mut count, "count")?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(AddShareMembersResponseBody {
-                    members: members.unwrap_or_default(),
-                    count: count.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    members,
+                    count,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -287,7 +270,6 @@ impl<'de> serde::Deserialize<'de> for AddVaultResourcesRequestBody {
         #[allow(non_camel_case_types)]
         enum __Key {
             resources,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -303,28 +285,26 @@ impl<'de> serde::Deserialize<'de> for AddVaultResourcesRequestBody {
                 mut __map: __A,
             ) -> Result<AddVaultResourcesRequestBody, __A::Error> {
                 let mut resources: Option<Vec<ResourceCreate>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "resources" => __Key::resources,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "resources" => Some(__Key::resources),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::resources => {
-                            if resources.is_some() {
-                                return Err(serde::de::Error::duplicate_field("resources"));
-                            }
-                            resources = Some(__map.next_value()?);
+                        Some(__Key::resources) => {
+                            crate::de::next_member(
+                                &mut __map,
+                                &mut resources,
+                                "resources",
+                            )?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(AddVaultResourcesRequestBody {
                     resources: resources
                         .ok_or_else(|| serde::de::Error::missing_field("resources"))?,
-                    unknown_members: __unknown,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -365,9 +345,7 @@ impl serde::Serialize for AddVaultResourcesResponseBody {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.add_resource_ids.is_absent() {
-            map.serialize_entry("add_resource_ids", &self.add_resource_ids)?;
-        }
+        self.add_resource_ids.serialize_member(&mut map, "add_resource_ids")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "add_resource_ids" => {}
@@ -384,7 +362,6 @@ impl<'de> serde::Deserialize<'de> for AddVaultResourcesResponseBody {
         #[allow(non_camel_case_types)]
         enum __Key {
             add_resource_ids,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -399,30 +376,26 @@ impl<'de> serde::Deserialize<'de> for AddVaultResourcesResponseBody {
                 self,
                 mut __map: __A,
             ) -> Result<AddVaultResourcesResponseBody, __A::Error> {
-                let mut add_resource_ids: Option<crate::Nullable<Vec<String>>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "add_resource_ids" => __Key::add_resource_ids,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut add_resource_ids: crate::Nullable<Vec<String>> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "add_resource_ids" => Some(__Key::add_resource_ids),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::add_resource_ids => {
-                            if add_resource_ids.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("add_resource_ids"),
-                                );
-                            }
-                            add_resource_ids = Some(__map.next_value()?);
+                        Some(__Key::add_resource_ids) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut add_resource_ids,
+                                "add_resource_ids",
+                            )?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(AddVaultResourcesResponseBody {
-                    add_resource_ids: add_resource_ids.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    add_resource_ids,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -489,7 +462,6 @@ impl<'de> serde::Deserialize<'de> for AssociateVaultPolicyRequestBody {
         #[allow(non_camel_case_types)]
         enum __Key {
             policy_id,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -505,27 +477,25 @@ impl<'de> serde::Deserialize<'de> for AssociateVaultPolicyRequestBody {
                 mut __map: __A,
             ) -> Result<AssociateVaultPolicyRequestBody, __A::Error> {
                 let mut policy_id: Option<Option<String>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "policy_id" => __Key::policy_id,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "policy_id" => Some(__Key::policy_id),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::policy_id => {
-                            if policy_id.is_some() {
-                                return Err(serde::de::Error::duplicate_field("policy_id"));
-                            }
-                            policy_id = Some(__map.next_value()?);
+                        Some(__Key::policy_id) => {
+                            crate::de::next_member(
+                                &mut __map,
+                                &mut policy_id,
+                                "policy_id",
+                            )?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(AssociateVaultPolicyRequestBody {
                     policy_id: policy_id.flatten(),
-                    unknown_members: __unknown,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -566,9 +536,7 @@ impl serde::Serialize for AssociateVaultPolicyResponseBody {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.associate_policy.is_absent() {
-            map.serialize_entry("associate_policy", &self.associate_policy)?;
-        }
+        self.associate_policy.serialize_member(&mut map, "associate_policy")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "associate_policy" => {}
@@ -585,7 +553,6 @@ impl<'de> serde::Deserialize<'de> for AssociateVaultPolicyResponseBody {
         #[allow(non_camel_case_types)]
         enum __Key {
             associate_policy,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -600,30 +567,26 @@ impl<'de> serde::Deserialize<'de> for AssociateVaultPolicyResponseBody {
                 self,
                 mut __map: __A,
             ) -> Result<AssociateVaultPolicyResponseBody, __A::Error> {
-                let mut associate_policy: Option<crate::Nullable<VaultPolicyResp>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "associate_policy" => __Key::associate_policy,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut associate_policy: crate::Nullable<VaultPolicyResp> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "associate_policy" => Some(__Key::associate_policy),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::associate_policy => {
-                            if associate_policy.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("associate_policy"),
-                                );
-                            }
-                            associate_policy = Some(__map.next_value()?);
+                        Some(__Key::associate_policy) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut associate_policy,
+                                "associate_policy",
+                            )?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(AssociateVaultPolicyResponseBody {
-                    associate_policy: associate_policy.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    associate_policy,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -694,24 +657,13 @@ impl serde::Serialize for BackupAppConsistency {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.app_consistency.is_absent() {
-            map.serialize_entry("app_consistency", &self.app_consistency)?;
-        }
-        if !self.app_consistency_status.is_absent() {
-            map.serialize_entry("app_consistency_status", &self.app_consistency_status)?;
-        }
-        if !self.app_consistency_error_code.is_absent() {
-            map.serialize_entry(
-                "app_consistency_error_code",
-                &self.app_consistency_error_code,
-            )?;
-        }
-        if !self.app_consistency_error_message.is_absent() {
-            map.serialize_entry(
-                "app_consistency_error_message",
-                &self.app_consistency_error_message,
-            )?;
-        }
+        self.app_consistency.serialize_member(&mut map, "app_consistency")?;
+        self.app_consistency_status
+            .serialize_member(&mut map, "app_consistency_status")?;
+        self.app_consistency_error_code
+            .serialize_member(&mut map, "app_consistency_error_code")?;
+        self.app_consistency_error_message
+            .serialize_member(&mut map, "app_consistency_error_message")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "app_consistency" | "app_consistency_status"
@@ -732,7 +684,6 @@ impl<'de> serde::Deserialize<'de> for BackupAppConsistency {
             app_consistency_status,
             app_consistency_error_code,
             app_consistency_error_message,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -747,71 +698,60 @@ impl<'de> serde::Deserialize<'de> for BackupAppConsistency {
                 self,
                 mut __map: __A,
             ) -> Result<BackupAppConsistency, __A::Error> {
-                let mut app_consistency: Option<crate::Nullable<String>> = None;
-                let mut app_consistency_status: Option<crate::Nullable<String>> = None;
-                let mut app_consistency_error_code: Option<crate::Nullable<String>> = None;
-                let mut app_consistency_error_message: Option<crate::Nullable<String>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "app_consistency" => __Key::app_consistency,
-                    "app_consistency_status" => __Key::app_consistency_status,
-                    "app_consistency_error_code" => __Key::app_consistency_error_code,
-                    "app_consistency_error_message" => {
-                        __Key::app_consistency_error_message
+                let mut app_consistency: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut app_consistency_status: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut app_consistency_error_code: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut app_consistency_error_message: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "app_consistency" => Some(__Key::app_consistency),
+                    "app_consistency_status" => Some(__Key::app_consistency_status),
+                    "app_consistency_error_code" => {
+                        Some(__Key::app_consistency_error_code)
                     }
-                    _ => __Key::unknown_members(__name.to_owned()),
+                    "app_consistency_error_message" => {
+                        Some(__Key::app_consistency_error_message)
+                    }
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::app_consistency => {
-                            if app_consistency.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("app_consistency"),
-                                );
-                            }
-                            app_consistency = Some(__map.next_value()?);
+                        Some(__Key::app_consistency) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut app_consistency,
+                                "app_consistency",
+                            )?
                         }
-                        __Key::app_consistency_status => {
-                            if app_consistency_status.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("app_consistency_status"),
-                                );
-                            }
-                            app_consistency_status = Some(__map.next_value()?);
+                        Some(__Key::app_consistency_status) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut app_consistency_status,
+                                "app_consistency_status",
+                            )?
                         }
-                        __Key::app_consistency_error_code => {
-                            if app_consistency_error_code.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field(
-                                        "app_consistency_error_code",
-                                    ),
-                                );
-                            }
-                            app_consistency_error_code = Some(__map.next_value()?);
+                        Some(__Key::app_consistency_error_code) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut app_consistency_error_code,
+                                "app_consistency_error_code",
+                            )?
                         }
-                        __Key::app_consistency_error_message => {
-                            if app_consistency_error_message.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field(
-                                        "app_consistency_error_message",
-                                    ),
-                                );
-                            }
-                            app_consistency_error_message = Some(__map.next_value()?);
+                        Some(__Key::app_consistency_error_message) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut app_consistency_error_message,
+                                "app_consistency_error_message",
+                            )?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(BackupAppConsistency {
-                    app_consistency: app_consistency.unwrap_or_default(),
-                    app_consistency_status: app_consistency_status.unwrap_or_default(),
-                    app_consistency_error_code: app_consistency_error_code
-                        .unwrap_or_default(),
-                    app_consistency_error_message: app_consistency_error_message
-                        .unwrap_or_default(),
-                    unknown_members: __unknown,
+                    app_consistency,
+                    app_consistency_status,
+                    app_consistency_error_code,
+                    app_consistency_error_message,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -1041,72 +981,28 @@ impl serde::Serialize for BackupDetail {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.checkpoint_id.is_absent() {
-            map.serialize_entry("checkpoint_id", &self.checkpoint_id)?;
-        }
-        if !self.created_at.is_absent() {
-            map.serialize_entry("created_at", &self.created_at)?;
-        }
-        if !self.description.is_absent() {
-            map.serialize_entry("description", &self.description)?;
-        }
-        if !self.expired_at.is_absent() {
-            map.serialize_entry("expired_at", &self.expired_at)?;
-        }
-        if !self.extend_info.is_absent() {
-            map.serialize_entry("extend_info", &self.extend_info)?;
-        }
-        if !self.id.is_absent() {
-            map.serialize_entry("id", &self.id)?;
-        }
-        if !self.image_type.is_absent() {
-            map.serialize_entry("image_type", &self.image_type)?;
-        }
-        if !self.name.is_absent() {
-            map.serialize_entry("name", &self.name)?;
-        }
-        if !self.parent_id.is_absent() {
-            map.serialize_entry("parent_id", &self.parent_id)?;
-        }
-        if !self.project_id.is_absent() {
-            map.serialize_entry("project_id", &self.project_id)?;
-        }
-        if !self.protected_at.is_absent() {
-            map.serialize_entry("protected_at", &self.protected_at)?;
-        }
-        if !self.resource_az.is_absent() {
-            map.serialize_entry("resource_az", &self.resource_az)?;
-        }
-        if !self.resource_id.is_absent() {
-            map.serialize_entry("resource_id", &self.resource_id)?;
-        }
-        if !self.resource_name.is_absent() {
-            map.serialize_entry("resource_name", &self.resource_name)?;
-        }
-        if !self.resource_size.is_absent() {
-            map.serialize_entry("resource_size", &self.resource_size)?;
-        }
-        if !self.resource_type.is_absent() {
-            map.serialize_entry("resource_type", &self.resource_type)?;
-        }
-        if !self.status.is_absent() {
-            map.serialize_entry("status", &self.status)?;
-        }
-        if !self.updated_at.is_absent() {
-            map.serialize_entry("updated_at", &self.updated_at)?;
-        }
-        if !self.vault_id.is_absent() {
-            map.serialize_entry("vault_id", &self.vault_id)?;
-        }
-        if !self.children.is_absent() {
-            map.serialize_entry("children", &self.children)?;
-        }
-        if !self.provider_id.is_absent() {
-            map.serialize_entry("provider_id", &self.provider_id)?;
-        }
-        if !self.enterprise_project_id.is_absent() {
-            map.serialize_entry("enterprise_project_id", &self.enterprise_project_id)?;
-        }
+        self.checkpoint_id.serialize_member(&mut map, "checkpoint_id")?;
+        self.created_at.serialize_member(&mut map, "created_at")?;
+        self.description.serialize_member(&mut map, "description")?;
+        self.expired_at.serialize_member(&mut map, "expired_at")?;
+        self.extend_info.serialize_member(&mut map, "extend_info")?;
+        self.id.serialize_member(&mut map, "id")?;
+        self.image_type.serialize_member(&mut map, "image_type")?;
+        self.name.serialize_member(&mut map, "name")?;
+        self.parent_id.serialize_member(&mut map, "parent_id")?;
+        self.project_id.serialize_member(&mut map, "project_id")?;
+        self.protected_at.serialize_member(&mut map, "protected_at")?;
+        self.resource_az.serialize_member(&mut map, "resource_az")?;
+        self.resource_id.serialize_member(&mut map, "resource_id")?;
+        self.resource_name.serialize_member(&mut map, "resource_name")?;
+        self.resource_size.serialize_member(&mut map, "resource_size")?;
+        self.resource_type.serialize_member(&mut map, "resource_type")?;
+        self.status.serialize_member(&mut map, "status")?;
+        self.updated_at.serialize_member(&mut map, "updated_at")?;
+        self.vault_id.serialize_member(&mut map, "vault_id")?;
+        self.children.serialize_member(&mut map, "children")?;
+        self.provider_id.serialize_member(&mut map, "provider_id")?;
+        self.enterprise_project_id.serialize_member(&mut map, "enterprise_project_id")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "checkpoint_id" | "created_at" | "description" | "expired_at"
@@ -1149,7 +1045,6 @@ impl<'de> serde::Deserialize<'de> for BackupDetail {
             children,
             provider_id,
             enterprise_project_id,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -1164,239 +1059,224 @@ impl<'de> serde::Deserialize<'de> for BackupDetail {
                 self,
                 mut __map: __A,
             ) -> Result<BackupDetail, __A::Error> {
-                let mut checkpoint_id: Option<crate::Nullable<String>> = None;
-                let mut created_at: Option<crate::Nullable<String>> = None;
-                let mut description: Option<crate::Nullable<String>> = None;
-                let mut expired_at: Option<crate::Nullable<String>> = None;
-                let mut extend_info: Option<crate::Nullable<BackupExtendInfo>> = None;
-                let mut id: Option<crate::Nullable<String>> = None;
-                let mut image_type: Option<crate::Nullable<BackupImageType>> = None;
-                let mut name: Option<crate::Nullable<String>> = None;
-                let mut parent_id: Option<crate::Nullable<String>> = None;
-                let mut project_id: Option<crate::Nullable<String>> = None;
-                let mut protected_at: Option<crate::Nullable<String>> = None;
-                let mut resource_az: Option<crate::Nullable<String>> = None;
-                let mut resource_id: Option<crate::Nullable<String>> = None;
-                let mut resource_name: Option<crate::Nullable<String>> = None;
-                let mut resource_size: Option<crate::Nullable<i64>> = None;
-                let mut resource_type: Option<crate::Nullable<ResourceType>> = None;
-                let mut status: Option<crate::Nullable<BackupStatus>> = None;
-                let mut updated_at: Option<crate::Nullable<String>> = None;
-                let mut vault_id: Option<crate::Nullable<String>> = None;
-                let mut children: Option<crate::Nullable<Vec<BackupResp>>> = None;
-                let mut provider_id: Option<crate::Nullable<String>> = None;
-                let mut enterprise_project_id: Option<crate::Nullable<String>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "checkpoint_id" => __Key::checkpoint_id,
-                    "created_at" => __Key::created_at,
-                    "description" => __Key::description,
-                    "expired_at" => __Key::expired_at,
-                    "extend_info" => __Key::extend_info,
-                    "id" => __Key::id,
-                    "image_type" => __Key::image_type,
-                    "name" => __Key::name,
-                    "parent_id" => __Key::parent_id,
-                    "project_id" => __Key::project_id,
-                    "protected_at" => __Key::protected_at,
-                    "resource_az" => __Key::resource_az,
-                    "resource_id" => __Key::resource_id,
-                    "resource_name" => __Key::resource_name,
-                    "resource_size" => __Key::resource_size,
-                    "resource_type" => __Key::resource_type,
-                    "status" => __Key::status,
-                    "updated_at" => __Key::updated_at,
-                    "vault_id" => __Key::vault_id,
-                    "children" => __Key::children,
-                    "provider_id" => __Key::provider_id,
-                    "enterprise_project_id" => __Key::enterprise_project_id,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut checkpoint_id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut created_at: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut description: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut expired_at: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut extend_info: crate::Nullable<BackupExtendInfo> = crate::Nullable::Absent;
+                let mut id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut image_type: crate::Nullable<BackupImageType> = crate::Nullable::Absent;
+                let mut name: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut parent_id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut project_id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut protected_at: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut resource_az: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut resource_id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut resource_name: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut resource_size: crate::Nullable<i64> = crate::Nullable::Absent;
+                let mut resource_type: crate::Nullable<ResourceType> = crate::Nullable::Absent;
+                let mut status: crate::Nullable<BackupStatus> = crate::Nullable::Absent;
+                let mut updated_at: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut vault_id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut children: crate::Nullable<Vec<BackupResp>> = crate::Nullable::Absent;
+                let mut provider_id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut enterprise_project_id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "checkpoint_id" => Some(__Key::checkpoint_id),
+                    "created_at" => Some(__Key::created_at),
+                    "description" => Some(__Key::description),
+                    "expired_at" => Some(__Key::expired_at),
+                    "extend_info" => Some(__Key::extend_info),
+                    "id" => Some(__Key::id),
+                    "image_type" => Some(__Key::image_type),
+                    "name" => Some(__Key::name),
+                    "parent_id" => Some(__Key::parent_id),
+                    "project_id" => Some(__Key::project_id),
+                    "protected_at" => Some(__Key::protected_at),
+                    "resource_az" => Some(__Key::resource_az),
+                    "resource_id" => Some(__Key::resource_id),
+                    "resource_name" => Some(__Key::resource_name),
+                    "resource_size" => Some(__Key::resource_size),
+                    "resource_type" => Some(__Key::resource_type),
+                    "status" => Some(__Key::status),
+                    "updated_at" => Some(__Key::updated_at),
+                    "vault_id" => Some(__Key::vault_id),
+                    "children" => Some(__Key::children),
+                    "provider_id" => Some(__Key::provider_id),
+                    "enterprise_project_id" => Some(__Key::enterprise_project_id),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::checkpoint_id => {
-                            if checkpoint_id.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("checkpoint_id"),
-                                );
-                            }
-                            checkpoint_id = Some(__map.next_value()?);
+                        Some(__Key::checkpoint_id) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut checkpoint_id,
+                                "checkpoint_id",
+                            )?
                         }
-                        __Key::created_at => {
-                            if created_at.is_some() {
-                                return Err(serde::de::Error::duplicate_field("created_at"));
-                            }
-                            created_at = Some(__map.next_value()?);
+                        Some(__Key::created_at) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut created_at,
+                                "created_at",
+                            )?
                         }
-                        __Key::description => {
-                            if description.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("description"),
-                                );
-                            }
-                            description = Some(__map.next_value()?);
+                        Some(__Key::description) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut description,
+                                "description",
+                            )?
                         }
-                        __Key::expired_at => {
-                            if expired_at.is_some() {
-                                return Err(serde::de::Error::duplicate_field("expired_at"));
-                            }
-                            expired_at = Some(__map.next_value()?);
+                        Some(__Key::expired_at) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut expired_at,
+                                "expired_at",
+                            )?
                         }
-                        __Key::extend_info => {
-                            if extend_info.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("extend_info"),
-                                );
-                            }
-                            extend_info = Some(__map.next_value()?);
+                        Some(__Key::extend_info) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut extend_info,
+                                "extend_info",
+                            )?
                         }
-                        __Key::id => {
-                            if id.is_some() {
-                                return Err(serde::de::Error::duplicate_field("id"));
-                            }
-                            id = Some(__map.next_value()?);
+                        Some(__Key::id) => {
+                            crate::de::next_nullable(&mut __map, &mut id, "id")?
                         }
-                        __Key::image_type => {
-                            if image_type.is_some() {
-                                return Err(serde::de::Error::duplicate_field("image_type"));
-                            }
-                            image_type = Some(__map.next_value()?);
+                        Some(__Key::image_type) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut image_type,
+                                "image_type",
+                            )?
                         }
-                        __Key::name => {
-                            if name.is_some() {
-                                return Err(serde::de::Error::duplicate_field("name"));
-                            }
-                            name = Some(__map.next_value()?);
+                        Some(__Key::name) => {
+                            crate::de::next_nullable(&mut __map, &mut name, "name")?
                         }
-                        __Key::parent_id => {
-                            if parent_id.is_some() {
-                                return Err(serde::de::Error::duplicate_field("parent_id"));
-                            }
-                            parent_id = Some(__map.next_value()?);
+                        Some(__Key::parent_id) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut parent_id,
+                                "parent_id",
+                            )?
                         }
-                        __Key::project_id => {
-                            if project_id.is_some() {
-                                return Err(serde::de::Error::duplicate_field("project_id"));
-                            }
-                            project_id = Some(__map.next_value()?);
+                        Some(__Key::project_id) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut project_id,
+                                "project_id",
+                            )?
                         }
-                        __Key::protected_at => {
-                            if protected_at.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("protected_at"),
-                                );
-                            }
-                            protected_at = Some(__map.next_value()?);
+                        Some(__Key::protected_at) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut protected_at,
+                                "protected_at",
+                            )?
                         }
-                        __Key::resource_az => {
-                            if resource_az.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("resource_az"),
-                                );
-                            }
-                            resource_az = Some(__map.next_value()?);
+                        Some(__Key::resource_az) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut resource_az,
+                                "resource_az",
+                            )?
                         }
-                        __Key::resource_id => {
-                            if resource_id.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("resource_id"),
-                                );
-                            }
-                            resource_id = Some(__map.next_value()?);
+                        Some(__Key::resource_id) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut resource_id,
+                                "resource_id",
+                            )?
                         }
-                        __Key::resource_name => {
-                            if resource_name.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("resource_name"),
-                                );
-                            }
-                            resource_name = Some(__map.next_value()?);
+                        Some(__Key::resource_name) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut resource_name,
+                                "resource_name",
+                            )?
                         }
-                        __Key::resource_size => {
-                            if resource_size.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("resource_size"),
-                                );
-                            }
-                            resource_size = Some(__map.next_value()?);
+                        Some(__Key::resource_size) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut resource_size,
+                                "resource_size",
+                            )?
                         }
-                        __Key::resource_type => {
-                            if resource_type.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("resource_type"),
-                                );
-                            }
-                            resource_type = Some(__map.next_value()?);
+                        Some(__Key::resource_type) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut resource_type,
+                                "resource_type",
+                            )?
                         }
-                        __Key::status => {
-                            if status.is_some() {
-                                return Err(serde::de::Error::duplicate_field("status"));
-                            }
-                            status = Some(__map.next_value()?);
+                        Some(__Key::status) => {
+                            crate::de::next_nullable(&mut __map, &mut status, "status")?
                         }
-                        __Key::updated_at => {
-                            if updated_at.is_some() {
-                                return Err(serde::de::Error::duplicate_field("updated_at"));
-                            }
-                            updated_at = Some(__map.next_value()?);
+                        Some(__Key::updated_at) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut updated_at,
+                                "updated_at",
+                            )?
                         }
-                        __Key::vault_id => {
-                            if vault_id.is_some() {
-                                return Err(serde::de::Error::duplicate_field("vault_id"));
-                            }
-                            vault_id = Some(__map.next_value()?);
+                        Some(__Key::vault_id) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut vault_id,
+                                "vault_id",
+                            )?
                         }
-                        __Key::children => {
-                            if children.is_some() {
-                                return Err(serde::de::Error::duplicate_field("children"));
-                            }
-                            children = Some(__map.next_value()?);
+                        Some(__Key::children) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut children,
+                                "children",
+                            )?
                         }
-                        __Key::provider_id => {
-                            if provider_id.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("provider_id"),
-                                );
-                            }
-                            provider_id = Some(__map.next_value()?);
+                        Some(__Key::provider_id) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut provider_id,
+                                "provider_id",
+                            )?
                         }
-                        __Key::enterprise_project_id => {
-                            if enterprise_project_id.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("enterprise_project_id"),
-                                );
-                            }
-                            enterprise_project_id = Some(__map.next_value()?);
+                        Some(__Key::enterprise_project_id) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut enterprise_project_id,
+                                "enterprise_project_id",
+                            )?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(BackupDetail {
-                    checkpoint_id: checkpoint_id.unwrap_or_default(),
-                    created_at: created_at.unwrap_or_default(),
-                    description: description.unwrap_or_default(),
-                    expired_at: expired_at.unwrap_or_default(),
-                    extend_info: extend_info.unwrap_or_default(),
-                    id: id.unwrap_or_default(),
-                    image_type: image_type.unwrap_or_default(),
-                    name: name.unwrap_or_default(),
-                    parent_id: parent_id.unwrap_or_default(),
-                    project_id: project_id.unwrap_or_default(),
-                    protected_at: protected_at.unwrap_or_default(),
-                    resource_az: resource_az.unwrap_or_default(),
-                    resource_id: resource_id.unwrap_or_default(),
-                    resource_name: resource_name.unwrap_or_default(),
-                    resource_size: resource_size.unwrap_or_default(),
-                    resource_type: resource_type.unwrap_or_default(),
-                    status: status.unwrap_or_default(),
-                    updated_at: updated_at.unwrap_or_default(),
-                    vault_id: vault_id.unwrap_or_default(),
-                    children: children.unwrap_or_default(),
-                    provider_id: provider_id.unwrap_or_default(),
-                    enterprise_project_id: enterprise_project_id.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    checkpoint_id,
+                    created_at,
+                    description,
+                    expired_at,
+                    extend_info,
+                    id,
+                    image_type,
+                    name,
+                    parent_id,
+                    project_id,
+                    protected_at,
+                    resource_az,
+                    resource_id,
+                    resource_name,
+                    resource_size,
+                    resource_type,
+                    status,
+                    updated_at,
+                    vault_id,
+                    children,
+                    provider_id,
+                    enterprise_project_id,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -1550,45 +1430,20 @@ impl serde::Serialize for BackupExtendInfo {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.auto_trigger.is_absent() {
-            map.serialize_entry("auto_trigger", &self.auto_trigger)?;
-        }
-        if !self.bootable.is_absent() {
-            map.serialize_entry("bootable", &self.bootable)?;
-        }
-        if !self.incremental.is_absent() {
-            map.serialize_entry("incremental", &self.incremental)?;
-        }
-        if !self.snapshot_id.is_absent() {
-            map.serialize_entry("snapshot_id", &self.snapshot_id)?;
-        }
-        if !self.support_lld.is_absent() {
-            map.serialize_entry("support_lld", &self.support_lld)?;
-        }
-        if !self.supported_restore_mode.is_absent() {
-            map.serialize_entry("supported_restore_mode", &self.supported_restore_mode)?;
-        }
-        if !self.os_images_data.is_absent() {
-            map.serialize_entry("os_images_data", &self.os_images_data)?;
-        }
-        if !self.contain_system_disk.is_absent() {
-            map.serialize_entry("contain_system_disk", &self.contain_system_disk)?;
-        }
-        if !self.encrypted.is_absent() {
-            map.serialize_entry("encrypted", &self.encrypted)?;
-        }
-        if !self.system_disk.is_absent() {
-            map.serialize_entry("system_disk", &self.system_disk)?;
-        }
-        if !self.progress.is_absent() {
-            map.serialize_entry("progress", &self.progress)?;
-        }
-        if !self.architecture.is_absent() {
-            map.serialize_entry("architecture", &self.architecture)?;
-        }
-        if !self.app_consistency.is_absent() {
-            map.serialize_entry("app_consistency", &self.app_consistency)?;
-        }
+        self.auto_trigger.serialize_member(&mut map, "auto_trigger")?;
+        self.bootable.serialize_member(&mut map, "bootable")?;
+        self.incremental.serialize_member(&mut map, "incremental")?;
+        self.snapshot_id.serialize_member(&mut map, "snapshot_id")?;
+        self.support_lld.serialize_member(&mut map, "support_lld")?;
+        self.supported_restore_mode
+            .serialize_member(&mut map, "supported_restore_mode")?;
+        self.os_images_data.serialize_member(&mut map, "os_images_data")?;
+        self.contain_system_disk.serialize_member(&mut map, "contain_system_disk")?;
+        self.encrypted.serialize_member(&mut map, "encrypted")?;
+        self.system_disk.serialize_member(&mut map, "system_disk")?;
+        self.progress.serialize_member(&mut map, "progress")?;
+        self.architecture.serialize_member(&mut map, "architecture")?;
+        self.app_consistency.serialize_member(&mut map, "app_consistency")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "auto_trigger" | "bootable" | "incremental" | "snapshot_id"
@@ -1620,7 +1475,6 @@ impl<'de> serde::Deserialize<'de> for BackupExtendInfo {
             progress,
             architecture,
             app_consistency,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -1635,158 +1489,148 @@ impl<'de> serde::Deserialize<'de> for BackupExtendInfo {
                 self,
                 mut __map: __A,
             ) -> Result<BackupExtendInfo, __A::Error> {
-                let mut auto_trigger: Option<crate::Nullable<bool>> = None;
-                let mut bootable: Option<crate::Nullable<bool>> = None;
-                let mut incremental: Option<crate::Nullable<bool>> = None;
-                let mut snapshot_id: Option<crate::Nullable<String>> = None;
-                let mut support_lld: Option<crate::Nullable<bool>> = None;
-                let mut supported_restore_mode: Option<
-                    crate::Nullable<BackupExtendInfoSupportedRestoreMode>,
-                > = None;
-                let mut os_images_data: Option<crate::Nullable<Vec<ImageData>>> = None;
-                let mut contain_system_disk: Option<crate::Nullable<bool>> = None;
-                let mut encrypted: Option<crate::Nullable<bool>> = None;
-                let mut system_disk: Option<crate::Nullable<bool>> = None;
-                let mut progress: Option<crate::Nullable<i64>> = None;
-                let mut architecture: Option<crate::Nullable<String>> = None;
-                let mut app_consistency: Option<crate::Nullable<BackupAppConsistency>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "auto_trigger" => __Key::auto_trigger,
-                    "bootable" => __Key::bootable,
-                    "incremental" => __Key::incremental,
-                    "snapshot_id" => __Key::snapshot_id,
-                    "support_lld" => __Key::support_lld,
-                    "supported_restore_mode" => __Key::supported_restore_mode,
-                    "os_images_data" => __Key::os_images_data,
-                    "contain_system_disk" => __Key::contain_system_disk,
-                    "encrypted" => __Key::encrypted,
-                    "system_disk" => __Key::system_disk,
-                    "progress" => __Key::progress,
-                    "architecture" => __Key::architecture,
-                    "app_consistency" => __Key::app_consistency,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut auto_trigger: crate::Nullable<bool> = crate::Nullable::Absent;
+                let mut bootable: crate::Nullable<bool> = crate::Nullable::Absent;
+                let mut incremental: crate::Nullable<bool> = crate::Nullable::Absent;
+                let mut snapshot_id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut support_lld: crate::Nullable<bool> = crate::Nullable::Absent;
+                let mut supported_restore_mode: crate::Nullable<
+                    BackupExtendInfoSupportedRestoreMode,
+                > = crate::Nullable::Absent;
+                let mut os_images_data: crate::Nullable<Vec<ImageData>> = crate::Nullable::Absent;
+                let mut contain_system_disk: crate::Nullable<bool> = crate::Nullable::Absent;
+                let mut encrypted: crate::Nullable<bool> = crate::Nullable::Absent;
+                let mut system_disk: crate::Nullable<bool> = crate::Nullable::Absent;
+                let mut progress: crate::Nullable<i64> = crate::Nullable::Absent;
+                let mut architecture: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut app_consistency: crate::Nullable<BackupAppConsistency> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "auto_trigger" => Some(__Key::auto_trigger),
+                    "bootable" => Some(__Key::bootable),
+                    "incremental" => Some(__Key::incremental),
+                    "snapshot_id" => Some(__Key::snapshot_id),
+                    "support_lld" => Some(__Key::support_lld),
+                    "supported_restore_mode" => Some(__Key::supported_restore_mode),
+                    "os_images_data" => Some(__Key::os_images_data),
+                    "contain_system_disk" => Some(__Key::contain_system_disk),
+                    "encrypted" => Some(__Key::encrypted),
+                    "system_disk" => Some(__Key::system_disk),
+                    "progress" => Some(__Key::progress),
+                    "architecture" => Some(__Key::architecture),
+                    "app_consistency" => Some(__Key::app_consistency),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::auto_trigger => {
-                            if auto_trigger.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("auto_trigger"),
-                                );
-                            }
-                            auto_trigger = Some(__map.next_value()?);
+                        Some(__Key::auto_trigger) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut auto_trigger,
+                                "auto_trigger",
+                            )?
                         }
-                        __Key::bootable => {
-                            if bootable.is_some() {
-                                return Err(serde::de::Error::duplicate_field("bootable"));
-                            }
-                            bootable = Some(__map.next_value()?);
+                        Some(__Key::bootable) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut bootable,
+                                "bootable",
+                            )?
                         }
-                        __Key::incremental => {
-                            if incremental.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("incremental"),
-                                );
-                            }
-                            incremental = Some(__map.next_value()?);
+                        Some(__Key::incremental) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut incremental,
+                                "incremental",
+                            )?
                         }
-                        __Key::snapshot_id => {
-                            if snapshot_id.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("snapshot_id"),
-                                );
-                            }
-                            snapshot_id = Some(__map.next_value()?);
+                        Some(__Key::snapshot_id) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut snapshot_id,
+                                "snapshot_id",
+                            )?
                         }
-                        __Key::support_lld => {
-                            if support_lld.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("support_lld"),
-                                );
-                            }
-                            support_lld = Some(__map.next_value()?);
+                        Some(__Key::support_lld) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut support_lld,
+                                "support_lld",
+                            )?
                         }
-                        __Key::supported_restore_mode => {
-                            if supported_restore_mode.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("supported_restore_mode"),
-                                );
-                            }
-                            supported_restore_mode = Some(__map.next_value()?);
+                        Some(__Key::supported_restore_mode) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut supported_restore_mode,
+                                "supported_restore_mode",
+                            )?
                         }
-                        __Key::os_images_data => {
-                            if os_images_data.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("os_images_data"),
-                                );
-                            }
-                            os_images_data = Some(__map.next_value()?);
+                        Some(__Key::os_images_data) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut os_images_data,
+                                "os_images_data",
+                            )?
                         }
-                        __Key::contain_system_disk => {
-                            if contain_system_disk.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("contain_system_disk"),
-                                );
-                            }
-                            contain_system_disk = Some(__map.next_value()?);
+                        Some(__Key::contain_system_disk) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut contain_system_disk,
+                                "contain_system_disk",
+                            )?
                         }
-                        __Key::encrypted => {
-                            if encrypted.is_some() {
-                                return Err(serde::de::Error::duplicate_field("encrypted"));
-                            }
-                            encrypted = Some(__map.next_value()?);
+                        Some(__Key::encrypted) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut encrypted,
+                                "encrypted",
+                            )?
                         }
-                        __Key::system_disk => {
-                            if system_disk.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("system_disk"),
-                                );
-                            }
-                            system_disk = Some(__map.next_value()?);
+                        Some(__Key::system_disk) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut system_disk,
+                                "system_disk",
+                            )?
                         }
-                        __Key::progress => {
-                            if progress.is_some() {
-                                return Err(serde::de::Error::duplicate_field("progress"));
-                            }
-                            progress = Some(__map.next_value()?);
+                        Some(__Key::progress) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut progress,
+                                "progress",
+                            )?
                         }
-                        __Key::architecture => {
-                            if architecture.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("architecture"),
-                                );
-                            }
-                            architecture = Some(__map.next_value()?);
+                        Some(__Key::architecture) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut architecture,
+                                "architecture",
+                            )?
                         }
-                        __Key::app_consistency => {
-                            if app_consistency.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("app_consistency"),
-                                );
-                            }
-                            app_consistency = Some(__map.next_value()?);
+                        Some(__Key::app_consistency) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut app_consistency,
+                                "app_consistency",
+                            )?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(BackupExtendInfo {
-                    auto_trigger: auto_trigger.unwrap_or_default(),
-                    bootable: bootable.unwrap_or_default(),
-                    incremental: incremental.unwrap_or_default(),
-                    snapshot_id: snapshot_id.unwrap_or_default(),
-                    support_lld: support_lld.unwrap_or_default(),
-                    supported_restore_mode: supported_restore_mode.unwrap_or_default(),
-                    os_images_data: os_images_data.unwrap_or_default(),
-                    contain_system_disk: contain_system_disk.unwrap_or_default(),
-                    encrypted: encrypted.unwrap_or_default(),
-                    system_disk: system_disk.unwrap_or_default(),
-                    progress: progress.unwrap_or_default(),
-                    architecture: architecture.unwrap_or_default(),
-                    app_consistency: app_consistency.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    auto_trigger,
+                    bootable,
+                    incremental,
+                    snapshot_id,
+                    support_lld,
+                    supported_restore_mode,
+                    os_images_data,
+                    contain_system_disk,
+                    encrypted,
+                    system_disk,
+                    progress,
+                    architecture,
+                    app_consistency,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -2174,75 +2018,29 @@ impl serde::Serialize for BackupResp {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.checkpoint_id.is_absent() {
-            map.serialize_entry("checkpoint_id", &self.checkpoint_id)?;
-        }
-        if !self.created_at.is_absent() {
-            map.serialize_entry("created_at", &self.created_at)?;
-        }
-        if !self.description.is_absent() {
-            map.serialize_entry("description", &self.description)?;
-        }
-        if !self.expired_at.is_absent() {
-            map.serialize_entry("expired_at", &self.expired_at)?;
-        }
-        if !self.extend_info.is_absent() {
-            map.serialize_entry("extend_info", &self.extend_info)?;
-        }
-        if !self.id.is_absent() {
-            map.serialize_entry("id", &self.id)?;
-        }
-        if !self.image_type.is_absent() {
-            map.serialize_entry("image_type", &self.image_type)?;
-        }
-        if !self.name.is_absent() {
-            map.serialize_entry("name", &self.name)?;
-        }
-        if !self.parent_id.is_absent() {
-            map.serialize_entry("parent_id", &self.parent_id)?;
-        }
-        if !self.project_id.is_absent() {
-            map.serialize_entry("project_id", &self.project_id)?;
-        }
-        if !self.protected_at.is_absent() {
-            map.serialize_entry("protected_at", &self.protected_at)?;
-        }
-        if !self.resource_az.is_absent() {
-            map.serialize_entry("resource_az", &self.resource_az)?;
-        }
-        if !self.resource_id.is_absent() {
-            map.serialize_entry("resource_id", &self.resource_id)?;
-        }
-        if !self.resource_name.is_absent() {
-            map.serialize_entry("resource_name", &self.resource_name)?;
-        }
-        if !self.resource_size.is_absent() {
-            map.serialize_entry("resource_size", &self.resource_size)?;
-        }
-        if !self.resource_type.is_absent() {
-            map.serialize_entry("resource_type", &self.resource_type)?;
-        }
-        if !self.status.is_absent() {
-            map.serialize_entry("status", &self.status)?;
-        }
-        if !self.updated_at.is_absent() {
-            map.serialize_entry("updated_at", &self.updated_at)?;
-        }
-        if !self.vault_id.is_absent() {
-            map.serialize_entry("vault_id", &self.vault_id)?;
-        }
-        if !self.enterprise_project_id.is_absent() {
-            map.serialize_entry("enterprise_project_id", &self.enterprise_project_id)?;
-        }
-        if !self.provider_id.is_absent() {
-            map.serialize_entry("provider_id", &self.provider_id)?;
-        }
-        if !self.children.is_absent() {
-            map.serialize_entry("children", &self.children)?;
-        }
-        if !self.replication_records.is_absent() {
-            map.serialize_entry("replication_records", &self.replication_records)?;
-        }
+        self.checkpoint_id.serialize_member(&mut map, "checkpoint_id")?;
+        self.created_at.serialize_member(&mut map, "created_at")?;
+        self.description.serialize_member(&mut map, "description")?;
+        self.expired_at.serialize_member(&mut map, "expired_at")?;
+        self.extend_info.serialize_member(&mut map, "extend_info")?;
+        self.id.serialize_member(&mut map, "id")?;
+        self.image_type.serialize_member(&mut map, "image_type")?;
+        self.name.serialize_member(&mut map, "name")?;
+        self.parent_id.serialize_member(&mut map, "parent_id")?;
+        self.project_id.serialize_member(&mut map, "project_id")?;
+        self.protected_at.serialize_member(&mut map, "protected_at")?;
+        self.resource_az.serialize_member(&mut map, "resource_az")?;
+        self.resource_id.serialize_member(&mut map, "resource_id")?;
+        self.resource_name.serialize_member(&mut map, "resource_name")?;
+        self.resource_size.serialize_member(&mut map, "resource_size")?;
+        self.resource_type.serialize_member(&mut map, "resource_type")?;
+        self.status.serialize_member(&mut map, "status")?;
+        self.updated_at.serialize_member(&mut map, "updated_at")?;
+        self.vault_id.serialize_member(&mut map, "vault_id")?;
+        self.enterprise_project_id.serialize_member(&mut map, "enterprise_project_id")?;
+        self.provider_id.serialize_member(&mut map, "provider_id")?;
+        self.children.serialize_member(&mut map, "children")?;
+        self.replication_records.serialize_member(&mut map, "replication_records")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "checkpoint_id" | "created_at" | "description" | "expired_at"
@@ -2286,7 +2084,6 @@ impl<'de> serde::Deserialize<'de> for BackupResp {
             provider_id,
             children,
             replication_records,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -2301,252 +2098,236 @@ impl<'de> serde::Deserialize<'de> for BackupResp {
                 self,
                 mut __map: __A,
             ) -> Result<BackupResp, __A::Error> {
-                let mut checkpoint_id: Option<crate::Nullable<String>> = None;
-                let mut created_at: Option<crate::Nullable<String>> = None;
-                let mut description: Option<crate::Nullable<String>> = None;
-                let mut expired_at: Option<crate::Nullable<String>> = None;
-                let mut extend_info: Option<crate::Nullable<BackupExtendInfo>> = None;
-                let mut id: Option<crate::Nullable<String>> = None;
-                let mut image_type: Option<crate::Nullable<BackupImageType>> = None;
-                let mut name: Option<crate::Nullable<String>> = None;
-                let mut parent_id: Option<crate::Nullable<String>> = None;
-                let mut project_id: Option<crate::Nullable<String>> = None;
-                let mut protected_at: Option<crate::Nullable<String>> = None;
-                let mut resource_az: Option<crate::Nullable<String>> = None;
-                let mut resource_id: Option<crate::Nullable<String>> = None;
-                let mut resource_name: Option<crate::Nullable<String>> = None;
-                let mut resource_size: Option<crate::Nullable<i64>> = None;
-                let mut resource_type: Option<crate::Nullable<ResourceType>> = None;
-                let mut status: Option<crate::Nullable<BackupStatus>> = None;
-                let mut updated_at: Option<crate::Nullable<String>> = None;
-                let mut vault_id: Option<crate::Nullable<String>> = None;
-                let mut enterprise_project_id: Option<crate::Nullable<String>> = None;
-                let mut provider_id: Option<crate::Nullable<String>> = None;
-                let mut children: Option<crate::Nullable<Vec<BackupResp>>> = None;
-                let mut replication_records: Option<
-                    crate::Nullable<Vec<ReplicationRecordsExtraInfo>>,
-                > = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "checkpoint_id" => __Key::checkpoint_id,
-                    "created_at" => __Key::created_at,
-                    "description" => __Key::description,
-                    "expired_at" => __Key::expired_at,
-                    "extend_info" => __Key::extend_info,
-                    "id" => __Key::id,
-                    "image_type" => __Key::image_type,
-                    "name" => __Key::name,
-                    "parent_id" => __Key::parent_id,
-                    "project_id" => __Key::project_id,
-                    "protected_at" => __Key::protected_at,
-                    "resource_az" => __Key::resource_az,
-                    "resource_id" => __Key::resource_id,
-                    "resource_name" => __Key::resource_name,
-                    "resource_size" => __Key::resource_size,
-                    "resource_type" => __Key::resource_type,
-                    "status" => __Key::status,
-                    "updated_at" => __Key::updated_at,
-                    "vault_id" => __Key::vault_id,
-                    "enterprise_project_id" => __Key::enterprise_project_id,
-                    "provider_id" => __Key::provider_id,
-                    "children" => __Key::children,
-                    "replication_records" => __Key::replication_records,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut checkpoint_id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut created_at: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut description: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut expired_at: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut extend_info: crate::Nullable<BackupExtendInfo> = crate::Nullable::Absent;
+                let mut id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut image_type: crate::Nullable<BackupImageType> = crate::Nullable::Absent;
+                let mut name: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut parent_id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut project_id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut protected_at: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut resource_az: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut resource_id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut resource_name: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut resource_size: crate::Nullable<i64> = crate::Nullable::Absent;
+                let mut resource_type: crate::Nullable<ResourceType> = crate::Nullable::Absent;
+                let mut status: crate::Nullable<BackupStatus> = crate::Nullable::Absent;
+                let mut updated_at: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut vault_id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut enterprise_project_id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut provider_id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut children: crate::Nullable<Vec<BackupResp>> = crate::Nullable::Absent;
+                let mut replication_records: crate::Nullable<
+                    Vec<ReplicationRecordsExtraInfo>,
+                > = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "checkpoint_id" => Some(__Key::checkpoint_id),
+                    "created_at" => Some(__Key::created_at),
+                    "description" => Some(__Key::description),
+                    "expired_at" => Some(__Key::expired_at),
+                    "extend_info" => Some(__Key::extend_info),
+                    "id" => Some(__Key::id),
+                    "image_type" => Some(__Key::image_type),
+                    "name" => Some(__Key::name),
+                    "parent_id" => Some(__Key::parent_id),
+                    "project_id" => Some(__Key::project_id),
+                    "protected_at" => Some(__Key::protected_at),
+                    "resource_az" => Some(__Key::resource_az),
+                    "resource_id" => Some(__Key::resource_id),
+                    "resource_name" => Some(__Key::resource_name),
+                    "resource_size" => Some(__Key::resource_size),
+                    "resource_type" => Some(__Key::resource_type),
+                    "status" => Some(__Key::status),
+                    "updated_at" => Some(__Key::updated_at),
+                    "vault_id" => Some(__Key::vault_id),
+                    "enterprise_project_id" => Some(__Key::enterprise_project_id),
+                    "provider_id" => Some(__Key::provider_id),
+                    "children" => Some(__Key::children),
+                    "replication_records" => Some(__Key::replication_records),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::checkpoint_id => {
-                            if checkpoint_id.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("checkpoint_id"),
-                                );
-                            }
-                            checkpoint_id = Some(__map.next_value()?);
+                        Some(__Key::checkpoint_id) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut checkpoint_id,
+                                "checkpoint_id",
+                            )?
                         }
-                        __Key::created_at => {
-                            if created_at.is_some() {
-                                return Err(serde::de::Error::duplicate_field("created_at"));
-                            }
-                            created_at = Some(__map.next_value()?);
+                        Some(__Key::created_at) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut created_at,
+                                "created_at",
+                            )?
                         }
-                        __Key::description => {
-                            if description.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("description"),
-                                );
-                            }
-                            description = Some(__map.next_value()?);
+                        Some(__Key::description) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut description,
+                                "description",
+                            )?
                         }
-                        __Key::expired_at => {
-                            if expired_at.is_some() {
-                                return Err(serde::de::Error::duplicate_field("expired_at"));
-                            }
-                            expired_at = Some(__map.next_value()?);
+                        Some(__Key::expired_at) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut expired_at,
+                                "expired_at",
+                            )?
                         }
-                        __Key::extend_info => {
-                            if extend_info.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("extend_info"),
-                                );
-                            }
-                            extend_info = Some(__map.next_value()?);
+                        Some(__Key::extend_info) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut extend_info,
+                                "extend_info",
+                            )?
                         }
-                        __Key::id => {
-                            if id.is_some() {
-                                return Err(serde::de::Error::duplicate_field("id"));
-                            }
-                            id = Some(__map.next_value()?);
+                        Some(__Key::id) => {
+                            crate::de::next_nullable(&mut __map, &mut id, "id")?
                         }
-                        __Key::image_type => {
-                            if image_type.is_some() {
-                                return Err(serde::de::Error::duplicate_field("image_type"));
-                            }
-                            image_type = Some(__map.next_value()?);
+                        Some(__Key::image_type) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut image_type,
+                                "image_type",
+                            )?
                         }
-                        __Key::name => {
-                            if name.is_some() {
-                                return Err(serde::de::Error::duplicate_field("name"));
-                            }
-                            name = Some(__map.next_value()?);
+                        Some(__Key::name) => {
+                            crate::de::next_nullable(&mut __map, &mut name, "name")?
                         }
-                        __Key::parent_id => {
-                            if parent_id.is_some() {
-                                return Err(serde::de::Error::duplicate_field("parent_id"));
-                            }
-                            parent_id = Some(__map.next_value()?);
+                        Some(__Key::parent_id) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut parent_id,
+                                "parent_id",
+                            )?
                         }
-                        __Key::project_id => {
-                            if project_id.is_some() {
-                                return Err(serde::de::Error::duplicate_field("project_id"));
-                            }
-                            project_id = Some(__map.next_value()?);
+                        Some(__Key::project_id) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut project_id,
+                                "project_id",
+                            )?
                         }
-                        __Key::protected_at => {
-                            if protected_at.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("protected_at"),
-                                );
-                            }
-                            protected_at = Some(__map.next_value()?);
+                        Some(__Key::protected_at) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut protected_at,
+                                "protected_at",
+                            )?
                         }
-                        __Key::resource_az => {
-                            if resource_az.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("resource_az"),
-                                );
-                            }
-                            resource_az = Some(__map.next_value()?);
+                        Some(__Key::resource_az) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut resource_az,
+                                "resource_az",
+                            )?
                         }
-                        __Key::resource_id => {
-                            if resource_id.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("resource_id"),
-                                );
-                            }
-                            resource_id = Some(__map.next_value()?);
+                        Some(__Key::resource_id) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut resource_id,
+                                "resource_id",
+                            )?
                         }
-                        __Key::resource_name => {
-                            if resource_name.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("resource_name"),
-                                );
-                            }
-                            resource_name = Some(__map.next_value()?);
+                        Some(__Key::resource_name) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut resource_name,
+                                "resource_name",
+                            )?
                         }
-                        __Key::resource_size => {
-                            if resource_size.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("resource_size"),
-                                );
-                            }
-                            resource_size = Some(__map.next_value()?);
+                        Some(__Key::resource_size) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut resource_size,
+                                "resource_size",
+                            )?
                         }
-                        __Key::resource_type => {
-                            if resource_type.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("resource_type"),
-                                );
-                            }
-                            resource_type = Some(__map.next_value()?);
+                        Some(__Key::resource_type) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut resource_type,
+                                "resource_type",
+                            )?
                         }
-                        __Key::status => {
-                            if status.is_some() {
-                                return Err(serde::de::Error::duplicate_field("status"));
-                            }
-                            status = Some(__map.next_value()?);
+                        Some(__Key::status) => {
+                            crate::de::next_nullable(&mut __map, &mut status, "status")?
                         }
-                        __Key::updated_at => {
-                            if updated_at.is_some() {
-                                return Err(serde::de::Error::duplicate_field("updated_at"));
-                            }
-                            updated_at = Some(__map.next_value()?);
+                        Some(__Key::updated_at) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut updated_at,
+                                "updated_at",
+                            )?
                         }
-                        __Key::vault_id => {
-                            if vault_id.is_some() {
-                                return Err(serde::de::Error::duplicate_field("vault_id"));
-                            }
-                            vault_id = Some(__map.next_value()?);
+                        Some(__Key::vault_id) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut vault_id,
+                                "vault_id",
+                            )?
                         }
-                        __Key::enterprise_project_id => {
-                            if enterprise_project_id.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("enterprise_project_id"),
-                                );
-                            }
-                            enterprise_project_id = Some(__map.next_value()?);
+                        Some(__Key::enterprise_project_id) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut enterprise_project_id,
+                                "enterprise_project_id",
+                            )?
                         }
-                        __Key::provider_id => {
-                            if provider_id.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("provider_id"),
-                                );
-                            }
-                            provider_id = Some(__map.next_value()?);
+                        Some(__Key::provider_id) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut provider_id,
+                                "provider_id",
+                            )?
                         }
-                        __Key::children => {
-                            if children.is_some() {
-                                return Err(serde::de::Error::duplicate_field("children"));
-                            }
-                            children = Some(__map.next_value()?);
+                        Some(__Key::children) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut children,
+                                "children",
+                            )?
                         }
-                        __Key::replication_records => {
-                            if replication_records.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("replication_records"),
-                                );
-                            }
-                            replication_records = Some(__map.next_value()?);
+                        Some(__Key::replication_records) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut replication_records,
+                                "replication_records",
+                            )?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(BackupResp {
-                    checkpoint_id: checkpoint_id.unwrap_or_default(),
-                    created_at: created_at.unwrap_or_default(),
-                    description: description.unwrap_or_default(),
-                    expired_at: expired_at.unwrap_or_default(),
-                    extend_info: extend_info.unwrap_or_default(),
-                    id: id.unwrap_or_default(),
-                    image_type: image_type.unwrap_or_default(),
-                    name: name.unwrap_or_default(),
-                    parent_id: parent_id.unwrap_or_default(),
-                    project_id: project_id.unwrap_or_default(),
-                    protected_at: protected_at.unwrap_or_default(),
-                    resource_az: resource_az.unwrap_or_default(),
-                    resource_id: resource_id.unwrap_or_default(),
-                    resource_name: resource_name.unwrap_or_default(),
-                    resource_size: resource_size.unwrap_or_default(),
-                    resource_type: resource_type.unwrap_or_default(),
-                    status: status.unwrap_or_default(),
-                    updated_at: updated_at.unwrap_or_default(),
-                    vault_id: vault_id.unwrap_or_default(),
-                    enterprise_project_id: enterprise_project_id.unwrap_or_default(),
-                    provider_id: provider_id.unwrap_or_default(),
-                    children: children.unwrap_or_default(),
-                    replication_records: replication_records.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    checkpoint_id,
+                    created_at,
+                    description,
+                    expired_at,
+                    extend_info,
+                    id,
+                    image_type,
+                    name,
+                    parent_id,
+                    project_id,
+                    protected_at,
+                    resource_az,
+                    resource_id,
+                    resource_name,
+                    resource_size,
+                    resource_type,
+                    status,
+                    updated_at,
+                    vault_id,
+                    enterprise_project_id,
+                    provider_id,
+                    children,
+                    replication_records,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -2664,7 +2445,6 @@ impl<'de> serde::Deserialize<'de> for BackupRestore {
             power_on,
             server_id,
             volume_id,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -2683,43 +2463,44 @@ impl<'de> serde::Deserialize<'de> for BackupRestore {
                 let mut power_on: Option<Option<bool>> = None;
                 let mut server_id: Option<Option<String>> = None;
                 let mut volume_id: Option<Option<String>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "mappings" => __Key::mappings,
-                    "power_on" => __Key::power_on,
-                    "server_id" => __Key::server_id,
-                    "volume_id" => __Key::volume_id,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "mappings" => Some(__Key::mappings),
+                    "power_on" => Some(__Key::power_on),
+                    "server_id" => Some(__Key::server_id),
+                    "volume_id" => Some(__Key::volume_id),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::mappings => {
-                            if mappings.is_some() {
-                                return Err(serde::de::Error::duplicate_field("mappings"));
-                            }
-                            mappings = Some(__map.next_value()?);
+                        Some(__Key::mappings) => {
+                            crate::de::next_member(
+                                &mut __map,
+                                &mut mappings,
+                                "mappings",
+                            )?
                         }
-                        __Key::power_on => {
-                            if power_on.is_some() {
-                                return Err(serde::de::Error::duplicate_field("power_on"));
-                            }
-                            power_on = Some(__map.next_value()?);
+                        Some(__Key::power_on) => {
+                            crate::de::next_member(
+                                &mut __map,
+                                &mut power_on,
+                                "power_on",
+                            )?
                         }
-                        __Key::server_id => {
-                            if server_id.is_some() {
-                                return Err(serde::de::Error::duplicate_field("server_id"));
-                            }
-                            server_id = Some(__map.next_value()?);
+                        Some(__Key::server_id) => {
+                            crate::de::next_member(
+                                &mut __map,
+                                &mut server_id,
+                                "server_id",
+                            )?
                         }
-                        __Key::volume_id => {
-                            if volume_id.is_some() {
-                                return Err(serde::de::Error::duplicate_field("volume_id"));
-                            }
-                            volume_id = Some(__map.next_value()?);
+                        Some(__Key::volume_id) => {
+                            crate::de::next_member(
+                                &mut __map,
+                                &mut volume_id,
+                                "volume_id",
+                            )?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(BackupRestore {
@@ -2727,7 +2508,7 @@ impl<'de> serde::Deserialize<'de> for BackupRestore {
                     power_on: power_on.flatten(),
                     server_id: server_id.flatten(),
                     volume_id: volume_id.flatten(),
-                    unknown_members: __unknown,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -2797,7 +2578,6 @@ impl<'de> serde::Deserialize<'de> for BackupRestoreServerMapping {
         enum __Key {
             backup_id,
             volume_id,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -2814,29 +2594,28 @@ impl<'de> serde::Deserialize<'de> for BackupRestoreServerMapping {
             ) -> Result<BackupRestoreServerMapping, __A::Error> {
                 let mut backup_id: Option<String> = None;
                 let mut volume_id: Option<String> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "backup_id" => __Key::backup_id,
-                    "volume_id" => __Key::volume_id,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "backup_id" => Some(__Key::backup_id),
+                    "volume_id" => Some(__Key::volume_id),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::backup_id => {
-                            if backup_id.is_some() {
-                                return Err(serde::de::Error::duplicate_field("backup_id"));
-                            }
-                            backup_id = Some(__map.next_value()?);
+                        Some(__Key::backup_id) => {
+                            crate::de::next_member(
+                                &mut __map,
+                                &mut backup_id,
+                                "backup_id",
+                            )?
                         }
-                        __Key::volume_id => {
-                            if volume_id.is_some() {
-                                return Err(serde::de::Error::duplicate_field("volume_id"));
-                            }
-                            volume_id = Some(__map.next_value()?);
+                        Some(__Key::volume_id) => {
+                            crate::de::next_member(
+                                &mut __map,
+                                &mut volume_id,
+                                "volume_id",
+                            )?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(BackupRestoreServerMapping {
@@ -2844,7 +2623,7 @@ impl<'de> serde::Deserialize<'de> for BackupRestoreServerMapping {
                         .ok_or_else(|| serde::de::Error::missing_field("backup_id"))?,
                     volume_id: volume_id
                         .ok_or_else(|| serde::de::Error::missing_field("volume_id"))?,
-                    unknown_members: __unknown,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -3100,7 +2879,6 @@ impl<'de> serde::Deserialize<'de> for BackupSync {
             resource_name,
             resource_type,
             created_at,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -3123,81 +2901,76 @@ impl<'de> serde::Deserialize<'de> for BackupSync {
                 let mut resource_name: Option<String> = None;
                 let mut resource_type: Option<BackupSyncResourceType> = None;
                 let mut created_at: Option<i64> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "backup_id" => __Key::backup_id,
-                    "backup_name" => __Key::backup_name,
-                    "bucket_name" => __Key::bucket_name,
-                    "image_path" => __Key::image_path,
-                    "resource_id" => __Key::resource_id,
-                    "resource_name" => __Key::resource_name,
-                    "resource_type" => __Key::resource_type,
-                    "created_at" => __Key::created_at,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "backup_id" => Some(__Key::backup_id),
+                    "backup_name" => Some(__Key::backup_name),
+                    "bucket_name" => Some(__Key::bucket_name),
+                    "image_path" => Some(__Key::image_path),
+                    "resource_id" => Some(__Key::resource_id),
+                    "resource_name" => Some(__Key::resource_name),
+                    "resource_type" => Some(__Key::resource_type),
+                    "created_at" => Some(__Key::created_at),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::backup_id => {
-                            if backup_id.is_some() {
-                                return Err(serde::de::Error::duplicate_field("backup_id"));
-                            }
-                            backup_id = Some(__map.next_value()?);
+                        Some(__Key::backup_id) => {
+                            crate::de::next_member(
+                                &mut __map,
+                                &mut backup_id,
+                                "backup_id",
+                            )?
                         }
-                        __Key::backup_name => {
-                            if backup_name.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("backup_name"),
-                                );
-                            }
-                            backup_name = Some(__map.next_value()?);
+                        Some(__Key::backup_name) => {
+                            crate::de::next_member(
+                                &mut __map,
+                                &mut backup_name,
+                                "backup_name",
+                            )?
                         }
-                        __Key::bucket_name => {
-                            if bucket_name.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("bucket_name"),
-                                );
-                            }
-                            bucket_name = Some(__map.next_value()?);
+                        Some(__Key::bucket_name) => {
+                            crate::de::next_member(
+                                &mut __map,
+                                &mut bucket_name,
+                                "bucket_name",
+                            )?
                         }
-                        __Key::image_path => {
-                            if image_path.is_some() {
-                                return Err(serde::de::Error::duplicate_field("image_path"));
-                            }
-                            image_path = Some(__map.next_value()?);
+                        Some(__Key::image_path) => {
+                            crate::de::next_member(
+                                &mut __map,
+                                &mut image_path,
+                                "image_path",
+                            )?
                         }
-                        __Key::resource_id => {
-                            if resource_id.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("resource_id"),
-                                );
-                            }
-                            resource_id = Some(__map.next_value()?);
+                        Some(__Key::resource_id) => {
+                            crate::de::next_member(
+                                &mut __map,
+                                &mut resource_id,
+                                "resource_id",
+                            )?
                         }
-                        __Key::resource_name => {
-                            if resource_name.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("resource_name"),
-                                );
-                            }
-                            resource_name = Some(__map.next_value()?);
+                        Some(__Key::resource_name) => {
+                            crate::de::next_member(
+                                &mut __map,
+                                &mut resource_name,
+                                "resource_name",
+                            )?
                         }
-                        __Key::resource_type => {
-                            if resource_type.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("resource_type"),
-                                );
-                            }
-                            resource_type = Some(__map.next_value()?);
+                        Some(__Key::resource_type) => {
+                            crate::de::next_member(
+                                &mut __map,
+                                &mut resource_type,
+                                "resource_type",
+                            )?
                         }
-                        __Key::created_at => {
-                            if created_at.is_some() {
-                                return Err(serde::de::Error::duplicate_field("created_at"));
-                            }
-                            created_at = Some(__map.next_value()?);
+                        Some(__Key::created_at) => {
+                            crate::de::next_member(
+                                &mut __map,
+                                &mut created_at,
+                                "created_at",
+                            )?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(BackupSync {
@@ -3221,7 +2994,7 @@ impl<'de> serde::Deserialize<'de> for BackupSync {
                         ))?,
                     created_at: created_at
                         .ok_or_else(|| serde::de::Error::missing_field("created_at"))?,
-                    unknown_members: __unknown,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -3346,12 +3119,8 @@ impl serde::Serialize for BackupSyncRespBody {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.backup_id.is_absent() {
-            map.serialize_entry("backup_id", &self.backup_id)?;
-        }
-        if !self.operation_log_id.is_absent() {
-            map.serialize_entry("operation_log_id", &self.operation_log_id)?;
-        }
+        self.backup_id.serialize_member(&mut map, "backup_id")?;
+        self.operation_log_id.serialize_member(&mut map, "operation_log_id")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "backup_id" | "operation_log_id" => {}
@@ -3369,7 +3138,6 @@ impl<'de> serde::Deserialize<'de> for BackupSyncRespBody {
         enum __Key {
             backup_id,
             operation_log_id,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -3384,39 +3152,36 @@ impl<'de> serde::Deserialize<'de> for BackupSyncRespBody {
                 self,
                 mut __map: __A,
             ) -> Result<BackupSyncRespBody, __A::Error> {
-                let mut backup_id: Option<crate::Nullable<String>> = None;
-                let mut operation_log_id: Option<crate::Nullable<String>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "backup_id" => __Key::backup_id,
-                    "operation_log_id" => __Key::operation_log_id,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut backup_id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut operation_log_id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "backup_id" => Some(__Key::backup_id),
+                    "operation_log_id" => Some(__Key::operation_log_id),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::backup_id => {
-                            if backup_id.is_some() {
-                                return Err(serde::de::Error::duplicate_field("backup_id"));
-                            }
-                            backup_id = Some(__map.next_value()?);
+                        Some(__Key::backup_id) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut backup_id,
+                                "backup_id",
+                            )?
                         }
-                        __Key::operation_log_id => {
-                            if operation_log_id.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("operation_log_id"),
-                                );
-                            }
-                            operation_log_id = Some(__map.next_value()?);
+                        Some(__Key::operation_log_id) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut operation_log_id,
+                                "operation_log_id",
+                            )?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(BackupSyncRespBody {
-                    backup_id: backup_id.unwrap_or_default(),
-                    operation_log_id: operation_log_id.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    backup_id,
+                    operation_log_id,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -3576,48 +3341,20 @@ impl serde::Serialize for Billing {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.allocated.is_absent() {
-            map.serialize_entry("allocated", &self.allocated)?;
-        }
-        if !self.charging_mode.is_absent() {
-            map.serialize_entry("charging_mode", &self.charging_mode)?;
-        }
-        if !self.cloud_type.is_absent() {
-            map.serialize_entry("cloud_type", &self.cloud_type)?;
-        }
-        if !self.consistent_level.is_absent() {
-            map.serialize_entry("consistent_level", &self.consistent_level)?;
-        }
-        if !self.object_type.is_absent() {
-            map.serialize_entry("object_type", &self.object_type)?;
-        }
-        if !self.order_id.is_absent() {
-            map.serialize_entry("order_id", &self.order_id)?;
-        }
-        if !self.product_id.is_absent() {
-            map.serialize_entry("product_id", &self.product_id)?;
-        }
-        if !self.protect_type.is_absent() {
-            map.serialize_entry("protect_type", &self.protect_type)?;
-        }
-        if !self.size.is_absent() {
-            map.serialize_entry("size", &self.size)?;
-        }
-        if !self.spec_code.is_absent() {
-            map.serialize_entry("spec_code", &self.spec_code)?;
-        }
-        if !self.status.is_absent() {
-            map.serialize_entry("status", &self.status)?;
-        }
-        if !self.storage_unit.is_absent() {
-            map.serialize_entry("storage_unit", &self.storage_unit)?;
-        }
-        if !self.used.is_absent() {
-            map.serialize_entry("used", &self.used)?;
-        }
-        if !self.frozen_scene.is_absent() {
-            map.serialize_entry("frozen_scene", &self.frozen_scene)?;
-        }
+        self.allocated.serialize_member(&mut map, "allocated")?;
+        self.charging_mode.serialize_member(&mut map, "charging_mode")?;
+        self.cloud_type.serialize_member(&mut map, "cloud_type")?;
+        self.consistent_level.serialize_member(&mut map, "consistent_level")?;
+        self.object_type.serialize_member(&mut map, "object_type")?;
+        self.order_id.serialize_member(&mut map, "order_id")?;
+        self.product_id.serialize_member(&mut map, "product_id")?;
+        self.protect_type.serialize_member(&mut map, "protect_type")?;
+        self.size.serialize_member(&mut map, "size")?;
+        self.spec_code.serialize_member(&mut map, "spec_code")?;
+        self.status.serialize_member(&mut map, "status")?;
+        self.storage_unit.serialize_member(&mut map, "storage_unit")?;
+        self.used.serialize_member(&mut map, "used")?;
+        self.frozen_scene.serialize_member(&mut map, "frozen_scene")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "allocated" | "charging_mode" | "cloud_type" | "consistent_level"
@@ -3649,7 +3386,6 @@ impl<'de> serde::Deserialize<'de> for Billing {
             storage_unit,
             used,
             frozen_scene,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -3664,157 +3400,144 @@ impl<'de> serde::Deserialize<'de> for Billing {
                 self,
                 mut __map: __A,
             ) -> Result<Billing, __A::Error> {
-                let mut allocated: Option<crate::Nullable<i64>> = None;
-                let mut charging_mode: Option<crate::Nullable<ChargingMode>> = None;
-                let mut cloud_type: Option<crate::Nullable<CloudType>> = None;
-                let mut consistent_level: Option<crate::Nullable<ConsistentLevel>> = None;
-                let mut object_type: Option<crate::Nullable<ObjectType>> = None;
-                let mut order_id: Option<crate::Nullable<String>> = None;
-                let mut product_id: Option<crate::Nullable<String>> = None;
-                let mut protect_type: Option<crate::Nullable<ProtectType>> = None;
-                let mut size: Option<crate::Nullable<i64>> = None;
-                let mut spec_code: Option<crate::Nullable<BillingSpecCode>> = None;
-                let mut status: Option<crate::Nullable<VaultStatus>> = None;
-                let mut storage_unit: Option<crate::Nullable<String>> = None;
-                let mut used: Option<crate::Nullable<i64>> = None;
-                let mut frozen_scene: Option<crate::Nullable<String>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "allocated" => __Key::allocated,
-                    "charging_mode" => __Key::charging_mode,
-                    "cloud_type" => __Key::cloud_type,
-                    "consistent_level" => __Key::consistent_level,
-                    "object_type" => __Key::object_type,
-                    "order_id" => __Key::order_id,
-                    "product_id" => __Key::product_id,
-                    "protect_type" => __Key::protect_type,
-                    "size" => __Key::size,
-                    "spec_code" => __Key::spec_code,
-                    "status" => __Key::status,
-                    "storage_unit" => __Key::storage_unit,
-                    "used" => __Key::used,
-                    "frozen_scene" => __Key::frozen_scene,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut allocated: crate::Nullable<i64> = crate::Nullable::Absent;
+                let mut charging_mode: crate::Nullable<ChargingMode> = crate::Nullable::Absent;
+                let mut cloud_type: crate::Nullable<CloudType> = crate::Nullable::Absent;
+                let mut consistent_level: crate::Nullable<ConsistentLevel> = crate::Nullable::Absent;
+                let mut object_type: crate::Nullable<ObjectType> = crate::Nullable::Absent;
+                let mut order_id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut product_id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut protect_type: crate::Nullable<ProtectType> = crate::Nullable::Absent;
+                let mut size: crate::Nullable<i64> = crate::Nullable::Absent;
+                let mut spec_code: crate::Nullable<BillingSpecCode> = crate::Nullable::Absent;
+                let mut status: crate::Nullable<VaultStatus> = crate::Nullable::Absent;
+                let mut storage_unit: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut used: crate::Nullable<i64> = crate::Nullable::Absent;
+                let mut frozen_scene: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "allocated" => Some(__Key::allocated),
+                    "charging_mode" => Some(__Key::charging_mode),
+                    "cloud_type" => Some(__Key::cloud_type),
+                    "consistent_level" => Some(__Key::consistent_level),
+                    "object_type" => Some(__Key::object_type),
+                    "order_id" => Some(__Key::order_id),
+                    "product_id" => Some(__Key::product_id),
+                    "protect_type" => Some(__Key::protect_type),
+                    "size" => Some(__Key::size),
+                    "spec_code" => Some(__Key::spec_code),
+                    "status" => Some(__Key::status),
+                    "storage_unit" => Some(__Key::storage_unit),
+                    "used" => Some(__Key::used),
+                    "frozen_scene" => Some(__Key::frozen_scene),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::allocated => {
-                            if allocated.is_some() {
-                                return Err(serde::de::Error::duplicate_field("allocated"));
-                            }
-                            allocated = Some(__map.next_value()?);
+                        Some(__Key::allocated) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut allocated,
+                                "allocated",
+                            )?
                         }
-                        __Key::charging_mode => {
-                            if charging_mode.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("charging_mode"),
-                                );
-                            }
-                            charging_mode = Some(__map.next_value()?);
+                        Some(__Key::charging_mode) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut charging_mode,
+                                "charging_mode",
+                            )?
                         }
-                        __Key::cloud_type => {
-                            if cloud_type.is_some() {
-                                return Err(serde::de::Error::duplicate_field("cloud_type"));
-                            }
-                            cloud_type = Some(__map.next_value()?);
+                        Some(__Key::cloud_type) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut cloud_type,
+                                "cloud_type",
+                            )?
                         }
-                        __Key::consistent_level => {
-                            if consistent_level.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("consistent_level"),
-                                );
-                            }
-                            consistent_level = Some(__map.next_value()?);
+                        Some(__Key::consistent_level) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut consistent_level,
+                                "consistent_level",
+                            )?
                         }
-                        __Key::object_type => {
-                            if object_type.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("object_type"),
-                                );
-                            }
-                            object_type = Some(__map.next_value()?);
+                        Some(__Key::object_type) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut object_type,
+                                "object_type",
+                            )?
                         }
-                        __Key::order_id => {
-                            if order_id.is_some() {
-                                return Err(serde::de::Error::duplicate_field("order_id"));
-                            }
-                            order_id = Some(__map.next_value()?);
+                        Some(__Key::order_id) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut order_id,
+                                "order_id",
+                            )?
                         }
-                        __Key::product_id => {
-                            if product_id.is_some() {
-                                return Err(serde::de::Error::duplicate_field("product_id"));
-                            }
-                            product_id = Some(__map.next_value()?);
+                        Some(__Key::product_id) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut product_id,
+                                "product_id",
+                            )?
                         }
-                        __Key::protect_type => {
-                            if protect_type.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("protect_type"),
-                                );
-                            }
-                            protect_type = Some(__map.next_value()?);
+                        Some(__Key::protect_type) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut protect_type,
+                                "protect_type",
+                            )?
                         }
-                        __Key::size => {
-                            if size.is_some() {
-                                return Err(serde::de::Error::duplicate_field("size"));
-                            }
-                            size = Some(__map.next_value()?);
+                        Some(__Key::size) => {
+                            crate::de::next_nullable(&mut __map, &mut size, "size")?
                         }
-                        __Key::spec_code => {
-                            if spec_code.is_some() {
-                                return Err(serde::de::Error::duplicate_field("spec_code"));
-                            }
-                            spec_code = Some(__map.next_value()?);
+                        Some(__Key::spec_code) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut spec_code,
+                                "spec_code",
+                            )?
                         }
-                        __Key::status => {
-                            if status.is_some() {
-                                return Err(serde::de::Error::duplicate_field("status"));
-                            }
-                            status = Some(__map.next_value()?);
+                        Some(__Key::status) => {
+                            crate::de::next_nullable(&mut __map, &mut status, "status")?
                         }
-                        __Key::storage_unit => {
-                            if storage_unit.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("storage_unit"),
-                                );
-                            }
-                            storage_unit = Some(__map.next_value()?);
+                        Some(__Key::storage_unit) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut storage_unit,
+                                "storage_unit",
+                            )?
                         }
-                        __Key::used => {
-                            if used.is_some() {
-                                return Err(serde::de::Error::duplicate_field("used"));
-                            }
-                            used = Some(__map.next_value()?);
+                        Some(__Key::used) => {
+                            crate::de::next_nullable(&mut __map, &mut used, "used")?
                         }
-                        __Key::frozen_scene => {
-                            if frozen_scene.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("frozen_scene"),
-                                );
-                            }
-                            frozen_scene = Some(__map.next_value()?);
+                        Some(__Key::frozen_scene) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut frozen_scene,
+                                "frozen_scene",
+                            )?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(Billing {
-                    allocated: allocated.unwrap_or_default(),
-                    charging_mode: charging_mode.unwrap_or_default(),
-                    cloud_type: cloud_type.unwrap_or_default(),
-                    consistent_level: consistent_level.unwrap_or_default(),
-                    object_type: object_type.unwrap_or_default(),
-                    order_id: order_id.unwrap_or_default(),
-                    product_id: product_id.unwrap_or_default(),
-                    protect_type: protect_type.unwrap_or_default(),
-                    size: size.unwrap_or_default(),
-                    spec_code: spec_code.unwrap_or_default(),
-                    status: status.unwrap_or_default(),
-                    storage_unit: storage_unit.unwrap_or_default(),
-                    used: used.unwrap_or_default(),
-                    frozen_scene: frozen_scene.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    allocated,
+                    charging_mode,
+                    cloud_type,
+                    consistent_level,
+                    object_type,
+                    order_id,
+                    product_id,
+                    protect_type,
+                    size,
+                    spec_code,
+                    status,
+                    storage_unit,
+                    used,
+                    frozen_scene,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -4088,7 +3811,6 @@ impl<'de> serde::Deserialize<'de> for BillingCreate {
             is_auto_renew,
             is_auto_pay,
             console_url,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -4112,92 +3834,80 @@ impl<'de> serde::Deserialize<'de> for BillingCreate {
                 let mut is_auto_renew: Option<Option<bool>> = None;
                 let mut is_auto_pay: Option<Option<bool>> = None;
                 let mut console_url: Option<Option<String>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "cloud_type" => __Key::cloud_type,
-                    "consistent_level" => __Key::consistent_level,
-                    "object_type" => __Key::object_type,
-                    "protect_type" => __Key::protect_type,
-                    "size" => __Key::size,
-                    "charging_mode" => __Key::charging_mode,
-                    "is_auto_renew" => __Key::is_auto_renew,
-                    "is_auto_pay" => __Key::is_auto_pay,
-                    "console_url" => __Key::console_url,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "cloud_type" => Some(__Key::cloud_type),
+                    "consistent_level" => Some(__Key::consistent_level),
+                    "object_type" => Some(__Key::object_type),
+                    "protect_type" => Some(__Key::protect_type),
+                    "size" => Some(__Key::size),
+                    "charging_mode" => Some(__Key::charging_mode),
+                    "is_auto_renew" => Some(__Key::is_auto_renew),
+                    "is_auto_pay" => Some(__Key::is_auto_pay),
+                    "console_url" => Some(__Key::console_url),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::cloud_type => {
-                            if cloud_type.is_some() {
-                                return Err(serde::de::Error::duplicate_field("cloud_type"));
-                            }
-                            cloud_type = Some(__map.next_value()?);
+                        Some(__Key::cloud_type) => {
+                            crate::de::next_member(
+                                &mut __map,
+                                &mut cloud_type,
+                                "cloud_type",
+                            )?
                         }
-                        __Key::consistent_level => {
-                            if consistent_level.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("consistent_level"),
-                                );
-                            }
-                            consistent_level = Some(__map.next_value()?);
+                        Some(__Key::consistent_level) => {
+                            crate::de::next_member(
+                                &mut __map,
+                                &mut consistent_level,
+                                "consistent_level",
+                            )?
                         }
-                        __Key::object_type => {
-                            if object_type.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("object_type"),
-                                );
-                            }
-                            object_type = Some(__map.next_value()?);
+                        Some(__Key::object_type) => {
+                            crate::de::next_member(
+                                &mut __map,
+                                &mut object_type,
+                                "object_type",
+                            )?
                         }
-                        __Key::protect_type => {
-                            if protect_type.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("protect_type"),
-                                );
-                            }
-                            protect_type = Some(__map.next_value()?);
+                        Some(__Key::protect_type) => {
+                            crate::de::next_member(
+                                &mut __map,
+                                &mut protect_type,
+                                "protect_type",
+                            )?
                         }
-                        __Key::size => {
-                            if size.is_some() {
-                                return Err(serde::de::Error::duplicate_field("size"));
-                            }
-                            size = Some(__map.next_value()?);
+                        Some(__Key::size) => {
+                            crate::de::next_member(&mut __map, &mut size, "size")?
                         }
-                        __Key::charging_mode => {
-                            if charging_mode.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("charging_mode"),
-                                );
-                            }
-                            charging_mode = Some(__map.next_value()?);
+                        Some(__Key::charging_mode) => {
+                            crate::de::next_member(
+                                &mut __map,
+                                &mut charging_mode,
+                                "charging_mode",
+                            )?
                         }
-                        __Key::is_auto_renew => {
-                            if is_auto_renew.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("is_auto_renew"),
-                                );
-                            }
-                            is_auto_renew = Some(__map.next_value()?);
+                        Some(__Key::is_auto_renew) => {
+                            crate::de::next_member(
+                                &mut __map,
+                                &mut is_auto_renew,
+                                "is_auto_renew",
+                            )?
                         }
-                        __Key::is_auto_pay => {
-                            if is_auto_pay.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("is_auto_pay"),
-                                );
-                            }
-                            is_auto_pay = Some(__map.next_value()?);
+                        Some(__Key::is_auto_pay) => {
+                            crate::de::next_member(
+                                &mut __map,
+                                &mut is_auto_pay,
+                                "is_auto_pay",
+                            )?
                         }
-                        __Key::console_url => {
-                            if console_url.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("console_url"),
-                                );
-                            }
-                            console_url = Some(__map.next_value()?);
+                        Some(__Key::console_url) => {
+                            crate::de::next_member(
+                                &mut __map,
+                                &mut console_url,
+                                "console_url",
+                            )?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(BillingCreate {
@@ -4215,7 +3925,7 @@ impl<'de> serde::Deserialize<'de> for BillingCreate {
                     is_auto_renew: is_auto_renew.flatten(),
                     is_auto_pay: is_auto_pay.flatten(),
                     console_url: console_url.flatten(),
-                    unknown_members: __unknown,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -4386,7 +4096,6 @@ impl<'de> serde::Deserialize<'de> for BillingUpdate {
         #[allow(non_camel_case_types)]
         enum __Key {
             size,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -4402,27 +4111,21 @@ impl<'de> serde::Deserialize<'de> for BillingUpdate {
                 mut __map: __A,
             ) -> Result<BillingUpdate, __A::Error> {
                 let mut size: Option<Option<i64>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "size" => __Key::size,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "size" => Some(__Key::size),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::size => {
-                            if size.is_some() {
-                                return Err(serde::de::Error::duplicate_field("size"));
-                            }
-                            size = Some(__map.next_value()?);
+                        Some(__Key::size) => {
+                            crate::de::next_member(&mut __map, &mut size, "size")?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(BillingUpdate {
                     size: size.flatten(),
-                    unknown_members: __unknown,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -4472,12 +4175,8 @@ impl serde::Serialize for CbrError {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.error_code.is_absent() {
-            map.serialize_entry("error_code", &self.error_code)?;
-        }
-        if !self.error_msg.is_absent() {
-            map.serialize_entry("error_msg", &self.error_msg)?;
-        }
+        self.error_code.serialize_member(&mut map, "error_code")?;
+        self.error_msg.serialize_member(&mut map, "error_msg")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "error_code" | "error_msg" => {}
@@ -4495,7 +4194,6 @@ impl<'de> serde::Deserialize<'de> for CbrError {
         enum __Key {
             error_code,
             error_msg,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -4510,37 +4208,36 @@ impl<'de> serde::Deserialize<'de> for CbrError {
                 self,
                 mut __map: __A,
             ) -> Result<CbrError, __A::Error> {
-                let mut error_code: Option<crate::Nullable<String>> = None;
-                let mut error_msg: Option<crate::Nullable<String>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "error_code" => __Key::error_code,
-                    "error_msg" => __Key::error_msg,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut error_code: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut error_msg: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "error_code" => Some(__Key::error_code),
+                    "error_msg" => Some(__Key::error_msg),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::error_code => {
-                            if error_code.is_some() {
-                                return Err(serde::de::Error::duplicate_field("error_code"));
-                            }
-                            error_code = Some(__map.next_value()?);
+                        Some(__Key::error_code) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut error_code,
+                                "error_code",
+                            )?
                         }
-                        __Key::error_msg => {
-                            if error_msg.is_some() {
-                                return Err(serde::de::Error::duplicate_field("error_msg"));
-                            }
-                            error_msg = Some(__map.next_value()?);
+                        Some(__Key::error_msg) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut error_msg,
+                                "error_msg",
+                            )?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(CbrError {
-                    error_code: error_code.unwrap_or_default(),
-                    error_msg: error_msg.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    error_code,
+                    error_msg,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -4694,24 +4391,12 @@ impl serde::Serialize for CheckpointCreate {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.created_at.is_absent() {
-            map.serialize_entry("created_at", &self.created_at)?;
-        }
-        if !self.id.is_absent() {
-            map.serialize_entry("id", &self.id)?;
-        }
-        if !self.project_id.is_absent() {
-            map.serialize_entry("project_id", &self.project_id)?;
-        }
-        if !self.status.is_absent() {
-            map.serialize_entry("status", &self.status)?;
-        }
-        if !self.vault.is_absent() {
-            map.serialize_entry("vault", &self.vault)?;
-        }
-        if !self.extra_info.is_absent() {
-            map.serialize_entry("extra_info", &self.extra_info)?;
-        }
+        self.created_at.serialize_member(&mut map, "created_at")?;
+        self.id.serialize_member(&mut map, "id")?;
+        self.project_id.serialize_member(&mut map, "project_id")?;
+        self.status.serialize_member(&mut map, "status")?;
+        self.vault.serialize_member(&mut map, "vault")?;
+        self.extra_info.serialize_member(&mut map, "extra_info")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "created_at" | "id" | "project_id" | "status" | "vault"
@@ -4734,7 +4419,6 @@ impl<'de> serde::Deserialize<'de> for CheckpointCreate {
             status,
             vault,
             extra_info,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -4749,73 +4433,64 @@ impl<'de> serde::Deserialize<'de> for CheckpointCreate {
                 self,
                 mut __map: __A,
             ) -> Result<CheckpointCreate, __A::Error> {
-                let mut created_at: Option<crate::Nullable<String>> = None;
-                let mut id: Option<crate::Nullable<String>> = None;
-                let mut project_id: Option<crate::Nullable<String>> = None;
-                let mut status: Option<crate::Nullable<CheckpointCreateStatus>> = None;
-                let mut vault: Option<crate::Nullable<CheckpointPlanCreate>> = None;
-                let mut extra_info: Option<crate::Nullable<CheckpointExtraInfoResp>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "created_at" => __Key::created_at,
-                    "id" => __Key::id,
-                    "project_id" => __Key::project_id,
-                    "status" => __Key::status,
-                    "vault" => __Key::vault,
-                    "extra_info" => __Key::extra_info,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut created_at: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut project_id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut status: crate::Nullable<CheckpointCreateStatus> = crate::Nullable::Absent;
+                let mut vault: crate::Nullable<CheckpointPlanCreate> = crate::Nullable::Absent;
+                let mut extra_info: crate::Nullable<CheckpointExtraInfoResp> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "created_at" => Some(__Key::created_at),
+                    "id" => Some(__Key::id),
+                    "project_id" => Some(__Key::project_id),
+                    "status" => Some(__Key::status),
+                    "vault" => Some(__Key::vault),
+                    "extra_info" => Some(__Key::extra_info),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::created_at => {
-                            if created_at.is_some() {
-                                return Err(serde::de::Error::duplicate_field("created_at"));
-                            }
-                            created_at = Some(__map.next_value()?);
+                        Some(__Key::created_at) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut created_at,
+                                "created_at",
+                            )?
                         }
-                        __Key::id => {
-                            if id.is_some() {
-                                return Err(serde::de::Error::duplicate_field("id"));
-                            }
-                            id = Some(__map.next_value()?);
+                        Some(__Key::id) => {
+                            crate::de::next_nullable(&mut __map, &mut id, "id")?
                         }
-                        __Key::project_id => {
-                            if project_id.is_some() {
-                                return Err(serde::de::Error::duplicate_field("project_id"));
-                            }
-                            project_id = Some(__map.next_value()?);
+                        Some(__Key::project_id) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut project_id,
+                                "project_id",
+                            )?
                         }
-                        __Key::status => {
-                            if status.is_some() {
-                                return Err(serde::de::Error::duplicate_field("status"));
-                            }
-                            status = Some(__map.next_value()?);
+                        Some(__Key::status) => {
+                            crate::de::next_nullable(&mut __map, &mut status, "status")?
                         }
-                        __Key::vault => {
-                            if vault.is_some() {
-                                return Err(serde::de::Error::duplicate_field("vault"));
-                            }
-                            vault = Some(__map.next_value()?);
+                        Some(__Key::vault) => {
+                            crate::de::next_nullable(&mut __map, &mut vault, "vault")?
                         }
-                        __Key::extra_info => {
-                            if extra_info.is_some() {
-                                return Err(serde::de::Error::duplicate_field("extra_info"));
-                            }
-                            extra_info = Some(__map.next_value()?);
+                        Some(__Key::extra_info) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut extra_info,
+                                "extra_info",
+                            )?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(CheckpointCreate {
-                    created_at: created_at.unwrap_or_default(),
-                    id: id.unwrap_or_default(),
-                    project_id: project_id.unwrap_or_default(),
-                    status: status.unwrap_or_default(),
-                    vault: vault.unwrap_or_default(),
-                    extra_info: extra_info.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    created_at,
+                    id,
+                    project_id,
+                    status,
+                    vault,
+                    extra_info,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -4892,21 +4567,11 @@ impl serde::Serialize for CheckpointCreateSkippedResource {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.id.is_absent() {
-            map.serialize_entry("id", &self.id)?;
-        }
-        if !self.r#type.is_absent() {
-            map.serialize_entry("type", &self.r#type)?;
-        }
-        if !self.name.is_absent() {
-            map.serialize_entry("name", &self.name)?;
-        }
-        if !self.code.is_absent() {
-            map.serialize_entry("code", &self.code)?;
-        }
-        if !self.reason.is_absent() {
-            map.serialize_entry("reason", &self.reason)?;
-        }
+        self.id.serialize_member(&mut map, "id")?;
+        self.r#type.serialize_member(&mut map, "type")?;
+        self.name.serialize_member(&mut map, "name")?;
+        self.code.serialize_member(&mut map, "code")?;
+        self.reason.serialize_member(&mut map, "reason")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "id" | "type" | "name" | "code" | "reason" => {}
@@ -4927,7 +4592,6 @@ impl<'de> serde::Deserialize<'de> for CheckpointCreateSkippedResource {
             name,
             code,
             reason,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -4942,64 +4606,46 @@ impl<'de> serde::Deserialize<'de> for CheckpointCreateSkippedResource {
                 self,
                 mut __map: __A,
             ) -> Result<CheckpointCreateSkippedResource, __A::Error> {
-                let mut id: Option<crate::Nullable<String>> = None;
-                let mut r#type: Option<crate::Nullable<String>> = None;
-                let mut name: Option<crate::Nullable<String>> = None;
-                let mut code: Option<crate::Nullable<String>> = None;
-                let mut reason: Option<crate::Nullable<String>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "id" => __Key::id,
-                    "type" => __Key::r#type,
-                    "name" => __Key::name,
-                    "code" => __Key::code,
-                    "reason" => __Key::reason,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut r#type: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut name: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut code: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut reason: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "id" => Some(__Key::id),
+                    "type" => Some(__Key::r#type),
+                    "name" => Some(__Key::name),
+                    "code" => Some(__Key::code),
+                    "reason" => Some(__Key::reason),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::id => {
-                            if id.is_some() {
-                                return Err(serde::de::Error::duplicate_field("id"));
-                            }
-                            id = Some(__map.next_value()?);
+                        Some(__Key::id) => {
+                            crate::de::next_nullable(&mut __map, &mut id, "id")?
                         }
-                        __Key::r#type => {
-                            if r#type.is_some() {
-                                return Err(serde::de::Error::duplicate_field("type"));
-                            }
-                            r#type = Some(__map.next_value()?);
+                        Some(__Key::r#type) => {
+                            crate::de::next_nullable(&mut __map, &mut r#type, "type")?
                         }
-                        __Key::name => {
-                            if name.is_some() {
-                                return Err(serde::de::Error::duplicate_field("name"));
-                            }
-                            name = Some(__map.next_value()?);
+                        Some(__Key::name) => {
+                            crate::de::next_nullable(&mut __map, &mut name, "name")?
                         }
-                        __Key::code => {
-                            if code.is_some() {
-                                return Err(serde::de::Error::duplicate_field("code"));
-                            }
-                            code = Some(__map.next_value()?);
+                        Some(__Key::code) => {
+                            crate::de::next_nullable(&mut __map, &mut code, "code")?
                         }
-                        __Key::reason => {
-                            if reason.is_some() {
-                                return Err(serde::de::Error::duplicate_field("reason"));
-                            }
-                            reason = Some(__map.next_value()?);
+                        Some(__Key::reason) => {
+                            crate::de::next_nullable(&mut __map, &mut reason, "reason")?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(CheckpointCreateSkippedResource {
-                    id: id.unwrap_or_default(),
-                    r#type: r#type.unwrap_or_default(),
-                    name: name.unwrap_or_default(),
-                    code: code.unwrap_or_default(),
-                    reason: reason.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    id,
+                    r#type,
+                    name,
+                    code,
+                    reason,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -5151,15 +4797,9 @@ impl serde::Serialize for CheckpointExtraInfoResp {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.name.is_absent() {
-            map.serialize_entry("name", &self.name)?;
-        }
-        if !self.description.is_absent() {
-            map.serialize_entry("description", &self.description)?;
-        }
-        if !self.retention_duration.is_absent() {
-            map.serialize_entry("retention_duration", &self.retention_duration)?;
-        }
+        self.name.serialize_member(&mut map, "name")?;
+        self.description.serialize_member(&mut map, "description")?;
+        self.retention_duration.serialize_member(&mut map, "retention_duration")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "name" | "description" | "retention_duration" => {}
@@ -5178,7 +4818,6 @@ impl<'de> serde::Deserialize<'de> for CheckpointExtraInfoResp {
             name,
             description,
             retention_duration,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -5193,50 +4832,42 @@ impl<'de> serde::Deserialize<'de> for CheckpointExtraInfoResp {
                 self,
                 mut __map: __A,
             ) -> Result<CheckpointExtraInfoResp, __A::Error> {
-                let mut name: Option<crate::Nullable<String>> = None;
-                let mut description: Option<crate::Nullable<String>> = None;
-                let mut retention_duration: Option<crate::Nullable<i64>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "name" => __Key::name,
-                    "description" => __Key::description,
-                    "retention_duration" => __Key::retention_duration,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut name: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut description: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut retention_duration: crate::Nullable<i64> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "name" => Some(__Key::name),
+                    "description" => Some(__Key::description),
+                    "retention_duration" => Some(__Key::retention_duration),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::name => {
-                            if name.is_some() {
-                                return Err(serde::de::Error::duplicate_field("name"));
-                            }
-                            name = Some(__map.next_value()?);
+                        Some(__Key::name) => {
+                            crate::de::next_nullable(&mut __map, &mut name, "name")?
                         }
-                        __Key::description => {
-                            if description.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("description"),
-                                );
-                            }
-                            description = Some(__map.next_value()?);
+                        Some(__Key::description) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut description,
+                                "description",
+                            )?
                         }
-                        __Key::retention_duration => {
-                            if retention_duration.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("retention_duration"),
-                                );
-                            }
-                            retention_duration = Some(__map.next_value()?);
+                        Some(__Key::retention_duration) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut retention_duration,
+                                "retention_duration",
+                            )?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(CheckpointExtraInfoResp {
-                    name: name.unwrap_or_default(),
-                    description: description.unwrap_or_default(),
-                    retention_duration: retention_duration.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    name,
+                    description,
+                    retention_duration,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -5409,7 +5040,6 @@ impl<'de> serde::Deserialize<'de> for CheckpointParam {
             name,
             resources,
             resource_details,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -5430,65 +5060,56 @@ impl<'de> serde::Deserialize<'de> for CheckpointParam {
                 let mut name: Option<Option<String>> = None;
                 let mut resources: Option<Option<Vec<String>>> = None;
                 let mut resource_details: Option<Option<Vec<Resource>>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "auto_trigger" => __Key::auto_trigger,
-                    "description" => __Key::description,
-                    "incremental" => __Key::incremental,
-                    "name" => __Key::name,
-                    "resources" => __Key::resources,
-                    "resource_details" => __Key::resource_details,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "auto_trigger" => Some(__Key::auto_trigger),
+                    "description" => Some(__Key::description),
+                    "incremental" => Some(__Key::incremental),
+                    "name" => Some(__Key::name),
+                    "resources" => Some(__Key::resources),
+                    "resource_details" => Some(__Key::resource_details),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::auto_trigger => {
-                            if auto_trigger.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("auto_trigger"),
-                                );
-                            }
-                            auto_trigger = Some(__map.next_value()?);
+                        Some(__Key::auto_trigger) => {
+                            crate::de::next_member(
+                                &mut __map,
+                                &mut auto_trigger,
+                                "auto_trigger",
+                            )?
                         }
-                        __Key::description => {
-                            if description.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("description"),
-                                );
-                            }
-                            description = Some(__map.next_value()?);
+                        Some(__Key::description) => {
+                            crate::de::next_member(
+                                &mut __map,
+                                &mut description,
+                                "description",
+                            )?
                         }
-                        __Key::incremental => {
-                            if incremental.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("incremental"),
-                                );
-                            }
-                            incremental = Some(__map.next_value()?);
+                        Some(__Key::incremental) => {
+                            crate::de::next_member(
+                                &mut __map,
+                                &mut incremental,
+                                "incremental",
+                            )?
                         }
-                        __Key::name => {
-                            if name.is_some() {
-                                return Err(serde::de::Error::duplicate_field("name"));
-                            }
-                            name = Some(__map.next_value()?);
+                        Some(__Key::name) => {
+                            crate::de::next_member(&mut __map, &mut name, "name")?
                         }
-                        __Key::resources => {
-                            if resources.is_some() {
-                                return Err(serde::de::Error::duplicate_field("resources"));
-                            }
-                            resources = Some(__map.next_value()?);
+                        Some(__Key::resources) => {
+                            crate::de::next_member(
+                                &mut __map,
+                                &mut resources,
+                                "resources",
+                            )?
                         }
-                        __Key::resource_details => {
-                            if resource_details.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("resource_details"),
-                                );
-                            }
-                            resource_details = Some(__map.next_value()?);
+                        Some(__Key::resource_details) => {
+                            crate::de::next_member(
+                                &mut __map,
+                                &mut resource_details,
+                                "resource_details",
+                            )?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(CheckpointParam {
@@ -5498,7 +5119,7 @@ impl<'de> serde::Deserialize<'de> for CheckpointParam {
                     name: name.flatten(),
                     resources: resources.flatten(),
                     resource_details: resource_details.flatten(),
-                    unknown_members: __unknown,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -5578,21 +5199,11 @@ impl serde::Serialize for CheckpointPlanCreate {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.id.is_absent() {
-            map.serialize_entry("id", &self.id)?;
-        }
-        if !self.name.is_absent() {
-            map.serialize_entry("name", &self.name)?;
-        }
-        if !self.resources.is_absent() {
-            map.serialize_entry("resources", &self.resources)?;
-        }
-        if !self.skipped_resources.is_absent() {
-            map.serialize_entry("skipped_resources", &self.skipped_resources)?;
-        }
-        if !self.provider_id.is_absent() {
-            map.serialize_entry("provider_id", &self.provider_id)?;
-        }
+        self.id.serialize_member(&mut map, "id")?;
+        self.name.serialize_member(&mut map, "name")?;
+        self.resources.serialize_member(&mut map, "resources")?;
+        self.skipped_resources.serialize_member(&mut map, "skipped_resources")?;
+        self.provider_id.serialize_member(&mut map, "provider_id")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "id" | "name" | "resources" | "skipped_resources" | "provider_id" => {}
@@ -5613,7 +5224,6 @@ impl<'de> serde::Deserialize<'de> for CheckpointPlanCreate {
             resources,
             skipped_resources,
             provider_id,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -5628,72 +5238,60 @@ impl<'de> serde::Deserialize<'de> for CheckpointPlanCreate {
                 self,
                 mut __map: __A,
             ) -> Result<CheckpointPlanCreate, __A::Error> {
-                let mut id: Option<crate::Nullable<String>> = None;
-                let mut name: Option<crate::Nullable<String>> = None;
-                let mut resources: Option<
-                    crate::Nullable<Vec<CheckpointResourceResp>>,
-                > = None;
-                let mut skipped_resources: Option<
-                    crate::Nullable<Vec<CheckpointCreateSkippedResource>>,
-                > = None;
-                let mut provider_id: Option<crate::Nullable<String>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "id" => __Key::id,
-                    "name" => __Key::name,
-                    "resources" => __Key::resources,
-                    "skipped_resources" => __Key::skipped_resources,
-                    "provider_id" => __Key::provider_id,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut name: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut resources: crate::Nullable<Vec<CheckpointResourceResp>> = crate::Nullable::Absent;
+                let mut skipped_resources: crate::Nullable<
+                    Vec<CheckpointCreateSkippedResource>,
+                > = crate::Nullable::Absent;
+                let mut provider_id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "id" => Some(__Key::id),
+                    "name" => Some(__Key::name),
+                    "resources" => Some(__Key::resources),
+                    "skipped_resources" => Some(__Key::skipped_resources),
+                    "provider_id" => Some(__Key::provider_id),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::id => {
-                            if id.is_some() {
-                                return Err(serde::de::Error::duplicate_field("id"));
-                            }
-                            id = Some(__map.next_value()?);
+                        Some(__Key::id) => {
+                            crate::de::next_nullable(&mut __map, &mut id, "id")?
                         }
-                        __Key::name => {
-                            if name.is_some() {
-                                return Err(serde::de::Error::duplicate_field("name"));
-                            }
-                            name = Some(__map.next_value()?);
+                        Some(__Key::name) => {
+                            crate::de::next_nullable(&mut __map, &mut name, "name")?
                         }
-                        __Key::resources => {
-                            if resources.is_some() {
-                                return Err(serde::de::Error::duplicate_field("resources"));
-                            }
-                            resources = Some(__map.next_value()?);
+                        Some(__Key::resources) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut resources,
+                                "resources",
+                            )?
                         }
-                        __Key::skipped_resources => {
-                            if skipped_resources.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("skipped_resources"),
-                                );
-                            }
-                            skipped_resources = Some(__map.next_value()?);
+                        Some(__Key::skipped_resources) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut skipped_resources,
+                                "skipped_resources",
+                            )?
                         }
-                        __Key::provider_id => {
-                            if provider_id.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("provider_id"),
-                                );
-                            }
-                            provider_id = Some(__map.next_value()?);
+                        Some(__Key::provider_id) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut provider_id,
+                                "provider_id",
+                            )?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(CheckpointPlanCreate {
-                    id: id.unwrap_or_default(),
-                    name: name.unwrap_or_default(),
-                    resources: resources.unwrap_or_default(),
-                    skipped_resources: skipped_resources.unwrap_or_default(),
-                    provider_id: provider_id.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    id,
+                    name,
+                    resources,
+                    skipped_resources,
+                    provider_id,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -5797,30 +5395,14 @@ impl serde::Serialize for CheckpointResourceResp {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.extra_info.is_absent() {
-            map.serialize_entry("extra_info", &self.extra_info)?;
-        }
-        if !self.id.is_absent() {
-            map.serialize_entry("id", &self.id)?;
-        }
-        if !self.name.is_absent() {
-            map.serialize_entry("name", &self.name)?;
-        }
-        if !self.protect_status.is_absent() {
-            map.serialize_entry("protect_status", &self.protect_status)?;
-        }
-        if !self.resource_size.is_absent() {
-            map.serialize_entry("resource_size", &self.resource_size)?;
-        }
-        if !self.r#type.is_absent() {
-            map.serialize_entry("type", &self.r#type)?;
-        }
-        if !self.backup_size.is_absent() {
-            map.serialize_entry("backup_size", &self.backup_size)?;
-        }
-        if !self.backup_count.is_absent() {
-            map.serialize_entry("backup_count", &self.backup_count)?;
-        }
+        self.extra_info.serialize_member(&mut map, "extra_info")?;
+        self.id.serialize_member(&mut map, "id")?;
+        self.name.serialize_member(&mut map, "name")?;
+        self.protect_status.serialize_member(&mut map, "protect_status")?;
+        self.resource_size.serialize_member(&mut map, "resource_size")?;
+        self.r#type.serialize_member(&mut map, "type")?;
+        self.backup_size.serialize_member(&mut map, "backup_size")?;
+        self.backup_count.serialize_member(&mut map, "backup_count")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "extra_info" | "id" | "name" | "protect_status" | "resource_size"
@@ -5845,7 +5427,6 @@ impl<'de> serde::Deserialize<'de> for CheckpointResourceResp {
             r#type,
             backup_size,
             backup_count,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -5860,99 +5441,84 @@ impl<'de> serde::Deserialize<'de> for CheckpointResourceResp {
                 self,
                 mut __map: __A,
             ) -> Result<CheckpointResourceResp, __A::Error> {
-                let mut extra_info: Option<crate::Nullable<String>> = None;
-                let mut id: Option<crate::Nullable<String>> = None;
-                let mut name: Option<crate::Nullable<String>> = None;
-                let mut protect_status: Option<crate::Nullable<ProtectStatus>> = None;
-                let mut resource_size: Option<crate::Nullable<String>> = None;
-                let mut r#type: Option<crate::Nullable<ResourceType>> = None;
-                let mut backup_size: Option<crate::Nullable<String>> = None;
-                let mut backup_count: Option<crate::Nullable<String>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "extra_info" => __Key::extra_info,
-                    "id" => __Key::id,
-                    "name" => __Key::name,
-                    "protect_status" => __Key::protect_status,
-                    "resource_size" => __Key::resource_size,
-                    "type" => __Key::r#type,
-                    "backup_size" => __Key::backup_size,
-                    "backup_count" => __Key::backup_count,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut extra_info: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut name: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut protect_status: crate::Nullable<ProtectStatus> = crate::Nullable::Absent;
+                let mut resource_size: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut r#type: crate::Nullable<ResourceType> = crate::Nullable::Absent;
+                let mut backup_size: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut backup_count: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "extra_info" => Some(__Key::extra_info),
+                    "id" => Some(__Key::id),
+                    "name" => Some(__Key::name),
+                    "protect_status" => Some(__Key::protect_status),
+                    "resource_size" => Some(__Key::resource_size),
+                    "type" => Some(__Key::r#type),
+                    "backup_size" => Some(__Key::backup_size),
+                    "backup_count" => Some(__Key::backup_count),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::extra_info => {
-                            if extra_info.is_some() {
-                                return Err(serde::de::Error::duplicate_field("extra_info"));
-                            }
-                            extra_info = Some(__map.next_value()?);
+                        Some(__Key::extra_info) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut extra_info,
+                                "extra_info",
+                            )?
                         }
-                        __Key::id => {
-                            if id.is_some() {
-                                return Err(serde::de::Error::duplicate_field("id"));
-                            }
-                            id = Some(__map.next_value()?);
+                        Some(__Key::id) => {
+                            crate::de::next_nullable(&mut __map, &mut id, "id")?
                         }
-                        __Key::name => {
-                            if name.is_some() {
-                                return Err(serde::de::Error::duplicate_field("name"));
-                            }
-                            name = Some(__map.next_value()?);
+                        Some(__Key::name) => {
+                            crate::de::next_nullable(&mut __map, &mut name, "name")?
                         }
-                        __Key::protect_status => {
-                            if protect_status.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("protect_status"),
-                                );
-                            }
-                            protect_status = Some(__map.next_value()?);
+                        Some(__Key::protect_status) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut protect_status,
+                                "protect_status",
+                            )?
                         }
-                        __Key::resource_size => {
-                            if resource_size.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("resource_size"),
-                                );
-                            }
-                            resource_size = Some(__map.next_value()?);
+                        Some(__Key::resource_size) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut resource_size,
+                                "resource_size",
+                            )?
                         }
-                        __Key::r#type => {
-                            if r#type.is_some() {
-                                return Err(serde::de::Error::duplicate_field("type"));
-                            }
-                            r#type = Some(__map.next_value()?);
+                        Some(__Key::r#type) => {
+                            crate::de::next_nullable(&mut __map, &mut r#type, "type")?
                         }
-                        __Key::backup_size => {
-                            if backup_size.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("backup_size"),
-                                );
-                            }
-                            backup_size = Some(__map.next_value()?);
+                        Some(__Key::backup_size) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut backup_size,
+                                "backup_size",
+                            )?
                         }
-                        __Key::backup_count => {
-                            if backup_count.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("backup_count"),
-                                );
-                            }
-                            backup_count = Some(__map.next_value()?);
+                        Some(__Key::backup_count) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut backup_count,
+                                "backup_count",
+                            )?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(CheckpointResourceResp {
-                    extra_info: extra_info.unwrap_or_default(),
-                    id: id.unwrap_or_default(),
-                    name: name.unwrap_or_default(),
-                    protect_status: protect_status.unwrap_or_default(),
-                    resource_size: resource_size.unwrap_or_default(),
-                    r#type: r#type.unwrap_or_default(),
-                    backup_size: backup_size.unwrap_or_default(),
-                    backup_count: backup_count.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    extra_info,
+                    id,
+                    name,
+                    protect_status,
+                    resource_size,
+                    r#type,
+                    backup_size,
+                    backup_count,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -6159,7 +5725,6 @@ impl<'de> serde::Deserialize<'de> for CreateCheckpointRequestBody {
         #[allow(non_camel_case_types)]
         enum __Key {
             checkpoint,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -6175,28 +5740,26 @@ impl<'de> serde::Deserialize<'de> for CreateCheckpointRequestBody {
                 mut __map: __A,
             ) -> Result<CreateCheckpointRequestBody, __A::Error> {
                 let mut checkpoint: Option<VaultBackup> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "checkpoint" => __Key::checkpoint,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "checkpoint" => Some(__Key::checkpoint),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::checkpoint => {
-                            if checkpoint.is_some() {
-                                return Err(serde::de::Error::duplicate_field("checkpoint"));
-                            }
-                            checkpoint = Some(__map.next_value()?);
+                        Some(__Key::checkpoint) => {
+                            crate::de::next_member(
+                                &mut __map,
+                                &mut checkpoint,
+                                "checkpoint",
+                            )?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(CreateCheckpointRequestBody {
                     checkpoint: checkpoint
                         .ok_or_else(|| serde::de::Error::missing_field("checkpoint"))?,
-                    unknown_members: __unknown,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -6237,9 +5800,7 @@ impl serde::Serialize for CreateCheckpointResponseBody {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.checkpoint.is_absent() {
-            map.serialize_entry("checkpoint", &self.checkpoint)?;
-        }
+        self.checkpoint.serialize_member(&mut map, "checkpoint")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "checkpoint" => {}
@@ -6256,7 +5817,6 @@ impl<'de> serde::Deserialize<'de> for CreateCheckpointResponseBody {
         #[allow(non_camel_case_types)]
         enum __Key {
             checkpoint,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -6271,28 +5831,26 @@ impl<'de> serde::Deserialize<'de> for CreateCheckpointResponseBody {
                 self,
                 mut __map: __A,
             ) -> Result<CreateCheckpointResponseBody, __A::Error> {
-                let mut checkpoint: Option<crate::Nullable<CheckpointCreate>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "checkpoint" => __Key::checkpoint,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut checkpoint: crate::Nullable<CheckpointCreate> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "checkpoint" => Some(__Key::checkpoint),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::checkpoint => {
-                            if checkpoint.is_some() {
-                                return Err(serde::de::Error::duplicate_field("checkpoint"));
-                            }
-                            checkpoint = Some(__map.next_value()?);
+                        Some(__Key::checkpoint) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut checkpoint,
+                                "checkpoint",
+                            )?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(CreateCheckpointResponseBody {
-                    checkpoint: checkpoint.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    checkpoint,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -6359,7 +5917,6 @@ impl<'de> serde::Deserialize<'de> for CreatePolicyRequestBody {
         #[allow(non_camel_case_types)]
         enum __Key {
             policy,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -6375,28 +5932,22 @@ impl<'de> serde::Deserialize<'de> for CreatePolicyRequestBody {
                 mut __map: __A,
             ) -> Result<CreatePolicyRequestBody, __A::Error> {
                 let mut policy: Option<PolicyCreate> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "policy" => __Key::policy,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "policy" => Some(__Key::policy),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::policy => {
-                            if policy.is_some() {
-                                return Err(serde::de::Error::duplicate_field("policy"));
-                            }
-                            policy = Some(__map.next_value()?);
+                        Some(__Key::policy) => {
+                            crate::de::next_member(&mut __map, &mut policy, "policy")?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(CreatePolicyRequestBody {
                     policy: policy
                         .ok_or_else(|| serde::de::Error::missing_field("policy"))?,
-                    unknown_members: __unknown,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -6437,9 +5988,7 @@ impl serde::Serialize for CreatePolicyResponseBody {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.policy.is_absent() {
-            map.serialize_entry("policy", &self.policy)?;
-        }
+        self.policy.serialize_member(&mut map, "policy")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "policy" => {}
@@ -6456,7 +6005,6 @@ impl<'de> serde::Deserialize<'de> for CreatePolicyResponseBody {
         #[allow(non_camel_case_types)]
         enum __Key {
             policy,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -6471,28 +6019,22 @@ impl<'de> serde::Deserialize<'de> for CreatePolicyResponseBody {
                 self,
                 mut __map: __A,
             ) -> Result<CreatePolicyResponseBody, __A::Error> {
-                let mut policy: Option<crate::Nullable<Policy>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "policy" => __Key::policy,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut policy: crate::Nullable<Policy> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "policy" => Some(__Key::policy),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::policy => {
-                            if policy.is_some() {
-                                return Err(serde::de::Error::duplicate_field("policy"));
-                            }
-                            policy = Some(__map.next_value()?);
+                        Some(__Key::policy) => {
+                            crate::de::next_nullable(&mut __map, &mut policy, "policy")?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(CreatePolicyResponseBody {
-                    policy: policy.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    policy,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -6559,7 +6101,6 @@ impl<'de> serde::Deserialize<'de> for CreateVaultRequestBody {
         #[allow(non_camel_case_types)]
         enum __Key {
             vault,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -6575,28 +6116,22 @@ impl<'de> serde::Deserialize<'de> for CreateVaultRequestBody {
                 mut __map: __A,
             ) -> Result<CreateVaultRequestBody, __A::Error> {
                 let mut vault: Option<VaultCreate> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "vault" => __Key::vault,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "vault" => Some(__Key::vault),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::vault => {
-                            if vault.is_some() {
-                                return Err(serde::de::Error::duplicate_field("vault"));
-                            }
-                            vault = Some(__map.next_value()?);
+                        Some(__Key::vault) => {
+                            crate::de::next_member(&mut __map, &mut vault, "vault")?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(CreateVaultRequestBody {
                     vault: vault
                         .ok_or_else(|| serde::de::Error::missing_field("vault"))?,
-                    unknown_members: __unknown,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -6637,9 +6172,7 @@ impl serde::Serialize for CreateVaultResponseBody {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.vault.is_absent() {
-            map.serialize_entry("vault", &self.vault)?;
-        }
+        self.vault.serialize_member(&mut map, "vault")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "vault" => {}
@@ -6656,7 +6189,6 @@ impl<'de> serde::Deserialize<'de> for CreateVaultResponseBody {
         #[allow(non_camel_case_types)]
         enum __Key {
             vault,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -6671,28 +6203,22 @@ impl<'de> serde::Deserialize<'de> for CreateVaultResponseBody {
                 self,
                 mut __map: __A,
             ) -> Result<CreateVaultResponseBody, __A::Error> {
-                let mut vault: Option<crate::Nullable<VaultCreateResource>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "vault" => __Key::vault,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut vault: crate::Nullable<VaultCreateResource> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "vault" => Some(__Key::vault),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::vault => {
-                            if vault.is_some() {
-                                return Err(serde::de::Error::duplicate_field("vault"));
-                            }
-                            vault = Some(__map.next_value()?);
+                        Some(__Key::vault) => {
+                            crate::de::next_nullable(&mut __map, &mut vault, "vault")?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(CreateVaultResponseBody {
-                    vault: vault.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    vault,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -6759,7 +6285,6 @@ impl<'de> serde::Deserialize<'de> for CreateVbsBackupRequestBody {
         #[allow(non_camel_case_types)]
         enum __Key {
             backup,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -6775,28 +6300,22 @@ impl<'de> serde::Deserialize<'de> for CreateVbsBackupRequestBody {
                 mut __map: __A,
             ) -> Result<CreateVbsBackupRequestBody, __A::Error> {
                 let mut backup: Option<VbsBackupCreate> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "backup" => __Key::backup,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "backup" => Some(__Key::backup),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::backup => {
-                            if backup.is_some() {
-                                return Err(serde::de::Error::duplicate_field("backup"));
-                            }
-                            backup = Some(__map.next_value()?);
+                        Some(__Key::backup) => {
+                            crate::de::next_member(&mut __map, &mut backup, "backup")?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(CreateVbsBackupRequestBody {
                     backup: backup
                         .ok_or_else(|| serde::de::Error::missing_field("backup"))?,
-                    unknown_members: __unknown,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -6837,9 +6356,7 @@ impl serde::Serialize for CreateVbsBackupResponseBody {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.job_id.is_absent() {
-            map.serialize_entry("job_id", &self.job_id)?;
-        }
+        self.job_id.serialize_member(&mut map, "job_id")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "job_id" => {}
@@ -6856,7 +6373,6 @@ impl<'de> serde::Deserialize<'de> for CreateVbsBackupResponseBody {
         #[allow(non_camel_case_types)]
         enum __Key {
             job_id,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -6871,28 +6387,22 @@ impl<'de> serde::Deserialize<'de> for CreateVbsBackupResponseBody {
                 self,
                 mut __map: __A,
             ) -> Result<CreateVbsBackupResponseBody, __A::Error> {
-                let mut job_id: Option<crate::Nullable<String>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "job_id" => __Key::job_id,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut job_id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "job_id" => Some(__Key::job_id),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::job_id => {
-                            if job_id.is_some() {
-                                return Err(serde::de::Error::duplicate_field("job_id"));
-                            }
-                            job_id = Some(__map.next_value()?);
+                        Some(__Key::job_id) => {
+                            crate::de::next_nullable(&mut __map, &mut job_id, "job_id")?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(CreateVbsBackupResponseBody {
-                    job_id: job_id.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    job_id,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -6955,7 +6465,6 @@ impl<'de> serde::Deserialize<'de> for DissociateVaultPolicyRequestBody {
         #[allow(non_camel_case_types)]
         enum __Key {
             policy_id,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -6971,28 +6480,26 @@ impl<'de> serde::Deserialize<'de> for DissociateVaultPolicyRequestBody {
                 mut __map: __A,
             ) -> Result<DissociateVaultPolicyRequestBody, __A::Error> {
                 let mut policy_id: Option<String> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "policy_id" => __Key::policy_id,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "policy_id" => Some(__Key::policy_id),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::policy_id => {
-                            if policy_id.is_some() {
-                                return Err(serde::de::Error::duplicate_field("policy_id"));
-                            }
-                            policy_id = Some(__map.next_value()?);
+                        Some(__Key::policy_id) => {
+                            crate::de::next_member(
+                                &mut __map,
+                                &mut policy_id,
+                                "policy_id",
+                            )?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(DissociateVaultPolicyRequestBody {
                     policy_id: policy_id
                         .ok_or_else(|| serde::de::Error::missing_field("policy_id"))?,
-                    unknown_members: __unknown,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -7033,9 +6540,7 @@ impl serde::Serialize for DissociateVaultPolicyResponseBody {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.dissociate_policy.is_absent() {
-            map.serialize_entry("dissociate_policy", &self.dissociate_policy)?;
-        }
+        self.dissociate_policy.serialize_member(&mut map, "dissociate_policy")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "dissociate_policy" => {}
@@ -7052,7 +6557,6 @@ impl<'de> serde::Deserialize<'de> for DissociateVaultPolicyResponseBody {
         #[allow(non_camel_case_types)]
         enum __Key {
             dissociate_policy,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -7067,30 +6571,26 @@ impl<'de> serde::Deserialize<'de> for DissociateVaultPolicyResponseBody {
                 self,
                 mut __map: __A,
             ) -> Result<DissociateVaultPolicyResponseBody, __A::Error> {
-                let mut dissociate_policy: Option<crate::Nullable<VaultPolicyResp>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "dissociate_policy" => __Key::dissociate_policy,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut dissociate_policy: crate::Nullable<VaultPolicyResp> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "dissociate_policy" => Some(__Key::dissociate_policy),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::dissociate_policy => {
-                            if dissociate_policy.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("dissociate_policy"),
-                                );
-                            }
-                            dissociate_policy = Some(__map.next_value()?);
+                        Some(__Key::dissociate_policy) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut dissociate_policy,
+                                "dissociate_policy",
+                            )?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(DissociateVaultPolicyResponseBody {
-                    dissociate_policy: dissociate_policy.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    dissociate_policy,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -7131,9 +6631,7 @@ impl serde::Serialize for ImageData {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.image_id.is_absent() {
-            map.serialize_entry("image_id", &self.image_id)?;
-        }
+        self.image_id.serialize_member(&mut map, "image_id")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "image_id" => {}
@@ -7150,7 +6648,6 @@ impl<'de> serde::Deserialize<'de> for ImageData {
         #[allow(non_camel_case_types)]
         enum __Key {
             image_id,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -7165,28 +6662,26 @@ impl<'de> serde::Deserialize<'de> for ImageData {
                 self,
                 mut __map: __A,
             ) -> Result<ImageData, __A::Error> {
-                let mut image_id: Option<crate::Nullable<String>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "image_id" => __Key::image_id,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut image_id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "image_id" => Some(__Key::image_id),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::image_id => {
-                            if image_id.is_some() {
-                                return Err(serde::de::Error::duplicate_field("image_id"));
-                            }
-                            image_id = Some(__map.next_value()?);
+                        Some(__Key::image_id) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut image_id,
+                                "image_id",
+                            )?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(ImageData {
-                    image_id: image_id.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    image_id,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -7336,18 +6831,10 @@ impl serde::Serialize for ListBackupsResponseBody {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.backups.is_absent() {
-            map.serialize_entry("backups", &self.backups)?;
-        }
-        if !self.count.is_absent() {
-            map.serialize_entry("count", &self.count)?;
-        }
-        if !self.offset.is_absent() {
-            map.serialize_entry("offset", &self.offset)?;
-        }
-        if !self.limit.is_absent() {
-            map.serialize_entry("limit", &self.limit)?;
-        }
+        self.backups.serialize_member(&mut map, "backups")?;
+        self.count.serialize_member(&mut map, "count")?;
+        self.offset.serialize_member(&mut map, "offset")?;
+        self.limit.serialize_member(&mut map, "limit")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "backups" | "count" | "offset" | "limit" => {}
@@ -7367,7 +6854,6 @@ impl<'de> serde::Deserialize<'de> for ListBackupsResponseBody {
             count,
             offset,
             limit,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -7382,55 +6868,44 @@ impl<'de> serde::Deserialize<'de> for ListBackupsResponseBody {
                 self,
                 mut __map: __A,
             ) -> Result<ListBackupsResponseBody, __A::Error> {
-                let mut backups: Option<crate::Nullable<Vec<BackupResp>>> = None;
-                let mut count: Option<crate::Nullable<i64>> = None;
-                let mut offset: Option<crate::Nullable<i64>> = None;
-                let mut limit: Option<crate::Nullable<i64>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "backups" => __Key::backups,
-                    "count" => __Key::count,
-                    "offset" => __Key::offset,
-                    "limit" => __Key::limit,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut backups: crate::Nullable<Vec<BackupResp>> = crate::Nullable::Absent;
+                let mut count: crate::Nullable<i64> = crate::Nullable::Absent;
+                let mut offset: crate::Nullable<i64> = crate::Nullable::Absent;
+                let mut limit: crate::Nullable<i64> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "backups" => Some(__Key::backups),
+                    "count" => Some(__Key::count),
+                    "offset" => Some(__Key::offset),
+                    "limit" => Some(__Key::limit),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::backups => {
-                            if backups.is_some() {
-                                return Err(serde::de::Error::duplicate_field("backups"));
-                            }
-                            backups = Some(__map.next_value()?);
+                        Some(__Key::backups) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut backups,
+                                "backups",
+                            )?
                         }
-                        __Key::count => {
-                            if count.is_some() {
-                                return Err(serde::de::Error::duplicate_field("count"));
-                            }
-                            count = Some(__map.next_value()?);
+                        Some(__Key::count) => {
+                            crate::de::next_nullable(&mut __map, &mut count, "count")?
                         }
-                        __Key::offset => {
-                            if offset.is_some() {
-                                return Err(serde::de::Error::duplicate_field("offset"));
-                            }
-                            offset = Some(__map.next_value()?);
+                        Some(__Key::offset) => {
+                            crate::de::next_nullable(&mut __map, &mut offset, "offset")?
                         }
-                        __Key::limit => {
-                            if limit.is_some() {
-                                return Err(serde::de::Error::duplicate_field("limit"));
-                            }
-                            limit = Some(__map.next_value()?);
+                        Some(__Key::limit) => {
+                            crate::de::next_nullable(&mut __map, &mut limit, "limit")?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(ListBackupsResponseBody {
-                    backups: backups.unwrap_or_default(),
-                    count: count.unwrap_or_default(),
-                    offset: offset.unwrap_or_default(),
-                    limit: limit.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    backups,
+                    count,
+                    offset,
+                    limit,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -7506,18 +6981,10 @@ impl serde::Serialize for ListOperationLogsResponseBody {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.operation_logs.is_absent() {
-            map.serialize_entry("operation_logs", &self.operation_logs)?;
-        }
-        if !self.count.is_absent() {
-            map.serialize_entry("count", &self.count)?;
-        }
-        if !self.limit.is_absent() {
-            map.serialize_entry("limit", &self.limit)?;
-        }
-        if !self.offset.is_absent() {
-            map.serialize_entry("offset", &self.offset)?;
-        }
+        self.operation_logs.serialize_member(&mut map, "operation_logs")?;
+        self.count.serialize_member(&mut map, "count")?;
+        self.limit.serialize_member(&mut map, "limit")?;
+        self.offset.serialize_member(&mut map, "offset")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "operation_logs" | "count" | "limit" | "offset" => {}
@@ -7537,7 +7004,6 @@ impl<'de> serde::Deserialize<'de> for ListOperationLogsResponseBody {
             count,
             limit,
             offset,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -7552,57 +7018,44 @@ impl<'de> serde::Deserialize<'de> for ListOperationLogsResponseBody {
                 self,
                 mut __map: __A,
             ) -> Result<ListOperationLogsResponseBody, __A::Error> {
-                let mut operation_logs: Option<crate::Nullable<Vec<OperationLog>>> = None;
-                let mut count: Option<crate::Nullable<i64>> = None;
-                let mut limit: Option<crate::Nullable<i64>> = None;
-                let mut offset: Option<crate::Nullable<i64>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "operation_logs" => __Key::operation_logs,
-                    "count" => __Key::count,
-                    "limit" => __Key::limit,
-                    "offset" => __Key::offset,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut operation_logs: crate::Nullable<Vec<OperationLog>> = crate::Nullable::Absent;
+                let mut count: crate::Nullable<i64> = crate::Nullable::Absent;
+                let mut limit: crate::Nullable<i64> = crate::Nullable::Absent;
+                let mut offset: crate::Nullable<i64> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "operation_logs" => Some(__Key::operation_logs),
+                    "count" => Some(__Key::count),
+                    "limit" => Some(__Key::limit),
+                    "offset" => Some(__Key::offset),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::operation_logs => {
-                            if operation_logs.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("operation_logs"),
-                                );
-                            }
-                            operation_logs = Some(__map.next_value()?);
+                        Some(__Key::operation_logs) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut operation_logs,
+                                "operation_logs",
+                            )?
                         }
-                        __Key::count => {
-                            if count.is_some() {
-                                return Err(serde::de::Error::duplicate_field("count"));
-                            }
-                            count = Some(__map.next_value()?);
+                        Some(__Key::count) => {
+                            crate::de::next_nullable(&mut __map, &mut count, "count")?
                         }
-                        __Key::limit => {
-                            if limit.is_some() {
-                                return Err(serde::de::Error::duplicate_field("limit"));
-                            }
-                            limit = Some(__map.next_value()?);
+                        Some(__Key::limit) => {
+                            crate::de::next_nullable(&mut __map, &mut limit, "limit")?
                         }
-                        __Key::offset => {
-                            if offset.is_some() {
-                                return Err(serde::de::Error::duplicate_field("offset"));
-                            }
-                            offset = Some(__map.next_value()?);
+                        Some(__Key::offset) => {
+                            crate::de::next_nullable(&mut __map, &mut offset, "offset")?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(ListOperationLogsResponseBody {
-                    operation_logs: operation_logs.unwrap_or_default(),
-                    count: count.unwrap_or_default(),
-                    limit: limit.unwrap_or_default(),
-                    offset: offset.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    operation_logs,
+                    count,
+                    limit,
+                    offset,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -7652,12 +7105,8 @@ impl serde::Serialize for ListPoliciesResponseBody {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.policies.is_absent() {
-            map.serialize_entry("policies", &self.policies)?;
-        }
-        if !self.count.is_absent() {
-            map.serialize_entry("count", &self.count)?;
-        }
+        self.policies.serialize_member(&mut map, "policies")?;
+        self.count.serialize_member(&mut map, "count")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "policies" | "count" => {}
@@ -7675,7 +7124,6 @@ impl<'de> serde::Deserialize<'de> for ListPoliciesResponseBody {
         enum __Key {
             policies,
             count,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -7690,37 +7138,32 @@ impl<'de> serde::Deserialize<'de> for ListPoliciesResponseBody {
                 self,
                 mut __map: __A,
             ) -> Result<ListPoliciesResponseBody, __A::Error> {
-                let mut policies: Option<crate::Nullable<Vec<Policy>>> = None;
-                let mut count: Option<crate::Nullable<i64>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "policies" => __Key::policies,
-                    "count" => __Key::count,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut policies: crate::Nullable<Vec<Policy>> = crate::Nullable::Absent;
+                let mut count: crate::Nullable<i64> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "policies" => Some(__Key::policies),
+                    "count" => Some(__Key::count),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::policies => {
-                            if policies.is_some() {
-                                return Err(serde::de::Error::duplicate_field("policies"));
-                            }
-                            policies = Some(__map.next_value()?);
+                        Some(__Key::policies) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut policies,
+                                "policies",
+                            )?
                         }
-                        __Key::count => {
-                            if count.is_some() {
-                                return Err(serde::de::Error::duplicate_field("count"));
-                            }
-                            count = Some(__map.next_value()?);
+                        Some(__Key::count) => {
+                            crate::de::next_nullable(&mut __map, &mut count, "count")?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(ListPoliciesResponseBody {
-                    policies: policies.unwrap_or_default(),
-                    count: count.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    policies,
+                    count,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -7770,12 +7213,8 @@ impl serde::Serialize for ListShareMembersResponseBody {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.members.is_absent() {
-            map.serialize_entry("members", &self.members)?;
-        }
-        if !self.count.is_absent() {
-            map.serialize_entry("count", &self.count)?;
-        }
+        self.members.serialize_member(&mut map, "members")?;
+        self.count.serialize_member(&mut map, "count")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "members" | "count" => {}
@@ -7793,7 +7232,6 @@ impl<'de> serde::Deserialize<'de> for ListShareMembersResponseBody {
         enum __Key {
             members,
             count,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -7808,37 +7246,32 @@ impl<'de> serde::Deserialize<'de> for ListShareMembersResponseBody {
                 self,
                 mut __map: __A,
             ) -> Result<ListShareMembersResponseBody, __A::Error> {
-                let mut members: Option<crate::Nullable<Vec<Member>>> = None;
-                let mut count: Option<crate::Nullable<i64>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "members" => __Key::members,
-                    "count" => __Key::count,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut members: crate::Nullable<Vec<Member>> = crate::Nullable::Absent;
+                let mut count: crate::Nullable<i64> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "members" => Some(__Key::members),
+                    "count" => Some(__Key::count),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::members => {
-                            if members.is_some() {
-                                return Err(serde::de::Error::duplicate_field("members"));
-                            }
-                            members = Some(__map.next_value()?);
+                        Some(__Key::members) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut members,
+                                "members",
+                            )?
                         }
-                        __Key::count => {
-                            if count.is_some() {
-                                return Err(serde::de::Error::duplicate_field("count"));
-                            }
-                            count = Some(__map.next_value()?);
+                        Some(__Key::count) => {
+                            crate::de::next_nullable(&mut __map, &mut count, "count")?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(ListShareMembersResponseBody {
-                    members: members.unwrap_or_default(),
-                    count: count.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    members,
+                    count,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -7914,18 +7347,10 @@ impl serde::Serialize for ListVaultsResponseBody {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.vaults.is_absent() {
-            map.serialize_entry("vaults", &self.vaults)?;
-        }
-        if !self.count.is_absent() {
-            map.serialize_entry("count", &self.count)?;
-        }
-        if !self.limit.is_absent() {
-            map.serialize_entry("limit", &self.limit)?;
-        }
-        if !self.offset.is_absent() {
-            map.serialize_entry("offset", &self.offset)?;
-        }
+        self.vaults.serialize_member(&mut map, "vaults")?;
+        self.count.serialize_member(&mut map, "count")?;
+        self.limit.serialize_member(&mut map, "limit")?;
+        self.offset.serialize_member(&mut map, "offset")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "vaults" | "count" | "limit" | "offset" => {}
@@ -7945,7 +7370,6 @@ impl<'de> serde::Deserialize<'de> for ListVaultsResponseBody {
             count,
             limit,
             offset,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -7960,55 +7384,40 @@ impl<'de> serde::Deserialize<'de> for ListVaultsResponseBody {
                 self,
                 mut __map: __A,
             ) -> Result<ListVaultsResponseBody, __A::Error> {
-                let mut vaults: Option<crate::Nullable<Vec<Vault>>> = None;
-                let mut count: Option<crate::Nullable<i64>> = None;
-                let mut limit: Option<crate::Nullable<i64>> = None;
-                let mut offset: Option<crate::Nullable<i64>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "vaults" => __Key::vaults,
-                    "count" => __Key::count,
-                    "limit" => __Key::limit,
-                    "offset" => __Key::offset,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut vaults: crate::Nullable<Vec<Vault>> = crate::Nullable::Absent;
+                let mut count: crate::Nullable<i64> = crate::Nullable::Absent;
+                let mut limit: crate::Nullable<i64> = crate::Nullable::Absent;
+                let mut offset: crate::Nullable<i64> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "vaults" => Some(__Key::vaults),
+                    "count" => Some(__Key::count),
+                    "limit" => Some(__Key::limit),
+                    "offset" => Some(__Key::offset),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::vaults => {
-                            if vaults.is_some() {
-                                return Err(serde::de::Error::duplicate_field("vaults"));
-                            }
-                            vaults = Some(__map.next_value()?);
+                        Some(__Key::vaults) => {
+                            crate::de::next_nullable(&mut __map, &mut vaults, "vaults")?
                         }
-                        __Key::count => {
-                            if count.is_some() {
-                                return Err(serde::de::Error::duplicate_field("count"));
-                            }
-                            count = Some(__map.next_value()?);
+                        Some(__Key::count) => {
+                            crate::de::next_nullable(&mut __map, &mut count, "count")?
                         }
-                        __Key::limit => {
-                            if limit.is_some() {
-                                return Err(serde::de::Error::duplicate_field("limit"));
-                            }
-                            limit = Some(__map.next_value()?);
+                        Some(__Key::limit) => {
+                            crate::de::next_nullable(&mut __map, &mut limit, "limit")?
                         }
-                        __Key::offset => {
-                            if offset.is_some() {
-                                return Err(serde::de::Error::duplicate_field("offset"));
-                            }
-                            offset = Some(__map.next_value()?);
+                        Some(__Key::offset) => {
+                            crate::de::next_nullable(&mut __map, &mut offset, "offset")?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(ListVaultsResponseBody {
-                    vaults: vaults.unwrap_or_default(),
-                    count: count.unwrap_or_default(),
-                    limit: limit.unwrap_or_default(),
-                    offset: offset.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    vaults,
+                    count,
+                    limit,
+                    offset,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -8112,30 +7521,14 @@ impl serde::Serialize for Member {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.status.is_absent() {
-            map.serialize_entry("status", &self.status)?;
-        }
-        if !self.created_at.is_absent() {
-            map.serialize_entry("created_at", &self.created_at)?;
-        }
-        if !self.updated_at.is_absent() {
-            map.serialize_entry("updated_at", &self.updated_at)?;
-        }
-        if !self.backup_id.is_absent() {
-            map.serialize_entry("backup_id", &self.backup_id)?;
-        }
-        if !self.image_id.is_absent() {
-            map.serialize_entry("image_id", &self.image_id)?;
-        }
-        if !self.dest_project_id.is_absent() {
-            map.serialize_entry("dest_project_id", &self.dest_project_id)?;
-        }
-        if !self.vault_id.is_absent() {
-            map.serialize_entry("vault_id", &self.vault_id)?;
-        }
-        if !self.id.is_absent() {
-            map.serialize_entry("id", &self.id)?;
-        }
+        self.status.serialize_member(&mut map, "status")?;
+        self.created_at.serialize_member(&mut map, "created_at")?;
+        self.updated_at.serialize_member(&mut map, "updated_at")?;
+        self.backup_id.serialize_member(&mut map, "backup_id")?;
+        self.image_id.serialize_member(&mut map, "image_id")?;
+        self.dest_project_id.serialize_member(&mut map, "dest_project_id")?;
+        self.vault_id.serialize_member(&mut map, "vault_id")?;
+        self.id.serialize_member(&mut map, "id")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "status" | "created_at" | "updated_at" | "backup_id" | "image_id"
@@ -8160,7 +7553,6 @@ impl<'de> serde::Deserialize<'de> for Member {
             dest_project_id,
             vault_id,
             id,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -8175,93 +7567,88 @@ impl<'de> serde::Deserialize<'de> for Member {
                 self,
                 mut __map: __A,
             ) -> Result<Member, __A::Error> {
-                let mut status: Option<crate::Nullable<MemberStatus>> = None;
-                let mut created_at: Option<crate::Nullable<String>> = None;
-                let mut updated_at: Option<crate::Nullable<String>> = None;
-                let mut backup_id: Option<crate::Nullable<String>> = None;
-                let mut image_id: Option<crate::Nullable<String>> = None;
-                let mut dest_project_id: Option<crate::Nullable<String>> = None;
-                let mut vault_id: Option<crate::Nullable<String>> = None;
-                let mut id: Option<crate::Nullable<String>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "status" => __Key::status,
-                    "created_at" => __Key::created_at,
-                    "updated_at" => __Key::updated_at,
-                    "backup_id" => __Key::backup_id,
-                    "image_id" => __Key::image_id,
-                    "dest_project_id" => __Key::dest_project_id,
-                    "vault_id" => __Key::vault_id,
-                    "id" => __Key::id,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut status: crate::Nullable<MemberStatus> = crate::Nullable::Absent;
+                let mut created_at: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut updated_at: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut backup_id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut image_id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut dest_project_id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut vault_id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "status" => Some(__Key::status),
+                    "created_at" => Some(__Key::created_at),
+                    "updated_at" => Some(__Key::updated_at),
+                    "backup_id" => Some(__Key::backup_id),
+                    "image_id" => Some(__Key::image_id),
+                    "dest_project_id" => Some(__Key::dest_project_id),
+                    "vault_id" => Some(__Key::vault_id),
+                    "id" => Some(__Key::id),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::status => {
-                            if status.is_some() {
-                                return Err(serde::de::Error::duplicate_field("status"));
-                            }
-                            status = Some(__map.next_value()?);
+                        Some(__Key::status) => {
+                            crate::de::next_nullable(&mut __map, &mut status, "status")?
                         }
-                        __Key::created_at => {
-                            if created_at.is_some() {
-                                return Err(serde::de::Error::duplicate_field("created_at"));
-                            }
-                            created_at = Some(__map.next_value()?);
+                        Some(__Key::created_at) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut created_at,
+                                "created_at",
+                            )?
                         }
-                        __Key::updated_at => {
-                            if updated_at.is_some() {
-                                return Err(serde::de::Error::duplicate_field("updated_at"));
-                            }
-                            updated_at = Some(__map.next_value()?);
+                        Some(__Key::updated_at) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut updated_at,
+                                "updated_at",
+                            )?
                         }
-                        __Key::backup_id => {
-                            if backup_id.is_some() {
-                                return Err(serde::de::Error::duplicate_field("backup_id"));
-                            }
-                            backup_id = Some(__map.next_value()?);
+                        Some(__Key::backup_id) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut backup_id,
+                                "backup_id",
+                            )?
                         }
-                        __Key::image_id => {
-                            if image_id.is_some() {
-                                return Err(serde::de::Error::duplicate_field("image_id"));
-                            }
-                            image_id = Some(__map.next_value()?);
+                        Some(__Key::image_id) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut image_id,
+                                "image_id",
+                            )?
                         }
-                        __Key::dest_project_id => {
-                            if dest_project_id.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("dest_project_id"),
-                                );
-                            }
-                            dest_project_id = Some(__map.next_value()?);
+                        Some(__Key::dest_project_id) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut dest_project_id,
+                                "dest_project_id",
+                            )?
                         }
-                        __Key::vault_id => {
-                            if vault_id.is_some() {
-                                return Err(serde::de::Error::duplicate_field("vault_id"));
-                            }
-                            vault_id = Some(__map.next_value()?);
+                        Some(__Key::vault_id) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut vault_id,
+                                "vault_id",
+                            )?
                         }
-                        __Key::id => {
-                            if id.is_some() {
-                                return Err(serde::de::Error::duplicate_field("id"));
-                            }
-                            id = Some(__map.next_value()?);
+                        Some(__Key::id) => {
+                            crate::de::next_nullable(&mut __map, &mut id, "id")?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(Member {
-                    status: status.unwrap_or_default(),
-                    created_at: created_at.unwrap_or_default(),
-                    updated_at: updated_at.unwrap_or_default(),
-                    backup_id: backup_id.unwrap_or_default(),
-                    image_id: image_id.unwrap_or_default(),
-                    dest_project_id: dest_project_id.unwrap_or_default(),
-                    vault_id: vault_id.unwrap_or_default(),
-                    id: id.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    status,
+                    created_at,
+                    updated_at,
+                    backup_id,
+                    image_id,
+                    dest_project_id,
+                    vault_id,
+                    id,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -8463,12 +7850,8 @@ impl serde::Serialize for OpErrorInfo {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.code.is_absent() {
-            map.serialize_entry("code", &self.code)?;
-        }
-        if !self.message.is_absent() {
-            map.serialize_entry("message", &self.message)?;
-        }
+        self.code.serialize_member(&mut map, "code")?;
+        self.message.serialize_member(&mut map, "message")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "code" | "message" => {}
@@ -8486,7 +7869,6 @@ impl<'de> serde::Deserialize<'de> for OpErrorInfo {
         enum __Key {
             code,
             message,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -8501,37 +7883,32 @@ impl<'de> serde::Deserialize<'de> for OpErrorInfo {
                 self,
                 mut __map: __A,
             ) -> Result<OpErrorInfo, __A::Error> {
-                let mut code: Option<crate::Nullable<String>> = None;
-                let mut message: Option<crate::Nullable<String>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "code" => __Key::code,
-                    "message" => __Key::message,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut code: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut message: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "code" => Some(__Key::code),
+                    "message" => Some(__Key::message),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::code => {
-                            if code.is_some() {
-                                return Err(serde::de::Error::duplicate_field("code"));
-                            }
-                            code = Some(__map.next_value()?);
+                        Some(__Key::code) => {
+                            crate::de::next_nullable(&mut __map, &mut code, "code")?
                         }
-                        __Key::message => {
-                            if message.is_some() {
-                                return Err(serde::de::Error::duplicate_field("message"));
-                            }
-                            message = Some(__map.next_value()?);
+                        Some(__Key::message) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut message,
+                                "message",
+                            )?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(OpErrorInfo {
-                    code: code.unwrap_or_default(),
-                    message: message.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    code,
+                    message,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -8623,30 +8000,15 @@ impl serde::Serialize for OpExtendInfoBackup {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.app_consistency_error_code.is_absent() {
-            map.serialize_entry(
-                "app_consistency_error_code",
-                &self.app_consistency_error_code,
-            )?;
-        }
-        if !self.app_consistency_error_message.is_absent() {
-            map.serialize_entry(
-                "app_consistency_error_message",
-                &self.app_consistency_error_message,
-            )?;
-        }
-        if !self.app_consistency_status.is_absent() {
-            map.serialize_entry("app_consistency_status", &self.app_consistency_status)?;
-        }
-        if !self.backup_id.is_absent() {
-            map.serialize_entry("backup_id", &self.backup_id)?;
-        }
-        if !self.backup_name.is_absent() {
-            map.serialize_entry("backup_name", &self.backup_name)?;
-        }
-        if !self.incremental.is_absent() {
-            map.serialize_entry("incremental", &self.incremental)?;
-        }
+        self.app_consistency_error_code
+            .serialize_member(&mut map, "app_consistency_error_code")?;
+        self.app_consistency_error_message
+            .serialize_member(&mut map, "app_consistency_error_message")?;
+        self.app_consistency_status
+            .serialize_member(&mut map, "app_consistency_status")?;
+        self.backup_id.serialize_member(&mut map, "backup_id")?;
+        self.backup_name.serialize_member(&mut map, "backup_name")?;
+        self.incremental.serialize_member(&mut map, "incremental")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "app_consistency_error_code" | "app_consistency_error_message"
@@ -8670,7 +8032,6 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoBackup {
             backup_id,
             backup_name,
             incremental,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -8685,95 +8046,82 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoBackup {
                 self,
                 mut __map: __A,
             ) -> Result<OpExtendInfoBackup, __A::Error> {
-                let mut app_consistency_error_code: Option<crate::Nullable<String>> = None;
-                let mut app_consistency_error_message: Option<crate::Nullable<String>> = None;
-                let mut app_consistency_status: Option<
-                    crate::Nullable<OpExtendInfoBackupAppConsistencyStatus>,
-                > = None;
-                let mut backup_id: Option<crate::Nullable<String>> = None;
-                let mut backup_name: Option<crate::Nullable<String>> = None;
-                let mut incremental: Option<
-                    crate::Nullable<OpExtendInfoBackupIncremental>,
-                > = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "app_consistency_error_code" => __Key::app_consistency_error_code,
-                    "app_consistency_error_message" => {
-                        __Key::app_consistency_error_message
+                let mut app_consistency_error_code: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut app_consistency_error_message: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut app_consistency_status: crate::Nullable<
+                    OpExtendInfoBackupAppConsistencyStatus,
+                > = crate::Nullable::Absent;
+                let mut backup_id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut backup_name: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut incremental: crate::Nullable<OpExtendInfoBackupIncremental> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "app_consistency_error_code" => {
+                        Some(__Key::app_consistency_error_code)
                     }
-                    "app_consistency_status" => __Key::app_consistency_status,
-                    "backup_id" => __Key::backup_id,
-                    "backup_name" => __Key::backup_name,
-                    "incremental" => __Key::incremental,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                    "app_consistency_error_message" => {
+                        Some(__Key::app_consistency_error_message)
+                    }
+                    "app_consistency_status" => Some(__Key::app_consistency_status),
+                    "backup_id" => Some(__Key::backup_id),
+                    "backup_name" => Some(__Key::backup_name),
+                    "incremental" => Some(__Key::incremental),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::app_consistency_error_code => {
-                            if app_consistency_error_code.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field(
-                                        "app_consistency_error_code",
-                                    ),
-                                );
-                            }
-                            app_consistency_error_code = Some(__map.next_value()?);
+                        Some(__Key::app_consistency_error_code) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut app_consistency_error_code,
+                                "app_consistency_error_code",
+                            )?
                         }
-                        __Key::app_consistency_error_message => {
-                            if app_consistency_error_message.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field(
-                                        "app_consistency_error_message",
-                                    ),
-                                );
-                            }
-                            app_consistency_error_message = Some(__map.next_value()?);
+                        Some(__Key::app_consistency_error_message) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut app_consistency_error_message,
+                                "app_consistency_error_message",
+                            )?
                         }
-                        __Key::app_consistency_status => {
-                            if app_consistency_status.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("app_consistency_status"),
-                                );
-                            }
-                            app_consistency_status = Some(__map.next_value()?);
+                        Some(__Key::app_consistency_status) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut app_consistency_status,
+                                "app_consistency_status",
+                            )?
                         }
-                        __Key::backup_id => {
-                            if backup_id.is_some() {
-                                return Err(serde::de::Error::duplicate_field("backup_id"));
-                            }
-                            backup_id = Some(__map.next_value()?);
+                        Some(__Key::backup_id) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut backup_id,
+                                "backup_id",
+                            )?
                         }
-                        __Key::backup_name => {
-                            if backup_name.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("backup_name"),
-                                );
-                            }
-                            backup_name = Some(__map.next_value()?);
+                        Some(__Key::backup_name) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut backup_name,
+                                "backup_name",
+                            )?
                         }
-                        __Key::incremental => {
-                            if incremental.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("incremental"),
-                                );
-                            }
-                            incremental = Some(__map.next_value()?);
+                        Some(__Key::incremental) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut incremental,
+                                "incremental",
+                            )?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(OpExtendInfoBackup {
-                    app_consistency_error_code: app_consistency_error_code
-                        .unwrap_or_default(),
-                    app_consistency_error_message: app_consistency_error_message
-                        .unwrap_or_default(),
-                    app_consistency_status: app_consistency_status.unwrap_or_default(),
-                    backup_id: backup_id.unwrap_or_default(),
-                    backup_name: backup_name.unwrap_or_default(),
-                    incremental: incremental.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    app_consistency_error_code,
+                    app_consistency_error_message,
+                    app_consistency_status,
+                    backup_id,
+                    backup_name,
+                    incremental,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -8974,15 +8322,9 @@ impl serde::Serialize for OpExtendInfoCommon {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.progress.is_absent() {
-            map.serialize_entry("progress", &self.progress)?;
-        }
-        if !self.request_id.is_absent() {
-            map.serialize_entry("request_id", &self.request_id)?;
-        }
-        if !self.task_id.is_absent() {
-            map.serialize_entry("task_id", &self.task_id)?;
-        }
+        self.progress.serialize_member(&mut map, "progress")?;
+        self.request_id.serialize_member(&mut map, "request_id")?;
+        self.task_id.serialize_member(&mut map, "task_id")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "progress" | "request_id" | "task_id" => {}
@@ -9001,7 +8343,6 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoCommon {
             progress,
             request_id,
             task_id,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -9016,46 +8357,46 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoCommon {
                 self,
                 mut __map: __A,
             ) -> Result<OpExtendInfoCommon, __A::Error> {
-                let mut progress: Option<crate::Nullable<i64>> = None;
-                let mut request_id: Option<crate::Nullable<String>> = None;
-                let mut task_id: Option<crate::Nullable<String>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "progress" => __Key::progress,
-                    "request_id" => __Key::request_id,
-                    "task_id" => __Key::task_id,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut progress: crate::Nullable<i64> = crate::Nullable::Absent;
+                let mut request_id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut task_id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "progress" => Some(__Key::progress),
+                    "request_id" => Some(__Key::request_id),
+                    "task_id" => Some(__Key::task_id),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::progress => {
-                            if progress.is_some() {
-                                return Err(serde::de::Error::duplicate_field("progress"));
-                            }
-                            progress = Some(__map.next_value()?);
+                        Some(__Key::progress) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut progress,
+                                "progress",
+                            )?
                         }
-                        __Key::request_id => {
-                            if request_id.is_some() {
-                                return Err(serde::de::Error::duplicate_field("request_id"));
-                            }
-                            request_id = Some(__map.next_value()?);
+                        Some(__Key::request_id) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut request_id,
+                                "request_id",
+                            )?
                         }
-                        __Key::task_id => {
-                            if task_id.is_some() {
-                                return Err(serde::de::Error::duplicate_field("task_id"));
-                            }
-                            task_id = Some(__map.next_value()?);
+                        Some(__Key::task_id) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut task_id,
+                                "task_id",
+                            )?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(OpExtendInfoCommon {
-                    progress: progress.unwrap_or_default(),
-                    request_id: request_id.unwrap_or_default(),
-                    task_id: task_id.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    progress,
+                    request_id,
+                    task_id,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -9105,12 +8446,8 @@ impl serde::Serialize for OpExtendInfoDelete {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.backup_id.is_absent() {
-            map.serialize_entry("backup_id", &self.backup_id)?;
-        }
-        if !self.backup_name.is_absent() {
-            map.serialize_entry("backup_name", &self.backup_name)?;
-        }
+        self.backup_id.serialize_member(&mut map, "backup_id")?;
+        self.backup_name.serialize_member(&mut map, "backup_name")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "backup_id" | "backup_name" => {}
@@ -9128,7 +8465,6 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoDelete {
         enum __Key {
             backup_id,
             backup_name,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -9143,39 +8479,36 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoDelete {
                 self,
                 mut __map: __A,
             ) -> Result<OpExtendInfoDelete, __A::Error> {
-                let mut backup_id: Option<crate::Nullable<String>> = None;
-                let mut backup_name: Option<crate::Nullable<String>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "backup_id" => __Key::backup_id,
-                    "backup_name" => __Key::backup_name,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut backup_id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut backup_name: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "backup_id" => Some(__Key::backup_id),
+                    "backup_name" => Some(__Key::backup_name),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::backup_id => {
-                            if backup_id.is_some() {
-                                return Err(serde::de::Error::duplicate_field("backup_id"));
-                            }
-                            backup_id = Some(__map.next_value()?);
+                        Some(__Key::backup_id) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut backup_id,
+                                "backup_id",
+                            )?
                         }
-                        __Key::backup_name => {
-                            if backup_name.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("backup_name"),
-                                );
-                            }
-                            backup_name = Some(__map.next_value()?);
+                        Some(__Key::backup_name) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut backup_name,
+                                "backup_name",
+                            )?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(OpExtendInfoDelete {
-                    backup_id: backup_id.unwrap_or_default(),
-                    backup_name: backup_name.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    backup_id,
+                    backup_name,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -9234,15 +8567,9 @@ impl serde::Serialize for OpExtendInfoRemoveResources {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.fail_count.is_absent() {
-            map.serialize_entry("fail_count", &self.fail_count)?;
-        }
-        if !self.total_count.is_absent() {
-            map.serialize_entry("total_count", &self.total_count)?;
-        }
-        if !self.resources.is_absent() {
-            map.serialize_entry("resources", &self.resources)?;
-        }
+        self.fail_count.serialize_member(&mut map, "fail_count")?;
+        self.total_count.serialize_member(&mut map, "total_count")?;
+        self.resources.serialize_member(&mut map, "resources")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "fail_count" | "total_count" | "resources" => {}
@@ -9261,7 +8588,6 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoRemoveResources {
             fail_count,
             total_count,
             resources,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -9276,48 +8602,46 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoRemoveResources {
                 self,
                 mut __map: __A,
             ) -> Result<OpExtendInfoRemoveResources, __A::Error> {
-                let mut fail_count: Option<crate::Nullable<i64>> = None;
-                let mut total_count: Option<crate::Nullable<i64>> = None;
-                let mut resources: Option<crate::Nullable<Vec<OpResource>>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "fail_count" => __Key::fail_count,
-                    "total_count" => __Key::total_count,
-                    "resources" => __Key::resources,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut fail_count: crate::Nullable<i64> = crate::Nullable::Absent;
+                let mut total_count: crate::Nullable<i64> = crate::Nullable::Absent;
+                let mut resources: crate::Nullable<Vec<OpResource>> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "fail_count" => Some(__Key::fail_count),
+                    "total_count" => Some(__Key::total_count),
+                    "resources" => Some(__Key::resources),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::fail_count => {
-                            if fail_count.is_some() {
-                                return Err(serde::de::Error::duplicate_field("fail_count"));
-                            }
-                            fail_count = Some(__map.next_value()?);
+                        Some(__Key::fail_count) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut fail_count,
+                                "fail_count",
+                            )?
                         }
-                        __Key::total_count => {
-                            if total_count.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("total_count"),
-                                );
-                            }
-                            total_count = Some(__map.next_value()?);
+                        Some(__Key::total_count) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut total_count,
+                                "total_count",
+                            )?
                         }
-                        __Key::resources => {
-                            if resources.is_some() {
-                                return Err(serde::de::Error::duplicate_field("resources"));
-                            }
-                            resources = Some(__map.next_value()?);
+                        Some(__Key::resources) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut resources,
+                                "resources",
+                            )?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(OpExtendInfoRemoveResources {
-                    fail_count: fail_count.unwrap_or_default(),
-                    total_count: total_count.unwrap_or_default(),
-                    resources: resources.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    fail_count,
+                    total_count,
+                    resources,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -9385,18 +8709,10 @@ impl serde::Serialize for OpExtendInfoRestore {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.backup_id.is_absent() {
-            map.serialize_entry("backup_id", &self.backup_id)?;
-        }
-        if !self.backup_name.is_absent() {
-            map.serialize_entry("backup_name", &self.backup_name)?;
-        }
-        if !self.target_resource_id.is_absent() {
-            map.serialize_entry("target_resource_id", &self.target_resource_id)?;
-        }
-        if !self.target_resource_name.is_absent() {
-            map.serialize_entry("target_resource_name", &self.target_resource_name)?;
-        }
+        self.backup_id.serialize_member(&mut map, "backup_id")?;
+        self.backup_name.serialize_member(&mut map, "backup_name")?;
+        self.target_resource_id.serialize_member(&mut map, "target_resource_id")?;
+        self.target_resource_name.serialize_member(&mut map, "target_resource_name")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "backup_id" | "backup_name" | "target_resource_id"
@@ -9417,7 +8733,6 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoRestore {
             backup_name,
             target_resource_id,
             target_resource_name,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -9432,61 +8747,56 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoRestore {
                 self,
                 mut __map: __A,
             ) -> Result<OpExtendInfoRestore, __A::Error> {
-                let mut backup_id: Option<crate::Nullable<String>> = None;
-                let mut backup_name: Option<crate::Nullable<String>> = None;
-                let mut target_resource_id: Option<crate::Nullable<String>> = None;
-                let mut target_resource_name: Option<crate::Nullable<String>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "backup_id" => __Key::backup_id,
-                    "backup_name" => __Key::backup_name,
-                    "target_resource_id" => __Key::target_resource_id,
-                    "target_resource_name" => __Key::target_resource_name,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut backup_id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut backup_name: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut target_resource_id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut target_resource_name: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "backup_id" => Some(__Key::backup_id),
+                    "backup_name" => Some(__Key::backup_name),
+                    "target_resource_id" => Some(__Key::target_resource_id),
+                    "target_resource_name" => Some(__Key::target_resource_name),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::backup_id => {
-                            if backup_id.is_some() {
-                                return Err(serde::de::Error::duplicate_field("backup_id"));
-                            }
-                            backup_id = Some(__map.next_value()?);
+                        Some(__Key::backup_id) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut backup_id,
+                                "backup_id",
+                            )?
                         }
-                        __Key::backup_name => {
-                            if backup_name.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("backup_name"),
-                                );
-                            }
-                            backup_name = Some(__map.next_value()?);
+                        Some(__Key::backup_name) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut backup_name,
+                                "backup_name",
+                            )?
                         }
-                        __Key::target_resource_id => {
-                            if target_resource_id.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("target_resource_id"),
-                                );
-                            }
-                            target_resource_id = Some(__map.next_value()?);
+                        Some(__Key::target_resource_id) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut target_resource_id,
+                                "target_resource_id",
+                            )?
                         }
-                        __Key::target_resource_name => {
-                            if target_resource_name.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("target_resource_name"),
-                                );
-                            }
-                            target_resource_name = Some(__map.next_value()?);
+                        Some(__Key::target_resource_name) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut target_resource_name,
+                                "target_resource_name",
+                            )?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(OpExtendInfoRestore {
-                    backup_id: backup_id.unwrap_or_default(),
-                    backup_name: backup_name.unwrap_or_default(),
-                    target_resource_id: target_resource_id.unwrap_or_default(),
-                    target_resource_name: target_resource_name.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    backup_id,
+                    backup_name,
+                    target_resource_id,
+                    target_resource_name,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -9545,15 +8855,9 @@ impl serde::Serialize for OpExtendInfoSync {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.sync_backup_num.is_absent() {
-            map.serialize_entry("sync_backup_num", &self.sync_backup_num)?;
-        }
-        if !self.delete_backup_num.is_absent() {
-            map.serialize_entry("delete_backup_num", &self.delete_backup_num)?;
-        }
-        if !self.err_sync_backup_num.is_absent() {
-            map.serialize_entry("err_sync_backup_num", &self.err_sync_backup_num)?;
-        }
+        self.sync_backup_num.serialize_member(&mut map, "sync_backup_num")?;
+        self.delete_backup_num.serialize_member(&mut map, "delete_backup_num")?;
+        self.err_sync_backup_num.serialize_member(&mut map, "err_sync_backup_num")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "sync_backup_num" | "delete_backup_num" | "err_sync_backup_num" => {}
@@ -9572,7 +8876,6 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoSync {
             sync_backup_num,
             delete_backup_num,
             err_sync_backup_num,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -9587,52 +8890,46 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoSync {
                 self,
                 mut __map: __A,
             ) -> Result<OpExtendInfoSync, __A::Error> {
-                let mut sync_backup_num: Option<crate::Nullable<i64>> = None;
-                let mut delete_backup_num: Option<crate::Nullable<i64>> = None;
-                let mut err_sync_backup_num: Option<crate::Nullable<i64>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "sync_backup_num" => __Key::sync_backup_num,
-                    "delete_backup_num" => __Key::delete_backup_num,
-                    "err_sync_backup_num" => __Key::err_sync_backup_num,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut sync_backup_num: crate::Nullable<i64> = crate::Nullable::Absent;
+                let mut delete_backup_num: crate::Nullable<i64> = crate::Nullable::Absent;
+                let mut err_sync_backup_num: crate::Nullable<i64> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "sync_backup_num" => Some(__Key::sync_backup_num),
+                    "delete_backup_num" => Some(__Key::delete_backup_num),
+                    "err_sync_backup_num" => Some(__Key::err_sync_backup_num),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::sync_backup_num => {
-                            if sync_backup_num.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("sync_backup_num"),
-                                );
-                            }
-                            sync_backup_num = Some(__map.next_value()?);
+                        Some(__Key::sync_backup_num) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut sync_backup_num,
+                                "sync_backup_num",
+                            )?
                         }
-                        __Key::delete_backup_num => {
-                            if delete_backup_num.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("delete_backup_num"),
-                                );
-                            }
-                            delete_backup_num = Some(__map.next_value()?);
+                        Some(__Key::delete_backup_num) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut delete_backup_num,
+                                "delete_backup_num",
+                            )?
                         }
-                        __Key::err_sync_backup_num => {
-                            if err_sync_backup_num.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("err_sync_backup_num"),
-                                );
-                            }
-                            err_sync_backup_num = Some(__map.next_value()?);
+                        Some(__Key::err_sync_backup_num) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut err_sync_backup_num,
+                                "err_sync_backup_num",
+                            )?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(OpExtendInfoSync {
-                    sync_backup_num: sync_backup_num.unwrap_or_default(),
-                    delete_backup_num: delete_backup_num.unwrap_or_default(),
-                    err_sync_backup_num: err_sync_backup_num.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    sync_backup_num,
+                    delete_backup_num,
+                    err_sync_backup_num,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -9682,12 +8979,8 @@ impl serde::Serialize for OpExtendInfoVaultDelete {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.fail_count.is_absent() {
-            map.serialize_entry("fail_count", &self.fail_count)?;
-        }
-        if !self.total_count.is_absent() {
-            map.serialize_entry("total_count", &self.total_count)?;
-        }
+        self.fail_count.serialize_member(&mut map, "fail_count")?;
+        self.total_count.serialize_member(&mut map, "total_count")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "fail_count" | "total_count" => {}
@@ -9705,7 +8998,6 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoVaultDelete {
         enum __Key {
             fail_count,
             total_count,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -9720,39 +9012,36 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoVaultDelete {
                 self,
                 mut __map: __A,
             ) -> Result<OpExtendInfoVaultDelete, __A::Error> {
-                let mut fail_count: Option<crate::Nullable<i64>> = None;
-                let mut total_count: Option<crate::Nullable<i64>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "fail_count" => __Key::fail_count,
-                    "total_count" => __Key::total_count,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut fail_count: crate::Nullable<i64> = crate::Nullable::Absent;
+                let mut total_count: crate::Nullable<i64> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "fail_count" => Some(__Key::fail_count),
+                    "total_count" => Some(__Key::total_count),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::fail_count => {
-                            if fail_count.is_some() {
-                                return Err(serde::de::Error::duplicate_field("fail_count"));
-                            }
-                            fail_count = Some(__map.next_value()?);
+                        Some(__Key::fail_count) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut fail_count,
+                                "fail_count",
+                            )?
                         }
-                        __Key::total_count => {
-                            if total_count.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("total_count"),
-                                );
-                            }
-                            total_count = Some(__map.next_value()?);
+                        Some(__Key::total_count) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut total_count,
+                                "total_count",
+                            )?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(OpExtendInfoVaultDelete {
-                    fail_count: fail_count.unwrap_or_default(),
-                    total_count: total_count.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    fail_count,
+                    total_count,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -9856,30 +9145,14 @@ impl serde::Serialize for OpExtraInfo {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.backup.is_absent() {
-            map.serialize_entry("backup", &self.backup)?;
-        }
-        if !self.common.is_absent() {
-            map.serialize_entry("common", &self.common)?;
-        }
-        if !self.delete.is_absent() {
-            map.serialize_entry("delete", &self.delete)?;
-        }
-        if !self.sync.is_absent() {
-            map.serialize_entry("sync", &self.sync)?;
-        }
-        if !self.remove_resources.is_absent() {
-            map.serialize_entry("remove_resources", &self.remove_resources)?;
-        }
-        if !self.resource.is_absent() {
-            map.serialize_entry("resource", &self.resource)?;
-        }
-        if !self.restore.is_absent() {
-            map.serialize_entry("restore", &self.restore)?;
-        }
-        if !self.vault_delete.is_absent() {
-            map.serialize_entry("vault_delete", &self.vault_delete)?;
-        }
+        self.backup.serialize_member(&mut map, "backup")?;
+        self.common.serialize_member(&mut map, "common")?;
+        self.delete.serialize_member(&mut map, "delete")?;
+        self.sync.serialize_member(&mut map, "sync")?;
+        self.remove_resources.serialize_member(&mut map, "remove_resources")?;
+        self.resource.serialize_member(&mut map, "resource")?;
+        self.restore.serialize_member(&mut map, "restore")?;
+        self.vault_delete.serialize_member(&mut map, "vault_delete")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "backup" | "common" | "delete" | "sync" | "remove_resources" | "resource"
@@ -9904,7 +9177,6 @@ impl<'de> serde::Deserialize<'de> for OpExtraInfo {
             resource,
             restore,
             vault_delete,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -9919,97 +9191,80 @@ impl<'de> serde::Deserialize<'de> for OpExtraInfo {
                 self,
                 mut __map: __A,
             ) -> Result<OpExtraInfo, __A::Error> {
-                let mut backup: Option<crate::Nullable<OpExtendInfoBackup>> = None;
-                let mut common: Option<crate::Nullable<OpExtendInfoCommon>> = None;
-                let mut delete: Option<crate::Nullable<OpExtendInfoDelete>> = None;
-                let mut sync: Option<crate::Nullable<OpExtendInfoSync>> = None;
-                let mut remove_resources: Option<
-                    crate::Nullable<OpExtendInfoRemoveResources>,
-                > = None;
-                let mut resource: Option<crate::Nullable<OpResource>> = None;
-                let mut restore: Option<crate::Nullable<OpExtendInfoRestore>> = None;
-                let mut vault_delete: Option<crate::Nullable<OpExtendInfoVaultDelete>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "backup" => __Key::backup,
-                    "common" => __Key::common,
-                    "delete" => __Key::delete,
-                    "sync" => __Key::sync,
-                    "remove_resources" => __Key::remove_resources,
-                    "resource" => __Key::resource,
-                    "restore" => __Key::restore,
-                    "vault_delete" => __Key::vault_delete,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut backup: crate::Nullable<OpExtendInfoBackup> = crate::Nullable::Absent;
+                let mut common: crate::Nullable<OpExtendInfoCommon> = crate::Nullable::Absent;
+                let mut delete: crate::Nullable<OpExtendInfoDelete> = crate::Nullable::Absent;
+                let mut sync: crate::Nullable<OpExtendInfoSync> = crate::Nullable::Absent;
+                let mut remove_resources: crate::Nullable<OpExtendInfoRemoveResources> = crate::Nullable::Absent;
+                let mut resource: crate::Nullable<OpResource> = crate::Nullable::Absent;
+                let mut restore: crate::Nullable<OpExtendInfoRestore> = crate::Nullable::Absent;
+                let mut vault_delete: crate::Nullable<OpExtendInfoVaultDelete> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "backup" => Some(__Key::backup),
+                    "common" => Some(__Key::common),
+                    "delete" => Some(__Key::delete),
+                    "sync" => Some(__Key::sync),
+                    "remove_resources" => Some(__Key::remove_resources),
+                    "resource" => Some(__Key::resource),
+                    "restore" => Some(__Key::restore),
+                    "vault_delete" => Some(__Key::vault_delete),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::backup => {
-                            if backup.is_some() {
-                                return Err(serde::de::Error::duplicate_field("backup"));
-                            }
-                            backup = Some(__map.next_value()?);
+                        Some(__Key::backup) => {
+                            crate::de::next_nullable(&mut __map, &mut backup, "backup")?
                         }
-                        __Key::common => {
-                            if common.is_some() {
-                                return Err(serde::de::Error::duplicate_field("common"));
-                            }
-                            common = Some(__map.next_value()?);
+                        Some(__Key::common) => {
+                            crate::de::next_nullable(&mut __map, &mut common, "common")?
                         }
-                        __Key::delete => {
-                            if delete.is_some() {
-                                return Err(serde::de::Error::duplicate_field("delete"));
-                            }
-                            delete = Some(__map.next_value()?);
+                        Some(__Key::delete) => {
+                            crate::de::next_nullable(&mut __map, &mut delete, "delete")?
                         }
-                        __Key::sync => {
-                            if sync.is_some() {
-                                return Err(serde::de::Error::duplicate_field("sync"));
-                            }
-                            sync = Some(__map.next_value()?);
+                        Some(__Key::sync) => {
+                            crate::de::next_nullable(&mut __map, &mut sync, "sync")?
                         }
-                        __Key::remove_resources => {
-                            if remove_resources.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("remove_resources"),
-                                );
-                            }
-                            remove_resources = Some(__map.next_value()?);
+                        Some(__Key::remove_resources) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut remove_resources,
+                                "remove_resources",
+                            )?
                         }
-                        __Key::resource => {
-                            if resource.is_some() {
-                                return Err(serde::de::Error::duplicate_field("resource"));
-                            }
-                            resource = Some(__map.next_value()?);
+                        Some(__Key::resource) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut resource,
+                                "resource",
+                            )?
                         }
-                        __Key::restore => {
-                            if restore.is_some() {
-                                return Err(serde::de::Error::duplicate_field("restore"));
-                            }
-                            restore = Some(__map.next_value()?);
+                        Some(__Key::restore) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut restore,
+                                "restore",
+                            )?
                         }
-                        __Key::vault_delete => {
-                            if vault_delete.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("vault_delete"),
-                                );
-                            }
-                            vault_delete = Some(__map.next_value()?);
+                        Some(__Key::vault_delete) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut vault_delete,
+                                "vault_delete",
+                            )?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(OpExtraInfo {
-                    backup: backup.unwrap_or_default(),
-                    common: common.unwrap_or_default(),
-                    delete: delete.unwrap_or_default(),
-                    sync: sync.unwrap_or_default(),
-                    remove_resources: remove_resources.unwrap_or_default(),
-                    resource: resource.unwrap_or_default(),
-                    restore: restore.unwrap_or_default(),
-                    vault_delete: vault_delete.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    backup,
+                    common,
+                    delete,
+                    sync,
+                    remove_resources,
+                    resource,
+                    restore,
+                    vault_delete,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -10070,15 +9325,9 @@ impl serde::Serialize for OpResource {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.id.is_absent() {
-            map.serialize_entry("id", &self.id)?;
-        }
-        if !self.name.is_absent() {
-            map.serialize_entry("name", &self.name)?;
-        }
-        if !self.r#type.is_absent() {
-            map.serialize_entry("type", &self.r#type)?;
-        }
+        self.id.serialize_member(&mut map, "id")?;
+        self.name.serialize_member(&mut map, "name")?;
+        self.r#type.serialize_member(&mut map, "type")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "id" | "name" | "type" => {}
@@ -10097,7 +9346,6 @@ impl<'de> serde::Deserialize<'de> for OpResource {
             id,
             name,
             r#type,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -10112,46 +9360,34 @@ impl<'de> serde::Deserialize<'de> for OpResource {
                 self,
                 mut __map: __A,
             ) -> Result<OpResource, __A::Error> {
-                let mut id: Option<crate::Nullable<String>> = None;
-                let mut name: Option<crate::Nullable<String>> = None;
-                let mut r#type: Option<crate::Nullable<ResourceType>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "id" => __Key::id,
-                    "name" => __Key::name,
-                    "type" => __Key::r#type,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut name: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut r#type: crate::Nullable<ResourceType> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "id" => Some(__Key::id),
+                    "name" => Some(__Key::name),
+                    "type" => Some(__Key::r#type),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::id => {
-                            if id.is_some() {
-                                return Err(serde::de::Error::duplicate_field("id"));
-                            }
-                            id = Some(__map.next_value()?);
+                        Some(__Key::id) => {
+                            crate::de::next_nullable(&mut __map, &mut id, "id")?
                         }
-                        __Key::name => {
-                            if name.is_some() {
-                                return Err(serde::de::Error::duplicate_field("name"));
-                            }
-                            name = Some(__map.next_value()?);
+                        Some(__Key::name) => {
+                            crate::de::next_nullable(&mut __map, &mut name, "name")?
                         }
-                        __Key::r#type => {
-                            if r#type.is_some() {
-                                return Err(serde::de::Error::duplicate_field("type"));
-                            }
-                            r#type = Some(__map.next_value()?);
+                        Some(__Key::r#type) => {
+                            crate::de::next_nullable(&mut __map, &mut r#type, "type")?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(OpResource {
-                    id: id.unwrap_or_default(),
-                    name: name.unwrap_or_default(),
-                    r#type: r#type.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    id,
+                    name,
+                    r#type,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -10318,51 +9554,21 @@ impl serde::Serialize for OperationLog {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.checkpoint_id.is_absent() {
-            map.serialize_entry("checkpoint_id", &self.checkpoint_id)?;
-        }
-        if !self.created_at.is_absent() {
-            map.serialize_entry("created_at", &self.created_at)?;
-        }
-        if !self.ended_at.is_absent() {
-            map.serialize_entry("ended_at", &self.ended_at)?;
-        }
-        if !self.error_info.is_absent() {
-            map.serialize_entry("error_info", &self.error_info)?;
-        }
-        if !self.extra_info.is_absent() {
-            map.serialize_entry("extra_info", &self.extra_info)?;
-        }
-        if !self.id.is_absent() {
-            map.serialize_entry("id", &self.id)?;
-        }
-        if !self.operation_type.is_absent() {
-            map.serialize_entry("operation_type", &self.operation_type)?;
-        }
-        if !self.policy_id.is_absent() {
-            map.serialize_entry("policy_id", &self.policy_id)?;
-        }
-        if !self.project_id.is_absent() {
-            map.serialize_entry("project_id", &self.project_id)?;
-        }
-        if !self.provider_id.is_absent() {
-            map.serialize_entry("provider_id", &self.provider_id)?;
-        }
-        if !self.started_at.is_absent() {
-            map.serialize_entry("started_at", &self.started_at)?;
-        }
-        if !self.status.is_absent() {
-            map.serialize_entry("status", &self.status)?;
-        }
-        if !self.updated_at.is_absent() {
-            map.serialize_entry("updated_at", &self.updated_at)?;
-        }
-        if !self.vault_id.is_absent() {
-            map.serialize_entry("vault_id", &self.vault_id)?;
-        }
-        if !self.vault_name.is_absent() {
-            map.serialize_entry("vault_name", &self.vault_name)?;
-        }
+        self.checkpoint_id.serialize_member(&mut map, "checkpoint_id")?;
+        self.created_at.serialize_member(&mut map, "created_at")?;
+        self.ended_at.serialize_member(&mut map, "ended_at")?;
+        self.error_info.serialize_member(&mut map, "error_info")?;
+        self.extra_info.serialize_member(&mut map, "extra_info")?;
+        self.id.serialize_member(&mut map, "id")?;
+        self.operation_type.serialize_member(&mut map, "operation_type")?;
+        self.policy_id.serialize_member(&mut map, "policy_id")?;
+        self.project_id.serialize_member(&mut map, "project_id")?;
+        self.provider_id.serialize_member(&mut map, "provider_id")?;
+        self.started_at.serialize_member(&mut map, "started_at")?;
+        self.status.serialize_member(&mut map, "status")?;
+        self.updated_at.serialize_member(&mut map, "updated_at")?;
+        self.vault_id.serialize_member(&mut map, "vault_id")?;
+        self.vault_name.serialize_member(&mut map, "vault_name")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "checkpoint_id" | "created_at" | "ended_at" | "error_info" | "extra_info"
@@ -10395,7 +9601,6 @@ impl<'de> serde::Deserialize<'de> for OperationLog {
             updated_at,
             vault_id,
             vault_name,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -10410,160 +9615,158 @@ impl<'de> serde::Deserialize<'de> for OperationLog {
                 self,
                 mut __map: __A,
             ) -> Result<OperationLog, __A::Error> {
-                let mut checkpoint_id: Option<crate::Nullable<String>> = None;
-                let mut created_at: Option<crate::Nullable<String>> = None;
-                let mut ended_at: Option<crate::Nullable<String>> = None;
-                let mut error_info: Option<crate::Nullable<OpErrorInfo>> = None;
-                let mut extra_info: Option<crate::Nullable<OpExtraInfo>> = None;
-                let mut id: Option<crate::Nullable<String>> = None;
-                let mut operation_type: Option<crate::Nullable<OperationLogType>> = None;
-                let mut policy_id: Option<crate::Nullable<String>> = None;
-                let mut project_id: Option<crate::Nullable<String>> = None;
-                let mut provider_id: Option<crate::Nullable<String>> = None;
-                let mut started_at: Option<crate::Nullable<String>> = None;
-                let mut status: Option<crate::Nullable<OperationLogStatus>> = None;
-                let mut updated_at: Option<crate::Nullable<String>> = None;
-                let mut vault_id: Option<crate::Nullable<String>> = None;
-                let mut vault_name: Option<crate::Nullable<String>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "checkpoint_id" => __Key::checkpoint_id,
-                    "created_at" => __Key::created_at,
-                    "ended_at" => __Key::ended_at,
-                    "error_info" => __Key::error_info,
-                    "extra_info" => __Key::extra_info,
-                    "id" => __Key::id,
-                    "operation_type" => __Key::operation_type,
-                    "policy_id" => __Key::policy_id,
-                    "project_id" => __Key::project_id,
-                    "provider_id" => __Key::provider_id,
-                    "started_at" => __Key::started_at,
-                    "status" => __Key::status,
-                    "updated_at" => __Key::updated_at,
-                    "vault_id" => __Key::vault_id,
-                    "vault_name" => __Key::vault_name,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut checkpoint_id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut created_at: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut ended_at: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut error_info: crate::Nullable<OpErrorInfo> = crate::Nullable::Absent;
+                let mut extra_info: crate::Nullable<OpExtraInfo> = crate::Nullable::Absent;
+                let mut id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut operation_type: crate::Nullable<OperationLogType> = crate::Nullable::Absent;
+                let mut policy_id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut project_id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut provider_id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut started_at: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut status: crate::Nullable<OperationLogStatus> = crate::Nullable::Absent;
+                let mut updated_at: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut vault_id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut vault_name: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "checkpoint_id" => Some(__Key::checkpoint_id),
+                    "created_at" => Some(__Key::created_at),
+                    "ended_at" => Some(__Key::ended_at),
+                    "error_info" => Some(__Key::error_info),
+                    "extra_info" => Some(__Key::extra_info),
+                    "id" => Some(__Key::id),
+                    "operation_type" => Some(__Key::operation_type),
+                    "policy_id" => Some(__Key::policy_id),
+                    "project_id" => Some(__Key::project_id),
+                    "provider_id" => Some(__Key::provider_id),
+                    "started_at" => Some(__Key::started_at),
+                    "status" => Some(__Key::status),
+                    "updated_at" => Some(__Key::updated_at),
+                    "vault_id" => Some(__Key::vault_id),
+                    "vault_name" => Some(__Key::vault_name),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::checkpoint_id => {
-                            if checkpoint_id.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("checkpoint_id"),
-                                );
-                            }
-                            checkpoint_id = Some(__map.next_value()?);
+                        Some(__Key::checkpoint_id) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut checkpoint_id,
+                                "checkpoint_id",
+                            )?
                         }
-                        __Key::created_at => {
-                            if created_at.is_some() {
-                                return Err(serde::de::Error::duplicate_field("created_at"));
-                            }
-                            created_at = Some(__map.next_value()?);
+                        Some(__Key::created_at) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut created_at,
+                                "created_at",
+                            )?
                         }
-                        __Key::ended_at => {
-                            if ended_at.is_some() {
-                                return Err(serde::de::Error::duplicate_field("ended_at"));
-                            }
-                            ended_at = Some(__map.next_value()?);
+                        Some(__Key::ended_at) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut ended_at,
+                                "ended_at",
+                            )?
                         }
-                        __Key::error_info => {
-                            if error_info.is_some() {
-                                return Err(serde::de::Error::duplicate_field("error_info"));
-                            }
-                            error_info = Some(__map.next_value()?);
+                        Some(__Key::error_info) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut error_info,
+                                "error_info",
+                            )?
                         }
-                        __Key::extra_info => {
-                            if extra_info.is_some() {
-                                return Err(serde::de::Error::duplicate_field("extra_info"));
-                            }
-                            extra_info = Some(__map.next_value()?);
+                        Some(__Key::extra_info) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut extra_info,
+                                "extra_info",
+                            )?
                         }
-                        __Key::id => {
-                            if id.is_some() {
-                                return Err(serde::de::Error::duplicate_field("id"));
-                            }
-                            id = Some(__map.next_value()?);
+                        Some(__Key::id) => {
+                            crate::de::next_nullable(&mut __map, &mut id, "id")?
                         }
-                        __Key::operation_type => {
-                            if operation_type.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("operation_type"),
-                                );
-                            }
-                            operation_type = Some(__map.next_value()?);
+                        Some(__Key::operation_type) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut operation_type,
+                                "operation_type",
+                            )?
                         }
-                        __Key::policy_id => {
-                            if policy_id.is_some() {
-                                return Err(serde::de::Error::duplicate_field("policy_id"));
-                            }
-                            policy_id = Some(__map.next_value()?);
+                        Some(__Key::policy_id) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut policy_id,
+                                "policy_id",
+                            )?
                         }
-                        __Key::project_id => {
-                            if project_id.is_some() {
-                                return Err(serde::de::Error::duplicate_field("project_id"));
-                            }
-                            project_id = Some(__map.next_value()?);
+                        Some(__Key::project_id) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut project_id,
+                                "project_id",
+                            )?
                         }
-                        __Key::provider_id => {
-                            if provider_id.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("provider_id"),
-                                );
-                            }
-                            provider_id = Some(__map.next_value()?);
+                        Some(__Key::provider_id) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut provider_id,
+                                "provider_id",
+                            )?
                         }
-                        __Key::started_at => {
-                            if started_at.is_some() {
-                                return Err(serde::de::Error::duplicate_field("started_at"));
-                            }
-                            started_at = Some(__map.next_value()?);
+                        Some(__Key::started_at) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut started_at,
+                                "started_at",
+                            )?
                         }
-                        __Key::status => {
-                            if status.is_some() {
-                                return Err(serde::de::Error::duplicate_field("status"));
-                            }
-                            status = Some(__map.next_value()?);
+                        Some(__Key::status) => {
+                            crate::de::next_nullable(&mut __map, &mut status, "status")?
                         }
-                        __Key::updated_at => {
-                            if updated_at.is_some() {
-                                return Err(serde::de::Error::duplicate_field("updated_at"));
-                            }
-                            updated_at = Some(__map.next_value()?);
+                        Some(__Key::updated_at) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut updated_at,
+                                "updated_at",
+                            )?
                         }
-                        __Key::vault_id => {
-                            if vault_id.is_some() {
-                                return Err(serde::de::Error::duplicate_field("vault_id"));
-                            }
-                            vault_id = Some(__map.next_value()?);
+                        Some(__Key::vault_id) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut vault_id,
+                                "vault_id",
+                            )?
                         }
-                        __Key::vault_name => {
-                            if vault_name.is_some() {
-                                return Err(serde::de::Error::duplicate_field("vault_name"));
-                            }
-                            vault_name = Some(__map.next_value()?);
+                        Some(__Key::vault_name) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut vault_name,
+                                "vault_name",
+                            )?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(OperationLog {
-                    checkpoint_id: checkpoint_id.unwrap_or_default(),
-                    created_at: created_at.unwrap_or_default(),
-                    ended_at: ended_at.unwrap_or_default(),
-                    error_info: error_info.unwrap_or_default(),
-                    extra_info: extra_info.unwrap_or_default(),
-                    id: id.unwrap_or_default(),
-                    operation_type: operation_type.unwrap_or_default(),
-                    policy_id: policy_id.unwrap_or_default(),
-                    project_id: project_id.unwrap_or_default(),
-                    provider_id: provider_id.unwrap_or_default(),
-                    started_at: started_at.unwrap_or_default(),
-                    status: status.unwrap_or_default(),
-                    updated_at: updated_at.unwrap_or_default(),
-                    vault_id: vault_id.unwrap_or_default(),
-                    vault_name: vault_name.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    checkpoint_id,
+                    created_at,
+                    ended_at,
+                    error_info,
+                    extra_info,
+                    id,
+                    operation_type,
+                    policy_id,
+                    project_id,
+                    provider_id,
+                    started_at,
+                    status,
+                    updated_at,
+                    vault_id,
+                    vault_name,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -10858,27 +10061,13 @@ impl serde::Serialize for Policy {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.enabled.is_absent() {
-            map.serialize_entry("enabled", &self.enabled)?;
-        }
-        if !self.id.is_absent() {
-            map.serialize_entry("id", &self.id)?;
-        }
-        if !self.name.is_absent() {
-            map.serialize_entry("name", &self.name)?;
-        }
-        if !self.operation_definition.is_absent() {
-            map.serialize_entry("operation_definition", &self.operation_definition)?;
-        }
-        if !self.operation_type.is_absent() {
-            map.serialize_entry("operation_type", &self.operation_type)?;
-        }
-        if !self.trigger.is_absent() {
-            map.serialize_entry("trigger", &self.trigger)?;
-        }
-        if !self.associated_vaults.is_absent() {
-            map.serialize_entry("associated_vaults", &self.associated_vaults)?;
-        }
+        self.enabled.serialize_member(&mut map, "enabled")?;
+        self.id.serialize_member(&mut map, "id")?;
+        self.name.serialize_member(&mut map, "name")?;
+        self.operation_definition.serialize_member(&mut map, "operation_definition")?;
+        self.operation_type.serialize_member(&mut map, "operation_type")?;
+        self.trigger.serialize_member(&mut map, "trigger")?;
+        self.associated_vaults.serialize_member(&mut map, "associated_vaults")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "enabled" | "id" | "name" | "operation_definition" | "operation_type"
@@ -10902,7 +10091,6 @@ impl<'de> serde::Deserialize<'de> for Policy {
             operation_type,
             trigger,
             associated_vaults,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -10917,90 +10105,78 @@ impl<'de> serde::Deserialize<'de> for Policy {
                 self,
                 mut __map: __A,
             ) -> Result<Policy, __A::Error> {
-                let mut enabled: Option<crate::Nullable<bool>> = None;
-                let mut id: Option<crate::Nullable<String>> = None;
-                let mut name: Option<crate::Nullable<String>> = None;
-                let mut operation_definition: Option<crate::Nullable<PolicyOdCreate>> = None;
-                let mut operation_type: Option<crate::Nullable<PolicyOperationType>> = None;
-                let mut trigger: Option<crate::Nullable<PolicyTriggerResp>> = None;
-                let mut associated_vaults: Option<
-                    crate::Nullable<Vec<PolicyAssociateVault>>,
-                > = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "enabled" => __Key::enabled,
-                    "id" => __Key::id,
-                    "name" => __Key::name,
-                    "operation_definition" => __Key::operation_definition,
-                    "operation_type" => __Key::operation_type,
-                    "trigger" => __Key::trigger,
-                    "associated_vaults" => __Key::associated_vaults,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut enabled: crate::Nullable<bool> = crate::Nullable::Absent;
+                let mut id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut name: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut operation_definition: crate::Nullable<PolicyOdCreate> = crate::Nullable::Absent;
+                let mut operation_type: crate::Nullable<PolicyOperationType> = crate::Nullable::Absent;
+                let mut trigger: crate::Nullable<PolicyTriggerResp> = crate::Nullable::Absent;
+                let mut associated_vaults: crate::Nullable<Vec<PolicyAssociateVault>> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "enabled" => Some(__Key::enabled),
+                    "id" => Some(__Key::id),
+                    "name" => Some(__Key::name),
+                    "operation_definition" => Some(__Key::operation_definition),
+                    "operation_type" => Some(__Key::operation_type),
+                    "trigger" => Some(__Key::trigger),
+                    "associated_vaults" => Some(__Key::associated_vaults),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::enabled => {
-                            if enabled.is_some() {
-                                return Err(serde::de::Error::duplicate_field("enabled"));
-                            }
-                            enabled = Some(__map.next_value()?);
+                        Some(__Key::enabled) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut enabled,
+                                "enabled",
+                            )?
                         }
-                        __Key::id => {
-                            if id.is_some() {
-                                return Err(serde::de::Error::duplicate_field("id"));
-                            }
-                            id = Some(__map.next_value()?);
+                        Some(__Key::id) => {
+                            crate::de::next_nullable(&mut __map, &mut id, "id")?
                         }
-                        __Key::name => {
-                            if name.is_some() {
-                                return Err(serde::de::Error::duplicate_field("name"));
-                            }
-                            name = Some(__map.next_value()?);
+                        Some(__Key::name) => {
+                            crate::de::next_nullable(&mut __map, &mut name, "name")?
                         }
-                        __Key::operation_definition => {
-                            if operation_definition.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("operation_definition"),
-                                );
-                            }
-                            operation_definition = Some(__map.next_value()?);
+                        Some(__Key::operation_definition) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut operation_definition,
+                                "operation_definition",
+                            )?
                         }
-                        __Key::operation_type => {
-                            if operation_type.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("operation_type"),
-                                );
-                            }
-                            operation_type = Some(__map.next_value()?);
+                        Some(__Key::operation_type) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut operation_type,
+                                "operation_type",
+                            )?
                         }
-                        __Key::trigger => {
-                            if trigger.is_some() {
-                                return Err(serde::de::Error::duplicate_field("trigger"));
-                            }
-                            trigger = Some(__map.next_value()?);
+                        Some(__Key::trigger) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut trigger,
+                                "trigger",
+                            )?
                         }
-                        __Key::associated_vaults => {
-                            if associated_vaults.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("associated_vaults"),
-                                );
-                            }
-                            associated_vaults = Some(__map.next_value()?);
+                        Some(__Key::associated_vaults) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut associated_vaults,
+                                "associated_vaults",
+                            )?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(Policy {
-                    enabled: enabled.unwrap_or_default(),
-                    id: id.unwrap_or_default(),
-                    name: name.unwrap_or_default(),
-                    operation_definition: operation_definition.unwrap_or_default(),
-                    operation_type: operation_type.unwrap_or_default(),
-                    trigger: trigger.unwrap_or_default(),
-                    associated_vaults: associated_vaults.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    enabled,
+                    id,
+                    name,
+                    operation_definition,
+                    operation_type,
+                    trigger,
+                    associated_vaults,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -11050,12 +10226,8 @@ impl serde::Serialize for PolicyAssociateVault {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.destination_vault_id.is_absent() {
-            map.serialize_entry("destination_vault_id", &self.destination_vault_id)?;
-        }
-        if !self.vault_id.is_absent() {
-            map.serialize_entry("vault_id", &self.vault_id)?;
-        }
+        self.destination_vault_id.serialize_member(&mut map, "destination_vault_id")?;
+        self.vault_id.serialize_member(&mut map, "vault_id")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "destination_vault_id" | "vault_id" => {}
@@ -11073,7 +10245,6 @@ impl<'de> serde::Deserialize<'de> for PolicyAssociateVault {
         enum __Key {
             destination_vault_id,
             vault_id,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -11088,39 +10259,36 @@ impl<'de> serde::Deserialize<'de> for PolicyAssociateVault {
                 self,
                 mut __map: __A,
             ) -> Result<PolicyAssociateVault, __A::Error> {
-                let mut destination_vault_id: Option<crate::Nullable<String>> = None;
-                let mut vault_id: Option<crate::Nullable<String>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "destination_vault_id" => __Key::destination_vault_id,
-                    "vault_id" => __Key::vault_id,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut destination_vault_id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut vault_id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "destination_vault_id" => Some(__Key::destination_vault_id),
+                    "vault_id" => Some(__Key::vault_id),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::destination_vault_id => {
-                            if destination_vault_id.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("destination_vault_id"),
-                                );
-                            }
-                            destination_vault_id = Some(__map.next_value()?);
+                        Some(__Key::destination_vault_id) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut destination_vault_id,
+                                "destination_vault_id",
+                            )?
                         }
-                        __Key::vault_id => {
-                            if vault_id.is_some() {
-                                return Err(serde::de::Error::duplicate_field("vault_id"));
-                            }
-                            vault_id = Some(__map.next_value()?);
+                        Some(__Key::vault_id) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut vault_id,
+                                "vault_id",
+                            )?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(PolicyAssociateVault {
-                    destination_vault_id: destination_vault_id.unwrap_or_default(),
-                    vault_id: vault_id.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    destination_vault_id,
+                    vault_id,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -11262,7 +10430,6 @@ impl<'de> serde::Deserialize<'de> for PolicyCreate {
             operation_definition,
             operation_type,
             trigger,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -11282,54 +10449,40 @@ impl<'de> serde::Deserialize<'de> for PolicyCreate {
                 let mut operation_definition: Option<PolicyOdCreate> = None;
                 let mut operation_type: Option<PolicyCreateOperationType> = None;
                 let mut trigger: Option<PolicyTriggerReq> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "enabled" => __Key::enabled,
-                    "name" => __Key::name,
-                    "operation_definition" => __Key::operation_definition,
-                    "operation_type" => __Key::operation_type,
-                    "trigger" => __Key::trigger,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "enabled" => Some(__Key::enabled),
+                    "name" => Some(__Key::name),
+                    "operation_definition" => Some(__Key::operation_definition),
+                    "operation_type" => Some(__Key::operation_type),
+                    "trigger" => Some(__Key::trigger),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::enabled => {
-                            if enabled.is_some() {
-                                return Err(serde::de::Error::duplicate_field("enabled"));
-                            }
-                            enabled = Some(__map.next_value()?);
+                        Some(__Key::enabled) => {
+                            crate::de::next_member(&mut __map, &mut enabled, "enabled")?
                         }
-                        __Key::name => {
-                            if name.is_some() {
-                                return Err(serde::de::Error::duplicate_field("name"));
-                            }
-                            name = Some(__map.next_value()?);
+                        Some(__Key::name) => {
+                            crate::de::next_member(&mut __map, &mut name, "name")?
                         }
-                        __Key::operation_definition => {
-                            if operation_definition.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("operation_definition"),
-                                );
-                            }
-                            operation_definition = Some(__map.next_value()?);
+                        Some(__Key::operation_definition) => {
+                            crate::de::next_member(
+                                &mut __map,
+                                &mut operation_definition,
+                                "operation_definition",
+                            )?
                         }
-                        __Key::operation_type => {
-                            if operation_type.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("operation_type"),
-                                );
-                            }
-                            operation_type = Some(__map.next_value()?);
+                        Some(__Key::operation_type) => {
+                            crate::de::next_member(
+                                &mut __map,
+                                &mut operation_type,
+                                "operation_type",
+                            )?
                         }
-                        __Key::trigger => {
-                            if trigger.is_some() {
-                                return Err(serde::de::Error::duplicate_field("trigger"));
-                            }
-                            trigger = Some(__map.next_value()?);
+                        Some(__Key::trigger) => {
+                            crate::de::next_member(&mut __map, &mut trigger, "trigger")?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(PolicyCreate {
@@ -11345,7 +10498,7 @@ impl<'de> serde::Deserialize<'de> for PolicyCreate {
                         ))?,
                     trigger: trigger
                         .ok_or_else(|| serde::de::Error::missing_field("trigger"))?,
-                    unknown_members: __unknown,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -11673,30 +10826,14 @@ impl serde::Serialize for PolicyOdCreate {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.day_backups.is_absent() {
-            map.serialize_entry("day_backups", &self.day_backups)?;
-        }
-        if !self.max_backups.is_absent() {
-            map.serialize_entry("max_backups", &self.max_backups)?;
-        }
-        if !self.month_backups.is_absent() {
-            map.serialize_entry("month_backups", &self.month_backups)?;
-        }
-        if !self.retention_duration_days.is_absent() {
-            map.serialize_entry(
-                "retention_duration_days",
-                &self.retention_duration_days,
-            )?;
-        }
-        if !self.timezone.is_absent() {
-            map.serialize_entry("timezone", &self.timezone)?;
-        }
-        if !self.week_backups.is_absent() {
-            map.serialize_entry("week_backups", &self.week_backups)?;
-        }
-        if !self.year_backups.is_absent() {
-            map.serialize_entry("year_backups", &self.year_backups)?;
-        }
+        self.day_backups.serialize_member(&mut map, "day_backups")?;
+        self.max_backups.serialize_member(&mut map, "max_backups")?;
+        self.month_backups.serialize_member(&mut map, "month_backups")?;
+        self.retention_duration_days
+            .serialize_member(&mut map, "retention_duration_days")?;
+        self.timezone.serialize_member(&mut map, "timezone")?;
+        self.week_backups.serialize_member(&mut map, "week_backups")?;
+        self.year_backups.serialize_member(&mut map, "year_backups")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "day_backups" | "max_backups" | "month_backups"
@@ -11721,7 +10858,6 @@ impl<'de> serde::Deserialize<'de> for PolicyOdCreate {
             timezone,
             week_backups,
             year_backups,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -11736,94 +10872,86 @@ impl<'de> serde::Deserialize<'de> for PolicyOdCreate {
                 self,
                 mut __map: __A,
             ) -> Result<PolicyOdCreate, __A::Error> {
-                let mut day_backups: Option<crate::Nullable<i64>> = None;
-                let mut max_backups: Option<crate::Nullable<i64>> = None;
-                let mut month_backups: Option<crate::Nullable<i64>> = None;
-                let mut retention_duration_days: Option<crate::Nullable<i64>> = None;
-                let mut timezone: Option<crate::Nullable<String>> = None;
-                let mut week_backups: Option<crate::Nullable<i64>> = None;
-                let mut year_backups: Option<crate::Nullable<i64>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "day_backups" => __Key::day_backups,
-                    "max_backups" => __Key::max_backups,
-                    "month_backups" => __Key::month_backups,
-                    "retention_duration_days" => __Key::retention_duration_days,
-                    "timezone" => __Key::timezone,
-                    "week_backups" => __Key::week_backups,
-                    "year_backups" => __Key::year_backups,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut day_backups: crate::Nullable<i64> = crate::Nullable::Absent;
+                let mut max_backups: crate::Nullable<i64> = crate::Nullable::Absent;
+                let mut month_backups: crate::Nullable<i64> = crate::Nullable::Absent;
+                let mut retention_duration_days: crate::Nullable<i64> = crate::Nullable::Absent;
+                let mut timezone: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut week_backups: crate::Nullable<i64> = crate::Nullable::Absent;
+                let mut year_backups: crate::Nullable<i64> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "day_backups" => Some(__Key::day_backups),
+                    "max_backups" => Some(__Key::max_backups),
+                    "month_backups" => Some(__Key::month_backups),
+                    "retention_duration_days" => Some(__Key::retention_duration_days),
+                    "timezone" => Some(__Key::timezone),
+                    "week_backups" => Some(__Key::week_backups),
+                    "year_backups" => Some(__Key::year_backups),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::day_backups => {
-                            if day_backups.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("day_backups"),
-                                );
-                            }
-                            day_backups = Some(__map.next_value()?);
+                        Some(__Key::day_backups) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut day_backups,
+                                "day_backups",
+                            )?
                         }
-                        __Key::max_backups => {
-                            if max_backups.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("max_backups"),
-                                );
-                            }
-                            max_backups = Some(__map.next_value()?);
+                        Some(__Key::max_backups) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut max_backups,
+                                "max_backups",
+                            )?
                         }
-                        __Key::month_backups => {
-                            if month_backups.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("month_backups"),
-                                );
-                            }
-                            month_backups = Some(__map.next_value()?);
+                        Some(__Key::month_backups) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut month_backups,
+                                "month_backups",
+                            )?
                         }
-                        __Key::retention_duration_days => {
-                            if retention_duration_days.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("retention_duration_days"),
-                                );
-                            }
-                            retention_duration_days = Some(__map.next_value()?);
+                        Some(__Key::retention_duration_days) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut retention_duration_days,
+                                "retention_duration_days",
+                            )?
                         }
-                        __Key::timezone => {
-                            if timezone.is_some() {
-                                return Err(serde::de::Error::duplicate_field("timezone"));
-                            }
-                            timezone = Some(__map.next_value()?);
+                        Some(__Key::timezone) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut timezone,
+                                "timezone",
+                            )?
                         }
-                        __Key::week_backups => {
-                            if week_backups.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("week_backups"),
-                                );
-                            }
-                            week_backups = Some(__map.next_value()?);
+                        Some(__Key::week_backups) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut week_backups,
+                                "week_backups",
+                            )?
                         }
-                        __Key::year_backups => {
-                            if year_backups.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("year_backups"),
-                                );
-                            }
-                            year_backups = Some(__map.next_value()?);
+                        Some(__Key::year_backups) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut year_backups,
+                                "year_backups",
+                            )?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(PolicyOdCreate {
-                    day_backups: day_backups.unwrap_or_default(),
-                    max_backups: max_backups.unwrap_or_default(),
-                    month_backups: month_backups.unwrap_or_default(),
-                    retention_duration_days: retention_duration_days.unwrap_or_default(),
-                    timezone: timezone.unwrap_or_default(),
-                    week_backups: week_backups.unwrap_or_default(),
-                    year_backups: year_backups.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    day_backups,
+                    max_backups,
+                    month_backups,
+                    retention_duration_days,
+                    timezone,
+                    week_backups,
+                    year_backups,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -11968,7 +11096,6 @@ impl<'de> serde::Deserialize<'de> for PolicyTriggerPropertiesReq {
         #[allow(non_camel_case_types)]
         enum __Key {
             pattern,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -11984,28 +11111,22 @@ impl<'de> serde::Deserialize<'de> for PolicyTriggerPropertiesReq {
                 mut __map: __A,
             ) -> Result<PolicyTriggerPropertiesReq, __A::Error> {
                 let mut pattern: Option<Vec<String>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "pattern" => __Key::pattern,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "pattern" => Some(__Key::pattern),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::pattern => {
-                            if pattern.is_some() {
-                                return Err(serde::de::Error::duplicate_field("pattern"));
-                            }
-                            pattern = Some(__map.next_value()?);
+                        Some(__Key::pattern) => {
+                            crate::de::next_member(&mut __map, &mut pattern, "pattern")?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(PolicyTriggerPropertiesReq {
                     pattern: pattern
                         .ok_or_else(|| serde::de::Error::missing_field("pattern"))?,
-                    unknown_members: __unknown,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -12057,12 +11178,8 @@ impl serde::Serialize for PolicyTriggerPropertiesResp {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.pattern.is_absent() {
-            map.serialize_entry("pattern", &self.pattern)?;
-        }
-        if !self.start_time.is_absent() {
-            map.serialize_entry("start_time", &self.start_time)?;
-        }
+        self.pattern.serialize_member(&mut map, "pattern")?;
+        self.start_time.serialize_member(&mut map, "start_time")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "pattern" | "start_time" => {}
@@ -12080,7 +11197,6 @@ impl<'de> serde::Deserialize<'de> for PolicyTriggerPropertiesResp {
         enum __Key {
             pattern,
             start_time,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -12095,37 +11211,36 @@ impl<'de> serde::Deserialize<'de> for PolicyTriggerPropertiesResp {
                 self,
                 mut __map: __A,
             ) -> Result<PolicyTriggerPropertiesResp, __A::Error> {
-                let mut pattern: Option<crate::Nullable<Vec<String>>> = None;
-                let mut start_time: Option<crate::Nullable<String>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "pattern" => __Key::pattern,
-                    "start_time" => __Key::start_time,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut pattern: crate::Nullable<Vec<String>> = crate::Nullable::Absent;
+                let mut start_time: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "pattern" => Some(__Key::pattern),
+                    "start_time" => Some(__Key::start_time),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::pattern => {
-                            if pattern.is_some() {
-                                return Err(serde::de::Error::duplicate_field("pattern"));
-                            }
-                            pattern = Some(__map.next_value()?);
+                        Some(__Key::pattern) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut pattern,
+                                "pattern",
+                            )?
                         }
-                        __Key::start_time => {
-                            if start_time.is_some() {
-                                return Err(serde::de::Error::duplicate_field("start_time"));
-                            }
-                            start_time = Some(__map.next_value()?);
+                        Some(__Key::start_time) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut start_time,
+                                "start_time",
+                            )?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(PolicyTriggerPropertiesResp {
-                    pattern: pattern.unwrap_or_default(),
-                    start_time: start_time.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    pattern,
+                    start_time,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -12192,7 +11307,6 @@ impl<'de> serde::Deserialize<'de> for PolicyTriggerReq {
         #[allow(non_camel_case_types)]
         enum __Key {
             properties,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -12208,28 +11322,26 @@ impl<'de> serde::Deserialize<'de> for PolicyTriggerReq {
                 mut __map: __A,
             ) -> Result<PolicyTriggerReq, __A::Error> {
                 let mut properties: Option<PolicyTriggerPropertiesReq> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "properties" => __Key::properties,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "properties" => Some(__Key::properties),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::properties => {
-                            if properties.is_some() {
-                                return Err(serde::de::Error::duplicate_field("properties"));
-                            }
-                            properties = Some(__map.next_value()?);
+                        Some(__Key::properties) => {
+                            crate::de::next_member(
+                                &mut __map,
+                                &mut properties,
+                                "properties",
+                            )?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(PolicyTriggerReq {
                     properties: properties
                         .ok_or_else(|| serde::de::Error::missing_field("properties"))?,
-                    unknown_members: __unknown,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -12297,18 +11409,10 @@ impl serde::Serialize for PolicyTriggerResp {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.id.is_absent() {
-            map.serialize_entry("id", &self.id)?;
-        }
-        if !self.name.is_absent() {
-            map.serialize_entry("name", &self.name)?;
-        }
-        if !self.properties.is_absent() {
-            map.serialize_entry("properties", &self.properties)?;
-        }
-        if !self.r#type.is_absent() {
-            map.serialize_entry("type", &self.r#type)?;
-        }
+        self.id.serialize_member(&mut map, "id")?;
+        self.name.serialize_member(&mut map, "name")?;
+        self.properties.serialize_member(&mut map, "properties")?;
+        self.r#type.serialize_member(&mut map, "type")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "id" | "name" | "properties" | "type" => {}
@@ -12328,7 +11432,6 @@ impl<'de> serde::Deserialize<'de> for PolicyTriggerResp {
             name,
             properties,
             r#type,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -12343,57 +11446,44 @@ impl<'de> serde::Deserialize<'de> for PolicyTriggerResp {
                 self,
                 mut __map: __A,
             ) -> Result<PolicyTriggerResp, __A::Error> {
-                let mut id: Option<crate::Nullable<String>> = None;
-                let mut name: Option<crate::Nullable<String>> = None;
-                let mut properties: Option<
-                    crate::Nullable<PolicyTriggerPropertiesResp>,
-                > = None;
-                let mut r#type: Option<crate::Nullable<PolicyTriggerRespType>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "id" => __Key::id,
-                    "name" => __Key::name,
-                    "properties" => __Key::properties,
-                    "type" => __Key::r#type,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut name: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut properties: crate::Nullable<PolicyTriggerPropertiesResp> = crate::Nullable::Absent;
+                let mut r#type: crate::Nullable<PolicyTriggerRespType> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "id" => Some(__Key::id),
+                    "name" => Some(__Key::name),
+                    "properties" => Some(__Key::properties),
+                    "type" => Some(__Key::r#type),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::id => {
-                            if id.is_some() {
-                                return Err(serde::de::Error::duplicate_field("id"));
-                            }
-                            id = Some(__map.next_value()?);
+                        Some(__Key::id) => {
+                            crate::de::next_nullable(&mut __map, &mut id, "id")?
                         }
-                        __Key::name => {
-                            if name.is_some() {
-                                return Err(serde::de::Error::duplicate_field("name"));
-                            }
-                            name = Some(__map.next_value()?);
+                        Some(__Key::name) => {
+                            crate::de::next_nullable(&mut __map, &mut name, "name")?
                         }
-                        __Key::properties => {
-                            if properties.is_some() {
-                                return Err(serde::de::Error::duplicate_field("properties"));
-                            }
-                            properties = Some(__map.next_value()?);
+                        Some(__Key::properties) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut properties,
+                                "properties",
+                            )?
                         }
-                        __Key::r#type => {
-                            if r#type.is_some() {
-                                return Err(serde::de::Error::duplicate_field("type"));
-                            }
-                            r#type = Some(__map.next_value()?);
+                        Some(__Key::r#type) => {
+                            crate::de::next_nullable(&mut __map, &mut r#type, "type")?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(PolicyTriggerResp {
-                    id: id.unwrap_or_default(),
-                    name: name.unwrap_or_default(),
-                    properties: properties.unwrap_or_default(),
-                    r#type: r#type.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    id,
+                    name,
+                    properties,
+                    r#type,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -12587,7 +11677,6 @@ impl<'de> serde::Deserialize<'de> for PolicyUpdate {
             name,
             operation_definition,
             trigger,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -12606,45 +11695,32 @@ impl<'de> serde::Deserialize<'de> for PolicyUpdate {
                 let mut name: Option<Option<String>> = None;
                 let mut operation_definition: Option<Option<PolicyOdCreate>> = None;
                 let mut trigger: Option<Option<PolicyTriggerReq>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "enabled" => __Key::enabled,
-                    "name" => __Key::name,
-                    "operation_definition" => __Key::operation_definition,
-                    "trigger" => __Key::trigger,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "enabled" => Some(__Key::enabled),
+                    "name" => Some(__Key::name),
+                    "operation_definition" => Some(__Key::operation_definition),
+                    "trigger" => Some(__Key::trigger),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::enabled => {
-                            if enabled.is_some() {
-                                return Err(serde::de::Error::duplicate_field("enabled"));
-                            }
-                            enabled = Some(__map.next_value()?);
+                        Some(__Key::enabled) => {
+                            crate::de::next_member(&mut __map, &mut enabled, "enabled")?
                         }
-                        __Key::name => {
-                            if name.is_some() {
-                                return Err(serde::de::Error::duplicate_field("name"));
-                            }
-                            name = Some(__map.next_value()?);
+                        Some(__Key::name) => {
+                            crate::de::next_member(&mut __map, &mut name, "name")?
                         }
-                        __Key::operation_definition => {
-                            if operation_definition.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("operation_definition"),
-                                );
-                            }
-                            operation_definition = Some(__map.next_value()?);
+                        Some(__Key::operation_definition) => {
+                            crate::de::next_member(
+                                &mut __map,
+                                &mut operation_definition,
+                                "operation_definition",
+                            )?
                         }
-                        __Key::trigger => {
-                            if trigger.is_some() {
-                                return Err(serde::de::Error::duplicate_field("trigger"));
-                            }
-                            trigger = Some(__map.next_value()?);
+                        Some(__Key::trigger) => {
+                            crate::de::next_member(&mut __map, &mut trigger, "trigger")?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(PolicyUpdate {
@@ -12652,7 +11728,7 @@ impl<'de> serde::Deserialize<'de> for PolicyUpdate {
                     name: name.flatten(),
                     operation_definition: operation_definition.flatten(),
                     trigger: trigger.flatten(),
-                    unknown_members: __unknown,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -12873,7 +11949,6 @@ impl<'de> serde::Deserialize<'de> for RemoveVaultResourcesRequestBody {
         #[allow(non_camel_case_types)]
         enum __Key {
             resource_ids,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -12889,30 +11964,26 @@ impl<'de> serde::Deserialize<'de> for RemoveVaultResourcesRequestBody {
                 mut __map: __A,
             ) -> Result<RemoveVaultResourcesRequestBody, __A::Error> {
                 let mut resource_ids: Option<Vec<String>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "resource_ids" => __Key::resource_ids,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "resource_ids" => Some(__Key::resource_ids),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::resource_ids => {
-                            if resource_ids.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("resource_ids"),
-                                );
-                            }
-                            resource_ids = Some(__map.next_value()?);
+                        Some(__Key::resource_ids) => {
+                            crate::de::next_member(
+                                &mut __map,
+                                &mut resource_ids,
+                                "resource_ids",
+                            )?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(RemoveVaultResourcesRequestBody {
                     resource_ids: resource_ids
                         .ok_or_else(|| serde::de::Error::missing_field("resource_ids"))?,
-                    unknown_members: __unknown,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -12953,9 +12024,7 @@ impl serde::Serialize for RemoveVaultResourcesResponseBody {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.remove_resource_ids.is_absent() {
-            map.serialize_entry("remove_resource_ids", &self.remove_resource_ids)?;
-        }
+        self.remove_resource_ids.serialize_member(&mut map, "remove_resource_ids")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "remove_resource_ids" => {}
@@ -12972,7 +12041,6 @@ impl<'de> serde::Deserialize<'de> for RemoveVaultResourcesResponseBody {
         #[allow(non_camel_case_types)]
         enum __Key {
             remove_resource_ids,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -12987,30 +12055,26 @@ impl<'de> serde::Deserialize<'de> for RemoveVaultResourcesResponseBody {
                 self,
                 mut __map: __A,
             ) -> Result<RemoveVaultResourcesResponseBody, __A::Error> {
-                let mut remove_resource_ids: Option<crate::Nullable<Vec<String>>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "remove_resource_ids" => __Key::remove_resource_ids,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut remove_resource_ids: crate::Nullable<Vec<String>> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "remove_resource_ids" => Some(__Key::remove_resource_ids),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::remove_resource_ids => {
-                            if remove_resource_ids.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("remove_resource_ids"),
-                                );
-                            }
-                            remove_resource_ids = Some(__map.next_value()?);
+                        Some(__Key::remove_resource_ids) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut remove_resource_ids,
+                                "remove_resource_ids",
+                            )?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(RemoveVaultResourcesResponseBody {
-                    remove_resource_ids: remove_resource_ids.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    remove_resource_ids,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -13087,21 +12151,11 @@ impl serde::Serialize for ReplicationRecordsExtraInfo {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.progress.is_absent() {
-            map.serialize_entry("progress", &self.progress)?;
-        }
-        if !self.fail_code.is_absent() {
-            map.serialize_entry("fail_code", &self.fail_code)?;
-        }
-        if !self.fail_reason.is_absent() {
-            map.serialize_entry("fail_reason", &self.fail_reason)?;
-        }
-        if !self.auto_trigger.is_absent() {
-            map.serialize_entry("auto_trigger", &self.auto_trigger)?;
-        }
-        if !self.destination_vault_id.is_absent() {
-            map.serialize_entry("destination_vault_id", &self.destination_vault_id)?;
-        }
+        self.progress.serialize_member(&mut map, "progress")?;
+        self.fail_code.serialize_member(&mut map, "fail_code")?;
+        self.fail_reason.serialize_member(&mut map, "fail_reason")?;
+        self.auto_trigger.serialize_member(&mut map, "auto_trigger")?;
+        self.destination_vault_id.serialize_member(&mut map, "destination_vault_id")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "progress" | "fail_code" | "fail_reason" | "auto_trigger"
@@ -13123,7 +12177,6 @@ impl<'de> serde::Deserialize<'de> for ReplicationRecordsExtraInfo {
             fail_reason,
             auto_trigger,
             destination_vault_id,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -13138,70 +12191,66 @@ impl<'de> serde::Deserialize<'de> for ReplicationRecordsExtraInfo {
                 self,
                 mut __map: __A,
             ) -> Result<ReplicationRecordsExtraInfo, __A::Error> {
-                let mut progress: Option<crate::Nullable<i64>> = None;
-                let mut fail_code: Option<crate::Nullable<String>> = None;
-                let mut fail_reason: Option<crate::Nullable<String>> = None;
-                let mut auto_trigger: Option<crate::Nullable<bool>> = None;
-                let mut destination_vault_id: Option<crate::Nullable<String>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "progress" => __Key::progress,
-                    "fail_code" => __Key::fail_code,
-                    "fail_reason" => __Key::fail_reason,
-                    "auto_trigger" => __Key::auto_trigger,
-                    "destination_vault_id" => __Key::destination_vault_id,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut progress: crate::Nullable<i64> = crate::Nullable::Absent;
+                let mut fail_code: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut fail_reason: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut auto_trigger: crate::Nullable<bool> = crate::Nullable::Absent;
+                let mut destination_vault_id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "progress" => Some(__Key::progress),
+                    "fail_code" => Some(__Key::fail_code),
+                    "fail_reason" => Some(__Key::fail_reason),
+                    "auto_trigger" => Some(__Key::auto_trigger),
+                    "destination_vault_id" => Some(__Key::destination_vault_id),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::progress => {
-                            if progress.is_some() {
-                                return Err(serde::de::Error::duplicate_field("progress"));
-                            }
-                            progress = Some(__map.next_value()?);
+                        Some(__Key::progress) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut progress,
+                                "progress",
+                            )?
                         }
-                        __Key::fail_code => {
-                            if fail_code.is_some() {
-                                return Err(serde::de::Error::duplicate_field("fail_code"));
-                            }
-                            fail_code = Some(__map.next_value()?);
+                        Some(__Key::fail_code) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut fail_code,
+                                "fail_code",
+                            )?
                         }
-                        __Key::fail_reason => {
-                            if fail_reason.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("fail_reason"),
-                                );
-                            }
-                            fail_reason = Some(__map.next_value()?);
+                        Some(__Key::fail_reason) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut fail_reason,
+                                "fail_reason",
+                            )?
                         }
-                        __Key::auto_trigger => {
-                            if auto_trigger.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("auto_trigger"),
-                                );
-                            }
-                            auto_trigger = Some(__map.next_value()?);
+                        Some(__Key::auto_trigger) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut auto_trigger,
+                                "auto_trigger",
+                            )?
                         }
-                        __Key::destination_vault_id => {
-                            if destination_vault_id.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("destination_vault_id"),
-                                );
-                            }
-                            destination_vault_id = Some(__map.next_value()?);
+                        Some(__Key::destination_vault_id) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut destination_vault_id,
+                                "destination_vault_id",
+                            )?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(ReplicationRecordsExtraInfo {
-                    progress: progress.unwrap_or_default(),
-                    fail_code: fail_code.unwrap_or_default(),
-                    fail_reason: fail_reason.unwrap_or_default(),
-                    auto_trigger: auto_trigger.unwrap_or_default(),
-                    destination_vault_id: destination_vault_id.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    progress,
+                    fail_code,
+                    fail_reason,
+                    auto_trigger,
+                    destination_vault_id,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -13307,7 +12356,6 @@ impl<'de> serde::Deserialize<'de> for Resource {
             id,
             name,
             r#type,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -13325,36 +12373,24 @@ impl<'de> serde::Deserialize<'de> for Resource {
                 let mut id: Option<String> = None;
                 let mut name: Option<Option<String>> = None;
                 let mut r#type: Option<ResourceType> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "id" => __Key::id,
-                    "name" => __Key::name,
-                    "type" => __Key::r#type,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "id" => Some(__Key::id),
+                    "name" => Some(__Key::name),
+                    "type" => Some(__Key::r#type),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::id => {
-                            if id.is_some() {
-                                return Err(serde::de::Error::duplicate_field("id"));
-                            }
-                            id = Some(__map.next_value()?);
+                        Some(__Key::id) => {
+                            crate::de::next_member(&mut __map, &mut id, "id")?
                         }
-                        __Key::name => {
-                            if name.is_some() {
-                                return Err(serde::de::Error::duplicate_field("name"));
-                            }
-                            name = Some(__map.next_value()?);
+                        Some(__Key::name) => {
+                            crate::de::next_member(&mut __map, &mut name, "name")?
                         }
-                        __Key::r#type => {
-                            if r#type.is_some() {
-                                return Err(serde::de::Error::duplicate_field("type"));
-                            }
-                            r#type = Some(__map.next_value()?);
+                        Some(__Key::r#type) => {
+                            crate::de::next_member(&mut __map, &mut r#type, "type")?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(Resource {
@@ -13362,7 +12398,7 @@ impl<'de> serde::Deserialize<'de> for Resource {
                     name: name.flatten(),
                     r#type: r#type
                         .ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    unknown_members: __unknown,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -13485,7 +12521,6 @@ impl<'de> serde::Deserialize<'de> for ResourceCreate {
             r#type,
             name,
             extra_info,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -13504,43 +12539,32 @@ impl<'de> serde::Deserialize<'de> for ResourceCreate {
                 let mut r#type: Option<ResourceType> = None;
                 let mut name: Option<Option<String>> = None;
                 let mut extra_info: Option<Option<ResourceExtraInfo>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "id" => __Key::id,
-                    "type" => __Key::r#type,
-                    "name" => __Key::name,
-                    "extra_info" => __Key::extra_info,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "id" => Some(__Key::id),
+                    "type" => Some(__Key::r#type),
+                    "name" => Some(__Key::name),
+                    "extra_info" => Some(__Key::extra_info),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::id => {
-                            if id.is_some() {
-                                return Err(serde::de::Error::duplicate_field("id"));
-                            }
-                            id = Some(__map.next_value()?);
+                        Some(__Key::id) => {
+                            crate::de::next_member(&mut __map, &mut id, "id")?
                         }
-                        __Key::r#type => {
-                            if r#type.is_some() {
-                                return Err(serde::de::Error::duplicate_field("type"));
-                            }
-                            r#type = Some(__map.next_value()?);
+                        Some(__Key::r#type) => {
+                            crate::de::next_member(&mut __map, &mut r#type, "type")?
                         }
-                        __Key::name => {
-                            if name.is_some() {
-                                return Err(serde::de::Error::duplicate_field("name"));
-                            }
-                            name = Some(__map.next_value()?);
+                        Some(__Key::name) => {
+                            crate::de::next_member(&mut __map, &mut name, "name")?
                         }
-                        __Key::extra_info => {
-                            if extra_info.is_some() {
-                                return Err(serde::de::Error::duplicate_field("extra_info"));
-                            }
-                            extra_info = Some(__map.next_value()?);
+                        Some(__Key::extra_info) => {
+                            crate::de::next_member(
+                                &mut __map,
+                                &mut extra_info,
+                                "extra_info",
+                            )?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(ResourceCreate {
@@ -13549,7 +12573,7 @@ impl<'de> serde::Deserialize<'de> for ResourceCreate {
                         .ok_or_else(|| serde::de::Error::missing_field("type"))?,
                     name: name.flatten(),
                     extra_info: extra_info.flatten(),
-                    unknown_members: __unknown,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -13619,12 +12643,8 @@ impl serde::Serialize for ResourceExtraInfo {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.exclude_volumes.is_absent() {
-            map.serialize_entry("exclude_volumes", &self.exclude_volumes)?;
-        }
-        if !self.include_volumes.is_absent() {
-            map.serialize_entry("include_volumes", &self.include_volumes)?;
-        }
+        self.exclude_volumes.serialize_member(&mut map, "exclude_volumes")?;
+        self.include_volumes.serialize_member(&mut map, "include_volumes")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "exclude_volumes" | "include_volumes" => {}
@@ -13642,7 +12662,6 @@ impl<'de> serde::Deserialize<'de> for ResourceExtraInfo {
         enum __Key {
             exclude_volumes,
             include_volumes,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -13657,43 +12676,38 @@ impl<'de> serde::Deserialize<'de> for ResourceExtraInfo {
                 self,
                 mut __map: __A,
             ) -> Result<ResourceExtraInfo, __A::Error> {
-                let mut exclude_volumes: Option<crate::Nullable<Vec<String>>> = None;
-                let mut include_volumes: Option<
-                    crate::Nullable<Vec<ResourceExtraInfoIncludeVolumes>>,
-                > = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "exclude_volumes" => __Key::exclude_volumes,
-                    "include_volumes" => __Key::include_volumes,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut exclude_volumes: crate::Nullable<Vec<String>> = crate::Nullable::Absent;
+                let mut include_volumes: crate::Nullable<
+                    Vec<ResourceExtraInfoIncludeVolumes>,
+                > = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "exclude_volumes" => Some(__Key::exclude_volumes),
+                    "include_volumes" => Some(__Key::include_volumes),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::exclude_volumes => {
-                            if exclude_volumes.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("exclude_volumes"),
-                                );
-                            }
-                            exclude_volumes = Some(__map.next_value()?);
+                        Some(__Key::exclude_volumes) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut exclude_volumes,
+                                "exclude_volumes",
+                            )?
                         }
-                        __Key::include_volumes => {
-                            if include_volumes.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("include_volumes"),
-                                );
-                            }
-                            include_volumes = Some(__map.next_value()?);
+                        Some(__Key::include_volumes) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut include_volumes,
+                                "include_volumes",
+                            )?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(ResourceExtraInfo {
-                    exclude_volumes: exclude_volumes.unwrap_or_default(),
-                    include_volumes: include_volumes.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    exclude_volumes,
+                    include_volumes,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -13750,12 +12764,8 @@ impl serde::Serialize for ResourceExtraInfoIncludeVolumes {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.id.is_absent() {
-            map.serialize_entry("id", &self.id)?;
-        }
-        if !self.os_version.is_absent() {
-            map.serialize_entry("os_version", &self.os_version)?;
-        }
+        self.id.serialize_member(&mut map, "id")?;
+        self.os_version.serialize_member(&mut map, "os_version")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "id" | "os_version" => {}
@@ -13773,7 +12783,6 @@ impl<'de> serde::Deserialize<'de> for ResourceExtraInfoIncludeVolumes {
         enum __Key {
             id,
             os_version,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -13788,37 +12797,32 @@ impl<'de> serde::Deserialize<'de> for ResourceExtraInfoIncludeVolumes {
                 self,
                 mut __map: __A,
             ) -> Result<ResourceExtraInfoIncludeVolumes, __A::Error> {
-                let mut id: Option<crate::Nullable<String>> = None;
-                let mut os_version: Option<crate::Nullable<String>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "id" => __Key::id,
-                    "os_version" => __Key::os_version,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut os_version: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "id" => Some(__Key::id),
+                    "os_version" => Some(__Key::os_version),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::id => {
-                            if id.is_some() {
-                                return Err(serde::de::Error::duplicate_field("id"));
-                            }
-                            id = Some(__map.next_value()?);
+                        Some(__Key::id) => {
+                            crate::de::next_nullable(&mut __map, &mut id, "id")?
                         }
-                        __Key::os_version => {
-                            if os_version.is_some() {
-                                return Err(serde::de::Error::duplicate_field("os_version"));
-                            }
-                            os_version = Some(__map.next_value()?);
+                        Some(__Key::os_version) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut os_version,
+                                "os_version",
+                            )?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(ResourceExtraInfoIncludeVolumes {
-                    id: id.unwrap_or_default(),
-                    os_version: os_version.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    id,
+                    os_version,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -13924,30 +12928,14 @@ impl serde::Serialize for ResourceResp {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.id.is_absent() {
-            map.serialize_entry("id", &self.id)?;
-        }
-        if !self.name.is_absent() {
-            map.serialize_entry("name", &self.name)?;
-        }
-        if !self.protect_status.is_absent() {
-            map.serialize_entry("protect_status", &self.protect_status)?;
-        }
-        if !self.size.is_absent() {
-            map.serialize_entry("size", &self.size)?;
-        }
-        if !self.r#type.is_absent() {
-            map.serialize_entry("type", &self.r#type)?;
-        }
-        if !self.backup_size.is_absent() {
-            map.serialize_entry("backup_size", &self.backup_size)?;
-        }
-        if !self.backup_count.is_absent() {
-            map.serialize_entry("backup_count", &self.backup_count)?;
-        }
-        if !self.extra_info.is_absent() {
-            map.serialize_entry("extra_info", &self.extra_info)?;
-        }
+        self.id.serialize_member(&mut map, "id")?;
+        self.name.serialize_member(&mut map, "name")?;
+        self.protect_status.serialize_member(&mut map, "protect_status")?;
+        self.size.serialize_member(&mut map, "size")?;
+        self.r#type.serialize_member(&mut map, "type")?;
+        self.backup_size.serialize_member(&mut map, "backup_size")?;
+        self.backup_count.serialize_member(&mut map, "backup_count")?;
+        self.extra_info.serialize_member(&mut map, "extra_info")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "id" | "name" | "protect_status" | "size" | "type" | "backup_size"
@@ -13972,7 +12960,6 @@ impl<'de> serde::Deserialize<'de> for ResourceResp {
             backup_size,
             backup_count,
             extra_info,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -13987,97 +12974,80 @@ impl<'de> serde::Deserialize<'de> for ResourceResp {
                 self,
                 mut __map: __A,
             ) -> Result<ResourceResp, __A::Error> {
-                let mut id: Option<crate::Nullable<String>> = None;
-                let mut name: Option<crate::Nullable<String>> = None;
-                let mut protect_status: Option<crate::Nullable<ProtectStatus>> = None;
-                let mut size: Option<crate::Nullable<i64>> = None;
-                let mut r#type: Option<crate::Nullable<ResourceType>> = None;
-                let mut backup_size: Option<crate::Nullable<i64>> = None;
-                let mut backup_count: Option<crate::Nullable<i64>> = None;
-                let mut extra_info: Option<crate::Nullable<ResourceExtraInfo>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "id" => __Key::id,
-                    "name" => __Key::name,
-                    "protect_status" => __Key::protect_status,
-                    "size" => __Key::size,
-                    "type" => __Key::r#type,
-                    "backup_size" => __Key::backup_size,
-                    "backup_count" => __Key::backup_count,
-                    "extra_info" => __Key::extra_info,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut name: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut protect_status: crate::Nullable<ProtectStatus> = crate::Nullable::Absent;
+                let mut size: crate::Nullable<i64> = crate::Nullable::Absent;
+                let mut r#type: crate::Nullable<ResourceType> = crate::Nullable::Absent;
+                let mut backup_size: crate::Nullable<i64> = crate::Nullable::Absent;
+                let mut backup_count: crate::Nullable<i64> = crate::Nullable::Absent;
+                let mut extra_info: crate::Nullable<ResourceExtraInfo> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "id" => Some(__Key::id),
+                    "name" => Some(__Key::name),
+                    "protect_status" => Some(__Key::protect_status),
+                    "size" => Some(__Key::size),
+                    "type" => Some(__Key::r#type),
+                    "backup_size" => Some(__Key::backup_size),
+                    "backup_count" => Some(__Key::backup_count),
+                    "extra_info" => Some(__Key::extra_info),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::id => {
-                            if id.is_some() {
-                                return Err(serde::de::Error::duplicate_field("id"));
-                            }
-                            id = Some(__map.next_value()?);
+                        Some(__Key::id) => {
+                            crate::de::next_nullable(&mut __map, &mut id, "id")?
                         }
-                        __Key::name => {
-                            if name.is_some() {
-                                return Err(serde::de::Error::duplicate_field("name"));
-                            }
-                            name = Some(__map.next_value()?);
+                        Some(__Key::name) => {
+                            crate::de::next_nullable(&mut __map, &mut name, "name")?
                         }
-                        __Key::protect_status => {
-                            if protect_status.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("protect_status"),
-                                );
-                            }
-                            protect_status = Some(__map.next_value()?);
+                        Some(__Key::protect_status) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut protect_status,
+                                "protect_status",
+                            )?
                         }
-                        __Key::size => {
-                            if size.is_some() {
-                                return Err(serde::de::Error::duplicate_field("size"));
-                            }
-                            size = Some(__map.next_value()?);
+                        Some(__Key::size) => {
+                            crate::de::next_nullable(&mut __map, &mut size, "size")?
                         }
-                        __Key::r#type => {
-                            if r#type.is_some() {
-                                return Err(serde::de::Error::duplicate_field("type"));
-                            }
-                            r#type = Some(__map.next_value()?);
+                        Some(__Key::r#type) => {
+                            crate::de::next_nullable(&mut __map, &mut r#type, "type")?
                         }
-                        __Key::backup_size => {
-                            if backup_size.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("backup_size"),
-                                );
-                            }
-                            backup_size = Some(__map.next_value()?);
+                        Some(__Key::backup_size) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut backup_size,
+                                "backup_size",
+                            )?
                         }
-                        __Key::backup_count => {
-                            if backup_count.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("backup_count"),
-                                );
-                            }
-                            backup_count = Some(__map.next_value()?);
+                        Some(__Key::backup_count) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut backup_count,
+                                "backup_count",
+                            )?
                         }
-                        __Key::extra_info => {
-                            if extra_info.is_some() {
-                                return Err(serde::de::Error::duplicate_field("extra_info"));
-                            }
-                            extra_info = Some(__map.next_value()?);
+                        Some(__Key::extra_info) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut extra_info,
+                                "extra_info",
+                            )?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(ResourceResp {
-                    id: id.unwrap_or_default(),
-                    name: name.unwrap_or_default(),
-                    protect_status: protect_status.unwrap_or_default(),
-                    size: size.unwrap_or_default(),
-                    r#type: r#type.unwrap_or_default(),
-                    backup_size: backup_size.unwrap_or_default(),
-                    backup_count: backup_count.unwrap_or_default(),
-                    extra_info: extra_info.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    id,
+                    name,
+                    protect_status,
+                    size,
+                    r#type,
+                    backup_size,
+                    backup_count,
+                    extra_info,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -14229,7 +13199,6 @@ impl<'de> serde::Deserialize<'de> for RestoreBackupRequestBody {
         #[allow(non_camel_case_types)]
         enum __Key {
             restore,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -14245,28 +13214,22 @@ impl<'de> serde::Deserialize<'de> for RestoreBackupRequestBody {
                 mut __map: __A,
             ) -> Result<RestoreBackupRequestBody, __A::Error> {
                 let mut restore: Option<BackupRestore> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "restore" => __Key::restore,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "restore" => Some(__Key::restore),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::restore => {
-                            if restore.is_some() {
-                                return Err(serde::de::Error::duplicate_field("restore"));
-                            }
-                            restore = Some(__map.next_value()?);
+                        Some(__Key::restore) => {
+                            crate::de::next_member(&mut __map, &mut restore, "restore")?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(RestoreBackupRequestBody {
                     restore: restore
                         .ok_or_else(|| serde::de::Error::missing_field("restore"))?,
-                    unknown_members: __unknown,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -14307,9 +13270,7 @@ impl serde::Serialize for ShowBackupResponseBody {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.backup.is_absent() {
-            map.serialize_entry("backup", &self.backup)?;
-        }
+        self.backup.serialize_member(&mut map, "backup")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "backup" => {}
@@ -14326,7 +13287,6 @@ impl<'de> serde::Deserialize<'de> for ShowBackupResponseBody {
         #[allow(non_camel_case_types)]
         enum __Key {
             backup,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -14341,28 +13301,22 @@ impl<'de> serde::Deserialize<'de> for ShowBackupResponseBody {
                 self,
                 mut __map: __A,
             ) -> Result<ShowBackupResponseBody, __A::Error> {
-                let mut backup: Option<crate::Nullable<BackupDetail>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "backup" => __Key::backup,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut backup: crate::Nullable<BackupDetail> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "backup" => Some(__Key::backup),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::backup => {
-                            if backup.is_some() {
-                                return Err(serde::de::Error::duplicate_field("backup"));
-                            }
-                            backup = Some(__map.next_value()?);
+                        Some(__Key::backup) => {
+                            crate::de::next_nullable(&mut __map, &mut backup, "backup")?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(ShowBackupResponseBody {
-                    backup: backup.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    backup,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -14403,9 +13357,7 @@ impl serde::Serialize for ShowCheckpointResponseBody {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.checkpoint.is_absent() {
-            map.serialize_entry("checkpoint", &self.checkpoint)?;
-        }
+        self.checkpoint.serialize_member(&mut map, "checkpoint")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "checkpoint" => {}
@@ -14422,7 +13374,6 @@ impl<'de> serde::Deserialize<'de> for ShowCheckpointResponseBody {
         #[allow(non_camel_case_types)]
         enum __Key {
             checkpoint,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -14437,28 +13388,26 @@ impl<'de> serde::Deserialize<'de> for ShowCheckpointResponseBody {
                 self,
                 mut __map: __A,
             ) -> Result<ShowCheckpointResponseBody, __A::Error> {
-                let mut checkpoint: Option<crate::Nullable<CheckpointCreate>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "checkpoint" => __Key::checkpoint,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut checkpoint: crate::Nullable<CheckpointCreate> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "checkpoint" => Some(__Key::checkpoint),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::checkpoint => {
-                            if checkpoint.is_some() {
-                                return Err(serde::de::Error::duplicate_field("checkpoint"));
-                            }
-                            checkpoint = Some(__map.next_value()?);
+                        Some(__Key::checkpoint) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut checkpoint,
+                                "checkpoint",
+                            )?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(ShowCheckpointResponseBody {
-                    checkpoint: checkpoint.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    checkpoint,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -14499,9 +13448,7 @@ impl serde::Serialize for ShowOperationLogResponseBody {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.operation_log.is_absent() {
-            map.serialize_entry("operation_log", &self.operation_log)?;
-        }
+        self.operation_log.serialize_member(&mut map, "operation_log")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "operation_log" => {}
@@ -14518,7 +13465,6 @@ impl<'de> serde::Deserialize<'de> for ShowOperationLogResponseBody {
         #[allow(non_camel_case_types)]
         enum __Key {
             operation_log,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -14533,30 +13479,26 @@ impl<'de> serde::Deserialize<'de> for ShowOperationLogResponseBody {
                 self,
                 mut __map: __A,
             ) -> Result<ShowOperationLogResponseBody, __A::Error> {
-                let mut operation_log: Option<crate::Nullable<OperationLog>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "operation_log" => __Key::operation_log,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut operation_log: crate::Nullable<OperationLog> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "operation_log" => Some(__Key::operation_log),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::operation_log => {
-                            if operation_log.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("operation_log"),
-                                );
-                            }
-                            operation_log = Some(__map.next_value()?);
+                        Some(__Key::operation_log) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut operation_log,
+                                "operation_log",
+                            )?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(ShowOperationLogResponseBody {
-                    operation_log: operation_log.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    operation_log,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -14597,9 +13539,7 @@ impl serde::Serialize for ShowPolicyResponseBody {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.policy.is_absent() {
-            map.serialize_entry("policy", &self.policy)?;
-        }
+        self.policy.serialize_member(&mut map, "policy")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "policy" => {}
@@ -14616,7 +13556,6 @@ impl<'de> serde::Deserialize<'de> for ShowPolicyResponseBody {
         #[allow(non_camel_case_types)]
         enum __Key {
             policy,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -14631,28 +13570,22 @@ impl<'de> serde::Deserialize<'de> for ShowPolicyResponseBody {
                 self,
                 mut __map: __A,
             ) -> Result<ShowPolicyResponseBody, __A::Error> {
-                let mut policy: Option<crate::Nullable<Policy>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "policy" => __Key::policy,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut policy: crate::Nullable<Policy> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "policy" => Some(__Key::policy),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::policy => {
-                            if policy.is_some() {
-                                return Err(serde::de::Error::duplicate_field("policy"));
-                            }
-                            policy = Some(__map.next_value()?);
+                        Some(__Key::policy) => {
+                            crate::de::next_nullable(&mut __map, &mut policy, "policy")?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(ShowPolicyResponseBody {
-                    policy: policy.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    policy,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -14693,9 +13626,7 @@ impl serde::Serialize for ShowShareMemberResponseBody {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.member.is_absent() {
-            map.serialize_entry("member", &self.member)?;
-        }
+        self.member.serialize_member(&mut map, "member")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "member" => {}
@@ -14712,7 +13643,6 @@ impl<'de> serde::Deserialize<'de> for ShowShareMemberResponseBody {
         #[allow(non_camel_case_types)]
         enum __Key {
             member,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -14727,28 +13657,22 @@ impl<'de> serde::Deserialize<'de> for ShowShareMemberResponseBody {
                 self,
                 mut __map: __A,
             ) -> Result<ShowShareMemberResponseBody, __A::Error> {
-                let mut member: Option<crate::Nullable<Member>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "member" => __Key::member,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut member: crate::Nullable<Member> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "member" => Some(__Key::member),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::member => {
-                            if member.is_some() {
-                                return Err(serde::de::Error::duplicate_field("member"));
-                            }
-                            member = Some(__map.next_value()?);
+                        Some(__Key::member) => {
+                            crate::de::next_nullable(&mut __map, &mut member, "member")?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(ShowShareMemberResponseBody {
-                    member: member.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    member,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -14789,9 +13713,7 @@ impl serde::Serialize for ShowVaultResponseBody {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.vault.is_absent() {
-            map.serialize_entry("vault", &self.vault)?;
-        }
+        self.vault.serialize_member(&mut map, "vault")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "vault" => {}
@@ -14808,7 +13730,6 @@ impl<'de> serde::Deserialize<'de> for ShowVaultResponseBody {
         #[allow(non_camel_case_types)]
         enum __Key {
             vault,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -14823,28 +13744,22 @@ impl<'de> serde::Deserialize<'de> for ShowVaultResponseBody {
                 self,
                 mut __map: __A,
             ) -> Result<ShowVaultResponseBody, __A::Error> {
-                let mut vault: Option<crate::Nullable<Vault>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "vault" => __Key::vault,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut vault: crate::Nullable<Vault> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "vault" => Some(__Key::vault),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::vault => {
-                            if vault.is_some() {
-                                return Err(serde::de::Error::duplicate_field("vault"));
-                            }
-                            vault = Some(__map.next_value()?);
+                        Some(__Key::vault) => {
+                            crate::de::next_nullable(&mut __map, &mut vault, "vault")?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(ShowVaultResponseBody {
-                    vault: vault.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    vault,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -14918,7 +13833,6 @@ impl<'de> serde::Deserialize<'de> for SyncBackupsRequestBody {
         #[allow(non_camel_case_types)]
         enum __Key {
             sync,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -14934,27 +13848,21 @@ impl<'de> serde::Deserialize<'de> for SyncBackupsRequestBody {
                 mut __map: __A,
             ) -> Result<SyncBackupsRequestBody, __A::Error> {
                 let mut sync: Option<Vec<BackupSync>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "sync" => __Key::sync,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "sync" => Some(__Key::sync),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::sync => {
-                            if sync.is_some() {
-                                return Err(serde::de::Error::duplicate_field("sync"));
-                            }
-                            sync = Some(__map.next_value()?);
+                        Some(__Key::sync) => {
+                            crate::de::next_member(&mut __map, &mut sync, "sync")?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(SyncBackupsRequestBody {
                     sync: sync.ok_or_else(|| serde::de::Error::missing_field("sync"))?,
-                    unknown_members: __unknown,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -14995,9 +13903,7 @@ impl serde::Serialize for SyncBackupsResponseBody {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.sync.is_absent() {
-            map.serialize_entry("sync", &self.sync)?;
-        }
+        self.sync.serialize_member(&mut map, "sync")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "sync" => {}
@@ -15014,7 +13920,6 @@ impl<'de> serde::Deserialize<'de> for SyncBackupsResponseBody {
         #[allow(non_camel_case_types)]
         enum __Key {
             sync,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -15029,28 +13934,22 @@ impl<'de> serde::Deserialize<'de> for SyncBackupsResponseBody {
                 self,
                 mut __map: __A,
             ) -> Result<SyncBackupsResponseBody, __A::Error> {
-                let mut sync: Option<crate::Nullable<Vec<BackupSyncRespBody>>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "sync" => __Key::sync,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut sync: crate::Nullable<Vec<BackupSyncRespBody>> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "sync" => Some(__Key::sync),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::sync => {
-                            if sync.is_some() {
-                                return Err(serde::de::Error::duplicate_field("sync"));
-                            }
-                            sync = Some(__map.next_value()?);
+                        Some(__Key::sync) => {
+                            crate::de::next_nullable(&mut __map, &mut sync, "sync")?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(SyncBackupsResponseBody {
-                    sync: sync.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    sync,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -15117,7 +14016,6 @@ impl<'de> serde::Deserialize<'de> for SyncCheckpointRequestBody {
         #[allow(non_camel_case_types)]
         enum __Key {
             sync,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -15133,27 +14031,21 @@ impl<'de> serde::Deserialize<'de> for SyncCheckpointRequestBody {
                 mut __map: __A,
             ) -> Result<SyncCheckpointRequestBody, __A::Error> {
                 let mut sync: Option<SyncParam> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "sync" => __Key::sync,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "sync" => Some(__Key::sync),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::sync => {
-                            if sync.is_some() {
-                                return Err(serde::de::Error::duplicate_field("sync"));
-                            }
-                            sync = Some(__map.next_value()?);
+                        Some(__Key::sync) => {
+                            crate::de::next_member(&mut __map, &mut sync, "sync")?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(SyncCheckpointRequestBody {
                     sync: sync.ok_or_else(|| serde::de::Error::missing_field("sync"))?,
-                    unknown_members: __unknown,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -15194,9 +14086,7 @@ impl serde::Serialize for SyncCheckpointResponseBody {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.sync.is_absent() {
-            map.serialize_entry("sync", &self.sync)?;
-        }
+        self.sync.serialize_member(&mut map, "sync")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "sync" => {}
@@ -15213,7 +14103,6 @@ impl<'de> serde::Deserialize<'de> for SyncCheckpointResponseBody {
         #[allow(non_camel_case_types)]
         enum __Key {
             sync,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -15228,28 +14117,22 @@ impl<'de> serde::Deserialize<'de> for SyncCheckpointResponseBody {
                 self,
                 mut __map: __A,
             ) -> Result<SyncCheckpointResponseBody, __A::Error> {
-                let mut sync: Option<crate::Nullable<SyncRespBody>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "sync" => __Key::sync,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut sync: crate::Nullable<SyncRespBody> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "sync" => Some(__Key::sync),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::sync => {
-                            if sync.is_some() {
-                                return Err(serde::de::Error::duplicate_field("sync"));
-                            }
-                            sync = Some(__map.next_value()?);
+                        Some(__Key::sync) => {
+                            crate::de::next_nullable(&mut __map, &mut sync, "sync")?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(SyncCheckpointResponseBody {
-                    sync: sync.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    sync,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -15321,7 +14204,6 @@ impl<'de> serde::Deserialize<'de> for SyncParam {
         enum __Key {
             auto_trigger,
             vault_id,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -15338,31 +14220,28 @@ impl<'de> serde::Deserialize<'de> for SyncParam {
             ) -> Result<SyncParam, __A::Error> {
                 let mut auto_trigger: Option<bool> = None;
                 let mut vault_id: Option<String> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "auto_trigger" => __Key::auto_trigger,
-                    "vault_id" => __Key::vault_id,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "auto_trigger" => Some(__Key::auto_trigger),
+                    "vault_id" => Some(__Key::vault_id),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::auto_trigger => {
-                            if auto_trigger.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("auto_trigger"),
-                                );
-                            }
-                            auto_trigger = Some(__map.next_value()?);
+                        Some(__Key::auto_trigger) => {
+                            crate::de::next_member(
+                                &mut __map,
+                                &mut auto_trigger,
+                                "auto_trigger",
+                            )?
                         }
-                        __Key::vault_id => {
-                            if vault_id.is_some() {
-                                return Err(serde::de::Error::duplicate_field("vault_id"));
-                            }
-                            vault_id = Some(__map.next_value()?);
+                        Some(__Key::vault_id) => {
+                            crate::de::next_member(
+                                &mut __map,
+                                &mut vault_id,
+                                "vault_id",
+                            )?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(SyncParam {
@@ -15370,7 +14249,7 @@ impl<'de> serde::Deserialize<'de> for SyncParam {
                         .ok_or_else(|| serde::de::Error::missing_field("auto_trigger"))?,
                     vault_id: vault_id
                         .ok_or_else(|| serde::de::Error::missing_field("vault_id"))?,
-                    unknown_members: __unknown,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -15420,12 +14299,8 @@ impl serde::Serialize for SyncRespBody {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.operation_log_id.is_absent() {
-            map.serialize_entry("operation_log_id", &self.operation_log_id)?;
-        }
-        if !self.vault_id.is_absent() {
-            map.serialize_entry("vault_id", &self.vault_id)?;
-        }
+        self.operation_log_id.serialize_member(&mut map, "operation_log_id")?;
+        self.vault_id.serialize_member(&mut map, "vault_id")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "operation_log_id" | "vault_id" => {}
@@ -15443,7 +14318,6 @@ impl<'de> serde::Deserialize<'de> for SyncRespBody {
         enum __Key {
             operation_log_id,
             vault_id,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -15458,39 +14332,36 @@ impl<'de> serde::Deserialize<'de> for SyncRespBody {
                 self,
                 mut __map: __A,
             ) -> Result<SyncRespBody, __A::Error> {
-                let mut operation_log_id: Option<crate::Nullable<String>> = None;
-                let mut vault_id: Option<crate::Nullable<String>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "operation_log_id" => __Key::operation_log_id,
-                    "vault_id" => __Key::vault_id,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut operation_log_id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut vault_id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "operation_log_id" => Some(__Key::operation_log_id),
+                    "vault_id" => Some(__Key::vault_id),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::operation_log_id => {
-                            if operation_log_id.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("operation_log_id"),
-                                );
-                            }
-                            operation_log_id = Some(__map.next_value()?);
+                        Some(__Key::operation_log_id) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut operation_log_id,
+                                "operation_log_id",
+                            )?
                         }
-                        __Key::vault_id => {
-                            if vault_id.is_some() {
-                                return Err(serde::de::Error::duplicate_field("vault_id"));
-                            }
-                            vault_id = Some(__map.next_value()?);
+                        Some(__Key::vault_id) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut vault_id,
+                                "vault_id",
+                            )?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(SyncRespBody {
-                    operation_log_id: operation_log_id.unwrap_or_default(),
-                    vault_id: vault_id.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    operation_log_id,
+                    vault_id,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -15566,9 +14437,7 @@ impl serde::Serialize for Tag {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("key", &self.key)?;
-        if !self.value.is_absent() {
-            map.serialize_entry("value", &self.value)?;
-        }
+        self.value.serialize_member(&mut map, "value")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "key" | "value" => {}
@@ -15586,7 +14455,6 @@ impl<'de> serde::Deserialize<'de> for Tag {
         enum __Key {
             key,
             value,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -15602,36 +14470,27 @@ impl<'de> serde::Deserialize<'de> for Tag {
                 mut __map: __A,
             ) -> Result<Tag, __A::Error> {
                 let mut key: Option<String> = None;
-                let mut value: Option<crate::Nullable<String>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "key" => __Key::key,
-                    "value" => __Key::value,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut value: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "key" => Some(__Key::key),
+                    "value" => Some(__Key::value),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::key => {
-                            if key.is_some() {
-                                return Err(serde::de::Error::duplicate_field("key"));
-                            }
-                            key = Some(__map.next_value()?);
+                        Some(__Key::key) => {
+                            crate::de::next_member(&mut __map, &mut key, "key")?
                         }
-                        __Key::value => {
-                            if value.is_some() {
-                                return Err(serde::de::Error::duplicate_field("value"));
-                            }
-                            value = Some(__map.next_value()?);
+                        Some(__Key::value) => {
+                            crate::de::next_nullable(&mut __map, &mut value, "value")?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(Tag {
                     key: key.ok_or_else(|| serde::de::Error::missing_field("key"))?,
-                    value: value.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    value,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -15698,7 +14557,6 @@ impl<'de> serde::Deserialize<'de> for UpdatePolicyRequestBody {
         #[allow(non_camel_case_types)]
         enum __Key {
             policy,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -15714,28 +14572,22 @@ impl<'de> serde::Deserialize<'de> for UpdatePolicyRequestBody {
                 mut __map: __A,
             ) -> Result<UpdatePolicyRequestBody, __A::Error> {
                 let mut policy: Option<PolicyUpdate> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "policy" => __Key::policy,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "policy" => Some(__Key::policy),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::policy => {
-                            if policy.is_some() {
-                                return Err(serde::de::Error::duplicate_field("policy"));
-                            }
-                            policy = Some(__map.next_value()?);
+                        Some(__Key::policy) => {
+                            crate::de::next_member(&mut __map, &mut policy, "policy")?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(UpdatePolicyRequestBody {
                     policy: policy
                         .ok_or_else(|| serde::de::Error::missing_field("policy"))?,
-                    unknown_members: __unknown,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -15776,9 +14628,7 @@ impl serde::Serialize for UpdatePolicyResponseBody {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.policy.is_absent() {
-            map.serialize_entry("policy", &self.policy)?;
-        }
+        self.policy.serialize_member(&mut map, "policy")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "policy" => {}
@@ -15795,7 +14645,6 @@ impl<'de> serde::Deserialize<'de> for UpdatePolicyResponseBody {
         #[allow(non_camel_case_types)]
         enum __Key {
             policy,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -15810,28 +14659,22 @@ impl<'de> serde::Deserialize<'de> for UpdatePolicyResponseBody {
                 self,
                 mut __map: __A,
             ) -> Result<UpdatePolicyResponseBody, __A::Error> {
-                let mut policy: Option<crate::Nullable<Policy>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "policy" => __Key::policy,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut policy: crate::Nullable<Policy> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "policy" => Some(__Key::policy),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::policy => {
-                            if policy.is_some() {
-                                return Err(serde::de::Error::duplicate_field("policy"));
-                            }
-                            policy = Some(__map.next_value()?);
+                        Some(__Key::policy) => {
+                            crate::de::next_nullable(&mut __map, &mut policy, "policy")?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(UpdatePolicyResponseBody {
-                    policy: policy.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    policy,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -15921,7 +14764,6 @@ impl<'de> serde::Deserialize<'de> for UpdateShareMemberRequestBody {
         enum __Key {
             status,
             vault_id,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -15938,36 +14780,31 @@ impl<'de> serde::Deserialize<'de> for UpdateShareMemberRequestBody {
             ) -> Result<UpdateShareMemberRequestBody, __A::Error> {
                 let mut status: Option<MemberStatus> = None;
                 let mut vault_id: Option<Option<String>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "status" => __Key::status,
-                    "vault_id" => __Key::vault_id,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "status" => Some(__Key::status),
+                    "vault_id" => Some(__Key::vault_id),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::status => {
-                            if status.is_some() {
-                                return Err(serde::de::Error::duplicate_field("status"));
-                            }
-                            status = Some(__map.next_value()?);
+                        Some(__Key::status) => {
+                            crate::de::next_member(&mut __map, &mut status, "status")?
                         }
-                        __Key::vault_id => {
-                            if vault_id.is_some() {
-                                return Err(serde::de::Error::duplicate_field("vault_id"));
-                            }
-                            vault_id = Some(__map.next_value()?);
+                        Some(__Key::vault_id) => {
+                            crate::de::next_member(
+                                &mut __map,
+                                &mut vault_id,
+                                "vault_id",
+                            )?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(UpdateShareMemberRequestBody {
                     status: status
                         .ok_or_else(|| serde::de::Error::missing_field("status"))?,
                     vault_id: vault_id.flatten(),
-                    unknown_members: __unknown,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -16008,9 +14845,7 @@ impl serde::Serialize for UpdateShareMemberResponseBody {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.member.is_absent() {
-            map.serialize_entry("member", &self.member)?;
-        }
+        self.member.serialize_member(&mut map, "member")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "member" => {}
@@ -16027,7 +14862,6 @@ impl<'de> serde::Deserialize<'de> for UpdateShareMemberResponseBody {
         #[allow(non_camel_case_types)]
         enum __Key {
             member,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -16042,28 +14876,22 @@ impl<'de> serde::Deserialize<'de> for UpdateShareMemberResponseBody {
                 self,
                 mut __map: __A,
             ) -> Result<UpdateShareMemberResponseBody, __A::Error> {
-                let mut member: Option<crate::Nullable<Member>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "member" => __Key::member,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut member: crate::Nullable<Member> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "member" => Some(__Key::member),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::member => {
-                            if member.is_some() {
-                                return Err(serde::de::Error::duplicate_field("member"));
-                            }
-                            member = Some(__map.next_value()?);
+                        Some(__Key::member) => {
+                            crate::de::next_nullable(&mut __map, &mut member, "member")?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(UpdateShareMemberResponseBody {
-                    member: member.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    member,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -16130,7 +14958,6 @@ impl<'de> serde::Deserialize<'de> for UpdateVaultRequestBody {
         #[allow(non_camel_case_types)]
         enum __Key {
             vault,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -16146,28 +14973,22 @@ impl<'de> serde::Deserialize<'de> for UpdateVaultRequestBody {
                 mut __map: __A,
             ) -> Result<UpdateVaultRequestBody, __A::Error> {
                 let mut vault: Option<VaultUpdate> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "vault" => __Key::vault,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "vault" => Some(__Key::vault),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::vault => {
-                            if vault.is_some() {
-                                return Err(serde::de::Error::duplicate_field("vault"));
-                            }
-                            vault = Some(__map.next_value()?);
+                        Some(__Key::vault) => {
+                            crate::de::next_member(&mut __map, &mut vault, "vault")?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(UpdateVaultRequestBody {
                     vault: vault
                         .ok_or_else(|| serde::de::Error::missing_field("vault"))?,
-                    unknown_members: __unknown,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -16208,9 +15029,7 @@ impl serde::Serialize for UpdateVaultResponseBody {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.vault.is_absent() {
-            map.serialize_entry("vault", &self.vault)?;
-        }
+        self.vault.serialize_member(&mut map, "vault")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "vault" => {}
@@ -16227,7 +15046,6 @@ impl<'de> serde::Deserialize<'de> for UpdateVaultResponseBody {
         #[allow(non_camel_case_types)]
         enum __Key {
             vault,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -16242,28 +15060,22 @@ impl<'de> serde::Deserialize<'de> for UpdateVaultResponseBody {
                 self,
                 mut __map: __A,
             ) -> Result<UpdateVaultResponseBody, __A::Error> {
-                let mut vault: Option<crate::Nullable<Vault>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "vault" => __Key::vault,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut vault: crate::Nullable<Vault> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "vault" => Some(__Key::vault),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::vault => {
-                            if vault.is_some() {
-                                return Err(serde::de::Error::duplicate_field("vault"));
-                            }
-                            vault = Some(__map.next_value()?);
+                        Some(__Key::vault) => {
+                            crate::de::next_nullable(&mut __map, &mut vault, "vault")?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(UpdateVaultResponseBody {
-                    vault: vault.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    vault,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -16429,48 +15241,20 @@ impl serde::Serialize for Vault {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.billing.is_absent() {
-            map.serialize_entry("billing", &self.billing)?;
-        }
-        if !self.description.is_absent() {
-            map.serialize_entry("description", &self.description)?;
-        }
-        if !self.id.is_absent() {
-            map.serialize_entry("id", &self.id)?;
-        }
-        if !self.name.is_absent() {
-            map.serialize_entry("name", &self.name)?;
-        }
-        if !self.project_id.is_absent() {
-            map.serialize_entry("project_id", &self.project_id)?;
-        }
-        if !self.provider_id.is_absent() {
-            map.serialize_entry("provider_id", &self.provider_id)?;
-        }
-        if !self.resources.is_absent() {
-            map.serialize_entry("resources", &self.resources)?;
-        }
-        if !self.tags.is_absent() {
-            map.serialize_entry("tags", &self.tags)?;
-        }
-        if !self.enterprise_project_id.is_absent() {
-            map.serialize_entry("enterprise_project_id", &self.enterprise_project_id)?;
-        }
-        if !self.auto_bind.is_absent() {
-            map.serialize_entry("auto_bind", &self.auto_bind)?;
-        }
-        if !self.bind_rules.is_absent() {
-            map.serialize_entry("bind_rules", &self.bind_rules)?;
-        }
-        if !self.user_id.is_absent() {
-            map.serialize_entry("user_id", &self.user_id)?;
-        }
-        if !self.created_at.is_absent() {
-            map.serialize_entry("created_at", &self.created_at)?;
-        }
-        if !self.auto_expand.is_absent() {
-            map.serialize_entry("auto_expand", &self.auto_expand)?;
-        }
+        self.billing.serialize_member(&mut map, "billing")?;
+        self.description.serialize_member(&mut map, "description")?;
+        self.id.serialize_member(&mut map, "id")?;
+        self.name.serialize_member(&mut map, "name")?;
+        self.project_id.serialize_member(&mut map, "project_id")?;
+        self.provider_id.serialize_member(&mut map, "provider_id")?;
+        self.resources.serialize_member(&mut map, "resources")?;
+        self.tags.serialize_member(&mut map, "tags")?;
+        self.enterprise_project_id.serialize_member(&mut map, "enterprise_project_id")?;
+        self.auto_bind.serialize_member(&mut map, "auto_bind")?;
+        self.bind_rules.serialize_member(&mut map, "bind_rules")?;
+        self.user_id.serialize_member(&mut map, "user_id")?;
+        self.created_at.serialize_member(&mut map, "created_at")?;
+        self.auto_expand.serialize_member(&mut map, "auto_expand")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "billing" | "description" | "id" | "name" | "project_id" | "provider_id"
@@ -16502,7 +15286,6 @@ impl<'de> serde::Deserialize<'de> for Vault {
             user_id,
             created_at,
             auto_expand,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -16517,153 +15300,144 @@ impl<'de> serde::Deserialize<'de> for Vault {
                 self,
                 mut __map: __A,
             ) -> Result<Vault, __A::Error> {
-                let mut billing: Option<crate::Nullable<Billing>> = None;
-                let mut description: Option<crate::Nullable<String>> = None;
-                let mut id: Option<crate::Nullable<String>> = None;
-                let mut name: Option<crate::Nullable<String>> = None;
-                let mut project_id: Option<crate::Nullable<String>> = None;
-                let mut provider_id: Option<crate::Nullable<String>> = None;
-                let mut resources: Option<crate::Nullable<Vec<ResourceResp>>> = None;
-                let mut tags: Option<crate::Nullable<Vec<Tag>>> = None;
-                let mut enterprise_project_id: Option<crate::Nullable<String>> = None;
-                let mut auto_bind: Option<crate::Nullable<bool>> = None;
-                let mut bind_rules: Option<crate::Nullable<VaultBindRules>> = None;
-                let mut user_id: Option<crate::Nullable<String>> = None;
-                let mut created_at: Option<crate::Nullable<String>> = None;
-                let mut auto_expand: Option<crate::Nullable<bool>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "billing" => __Key::billing,
-                    "description" => __Key::description,
-                    "id" => __Key::id,
-                    "name" => __Key::name,
-                    "project_id" => __Key::project_id,
-                    "provider_id" => __Key::provider_id,
-                    "resources" => __Key::resources,
-                    "tags" => __Key::tags,
-                    "enterprise_project_id" => __Key::enterprise_project_id,
-                    "auto_bind" => __Key::auto_bind,
-                    "bind_rules" => __Key::bind_rules,
-                    "user_id" => __Key::user_id,
-                    "created_at" => __Key::created_at,
-                    "auto_expand" => __Key::auto_expand,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut billing: crate::Nullable<Billing> = crate::Nullable::Absent;
+                let mut description: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut name: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut project_id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut provider_id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut resources: crate::Nullable<Vec<ResourceResp>> = crate::Nullable::Absent;
+                let mut tags: crate::Nullable<Vec<Tag>> = crate::Nullable::Absent;
+                let mut enterprise_project_id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut auto_bind: crate::Nullable<bool> = crate::Nullable::Absent;
+                let mut bind_rules: crate::Nullable<VaultBindRules> = crate::Nullable::Absent;
+                let mut user_id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut created_at: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut auto_expand: crate::Nullable<bool> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "billing" => Some(__Key::billing),
+                    "description" => Some(__Key::description),
+                    "id" => Some(__Key::id),
+                    "name" => Some(__Key::name),
+                    "project_id" => Some(__Key::project_id),
+                    "provider_id" => Some(__Key::provider_id),
+                    "resources" => Some(__Key::resources),
+                    "tags" => Some(__Key::tags),
+                    "enterprise_project_id" => Some(__Key::enterprise_project_id),
+                    "auto_bind" => Some(__Key::auto_bind),
+                    "bind_rules" => Some(__Key::bind_rules),
+                    "user_id" => Some(__Key::user_id),
+                    "created_at" => Some(__Key::created_at),
+                    "auto_expand" => Some(__Key::auto_expand),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::billing => {
-                            if billing.is_some() {
-                                return Err(serde::de::Error::duplicate_field("billing"));
-                            }
-                            billing = Some(__map.next_value()?);
+                        Some(__Key::billing) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut billing,
+                                "billing",
+                            )?
                         }
-                        __Key::description => {
-                            if description.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("description"),
-                                );
-                            }
-                            description = Some(__map.next_value()?);
+                        Some(__Key::description) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut description,
+                                "description",
+                            )?
                         }
-                        __Key::id => {
-                            if id.is_some() {
-                                return Err(serde::de::Error::duplicate_field("id"));
-                            }
-                            id = Some(__map.next_value()?);
+                        Some(__Key::id) => {
+                            crate::de::next_nullable(&mut __map, &mut id, "id")?
                         }
-                        __Key::name => {
-                            if name.is_some() {
-                                return Err(serde::de::Error::duplicate_field("name"));
-                            }
-                            name = Some(__map.next_value()?);
+                        Some(__Key::name) => {
+                            crate::de::next_nullable(&mut __map, &mut name, "name")?
                         }
-                        __Key::project_id => {
-                            if project_id.is_some() {
-                                return Err(serde::de::Error::duplicate_field("project_id"));
-                            }
-                            project_id = Some(__map.next_value()?);
+                        Some(__Key::project_id) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut project_id,
+                                "project_id",
+                            )?
                         }
-                        __Key::provider_id => {
-                            if provider_id.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("provider_id"),
-                                );
-                            }
-                            provider_id = Some(__map.next_value()?);
+                        Some(__Key::provider_id) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut provider_id,
+                                "provider_id",
+                            )?
                         }
-                        __Key::resources => {
-                            if resources.is_some() {
-                                return Err(serde::de::Error::duplicate_field("resources"));
-                            }
-                            resources = Some(__map.next_value()?);
+                        Some(__Key::resources) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut resources,
+                                "resources",
+                            )?
                         }
-                        __Key::tags => {
-                            if tags.is_some() {
-                                return Err(serde::de::Error::duplicate_field("tags"));
-                            }
-                            tags = Some(__map.next_value()?);
+                        Some(__Key::tags) => {
+                            crate::de::next_nullable(&mut __map, &mut tags, "tags")?
                         }
-                        __Key::enterprise_project_id => {
-                            if enterprise_project_id.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("enterprise_project_id"),
-                                );
-                            }
-                            enterprise_project_id = Some(__map.next_value()?);
+                        Some(__Key::enterprise_project_id) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut enterprise_project_id,
+                                "enterprise_project_id",
+                            )?
                         }
-                        __Key::auto_bind => {
-                            if auto_bind.is_some() {
-                                return Err(serde::de::Error::duplicate_field("auto_bind"));
-                            }
-                            auto_bind = Some(__map.next_value()?);
+                        Some(__Key::auto_bind) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut auto_bind,
+                                "auto_bind",
+                            )?
                         }
-                        __Key::bind_rules => {
-                            if bind_rules.is_some() {
-                                return Err(serde::de::Error::duplicate_field("bind_rules"));
-                            }
-                            bind_rules = Some(__map.next_value()?);
+                        Some(__Key::bind_rules) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut bind_rules,
+                                "bind_rules",
+                            )?
                         }
-                        __Key::user_id => {
-                            if user_id.is_some() {
-                                return Err(serde::de::Error::duplicate_field("user_id"));
-                            }
-                            user_id = Some(__map.next_value()?);
+                        Some(__Key::user_id) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut user_id,
+                                "user_id",
+                            )?
                         }
-                        __Key::created_at => {
-                            if created_at.is_some() {
-                                return Err(serde::de::Error::duplicate_field("created_at"));
-                            }
-                            created_at = Some(__map.next_value()?);
+                        Some(__Key::created_at) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut created_at,
+                                "created_at",
+                            )?
                         }
-                        __Key::auto_expand => {
-                            if auto_expand.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("auto_expand"),
-                                );
-                            }
-                            auto_expand = Some(__map.next_value()?);
+                        Some(__Key::auto_expand) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut auto_expand,
+                                "auto_expand",
+                            )?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(Vault {
-                    billing: billing.unwrap_or_default(),
-                    description: description.unwrap_or_default(),
-                    id: id.unwrap_or_default(),
-                    name: name.unwrap_or_default(),
-                    project_id: project_id.unwrap_or_default(),
-                    provider_id: provider_id.unwrap_or_default(),
-                    resources: resources.unwrap_or_default(),
-                    tags: tags.unwrap_or_default(),
-                    enterprise_project_id: enterprise_project_id.unwrap_or_default(),
-                    auto_bind: auto_bind.unwrap_or_default(),
-                    bind_rules: bind_rules.unwrap_or_default(),
-                    user_id: user_id.unwrap_or_default(),
-                    created_at: created_at.unwrap_or_default(),
-                    auto_expand: auto_expand.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    billing,
+                    description,
+                    id,
+                    name,
+                    project_id,
+                    provider_id,
+                    resources,
+                    tags,
+                    enterprise_project_id,
+                    auto_bind,
+                    bind_rules,
+                    user_id,
+                    created_at,
+                    auto_expand,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -16743,7 +15517,6 @@ impl<'de> serde::Deserialize<'de> for VaultBackup {
         enum __Key {
             parameters,
             vault_id,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -16760,36 +15533,35 @@ impl<'de> serde::Deserialize<'de> for VaultBackup {
             ) -> Result<VaultBackup, __A::Error> {
                 let mut parameters: Option<Option<CheckpointParam>> = None;
                 let mut vault_id: Option<String> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "parameters" => __Key::parameters,
-                    "vault_id" => __Key::vault_id,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "parameters" => Some(__Key::parameters),
+                    "vault_id" => Some(__Key::vault_id),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::parameters => {
-                            if parameters.is_some() {
-                                return Err(serde::de::Error::duplicate_field("parameters"));
-                            }
-                            parameters = Some(__map.next_value()?);
+                        Some(__Key::parameters) => {
+                            crate::de::next_member(
+                                &mut __map,
+                                &mut parameters,
+                                "parameters",
+                            )?
                         }
-                        __Key::vault_id => {
-                            if vault_id.is_some() {
-                                return Err(serde::de::Error::duplicate_field("vault_id"));
-                            }
-                            vault_id = Some(__map.next_value()?);
+                        Some(__Key::vault_id) => {
+                            crate::de::next_member(
+                                &mut __map,
+                                &mut vault_id,
+                                "vault_id",
+                            )?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(VaultBackup {
                     parameters: parameters.flatten(),
                     vault_id: vault_id
                         .ok_or_else(|| serde::de::Error::missing_field("vault_id"))?,
-                    unknown_members: __unknown,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -16847,9 +15619,7 @@ impl serde::Serialize for VaultBindRules {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.tags.is_absent() {
-            map.serialize_entry("tags", &self.tags)?;
-        }
+        self.tags.serialize_member(&mut map, "tags")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "tags" => {}
@@ -16866,7 +15636,6 @@ impl<'de> serde::Deserialize<'de> for VaultBindRules {
         #[allow(non_camel_case_types)]
         enum __Key {
             tags,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -16881,28 +15650,22 @@ impl<'de> serde::Deserialize<'de> for VaultBindRules {
                 self,
                 mut __map: __A,
             ) -> Result<VaultBindRules, __A::Error> {
-                let mut tags: Option<crate::Nullable<Vec<Tag>>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "tags" => __Key::tags,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut tags: crate::Nullable<Vec<Tag>> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "tags" => Some(__Key::tags),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::tags => {
-                            if tags.is_some() {
-                                return Err(serde::de::Error::duplicate_field("tags"));
-                            }
-                            tags = Some(__map.next_value()?);
+                        Some(__Key::tags) => {
+                            crate::de::next_nullable(&mut __map, &mut tags, "tags")?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(VaultBindRules {
-                    tags: tags.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    tags,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -17135,7 +15898,6 @@ impl<'de> serde::Deserialize<'de> for VaultCreate {
             enterprise_project_id,
             auto_bind,
             bind_rules,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -17159,84 +15921,72 @@ impl<'de> serde::Deserialize<'de> for VaultCreate {
                 let mut enterprise_project_id: Option<Option<String>> = None;
                 let mut auto_bind: Option<Option<bool>> = None;
                 let mut bind_rules: Option<Option<VaultBindRules>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "backup_policy_id" => __Key::backup_policy_id,
-                    "billing" => __Key::billing,
-                    "description" => __Key::description,
-                    "name" => __Key::name,
-                    "resources" => __Key::resources,
-                    "tags" => __Key::tags,
-                    "enterprise_project_id" => __Key::enterprise_project_id,
-                    "auto_bind" => __Key::auto_bind,
-                    "bind_rules" => __Key::bind_rules,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "backup_policy_id" => Some(__Key::backup_policy_id),
+                    "billing" => Some(__Key::billing),
+                    "description" => Some(__Key::description),
+                    "name" => Some(__Key::name),
+                    "resources" => Some(__Key::resources),
+                    "tags" => Some(__Key::tags),
+                    "enterprise_project_id" => Some(__Key::enterprise_project_id),
+                    "auto_bind" => Some(__Key::auto_bind),
+                    "bind_rules" => Some(__Key::bind_rules),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::backup_policy_id => {
-                            if backup_policy_id.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("backup_policy_id"),
-                                );
-                            }
-                            backup_policy_id = Some(__map.next_value()?);
+                        Some(__Key::backup_policy_id) => {
+                            crate::de::next_member(
+                                &mut __map,
+                                &mut backup_policy_id,
+                                "backup_policy_id",
+                            )?
                         }
-                        __Key::billing => {
-                            if billing.is_some() {
-                                return Err(serde::de::Error::duplicate_field("billing"));
-                            }
-                            billing = Some(__map.next_value()?);
+                        Some(__Key::billing) => {
+                            crate::de::next_member(&mut __map, &mut billing, "billing")?
                         }
-                        __Key::description => {
-                            if description.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("description"),
-                                );
-                            }
-                            description = Some(__map.next_value()?);
+                        Some(__Key::description) => {
+                            crate::de::next_member(
+                                &mut __map,
+                                &mut description,
+                                "description",
+                            )?
                         }
-                        __Key::name => {
-                            if name.is_some() {
-                                return Err(serde::de::Error::duplicate_field("name"));
-                            }
-                            name = Some(__map.next_value()?);
+                        Some(__Key::name) => {
+                            crate::de::next_member(&mut __map, &mut name, "name")?
                         }
-                        __Key::resources => {
-                            if resources.is_some() {
-                                return Err(serde::de::Error::duplicate_field("resources"));
-                            }
-                            resources = Some(__map.next_value()?);
+                        Some(__Key::resources) => {
+                            crate::de::next_member(
+                                &mut __map,
+                                &mut resources,
+                                "resources",
+                            )?
                         }
-                        __Key::tags => {
-                            if tags.is_some() {
-                                return Err(serde::de::Error::duplicate_field("tags"));
-                            }
-                            tags = Some(__map.next_value()?);
+                        Some(__Key::tags) => {
+                            crate::de::next_member(&mut __map, &mut tags, "tags")?
                         }
-                        __Key::enterprise_project_id => {
-                            if enterprise_project_id.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("enterprise_project_id"),
-                                );
-                            }
-                            enterprise_project_id = Some(__map.next_value()?);
+                        Some(__Key::enterprise_project_id) => {
+                            crate::de::next_member(
+                                &mut __map,
+                                &mut enterprise_project_id,
+                                "enterprise_project_id",
+                            )?
                         }
-                        __Key::auto_bind => {
-                            if auto_bind.is_some() {
-                                return Err(serde::de::Error::duplicate_field("auto_bind"));
-                            }
-                            auto_bind = Some(__map.next_value()?);
+                        Some(__Key::auto_bind) => {
+                            crate::de::next_member(
+                                &mut __map,
+                                &mut auto_bind,
+                                "auto_bind",
+                            )?
                         }
-                        __Key::bind_rules => {
-                            if bind_rules.is_some() {
-                                return Err(serde::de::Error::duplicate_field("bind_rules"));
-                            }
-                            bind_rules = Some(__map.next_value()?);
+                        Some(__Key::bind_rules) => {
+                            crate::de::next_member(
+                                &mut __map,
+                                &mut bind_rules,
+                                "bind_rules",
+                            )?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(VaultCreate {
@@ -17251,7 +16001,7 @@ impl<'de> serde::Deserialize<'de> for VaultCreate {
                     enterprise_project_id: enterprise_project_id.flatten(),
                     auto_bind: auto_bind.flatten(),
                     bind_rules: bind_rules.flatten(),
-                    unknown_members: __unknown,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -17417,48 +16167,20 @@ impl serde::Serialize for VaultCreateResource {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.billing.is_absent() {
-            map.serialize_entry("billing", &self.billing)?;
-        }
-        if !self.description.is_absent() {
-            map.serialize_entry("description", &self.description)?;
-        }
-        if !self.id.is_absent() {
-            map.serialize_entry("id", &self.id)?;
-        }
-        if !self.name.is_absent() {
-            map.serialize_entry("name", &self.name)?;
-        }
-        if !self.project_id.is_absent() {
-            map.serialize_entry("project_id", &self.project_id)?;
-        }
-        if !self.provider_id.is_absent() {
-            map.serialize_entry("provider_id", &self.provider_id)?;
-        }
-        if !self.resources.is_absent() {
-            map.serialize_entry("resources", &self.resources)?;
-        }
-        if !self.tags.is_absent() {
-            map.serialize_entry("tags", &self.tags)?;
-        }
-        if !self.enterprise_project_id.is_absent() {
-            map.serialize_entry("enterprise_project_id", &self.enterprise_project_id)?;
-        }
-        if !self.auto_bind.is_absent() {
-            map.serialize_entry("auto_bind", &self.auto_bind)?;
-        }
-        if !self.bind_rules.is_absent() {
-            map.serialize_entry("bind_rules", &self.bind_rules)?;
-        }
-        if !self.user_id.is_absent() {
-            map.serialize_entry("user_id", &self.user_id)?;
-        }
-        if !self.created_at.is_absent() {
-            map.serialize_entry("created_at", &self.created_at)?;
-        }
-        if !self.auto_expand.is_absent() {
-            map.serialize_entry("auto_expand", &self.auto_expand)?;
-        }
+        self.billing.serialize_member(&mut map, "billing")?;
+        self.description.serialize_member(&mut map, "description")?;
+        self.id.serialize_member(&mut map, "id")?;
+        self.name.serialize_member(&mut map, "name")?;
+        self.project_id.serialize_member(&mut map, "project_id")?;
+        self.provider_id.serialize_member(&mut map, "provider_id")?;
+        self.resources.serialize_member(&mut map, "resources")?;
+        self.tags.serialize_member(&mut map, "tags")?;
+        self.enterprise_project_id.serialize_member(&mut map, "enterprise_project_id")?;
+        self.auto_bind.serialize_member(&mut map, "auto_bind")?;
+        self.bind_rules.serialize_member(&mut map, "bind_rules")?;
+        self.user_id.serialize_member(&mut map, "user_id")?;
+        self.created_at.serialize_member(&mut map, "created_at")?;
+        self.auto_expand.serialize_member(&mut map, "auto_expand")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "billing" | "description" | "id" | "name" | "project_id" | "provider_id"
@@ -17490,7 +16212,6 @@ impl<'de> serde::Deserialize<'de> for VaultCreateResource {
             user_id,
             created_at,
             auto_expand,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -17505,153 +16226,144 @@ impl<'de> serde::Deserialize<'de> for VaultCreateResource {
                 self,
                 mut __map: __A,
             ) -> Result<VaultCreateResource, __A::Error> {
-                let mut billing: Option<crate::Nullable<Billing>> = None;
-                let mut description: Option<crate::Nullable<String>> = None;
-                let mut id: Option<crate::Nullable<String>> = None;
-                let mut name: Option<crate::Nullable<String>> = None;
-                let mut project_id: Option<crate::Nullable<String>> = None;
-                let mut provider_id: Option<crate::Nullable<String>> = None;
-                let mut resources: Option<crate::Nullable<Vec<ResourceResp>>> = None;
-                let mut tags: Option<crate::Nullable<Vec<Tag>>> = None;
-                let mut enterprise_project_id: Option<crate::Nullable<String>> = None;
-                let mut auto_bind: Option<crate::Nullable<bool>> = None;
-                let mut bind_rules: Option<crate::Nullable<VaultBindRules>> = None;
-                let mut user_id: Option<crate::Nullable<String>> = None;
-                let mut created_at: Option<crate::Nullable<String>> = None;
-                let mut auto_expand: Option<crate::Nullable<bool>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "billing" => __Key::billing,
-                    "description" => __Key::description,
-                    "id" => __Key::id,
-                    "name" => __Key::name,
-                    "project_id" => __Key::project_id,
-                    "provider_id" => __Key::provider_id,
-                    "resources" => __Key::resources,
-                    "tags" => __Key::tags,
-                    "enterprise_project_id" => __Key::enterprise_project_id,
-                    "auto_bind" => __Key::auto_bind,
-                    "bind_rules" => __Key::bind_rules,
-                    "user_id" => __Key::user_id,
-                    "created_at" => __Key::created_at,
-                    "auto_expand" => __Key::auto_expand,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut billing: crate::Nullable<Billing> = crate::Nullable::Absent;
+                let mut description: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut name: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut project_id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut provider_id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut resources: crate::Nullable<Vec<ResourceResp>> = crate::Nullable::Absent;
+                let mut tags: crate::Nullable<Vec<Tag>> = crate::Nullable::Absent;
+                let mut enterprise_project_id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut auto_bind: crate::Nullable<bool> = crate::Nullable::Absent;
+                let mut bind_rules: crate::Nullable<VaultBindRules> = crate::Nullable::Absent;
+                let mut user_id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut created_at: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut auto_expand: crate::Nullable<bool> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "billing" => Some(__Key::billing),
+                    "description" => Some(__Key::description),
+                    "id" => Some(__Key::id),
+                    "name" => Some(__Key::name),
+                    "project_id" => Some(__Key::project_id),
+                    "provider_id" => Some(__Key::provider_id),
+                    "resources" => Some(__Key::resources),
+                    "tags" => Some(__Key::tags),
+                    "enterprise_project_id" => Some(__Key::enterprise_project_id),
+                    "auto_bind" => Some(__Key::auto_bind),
+                    "bind_rules" => Some(__Key::bind_rules),
+                    "user_id" => Some(__Key::user_id),
+                    "created_at" => Some(__Key::created_at),
+                    "auto_expand" => Some(__Key::auto_expand),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::billing => {
-                            if billing.is_some() {
-                                return Err(serde::de::Error::duplicate_field("billing"));
-                            }
-                            billing = Some(__map.next_value()?);
+                        Some(__Key::billing) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut billing,
+                                "billing",
+                            )?
                         }
-                        __Key::description => {
-                            if description.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("description"),
-                                );
-                            }
-                            description = Some(__map.next_value()?);
+                        Some(__Key::description) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut description,
+                                "description",
+                            )?
                         }
-                        __Key::id => {
-                            if id.is_some() {
-                                return Err(serde::de::Error::duplicate_field("id"));
-                            }
-                            id = Some(__map.next_value()?);
+                        Some(__Key::id) => {
+                            crate::de::next_nullable(&mut __map, &mut id, "id")?
                         }
-                        __Key::name => {
-                            if name.is_some() {
-                                return Err(serde::de::Error::duplicate_field("name"));
-                            }
-                            name = Some(__map.next_value()?);
+                        Some(__Key::name) => {
+                            crate::de::next_nullable(&mut __map, &mut name, "name")?
                         }
-                        __Key::project_id => {
-                            if project_id.is_some() {
-                                return Err(serde::de::Error::duplicate_field("project_id"));
-                            }
-                            project_id = Some(__map.next_value()?);
+                        Some(__Key::project_id) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut project_id,
+                                "project_id",
+                            )?
                         }
-                        __Key::provider_id => {
-                            if provider_id.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("provider_id"),
-                                );
-                            }
-                            provider_id = Some(__map.next_value()?);
+                        Some(__Key::provider_id) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut provider_id,
+                                "provider_id",
+                            )?
                         }
-                        __Key::resources => {
-                            if resources.is_some() {
-                                return Err(serde::de::Error::duplicate_field("resources"));
-                            }
-                            resources = Some(__map.next_value()?);
+                        Some(__Key::resources) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut resources,
+                                "resources",
+                            )?
                         }
-                        __Key::tags => {
-                            if tags.is_some() {
-                                return Err(serde::de::Error::duplicate_field("tags"));
-                            }
-                            tags = Some(__map.next_value()?);
+                        Some(__Key::tags) => {
+                            crate::de::next_nullable(&mut __map, &mut tags, "tags")?
                         }
-                        __Key::enterprise_project_id => {
-                            if enterprise_project_id.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("enterprise_project_id"),
-                                );
-                            }
-                            enterprise_project_id = Some(__map.next_value()?);
+                        Some(__Key::enterprise_project_id) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut enterprise_project_id,
+                                "enterprise_project_id",
+                            )?
                         }
-                        __Key::auto_bind => {
-                            if auto_bind.is_some() {
-                                return Err(serde::de::Error::duplicate_field("auto_bind"));
-                            }
-                            auto_bind = Some(__map.next_value()?);
+                        Some(__Key::auto_bind) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut auto_bind,
+                                "auto_bind",
+                            )?
                         }
-                        __Key::bind_rules => {
-                            if bind_rules.is_some() {
-                                return Err(serde::de::Error::duplicate_field("bind_rules"));
-                            }
-                            bind_rules = Some(__map.next_value()?);
+                        Some(__Key::bind_rules) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut bind_rules,
+                                "bind_rules",
+                            )?
                         }
-                        __Key::user_id => {
-                            if user_id.is_some() {
-                                return Err(serde::de::Error::duplicate_field("user_id"));
-                            }
-                            user_id = Some(__map.next_value()?);
+                        Some(__Key::user_id) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut user_id,
+                                "user_id",
+                            )?
                         }
-                        __Key::created_at => {
-                            if created_at.is_some() {
-                                return Err(serde::de::Error::duplicate_field("created_at"));
-                            }
-                            created_at = Some(__map.next_value()?);
+                        Some(__Key::created_at) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut created_at,
+                                "created_at",
+                            )?
                         }
-                        __Key::auto_expand => {
-                            if auto_expand.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("auto_expand"),
-                                );
-                            }
-                            auto_expand = Some(__map.next_value()?);
+                        Some(__Key::auto_expand) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut auto_expand,
+                                "auto_expand",
+                            )?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(VaultCreateResource {
-                    billing: billing.unwrap_or_default(),
-                    description: description.unwrap_or_default(),
-                    id: id.unwrap_or_default(),
-                    name: name.unwrap_or_default(),
-                    project_id: project_id.unwrap_or_default(),
-                    provider_id: provider_id.unwrap_or_default(),
-                    resources: resources.unwrap_or_default(),
-                    tags: tags.unwrap_or_default(),
-                    enterprise_project_id: enterprise_project_id.unwrap_or_default(),
-                    auto_bind: auto_bind.unwrap_or_default(),
-                    bind_rules: bind_rules.unwrap_or_default(),
-                    user_id: user_id.unwrap_or_default(),
-                    created_at: created_at.unwrap_or_default(),
-                    auto_expand: auto_expand.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    billing,
+                    description,
+                    id,
+                    name,
+                    project_id,
+                    provider_id,
+                    resources,
+                    tags,
+                    enterprise_project_id,
+                    auto_bind,
+                    bind_rules,
+                    user_id,
+                    created_at,
+                    auto_expand,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -17701,12 +16413,8 @@ impl serde::Serialize for VaultPolicyResp {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.policy_id.is_absent() {
-            map.serialize_entry("policy_id", &self.policy_id)?;
-        }
-        if !self.vault_id.is_absent() {
-            map.serialize_entry("vault_id", &self.vault_id)?;
-        }
+        self.policy_id.serialize_member(&mut map, "policy_id")?;
+        self.vault_id.serialize_member(&mut map, "vault_id")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "policy_id" | "vault_id" => {}
@@ -17724,7 +16432,6 @@ impl<'de> serde::Deserialize<'de> for VaultPolicyResp {
         enum __Key {
             policy_id,
             vault_id,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -17739,37 +16446,36 @@ impl<'de> serde::Deserialize<'de> for VaultPolicyResp {
                 self,
                 mut __map: __A,
             ) -> Result<VaultPolicyResp, __A::Error> {
-                let mut policy_id: Option<crate::Nullable<String>> = None;
-                let mut vault_id: Option<crate::Nullable<String>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "policy_id" => __Key::policy_id,
-                    "vault_id" => __Key::vault_id,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut policy_id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut vault_id: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "policy_id" => Some(__Key::policy_id),
+                    "vault_id" => Some(__Key::vault_id),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::policy_id => {
-                            if policy_id.is_some() {
-                                return Err(serde::de::Error::duplicate_field("policy_id"));
-                            }
-                            policy_id = Some(__map.next_value()?);
+                        Some(__Key::policy_id) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut policy_id,
+                                "policy_id",
+                            )?
                         }
-                        __Key::vault_id => {
-                            if vault_id.is_some() {
-                                return Err(serde::de::Error::duplicate_field("vault_id"));
-                            }
-                            vault_id = Some(__map.next_value()?);
+                        Some(__Key::vault_id) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut vault_id,
+                                "vault_id",
+                            )?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(VaultPolicyResp {
-                    policy_id: policy_id.unwrap_or_default(),
-                    vault_id: vault_id.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    policy_id,
+                    vault_id,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -18055,7 +16761,6 @@ impl<'de> serde::Deserialize<'de> for VaultUpdate {
             auto_expand,
             smn_notify,
             threshold,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -18077,66 +16782,60 @@ impl<'de> serde::Deserialize<'de> for VaultUpdate {
                 let mut auto_expand: Option<Option<bool>> = None;
                 let mut smn_notify: Option<Option<bool>> = None;
                 let mut threshold: Option<Option<i64>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "billing" => __Key::billing,
-                    "name" => __Key::name,
-                    "auto_bind" => __Key::auto_bind,
-                    "bind_rules" => __Key::bind_rules,
-                    "auto_expand" => __Key::auto_expand,
-                    "smn_notify" => __Key::smn_notify,
-                    "threshold" => __Key::threshold,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "billing" => Some(__Key::billing),
+                    "name" => Some(__Key::name),
+                    "auto_bind" => Some(__Key::auto_bind),
+                    "bind_rules" => Some(__Key::bind_rules),
+                    "auto_expand" => Some(__Key::auto_expand),
+                    "smn_notify" => Some(__Key::smn_notify),
+                    "threshold" => Some(__Key::threshold),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::billing => {
-                            if billing.is_some() {
-                                return Err(serde::de::Error::duplicate_field("billing"));
-                            }
-                            billing = Some(__map.next_value()?);
+                        Some(__Key::billing) => {
+                            crate::de::next_member(&mut __map, &mut billing, "billing")?
                         }
-                        __Key::name => {
-                            if name.is_some() {
-                                return Err(serde::de::Error::duplicate_field("name"));
-                            }
-                            name = Some(__map.next_value()?);
+                        Some(__Key::name) => {
+                            crate::de::next_member(&mut __map, &mut name, "name")?
                         }
-                        __Key::auto_bind => {
-                            if auto_bind.is_some() {
-                                return Err(serde::de::Error::duplicate_field("auto_bind"));
-                            }
-                            auto_bind = Some(__map.next_value()?);
+                        Some(__Key::auto_bind) => {
+                            crate::de::next_member(
+                                &mut __map,
+                                &mut auto_bind,
+                                "auto_bind",
+                            )?
                         }
-                        __Key::bind_rules => {
-                            if bind_rules.is_some() {
-                                return Err(serde::de::Error::duplicate_field("bind_rules"));
-                            }
-                            bind_rules = Some(__map.next_value()?);
+                        Some(__Key::bind_rules) => {
+                            crate::de::next_member(
+                                &mut __map,
+                                &mut bind_rules,
+                                "bind_rules",
+                            )?
                         }
-                        __Key::auto_expand => {
-                            if auto_expand.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("auto_expand"),
-                                );
-                            }
-                            auto_expand = Some(__map.next_value()?);
+                        Some(__Key::auto_expand) => {
+                            crate::de::next_member(
+                                &mut __map,
+                                &mut auto_expand,
+                                "auto_expand",
+                            )?
                         }
-                        __Key::smn_notify => {
-                            if smn_notify.is_some() {
-                                return Err(serde::de::Error::duplicate_field("smn_notify"));
-                            }
-                            smn_notify = Some(__map.next_value()?);
+                        Some(__Key::smn_notify) => {
+                            crate::de::next_member(
+                                &mut __map,
+                                &mut smn_notify,
+                                "smn_notify",
+                            )?
                         }
-                        __Key::threshold => {
-                            if threshold.is_some() {
-                                return Err(serde::de::Error::duplicate_field("threshold"));
-                            }
-                            threshold = Some(__map.next_value()?);
+                        Some(__Key::threshold) => {
+                            crate::de::next_member(
+                                &mut __map,
+                                &mut threshold,
+                                "threshold",
+                            )?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(VaultUpdate {
@@ -18147,7 +16846,7 @@ impl<'de> serde::Deserialize<'de> for VaultUpdate {
                     auto_expand: auto_expand.flatten(),
                     smn_notify: smn_notify.flatten(),
                     threshold: threshold.flatten(),
-                    unknown_members: __unknown,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -18271,9 +16970,7 @@ impl serde::Serialize for VbsBackupCreate {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("volume_id", &self.volume_id)?;
-        if !self.snapshot_id.is_absent() {
-            map.serialize_entry("snapshot_id", &self.snapshot_id)?;
-        }
+        self.snapshot_id.serialize_member(&mut map, "snapshot_id")?;
         map.serialize_entry("name", &self.name)?;
         if let Some(value) = &self.description {
             map.serialize_entry("description", value)?;
@@ -18301,7 +16998,6 @@ impl<'de> serde::Deserialize<'de> for VbsBackupCreate {
             name,
             description,
             tags,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -18317,68 +17013,58 @@ impl<'de> serde::Deserialize<'de> for VbsBackupCreate {
                 mut __map: __A,
             ) -> Result<VbsBackupCreate, __A::Error> {
                 let mut volume_id: Option<String> = None;
-                let mut snapshot_id: Option<crate::Nullable<String>> = None;
+                let mut snapshot_id: crate::Nullable<String> = crate::Nullable::Absent;
                 let mut name: Option<String> = None;
                 let mut description: Option<Option<String>> = None;
                 let mut tags: Option<Option<Vec<Tag>>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "volume_id" => __Key::volume_id,
-                    "snapshot_id" => __Key::snapshot_id,
-                    "name" => __Key::name,
-                    "description" => __Key::description,
-                    "tags" => __Key::tags,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "volume_id" => Some(__Key::volume_id),
+                    "snapshot_id" => Some(__Key::snapshot_id),
+                    "name" => Some(__Key::name),
+                    "description" => Some(__Key::description),
+                    "tags" => Some(__Key::tags),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::volume_id => {
-                            if volume_id.is_some() {
-                                return Err(serde::de::Error::duplicate_field("volume_id"));
-                            }
-                            volume_id = Some(__map.next_value()?);
+                        Some(__Key::volume_id) => {
+                            crate::de::next_member(
+                                &mut __map,
+                                &mut volume_id,
+                                "volume_id",
+                            )?
                         }
-                        __Key::snapshot_id => {
-                            if snapshot_id.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("snapshot_id"),
-                                );
-                            }
-                            snapshot_id = Some(__map.next_value()?);
+                        Some(__Key::snapshot_id) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut snapshot_id,
+                                "snapshot_id",
+                            )?
                         }
-                        __Key::name => {
-                            if name.is_some() {
-                                return Err(serde::de::Error::duplicate_field("name"));
-                            }
-                            name = Some(__map.next_value()?);
+                        Some(__Key::name) => {
+                            crate::de::next_member(&mut __map, &mut name, "name")?
                         }
-                        __Key::description => {
-                            if description.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("description"),
-                                );
-                            }
-                            description = Some(__map.next_value()?);
+                        Some(__Key::description) => {
+                            crate::de::next_member(
+                                &mut __map,
+                                &mut description,
+                                "description",
+                            )?
                         }
-                        __Key::tags => {
-                            if tags.is_some() {
-                                return Err(serde::de::Error::duplicate_field("tags"));
-                            }
-                            tags = Some(__map.next_value()?);
+                        Some(__Key::tags) => {
+                            crate::de::next_member(&mut __map, &mut tags, "tags")?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(VbsBackupCreate {
                     volume_id: volume_id
                         .ok_or_else(|| serde::de::Error::missing_field("volume_id"))?,
-                    snapshot_id: snapshot_id.unwrap_or_default(),
+                    snapshot_id,
                     name: name.ok_or_else(|| serde::de::Error::missing_field("name"))?,
                     description: description.flatten(),
                     tags: tags.flatten(),
-                    unknown_members: __unknown,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -18419,9 +17105,7 @@ impl serde::Serialize for VbsError {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.error.is_absent() {
-            map.serialize_entry("error", &self.error)?;
-        }
+        self.error.serialize_member(&mut map, "error")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "error" => {}
@@ -18438,7 +17122,6 @@ impl<'de> serde::Deserialize<'de> for VbsError {
         #[allow(non_camel_case_types)]
         enum __Key {
             error,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -18453,28 +17136,22 @@ impl<'de> serde::Deserialize<'de> for VbsError {
                 self,
                 mut __map: __A,
             ) -> Result<VbsError, __A::Error> {
-                let mut error: Option<crate::Nullable<VbsErrorDetail>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "error" => __Key::error,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut error: crate::Nullable<VbsErrorDetail> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "error" => Some(__Key::error),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::error => {
-                            if error.is_some() {
-                                return Err(serde::de::Error::duplicate_field("error"));
-                            }
-                            error = Some(__map.next_value()?);
+                        Some(__Key::error) => {
+                            crate::de::next_nullable(&mut __map, &mut error, "error")?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(VbsError {
-                    error: error.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    error,
+                    unknown_members: __members.unknown,
                 })
             }
         }
@@ -18524,12 +17201,8 @@ impl serde::Serialize for VbsErrorDetail {
     ) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if !self.message.is_absent() {
-            map.serialize_entry("message", &self.message)?;
-        }
-        if !self.code.is_absent() {
-            map.serialize_entry("code", &self.code)?;
-        }
+        self.message.serialize_member(&mut map, "message")?;
+        self.code.serialize_member(&mut map, "code")?;
         for (key, value) in &self.unknown_members {
             match key.as_str() {
                 "message" | "code" => {}
@@ -18547,7 +17220,6 @@ impl<'de> serde::Deserialize<'de> for VbsErrorDetail {
         enum __Key {
             message,
             code,
-            unknown_members(String),
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -18562,37 +17234,32 @@ impl<'de> serde::Deserialize<'de> for VbsErrorDetail {
                 self,
                 mut __map: __A,
             ) -> Result<VbsErrorDetail, __A::Error> {
-                let mut message: Option<crate::Nullable<String>> = None;
-                let mut code: Option<crate::Nullable<String>> = None;
-                let mut __unknown = serde_json::Map::new();
-                let __seed = || crate::de::KeySeed(|__name: &str| match __name {
-                    "message" => __Key::message,
-                    "code" => __Key::code,
-                    _ => __Key::unknown_members(__name.to_owned()),
+                let mut message: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut code: crate::Nullable<String> = crate::Nullable::Absent;
+                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                    "message" => Some(__Key::message),
+                    "code" => Some(__Key::code),
+                    _ => None,
                 });
-                while let Some(__key) = __map.next_key_seed(__seed())? {
+                while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
-                        __Key::message => {
-                            if message.is_some() {
-                                return Err(serde::de::Error::duplicate_field("message"));
-                            }
-                            message = Some(__map.next_value()?);
+                        Some(__Key::message) => {
+                            crate::de::next_nullable(
+                                &mut __map,
+                                &mut message,
+                                "message",
+                            )?
                         }
-                        __Key::code => {
-                            if code.is_some() {
-                                return Err(serde::de::Error::duplicate_field("code"));
-                            }
-                            code = Some(__map.next_value()?);
+                        Some(__Key::code) => {
+                            crate::de::next_nullable(&mut __map, &mut code, "code")?
                         }
-                        __Key::unknown_members(__name) => {
-                            crate::de::next_unknown(&mut __map, &mut __unknown, __name)?;
-                        }
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(VbsErrorDetail {
-                    message: message.unwrap_or_default(),
-                    code: code.unwrap_or_default(),
-                    unknown_members: __unknown,
+                    message,
+                    code,
+                    unknown_members: __members.unknown,
                 })
             }
         }

@@ -1,5 +1,10 @@
 //! [`Nullable`]: a member that may be absent, `null`, or a value.
 
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::Visitor;
+use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// An optional member whose schema allows `null`: absent, `null`, or a value.
@@ -79,6 +84,22 @@ impl<T> From<T> for Nullable<T> {
     }
 }
 
+impl<T: Serialize> Nullable<T> {
+    /// Writes the member `name` into `map`, unless it is absent; the generated `Serialize`
+    /// impls call this for every `Nullable` member.
+    #[inline]
+    pub(crate) fn serialize_member<M: SerializeMap>(
+        &self,
+        map: &mut M,
+        name: &'static str,
+    ) -> Result<(), M::Error> {
+        if self.is_absent() {
+            return Ok(());
+        }
+        map.serialize_entry(name, self)
+    }
+}
+
 /// Writes the value, or `null`. A struct leaves an absent member out instead of calling this.
 impl<T: Serialize> Serialize for Nullable<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -93,7 +114,32 @@ impl<T: Serialize> Serialize for Nullable<T> {
 /// [`Nullable::Absent`] to a member that is not there.
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Option::<T>::deserialize(deserializer)?;
-        Ok(value.map_or(Nullable::Null, Nullable::Value))
+        // The visitor of `Option<T>`, producing the `Nullable` directly.
+        struct NullableVisitor<T>(PhantomData<T>);
+
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for NullableVisitor<T> {
+            type Value = Nullable<T>;
+
+            fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+                formatter.write_str("a value or null")
+            }
+
+            fn visit_none<E: serde::de::Error>(self) -> Result<Nullable<T>, E> {
+                Ok(Nullable::Null)
+            }
+
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Nullable<T>, E> {
+                Ok(Nullable::Null)
+            }
+
+            fn visit_some<D: Deserializer<'de>>(
+                self,
+                deserializer: D,
+            ) -> Result<Nullable<T>, D::Error> {
+                T::deserialize(deserializer).map(Nullable::Value)
+            }
+        }
+
+        deserializer.deserialize_option(NullableVisitor(PhantomData))
     }
 }

@@ -84,6 +84,14 @@ pub fn run() -> Result<(), String> {
                 .current_dir(&root),
         )
     })?;
+    stage("benchmarks compile", &|| {
+        // Compiled, not run: figures come from `cargo bench` on a quiet machine (BENCHMARKS.md).
+        cargo(
+            &root,
+            &["bench", "--package", "cbr-benches", "--no-run"],
+            &[],
+        )
+    })?;
     stage("cargo package", &|| {
         // Packages the published crate and builds the package as a user would get it.
         // --allow-dirty: a working tree with uncommitted changes is still worth checking.

@@ -1,0 +1,13 @@
+//! Benchmarks of the `huaweicloud-cbr` crate and its generator; see `BENCHMARKS.md` at the root
+//! of the workspace for the figures and how to reproduce them.
+//!
+//! This library holds what the benchmark targets share: the deterministic payload builders
+//! ([`payload`]), the plain-derive baselines ([`baseline`]) and the paired measurement
+//! ([`paired`]).
+
+pub mod baseline;
+pub mod paired;
+pub mod payload;
+
+#[cfg(test)]
+mod tests;
