@@ -561,8 +561,10 @@ fn emit_builder(api: &Api, operation: &Operation) -> Result<TokenStream, Error> 
     let validate = emit_builder_validate(api, operation)?;
     let send = emit_send(operation);
     let output = success_type(operation);
+    let operation_impl = emit_operation_impl(operation);
     // #[must_use] pub struct Op { client: Client, project_id: Option<String>, … }
     // impl Op { setters…, validate, send, send_with_metadata }
+    // impl Sealed for Op {}  impl Operation for Op { … }
     // impl IntoFuture for Op { … Box::pin(self.send()) }
     Ok(quote! {
         #doc
@@ -578,6 +580,8 @@ fn emit_builder(api: &Api, operation: &Operation) -> Result<TokenStream, Error> 
             #validate
             #send
         }
+
+        #operation_impl
 
         impl std::future::IntoFuture for #builder {
             type Output = Result<#output, crate::Error>;
@@ -722,6 +726,39 @@ fn emit_builder_validate(api: &Api, operation: &Operation) -> Result<TokenStream
     })
 }
 
+/// The operation's response handling, shared by `send` and `decode_response`: the success
+/// type, the error body format and the decoding of a success body.
+fn emit_operation_impl(operation: &Operation) -> TokenStream {
+    let builder = ident(&operation.builder_name);
+    let output = success_type(operation);
+    let operation_id = &operation.id;
+    let errors = error_format_tokens(&operation.error_format);
+    let decode = match operation.success.body {
+        Some(_) => quote!(response.json()),
+        None => quote!(response.empty()),
+    };
+    // impl Sealed for Op {}
+    // impl Operation for Op {
+    //     const OPERATION_ID = "op"; type Output = models::T; const ERRORS = ErrorFormat::Flat { … };
+    //     fn decode(response: RawResponse) -> Result<(T, ResponseMetadata), Error> { response.json() }
+    // }
+    quote! {
+        impl crate::response::sealed::Sealed for #builder {}
+
+        impl crate::Operation for #builder {
+            const OPERATION_ID: &'static str = #operation_id;
+            type Output = #output;
+            const ERRORS: crate::client::ErrorFormat = #errors;
+
+            fn decode(
+                response: crate::response::RawResponse,
+            ) -> Result<(#output, crate::ResponseMetadata), crate::Error> {
+                #decode
+            }
+        }
+    }
+}
+
 fn emit_send(operation: &Operation) -> TokenStream {
     let output = success_type(operation);
     let fields = destructured_fields(operation);
@@ -734,7 +771,6 @@ fn emit_send(operation: &Operation) -> TokenStream {
         Some(_) => quote!(body.as_ref().map(crate::client::json_body).transpose()?),
         None => quote!(None),
     };
-    let errors = error_format_tokens(&operation.error_format);
     let operation_id = &operation.id;
     let path_template = &operation.path;
     let project_id = match operation.path_params.iter().find(|p| p.from_client) {
@@ -743,10 +779,6 @@ fn emit_send(operation: &Operation) -> TokenStream {
             quote!(Some(#name))
         }
         None => quote!(None),
-    };
-    let decode = match operation.success.body {
-        Some(_) => quote!(response.json()),
-        None => quote!(response.empty()),
     };
     // pub async fn send(self) -> Result<T, Error> { … }
     // pub async fn send_with_metadata(self) -> Result<(T, ResponseMetadata), Error> {
@@ -776,10 +808,10 @@ fn emit_send(operation: &Operation) -> TokenStream {
                 query,
                 project_id: #project_id,
                 body: #body,
-                errors: #errors,
+                errors: <Self as crate::Operation>::ERRORS,
             };
             let response = client.execute(request).await?;
-            #decode
+            <Self as crate::Operation>::decode(response)
         }
     }
 }

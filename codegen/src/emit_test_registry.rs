@@ -15,6 +15,12 @@ use crate::rustdoc;
 const TABLE_DOCS: &str = "Every schema with a generated model: its JSON pointer and the model's \
     name, in the order of `models.rs`.";
 
+const OPERATIONS_DOCS: &str = "Every operation ID, in spec order.";
+
+const CHECK_DOCS: &str = "Feeds `input` to the response handling of the operation \
+    `operation_id` through the fuzzing harness (see [`check`]); `None` for an unknown \
+    operation.";
+
 const FUNCTION_DOCS: &str = "Reads `json` as the model of the schema at `pointer` and writes it \
     back (see [`through`]); `None` when that schema has no model of its own.";
 
@@ -38,17 +44,28 @@ pub fn emit(api: &Api) -> TokenStream {
         // "#/components/schemas/Vault" => through::<models::Vault>("Vault", json),
         quote!(#pointer => through::<models::#ty>(#name, json),)
     });
+    let operation_ids = api.operations.iter().map(|operation| &operation.id);
+    let operation_arms = api.operations.iter().map(|operation| {
+        let (id, builder) = (&operation.id, ident(&operation.builder_name));
+        // "list_vaults" => check::<operations::ListVaults>(input),
+        quote!(#id => check::<operations::#builder>(input),)
+    });
+    let operations_docs = rustdoc::attrs(&[OPERATIONS_DOCS.to_owned()]);
+    let check_docs = rustdoc::attrs(&[CHECK_DOCS.to_owned()]);
     let table_docs = rustdoc::attrs(&[TABLE_DOCS.to_owned()]);
     let function_docs = rustdoc::attrs(&[FUNCTION_DOCS.to_owned()]);
     // //! docs
     // use huaweicloud_cbr::models; use crate::roundtrip::{through, Roundtrip};
     // pub const MODELS: &[(&str, &str)] = &[(pointer, name), …];
     // pub fn roundtrip(pointer, json) -> Option<Result<Roundtrip, String>> { match pointer { … } }
+    // pub const OPERATIONS: &[&str] = &["list_vaults", …];
+    // pub fn check_response(operation_id, input) -> Option<Result<(), Violation>> { match … }
     quote! {
         #docs
 
-        use huaweicloud_cbr::models;
+        use huaweicloud_cbr::{models, operations};
 
+        use crate::response_harness::{check, ResponseInput, Violation};
         use crate::roundtrip::{through, Roundtrip};
 
         #table_docs
@@ -63,6 +80,20 @@ pub fn emit(api: &Api) -> TokenStream {
         ) -> Option<Result<Roundtrip, String>> {
             Some(match pointer {
                 #(#arms)*
+                _ => return None,
+            })
+        }
+
+        #operations_docs
+        pub const OPERATIONS: &[&str] = &[#(#operation_ids),*];
+
+        #check_docs
+        pub fn check_response(
+            operation_id: &str,
+            input: &ResponseInput,
+        ) -> Option<Result<(), Violation>> {
+            Some(match operation_id {
+                #(#operation_arms)*
                 _ => return None,
             })
         }

@@ -60,6 +60,8 @@ impl Input {
 pub enum ErrorKind {
     /// The text is not YAML, or not an OpenAPI 3.0 document (or not an error-code catalogue).
     Parse(String),
+    /// Valid YAML that does not have the shape of an OpenAPI 3.0 document.
+    NotOpenApi(String),
     /// A construct the generator does not support (yet); the message names it.
     Unsupported(String),
     /// A `$ref` that points at nothing.
@@ -77,6 +79,13 @@ pub enum ErrorKind {
     Invalid(String),
     /// The generator produced Rust that does not parse: a bug in the generator.
     Internal(String),
+    /// An operationId used by two operations.
+    DuplicateOperationId {
+        /// The operationId.
+        id: String,
+        /// Location of its first use.
+        first: String,
+    },
     /// An error code listed twice in the catalogue.
     DuplicateErrorCode {
         /// The code.
@@ -90,6 +99,9 @@ impl fmt::Display for ErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ErrorKind::Parse(message) => write!(f, "cannot parse: {message}"),
+            ErrorKind::NotOpenApi(message) => {
+                write!(f, "valid YAML, but not an OpenAPI 3.0 document: {message}")
+            }
             ErrorKind::Unsupported(what) => write!(f, "unsupported construct: {what}"),
             ErrorKind::DanglingRef(reference) => {
                 write!(f, "dangling reference `{reference}`: no such component")
@@ -101,6 +113,9 @@ impl fmt::Display for ErrorKind {
             ErrorKind::InvalidName(message) => write!(f, "invalid name: {message}"),
             ErrorKind::Invalid(message) => write!(f, "invalid spec: {message}"),
             ErrorKind::Internal(message) => write!(f, "generator bug: {message}"),
+            ErrorKind::DuplicateOperationId { id, first } => {
+                write!(f, "duplicate operationId `{id}`, first used at {first}")
+            }
             ErrorKind::DuplicateErrorCode { code, first } => {
                 write!(f, "duplicate error code `{code}`, first listed at {first}")
             }
@@ -152,6 +167,15 @@ impl Error {
         }
     }
 
+    /// A YAML document that is not an OpenAPI document: `error` is the typed parse's error.
+    pub(crate) fn not_openapi(error: &serde_yaml::Error) -> Self {
+        let mut error = Error::from_yaml(error);
+        if let ErrorKind::Parse(message) = error.kind {
+            error.kind = ErrorKind::NotOpenApi(message);
+        }
+        error
+    }
+
     pub(crate) fn from_yaml(error: &serde_yaml::Error) -> Self {
         let location = match error.location() {
             Some(at) => Location::Text {
@@ -161,7 +185,7 @@ impl Error {
             None => Location::Unknown,
         };
         Error {
-            kind: ErrorKind::Parse(strip_position(&error.to_string())),
+            kind: ErrorKind::Parse(strip_position(&error.to_string(), &location)),
             location,
         }
     }
@@ -183,11 +207,12 @@ impl Error {
     }
 }
 
-/// `serde_yaml` appends " at line L column C" to its messages; the location is reported
-/// separately, so the suffix is dropped.
-fn strip_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(index) => message[..index].to_owned(),
-        None => message.to_owned(),
-    }
+/// `serde_yaml` writes the error's position into its message ("… at line L column C"); that
+/// position is reported separately, so it is dropped. Another position, such as where the
+/// unclosed construct began, stays: it is often the line to fix.
+fn strip_position(message: &str, location: &Location) -> String {
+    let Location::Text { line, column } = location else {
+        return message.to_owned();
+    };
+    message.replacen(&format!(" at line {line} column {column}"), "", 1)
 }

@@ -12,6 +12,7 @@
 
 pub mod emit_api_listing;
 pub mod emit_error_codes;
+pub mod emit_fuzz_targets;
 pub mod emit_operations;
 pub mod emit_test_registry;
 pub mod emit_types;
@@ -92,17 +93,24 @@ pub fn generate<'a>(inputs: impl Into<Inputs<'a>>) -> Result<Vec<GeneratedFile>,
 
 /// Parses and lowers the spec without emitting anything.
 pub fn parse_and_lower(spec_yaml: &str) -> Result<model::Api, Error> {
-    let document: openapiv3::OpenAPI =
-        serde_yaml::from_str(spec_yaml).map_err(|e| Error::from_yaml(&e))?;
+    let document: openapiv3::OpenAPI = serde_yaml::from_str(spec_yaml).map_err(|e| {
+        // Tell a YAML syntax error from a document of the wrong shape.
+        match serde_yaml::from_str::<serde_yaml::Value>(spec_yaml) {
+            Ok(_) => Error::not_openapi(&e),
+            Err(syntax) => Error::from_yaml(&syntax),
+        }
+    })?;
     lower::lower(&document)
 }
 
 /// Emits every output file from a model (built by [`lower`] or by hand).
 pub fn generate_from_model(api: &model::Api) -> Result<Vec<GeneratedFile>, Error> {
-    Ok(vec![
+    let mut files = vec![
         files::rust_file("generated/src/models.rs", emit_types::emit(api)?)?,
         files::rust_file("generated/src/operations.rs", emit_operations::emit(api)?)?,
         files::text_file("generated/API.txt", &emit_api_listing::emit(api)),
         files::rust_file("tests/src/model_registry.rs", emit_test_registry::emit(api))?,
-    ])
+    ];
+    files.extend(emit_fuzz_targets::emit(api)?);
+    Ok(files)
 }

@@ -560,6 +560,7 @@ impl<'a> Lowerer<'a> {
         for name in RESERVED_OPERATION_ITEMS {
             builders.claim(name, "the Service enum")?;
         }
+        check_operation_ids(self.doc)?;
         let mut operations = Vec::new();
         let doc = self.doc;
         for (path, item) in doc.paths.iter() {
@@ -573,8 +574,10 @@ impl<'a> Lowerer<'a> {
             for (method, op) in item.iter() {
                 let pointer = format!("{path_pointer}/{method}");
                 let operation = self.operation(path, item, method, op, &pointer)?;
-                methods.claim(&operation.method_name, &pointer)?;
-                builders.claim(&operation.builder_name, &pointer)?;
+                // Both names come from the operationId, so that is where a collision is.
+                let id_pointer = format!("{pointer}/operationId");
+                methods.claim(&operation.method_name, &id_pointer)?;
+                builders.claim(&operation.builder_name, &id_pointer)?;
                 operations.push(operation);
             }
         }
@@ -1096,6 +1099,35 @@ impl<'a> Lowerer<'a> {
 
 fn schemas(doc: &OpenAPI) -> impl Iterator<Item = (&String, &ReferenceOr<Schema>)> {
     doc.components.iter().flat_map(|c| c.schemas.iter())
+}
+
+/// Rejects an operationId used twice before any operation is lowered: lowering the second one
+/// could first trip over a type or method named after the same id, a less direct error.
+fn check_operation_ids(doc: &OpenAPI) -> Result<(), Error> {
+    let mut first_by_id: BTreeMap<&str, String> = BTreeMap::new();
+    for (path, item) in doc.paths.iter() {
+        let ReferenceOr::Item(item) = item else {
+            continue;
+        };
+        for (method, op) in item.iter() {
+            let Some(id) = op.operation_id.as_deref() else {
+                continue;
+            };
+            let pointer = format!(
+                "#/paths/{}/{method}/operationId",
+                names::pointer_segment(path)
+            );
+            if let Some(first) = first_by_id.get(id) {
+                let kind = ErrorKind::DuplicateOperationId {
+                    id: id.to_owned(),
+                    first: first.clone(),
+                };
+                return Err(Error::at(pointer, kind));
+            }
+            first_by_id.insert(id, pointer);
+        }
+    }
+    Ok(())
 }
 
 /// Whether a component schema becomes a named type (an object with members or an enumeration).

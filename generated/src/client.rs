@@ -15,10 +15,10 @@ use time::OffsetDateTime;
 use tracing::Instrument;
 
 use crate::credentials::{Auth, CredentialsError, ProvideAuth, ENV_PROJECT_ID, ENV_REGION};
-use crate::error::{ApiError, Error, TransportError};
+use crate::error::{ApiError, BodyTooLargeError, Error, TransportError};
 use crate::error_codes::ErrorCode;
 use crate::response::{RawResponse, ResponseMetadata};
-use crate::retry::{self, RetryConfig};
+use crate::retry::RetryConfig;
 use crate::signing::{self, QueryValue, SdkDate, SignableRequest};
 use crate::validation::{Rule, ValidationError};
 use crate::Service;
@@ -35,6 +35,11 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The default time allowed for one attempt, from connecting to the end of the response body.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The default largest response body the client reads: 32 MiB. The largest documented
+/// response, a page of 1000 backups, is a few megabytes; the limit is there so that a faulty
+/// or hostile server cannot make the client hold unbounded memory.
+pub const DEFAULT_MAX_RESPONSE_BODY_SIZE: usize = 32 * 1024 * 1024;
 
 /// The header that carries an IAM token.
 const TOKEN_HEADER: &str = "X-Auth-Token";
@@ -68,6 +73,7 @@ struct Inner {
     validate_requests: bool,
     retry: RetryConfig,
     timeout: Duration,
+    max_body_size: usize,
     user_agent: HeaderValue,
 }
 
@@ -99,6 +105,7 @@ impl fmt::Debug for Client {
             .field("validate_requests", &self.inner.validate_requests)
             .field("retry", &self.inner.retry)
             .field("timeout", &self.inner.timeout)
+            .field("max_response_body_size", &self.inner.max_body_size)
             .finish()
     }
 }
@@ -134,6 +141,11 @@ impl Client {
     /// The time allowed for one attempt.
     pub fn timeout(&self) -> Duration {
         self.inner.timeout
+    }
+
+    /// The largest response body the client reads, in bytes.
+    pub fn max_response_body_size(&self) -> usize {
+        self.inner.max_body_size
     }
 
     fn endpoint_of(&self, service: Service) -> Option<&Endpoint> {
@@ -249,11 +261,16 @@ impl Client {
         }
         let url = match auth {
             Auth::Token(token) => {
-                let mut value = HeaderValue::from_str(token.expose()).map_err(|_| {
+                let invalid = || {
                     Error::Credentials(CredentialsError::new(
-                        "the token is not a valid header value",
+                        "the token is not printable ASCII (a line break or other control \
+                         character?), and it is sent in a header",
                     ))
-                })?;
+                };
+                if !is_header_text(token.expose()) {
+                    return Err(invalid());
+                }
+                let mut value = HeaderValue::from_str(token.expose()).map_err(|_| invalid())?;
                 value.set_sensitive(true);
                 headers.insert(TOKEN_HEADER, value);
                 let mut url = format!("{}://{}{path}", endpoint.scheme, endpoint.authority);
@@ -265,6 +282,9 @@ impl Client {
             }
             Auth::AkSk(credentials) => {
                 let project = match &request.project_id {
+                    Some(project) if !is_header_text(project) => {
+                        return Err(ValidationError::new("project_id", Rule::HeaderValue).into())
+                    }
                     Some(project) => Some(header_value(PROJECT_HEADER, project)?),
                     None => None,
                 };
@@ -300,7 +320,7 @@ impl Client {
                 .with_headers(&to_sign)
                 .with_body(body);
                 let signing_error =
-                    |e: signing::SigningError| CredentialsError::with_source("cannot sign", e);
+                    |e: signing::SigningError| CredentialsError::with_source(e.to_string(), e);
                 let date =
                     SdkDate::from_datetime(OffsetDateTime::now_utc()).map_err(signing_error)?;
                 let signed = signing::sign(&signable, credentials, date).map_err(signing_error)?;
@@ -342,7 +362,8 @@ impl Client {
         Ok((http_request, url))
     }
 
-    /// One attempt: sends, reads the whole body, turns an error status into [`Error::Api`].
+    /// One attempt: sends, reads the whole body (up to the size limit), turns an error status
+    /// into [`Error::Api`].
     async fn send(
         &self,
         http_request: reqwest::Request,
@@ -361,22 +382,44 @@ impl Client {
             .map_err(transport)?;
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
-        let body = response.bytes().await.map_err(transport)?.to_vec();
-        let retry_after = retry::retry_after(&headers);
-        let metadata = ResponseMetadata::new(status, headers, attempt);
-        if !status.is_success() {
-            return Err(Error::Api(Box::new(api_error(
-                metadata,
-                retry_after,
-                &body,
-                &request.errors,
-            ))));
+        let limit = self.inner.max_body_size;
+        let too_large = |content_length: Option<u64>| {
+            Error::BodyTooLarge(Box::new(BodyTooLargeError {
+                status,
+                limit,
+                content_length,
+                request_id: ResponseMetadata::new(status, headers.clone(), attempt).request_id,
+            }))
+        };
+        // An announced length over the limit fails before any of the body is read.
+        let announced = response.content_length();
+        if announced.is_some_and(|length| length > limit as u64) {
+            return Err(too_large(announced));
         }
-        Ok(RawResponse { metadata, body })
+        let mut body = Vec::with_capacity(announced.map_or(0, |length| length as usize));
+        while let Some(chunk) = response.chunk().await.map_err(transport)? {
+            if chunk.len() > limit - body.len() {
+                return Err(too_large(announced));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        RawResponse::classify(status, headers, body, attempt, &request.errors)
     }
 }
 
+/// Whether `value` can be sent as a header value and read back as the same text: printable
+/// ASCII and spaces. (`HeaderValue` itself also takes bytes beyond ASCII, which
+/// `HeaderValue::to_str` then refuses.)
+fn is_header_text(value: &str) -> bool {
+    value.bytes().all(|b| b == b' ' || b.is_ascii_graphic())
+}
+
 fn header_value(name: &str, value: &str) -> Result<HeaderValue, Error> {
+    if !is_header_text(value) {
+        return Err(Error::Config(format!(
+            "the value of header `{name}` is not printable ASCII"
+        )));
+    }
     HeaderValue::from_str(value)
         .map_err(|_| Error::Config(format!("the value of header `{name}` is not valid in HTTP")))
 }
@@ -414,6 +457,7 @@ pub struct ClientBuilder {
     http: Option<reqwest::Client>,
     connect_timeout: Duration,
     timeout: Duration,
+    max_body_size: usize,
     retry: RetryConfig,
 }
 
@@ -430,6 +474,7 @@ impl fmt::Debug for ClientBuilder {
             .field("validate_requests", &self.validate_requests)
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
+            .field("max_response_body_size", &self.max_body_size)
             .field("retry", &self.retry)
             .finish()
     }
@@ -458,6 +503,7 @@ impl ClientBuilder {
             http: None,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: DEFAULT_TIMEOUT,
+            max_body_size: DEFAULT_MAX_RESPONSE_BODY_SIZE,
             retry: RetryConfig::standard(),
         }
     }
@@ -576,6 +622,16 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest response body to read, in bytes (default
+    /// [`DEFAULT_MAX_RESPONSE_BODY_SIZE`], 32 MiB). A larger response, success or error, fails
+    /// with [`Error::BodyTooLarge`] as soon as it is known to be larger: at once when its
+    /// `Content-Length` says so, otherwise when the limit is passed while reading, so the client
+    /// never holds more than this much of a body.
+    pub fn max_response_body_size(mut self, bytes: usize) -> Self {
+        self.max_body_size = bytes;
+        self
+    }
+
     /// The retry policy (default [`RetryConfig::standard`]).
     pub fn retry_config(mut self, retry: RetryConfig) -> Self {
         self.retry = retry;
@@ -646,6 +702,7 @@ impl ClientBuilder {
                 validate_requests: self.validate_requests,
                 retry: self.retry,
                 timeout: self.timeout,
+                max_body_size: self.max_body_size,
                 user_agent: HeaderValue::from_static(DEFAULT_USER_AGENT),
             }),
         })
@@ -834,7 +891,8 @@ fn encode_query(query: &[(&str, QueryArg)]) -> String {
 /// Where an error body keeps its code and message.
 #[derive(Debug, Clone, Copy)]
 #[allow(dead_code)] // a spec need not use both shapes
-pub(crate) enum ErrorFormat {
+#[doc(hidden)]
+pub enum ErrorFormat {
     /// `{"error_code": "…", "error_msg": "…"}`.
     Flat {
         code: &'static str,
@@ -848,7 +906,7 @@ pub(crate) enum ErrorFormat {
     },
 }
 
-fn api_error(
+pub(crate) fn api_error(
     metadata: ResponseMetadata,
     retry_after: Option<Duration>,
     body: &[u8],

@@ -34,6 +34,10 @@ pub enum Error {
     Decode(Box<DecodeError>),
     /// A paginated listing stopped because the service sent the same page again.
     Pagination(Box<PaginationError>),
+    /// The response body is larger than the client accepts
+    /// ([`ClientBuilder::max_response_body_size`](crate::ClientBuilder::max_response_body_size));
+    /// the rest of it was not read.
+    BodyTooLarge(Box<BodyTooLargeError>),
 }
 
 impl Error {
@@ -43,6 +47,7 @@ impl Error {
             Error::Api(error) => Some(error.status),
             Error::Decode(error) => Some(error.status),
             Error::Transport(error) => error.source.status(),
+            Error::BodyTooLarge(error) => Some(error.status),
             _ => None,
         }
     }
@@ -52,6 +57,7 @@ impl Error {
         match self {
             Error::Api(error) => error.request_id.as_deref(),
             Error::Decode(error) => error.request_id.as_deref(),
+            Error::BodyTooLarge(error) => error.request_id.as_deref(),
             _ => None,
         }
     }
@@ -82,8 +88,8 @@ pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
     matches!(status.as_u16(), 429 | 502 | 503 | 504)
 }
 
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl RawDisplay for Error {
+    fn fmt_raw(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Config(message) => write!(f, "invalid client configuration: {message}"),
             Error::Credentials(error) => write!(f, "no usable credentials, not sent: {error}"),
@@ -95,10 +101,11 @@ impl fmt::Display for Error {
             Error::Encode(error) => {
                 write!(f, "cannot serialise the request body, not sent: {error}")
             }
-            Error::Transport(error) => error.fmt(f),
-            Error::Api(error) => error.fmt(f),
-            Error::Decode(error) => error.fmt(f),
-            Error::Pagination(error) => error.fmt(f),
+            Error::Transport(error) => fmt::Display::fmt(error, f),
+            Error::Api(error) => fmt::Display::fmt(error, f),
+            Error::Decode(error) => fmt::Display::fmt(error, f),
+            Error::Pagination(error) => fmt::Display::fmt(error, f),
+            Error::BodyTooLarge(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -110,7 +117,11 @@ impl std::error::Error for Error {
             Error::InvalidRequest(error) => Some(error),
             Error::Encode(error) => Some(error),
             Error::Transport(error) => Some(&error.source),
-            Error::Config(_) | Error::Api(_) | Error::Decode(_) | Error::Pagination(_) => None,
+            Error::Config(_)
+            | Error::Api(_)
+            | Error::Decode(_)
+            | Error::Pagination(_)
+            | Error::BodyTooLarge(_) => None,
         }
     }
 }
@@ -172,8 +183,8 @@ impl TransportError {
     }
 }
 
-impl fmt::Display for TransportError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl RawDisplay for TransportError {
+    fn fmt_raw(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // The innermost cause is the informative one ("Connection refused (os error 111)").
         let mut cause: &dyn std::error::Error = &self.source;
         while let Some(next) = cause.source() {
@@ -215,14 +226,14 @@ pub struct ApiError {
     pub body: String,
 }
 
-impl fmt::Display for ApiError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl RawDisplay for ApiError {
+    fn fmt_raw(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "the service answered {}", self.status)?;
         match (&self.error_code, &self.error_msg) {
             (Some(code), Some(message)) => write!(f, ": {code}: {message}")?,
             (Some(code), None) => write!(f, ": {code}")?,
             (None, Some(message)) => write!(f, ": {message}")?,
-            (None, None) => write!(f, " (body: {})", one_line(&snippet(self.body.as_bytes())))?,
+            (None, None) => write!(f, " (body: {})", snippet(self.body.as_bytes()))?,
         }
         if let Some(id) = &self.request_id {
             write!(f, " (request ID {id})")?;
@@ -278,8 +289,8 @@ pub struct DecodeError {
 /// The largest number of body bytes a [`DecodeError`] keeps.
 pub const SNIPPET_LIMIT: usize = 256;
 
-impl fmt::Display for DecodeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl RawDisplay for DecodeError {
+    fn fmt_raw(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let at = if self.path.is_empty() || self.path == "." {
             String::new()
         } else {
@@ -288,9 +299,41 @@ impl fmt::Display for DecodeError {
         write!(
             f,
             "the {} response does not match the spec{at}: {}; body: {}",
-            self.status,
-            self.message,
-            one_line(&self.snippet)
+            self.status, self.message, self.snippet
+        )?;
+        if let Some(id) = &self.request_id {
+            write!(f, " (request ID {id})")?;
+        }
+        Ok(())
+    }
+}
+
+/// A response whose body is larger than the client's limit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct BodyTooLargeError {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The limit in force, in bytes.
+    pub limit: usize,
+    /// The size the response announced (`Content-Length`), if it did.
+    pub content_length: Option<u64>,
+    /// The service's request ID (response header `X-Request-Id`).
+    pub request_id: Option<String>,
+}
+
+impl RawDisplay for BodyTooLargeError {
+    fn fmt_raw(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the {} response body ", self.status)?;
+        match self.content_length {
+            Some(length) => write!(f, "of {length} bytes")?,
+            None => f.write_str("(of unannounced length)")?,
+        }
+        write!(
+            f,
+            " is larger than the limit of {} bytes; not read further (raise the limit with \
+             `ClientBuilder::max_response_body_size`, or ask for smaller pages)",
+            self.limit
         )?;
         if let Some(id) = &self.request_id {
             write!(f, " (request ID {id})")?;
@@ -313,7 +356,56 @@ pub(crate) fn snippet(body: &[u8]) -> String {
     format!("{}…", &text[..end])
 }
 
-/// `text` on one line: line breaks become spaces.
-fn one_line(text: &str) -> String {
-    text.replace(['\r', '\n'], " ")
+one_line_display!(
+    Error,
+    TransportError,
+    ApiError,
+    DecodeError,
+    BodyTooLargeError
+);
+
+/// The text of an error as its parts make it, before [`OneLine`]: a message, an error code or a
+/// body snippet from a response can hold any character.
+trait RawDisplay {
+    fn fmt_raw(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result;
+}
+
+struct Raw<'a, T>(&'a T);
+
+impl<T: RawDisplay> fmt::Display for Raw<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt_raw(f)
+    }
+}
+
+/// `Display` as one line: the raw text with line breaks and tabs as spaces and every other
+/// control character escaped (`\u{1b}`), so that a hostile response can neither split a log
+/// line nor send escape sequences to a terminal.
+macro_rules! one_line_display {
+    ($($ty:ty),*) => {$(
+        impl fmt::Display for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let raw = Raw(self).to_string();
+                OneLine(&raw).fmt(f)
+            }
+        }
+    )*};
+}
+use one_line_display;
+
+/// Text written on one line (see [`one_line_display`]).
+struct OneLine<'a>(&'a str);
+
+impl fmt::Display for OneLine<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use fmt::Write;
+        for c in self.0.chars() {
+            match c {
+                '\r' | '\n' | '\t' => f.write_char(' ')?,
+                c if c.is_control() => write!(f, "{}", c.escape_unicode())?,
+                c => f.write_char(c)?,
+            }
+        }
+        Ok(())
+    }
 }

@@ -107,23 +107,27 @@ mod validation;
 pub mod waiters;
 
 pub use client::{
-    Client, ClientBuilder, ResponseFuture, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
-    DEFAULT_USER_AGENT,
+    Client, ClientBuilder, ResponseFuture, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY_SIZE,
+    DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
 };
 pub use credentials::{
     Auth, AuthFuture, CredentialsError, ProvideAuth, Token, ENV_ACCESS_KEY, ENV_PROJECT_ID,
     ENV_REGION, ENV_SECRET_KEY, ENV_SECURITY_TOKEN,
 };
 pub use error::{
-    ApiError, DecodeError, Error, PaginationError, TransportError, TransportErrorKind,
-    SNIPPET_LIMIT,
+    ApiError, BodyTooLargeError, DecodeError, Error, PaginationError, TransportError,
+    TransportErrorKind, SNIPPET_LIMIT,
 };
 pub use error_codes::ErrorCode;
 pub use nullable::Nullable;
 pub use operations::Service;
 pub use pagination::{Items, Pages};
+/// The HTTP client crate the client is built on, whose types appear in this crate's API
+/// ([`ClientBuilder::http_client`], [`HeaderMap`], [`StatusCode`]).
+pub use reqwest;
+pub use reqwest::header::HeaderMap;
 pub use reqwest::StatusCode;
-pub use response::ResponseMetadata;
+pub use response::{decode_response, Operation, ResponseMetadata};
 pub use retry::RetryConfig;
 pub use tls::tls_backend;
 pub use unknown::UnknownValue;

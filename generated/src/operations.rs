@@ -109,12 +109,26 @@ impl ShowOperationLog {
             query,
             project_id: Some(project_id),
             body: None,
-            errors: crate::client::ErrorFormat::Flat {
-                code: "error_code",
-                message: "error_msg",
-            },
+            errors: <Self as crate::Operation>::ERRORS,
         };
         let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+}
+impl crate::response::sealed::Sealed for ShowOperationLog {}
+impl crate::Operation for ShowOperationLog {
+    const OPERATION_ID: &'static str = "show_operation_log";
+    type Output = models::ShowOperationLogResponseBody;
+    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+        code: "error_code",
+        message: "error_msg",
+    };
+    fn decode(
+        response: crate::response::RawResponse,
+    ) -> Result<
+        (models::ShowOperationLogResponseBody, crate::ResponseMetadata),
+        crate::Error,
+    > {
         response.json()
     }
 }
@@ -434,12 +448,26 @@ impl ListOperationLogs {
             query,
             project_id: Some(project_id),
             body: None,
-            errors: crate::client::ErrorFormat::Flat {
-                code: "error_code",
-                message: "error_msg",
-            },
+            errors: <Self as crate::Operation>::ERRORS,
         };
         let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+}
+impl crate::response::sealed::Sealed for ListOperationLogs {}
+impl crate::Operation for ListOperationLogs {
+    const OPERATION_ID: &'static str = "list_operation_logs";
+    type Output = models::ListOperationLogsResponseBody;
+    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+        code: "error_code",
+        message: "error_msg",
+    };
+    fn decode(
+        response: crate::response::RawResponse,
+    ) -> Result<
+        (models::ListOperationLogsResponseBody, crate::ResponseMetadata),
+        crate::Error,
+    > {
         response.json()
     }
 }
@@ -749,12 +777,26 @@ impl ListShareMembers {
             query,
             project_id: Some(project_id),
             body: None,
-            errors: crate::client::ErrorFormat::Flat {
-                code: "error_code",
-                message: "error_msg",
-            },
+            errors: <Self as crate::Operation>::ERRORS,
         };
         let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+}
+impl crate::response::sealed::Sealed for ListShareMembers {}
+impl crate::Operation for ListShareMembers {
+    const OPERATION_ID: &'static str = "list_share_members";
+    type Output = models::ListShareMembersResponseBody;
+    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+        code: "error_code",
+        message: "error_msg",
+    };
+    fn decode(
+        response: crate::response::RawResponse,
+    ) -> Result<
+        (models::ListShareMembersResponseBody, crate::ResponseMetadata),
+        crate::Error,
+    > {
         response.json()
     }
 }
@@ -903,12 +945,26 @@ impl AddShareMembers {
             query,
             project_id: Some(project_id),
             body: Some(crate::client::json_body(&body)?),
-            errors: crate::client::ErrorFormat::Flat {
-                code: "error_code",
-                message: "error_msg",
-            },
+            errors: <Self as crate::Operation>::ERRORS,
         };
         let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+}
+impl crate::response::sealed::Sealed for AddShareMembers {}
+impl crate::Operation for AddShareMembers {
+    const OPERATION_ID: &'static str = "add_share_members";
+    type Output = models::AddShareMembersResponseBody;
+    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+        code: "error_code",
+        message: "error_msg",
+    };
+    fn decode(
+        response: crate::response::RawResponse,
+    ) -> Result<
+        (models::AddShareMembersResponseBody, crate::ResponseMetadata),
+        crate::Error,
+    > {
         response.json()
     }
 }
@@ -1002,12 +1058,26 @@ impl ShowShareMember {
             query,
             project_id: Some(project_id),
             body: None,
-            errors: crate::client::ErrorFormat::Flat {
-                code: "error_code",
-                message: "error_msg",
-            },
+            errors: <Self as crate::Operation>::ERRORS,
         };
         let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+}
+impl crate::response::sealed::Sealed for ShowShareMember {}
+impl crate::Operation for ShowShareMember {
+    const OPERATION_ID: &'static str = "show_share_member";
+    type Output = models::ShowShareMemberResponseBody;
+    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+        code: "error_code",
+        message: "error_msg",
+    };
+    fn decode(
+        response: crate::response::RawResponse,
+    ) -> Result<
+        (models::ShowShareMemberResponseBody, crate::ResponseMetadata),
+        crate::Error,
+    > {
         response.json()
     }
 }
@@ -1109,12 +1179,26 @@ impl UpdateShareMember {
             query,
             project_id: Some(project_id),
             body: Some(crate::client::json_body(&body)?),
-            errors: crate::client::ErrorFormat::Flat {
-                code: "error_code",
-                message: "error_msg",
-            },
+            errors: <Self as crate::Operation>::ERRORS,
         };
         let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+}
+impl crate::response::sealed::Sealed for UpdateShareMember {}
+impl crate::Operation for UpdateShareMember {
+    const OPERATION_ID: &'static str = "update_share_member";
+    type Output = models::UpdateShareMemberResponseBody;
+    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+        code: "error_code",
+        message: "error_msg",
+    };
+    fn decode(
+        response: crate::response::RawResponse,
+    ) -> Result<
+        (models::UpdateShareMemberResponseBody, crate::ResponseMetadata),
+        crate::Error,
+    > {
         response.json()
     }
 }
@@ -1203,12 +1287,23 @@ impl DeleteShareMember {
             query,
             project_id: Some(project_id),
             body: None,
-            errors: crate::client::ErrorFormat::Flat {
-                code: "error_code",
-                message: "error_msg",
-            },
+            errors: <Self as crate::Operation>::ERRORS,
         };
         let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+}
+impl crate::response::sealed::Sealed for DeleteShareMember {}
+impl crate::Operation for DeleteShareMember {
+    const OPERATION_ID: &'static str = "delete_share_member";
+    type Output = ();
+    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+        code: "error_code",
+        message: "error_msg",
+    };
+    fn decode(
+        response: crate::response::RawResponse,
+    ) -> Result<((), crate::ResponseMetadata), crate::Error> {
         response.empty()
     }
 }
@@ -1289,12 +1384,26 @@ impl ShowCheckpoint {
             query,
             project_id: Some(project_id),
             body: None,
-            errors: crate::client::ErrorFormat::Flat {
-                code: "error_code",
-                message: "error_msg",
-            },
+            errors: <Self as crate::Operation>::ERRORS,
         };
         let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+}
+impl crate::response::sealed::Sealed for ShowCheckpoint {}
+impl crate::Operation for ShowCheckpoint {
+    const OPERATION_ID: &'static str = "show_checkpoint";
+    type Output = models::ShowCheckpointResponseBody;
+    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+        code: "error_code",
+        message: "error_msg",
+    };
+    fn decode(
+        response: crate::response::RawResponse,
+    ) -> Result<
+        (models::ShowCheckpointResponseBody, crate::ResponseMetadata),
+        crate::Error,
+    > {
         response.json()
     }
 }
@@ -1385,12 +1494,26 @@ impl CreateCheckpoint {
             query,
             project_id: Some(project_id),
             body: Some(crate::client::json_body(&body)?),
-            errors: crate::client::ErrorFormat::Flat {
-                code: "error_code",
-                message: "error_msg",
-            },
+            errors: <Self as crate::Operation>::ERRORS,
         };
         let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+}
+impl crate::response::sealed::Sealed for CreateCheckpoint {}
+impl crate::Operation for CreateCheckpoint {
+    const OPERATION_ID: &'static str = "create_checkpoint";
+    type Output = models::CreateCheckpointResponseBody;
+    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+        code: "error_code",
+        message: "error_msg",
+    };
+    fn decode(
+        response: crate::response::RawResponse,
+    ) -> Result<
+        (models::CreateCheckpointResponseBody, crate::ResponseMetadata),
+        crate::Error,
+    > {
         response.json()
     }
 }
@@ -1477,12 +1600,26 @@ impl SyncCheckpoint {
             query,
             project_id: Some(project_id),
             body: Some(crate::client::json_body(&body)?),
-            errors: crate::client::ErrorFormat::Flat {
-                code: "error_code",
-                message: "error_msg",
-            },
+            errors: <Self as crate::Operation>::ERRORS,
         };
         let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+}
+impl crate::response::sealed::Sealed for SyncCheckpoint {}
+impl crate::Operation for SyncCheckpoint {
+    const OPERATION_ID: &'static str = "sync_checkpoint";
+    type Output = models::SyncCheckpointResponseBody;
+    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+        code: "error_code",
+        message: "error_msg",
+    };
+    fn decode(
+        response: crate::response::RawResponse,
+    ) -> Result<
+        (models::SyncCheckpointResponseBody, crate::ResponseMetadata),
+        crate::Error,
+    > {
         response.json()
     }
 }
@@ -1813,12 +1950,26 @@ impl ListVaults {
             query,
             project_id: Some(project_id),
             body: None,
-            errors: crate::client::ErrorFormat::Flat {
-                code: "error_code",
-                message: "error_msg",
-            },
+            errors: <Self as crate::Operation>::ERRORS,
         };
         let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+}
+impl crate::response::sealed::Sealed for ListVaults {}
+impl crate::Operation for ListVaults {
+    const OPERATION_ID: &'static str = "list_vaults";
+    type Output = models::ListVaultsResponseBody;
+    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+        code: "error_code",
+        message: "error_msg",
+    };
+    fn decode(
+        response: crate::response::RawResponse,
+    ) -> Result<
+        (models::ListVaultsResponseBody, crate::ResponseMetadata),
+        crate::Error,
+    > {
         response.json()
     }
 }
@@ -1953,12 +2104,26 @@ impl CreateVault {
             query,
             project_id: Some(project_id),
             body: Some(crate::client::json_body(&body)?),
-            errors: crate::client::ErrorFormat::Flat {
-                code: "error_code",
-                message: "error_msg",
-            },
+            errors: <Self as crate::Operation>::ERRORS,
         };
         let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+}
+impl crate::response::sealed::Sealed for CreateVault {}
+impl crate::Operation for CreateVault {
+    const OPERATION_ID: &'static str = "create_vault";
+    type Output = models::CreateVaultResponseBody;
+    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+        code: "error_code",
+        message: "error_msg",
+    };
+    fn decode(
+        response: crate::response::RawResponse,
+    ) -> Result<
+        (models::CreateVaultResponseBody, crate::ResponseMetadata),
+        crate::Error,
+    > {
         response.json()
     }
 }
@@ -2038,12 +2203,23 @@ impl ShowVault {
             query,
             project_id: Some(project_id),
             body: None,
-            errors: crate::client::ErrorFormat::Flat {
-                code: "error_code",
-                message: "error_msg",
-            },
+            errors: <Self as crate::Operation>::ERRORS,
         };
         let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+}
+impl crate::response::sealed::Sealed for ShowVault {}
+impl crate::Operation for ShowVault {
+    const OPERATION_ID: &'static str = "show_vault";
+    type Output = models::ShowVaultResponseBody;
+    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+        code: "error_code",
+        message: "error_msg",
+    };
+    fn decode(
+        response: crate::response::RawResponse,
+    ) -> Result<(models::ShowVaultResponseBody, crate::ResponseMetadata), crate::Error> {
         response.json()
     }
 }
@@ -2137,12 +2313,26 @@ impl UpdateVault {
             query,
             project_id: Some(project_id),
             body: Some(crate::client::json_body(&body)?),
-            errors: crate::client::ErrorFormat::Flat {
-                code: "error_code",
-                message: "error_msg",
-            },
+            errors: <Self as crate::Operation>::ERRORS,
         };
         let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+}
+impl crate::response::sealed::Sealed for UpdateVault {}
+impl crate::Operation for UpdateVault {
+    const OPERATION_ID: &'static str = "update_vault";
+    type Output = models::UpdateVaultResponseBody;
+    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+        code: "error_code",
+        message: "error_msg",
+    };
+    fn decode(
+        response: crate::response::RawResponse,
+    ) -> Result<
+        (models::UpdateVaultResponseBody, crate::ResponseMetadata),
+        crate::Error,
+    > {
         response.json()
     }
 }
@@ -2222,12 +2412,23 @@ impl DeleteVault {
             query,
             project_id: Some(project_id),
             body: None,
-            errors: crate::client::ErrorFormat::Flat {
-                code: "error_code",
-                message: "error_msg",
-            },
+            errors: <Self as crate::Operation>::ERRORS,
         };
         let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+}
+impl crate::response::sealed::Sealed for DeleteVault {}
+impl crate::Operation for DeleteVault {
+    const OPERATION_ID: &'static str = "delete_vault";
+    type Output = ();
+    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+        code: "error_code",
+        message: "error_msg",
+    };
+    fn decode(
+        response: crate::response::RawResponse,
+    ) -> Result<((), crate::ResponseMetadata), crate::Error> {
         response.empty()
     }
 }
@@ -2324,12 +2525,26 @@ impl RemoveVaultResources {
             query,
             project_id: Some(project_id),
             body: Some(crate::client::json_body(&body)?),
-            errors: crate::client::ErrorFormat::Flat {
-                code: "error_code",
-                message: "error_msg",
-            },
+            errors: <Self as crate::Operation>::ERRORS,
         };
         let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+}
+impl crate::response::sealed::Sealed for RemoveVaultResources {}
+impl crate::Operation for RemoveVaultResources {
+    const OPERATION_ID: &'static str = "remove_vault_resources";
+    type Output = models::RemoveVaultResourcesResponseBody;
+    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+        code: "error_code",
+        message: "error_msg",
+    };
+    fn decode(
+        response: crate::response::RawResponse,
+    ) -> Result<
+        (models::RemoveVaultResourcesResponseBody, crate::ResponseMetadata),
+        crate::Error,
+    > {
         response.json()
     }
 }
@@ -2426,12 +2641,26 @@ impl AddVaultResources {
             query,
             project_id: Some(project_id),
             body: Some(crate::client::json_body(&body)?),
-            errors: crate::client::ErrorFormat::Flat {
-                code: "error_code",
-                message: "error_msg",
-            },
+            errors: <Self as crate::Operation>::ERRORS,
         };
         let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+}
+impl crate::response::sealed::Sealed for AddVaultResources {}
+impl crate::Operation for AddVaultResources {
+    const OPERATION_ID: &'static str = "add_vault_resources";
+    type Output = models::AddVaultResourcesResponseBody;
+    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+        code: "error_code",
+        message: "error_msg",
+    };
+    fn decode(
+        response: crate::response::RawResponse,
+    ) -> Result<
+        (models::AddVaultResourcesResponseBody, crate::ResponseMetadata),
+        crate::Error,
+    > {
         response.json()
     }
 }
@@ -2528,12 +2757,26 @@ impl AssociateVaultPolicy {
             query,
             project_id: Some(project_id),
             body: Some(crate::client::json_body(&body)?),
-            errors: crate::client::ErrorFormat::Flat {
-                code: "error_code",
-                message: "error_msg",
-            },
+            errors: <Self as crate::Operation>::ERRORS,
         };
         let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+}
+impl crate::response::sealed::Sealed for AssociateVaultPolicy {}
+impl crate::Operation for AssociateVaultPolicy {
+    const OPERATION_ID: &'static str = "associate_vault_policy";
+    type Output = models::AssociateVaultPolicyResponseBody;
+    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+        code: "error_code",
+        message: "error_msg",
+    };
+    fn decode(
+        response: crate::response::RawResponse,
+    ) -> Result<
+        (models::AssociateVaultPolicyResponseBody, crate::ResponseMetadata),
+        crate::Error,
+    > {
         response.json()
     }
 }
@@ -2630,12 +2873,26 @@ impl DissociateVaultPolicy {
             query,
             project_id: Some(project_id),
             body: Some(crate::client::json_body(&body)?),
-            errors: crate::client::ErrorFormat::Flat {
-                code: "error_code",
-                message: "error_msg",
-            },
+            errors: <Self as crate::Operation>::ERRORS,
         };
         let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+}
+impl crate::response::sealed::Sealed for DissociateVaultPolicy {}
+impl crate::Operation for DissociateVaultPolicy {
+    const OPERATION_ID: &'static str = "dissociate_vault_policy";
+    type Output = models::DissociateVaultPolicyResponseBody;
+    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+        code: "error_code",
+        message: "error_msg",
+    };
+    fn decode(
+        response: crate::response::RawResponse,
+    ) -> Result<
+        (models::DissociateVaultPolicyResponseBody, crate::ResponseMetadata),
+        crate::Error,
+    > {
         response.json()
     }
 }
@@ -3166,12 +3423,26 @@ impl ListBackups {
             query,
             project_id: Some(project_id),
             body: None,
-            errors: crate::client::ErrorFormat::Flat {
-                code: "error_code",
-                message: "error_msg",
-            },
+            errors: <Self as crate::Operation>::ERRORS,
         };
         let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+}
+impl crate::response::sealed::Sealed for ListBackups {}
+impl crate::Operation for ListBackups {
+    const OPERATION_ID: &'static str = "list_backups";
+    type Output = models::ListBackupsResponseBody;
+    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+        code: "error_code",
+        message: "error_msg",
+    };
+    fn decode(
+        response: crate::response::RawResponse,
+    ) -> Result<
+        (models::ListBackupsResponseBody, crate::ResponseMetadata),
+        crate::Error,
+    > {
         response.json()
     }
 }
@@ -3306,12 +3577,26 @@ impl ShowBackup {
             query,
             project_id: Some(project_id),
             body: None,
-            errors: crate::client::ErrorFormat::Flat {
-                code: "error_code",
-                message: "error_msg",
-            },
+            errors: <Self as crate::Operation>::ERRORS,
         };
         let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+}
+impl crate::response::sealed::Sealed for ShowBackup {}
+impl crate::Operation for ShowBackup {
+    const OPERATION_ID: &'static str = "show_backup";
+    type Output = models::ShowBackupResponseBody;
+    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+        code: "error_code",
+        message: "error_msg",
+    };
+    fn decode(
+        response: crate::response::RawResponse,
+    ) -> Result<
+        (models::ShowBackupResponseBody, crate::ResponseMetadata),
+        crate::Error,
+    > {
         response.json()
     }
 }
@@ -3391,12 +3676,23 @@ impl DeleteBackup {
             query,
             project_id: Some(project_id),
             body: None,
-            errors: crate::client::ErrorFormat::Flat {
-                code: "error_code",
-                message: "error_msg",
-            },
+            errors: <Self as crate::Operation>::ERRORS,
         };
         let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+}
+impl crate::response::sealed::Sealed for DeleteBackup {}
+impl crate::Operation for DeleteBackup {
+    const OPERATION_ID: &'static str = "delete_backup";
+    type Output = ();
+    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+        code: "error_code",
+        message: "error_msg",
+    };
+    fn decode(
+        response: crate::response::RawResponse,
+    ) -> Result<((), crate::ResponseMetadata), crate::Error> {
         response.empty()
     }
 }
@@ -3488,12 +3784,23 @@ impl RestoreBackup {
             query,
             project_id: Some(project_id),
             body: Some(crate::client::json_body(&body)?),
-            errors: crate::client::ErrorFormat::Flat {
-                code: "error_code",
-                message: "error_msg",
-            },
+            errors: <Self as crate::Operation>::ERRORS,
         };
         let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+}
+impl crate::response::sealed::Sealed for RestoreBackup {}
+impl crate::Operation for RestoreBackup {
+    const OPERATION_ID: &'static str = "restore_backup";
+    type Output = ();
+    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+        code: "error_code",
+        message: "error_msg",
+    };
+    fn decode(
+        response: crate::response::RawResponse,
+    ) -> Result<((), crate::ResponseMetadata), crate::Error> {
         response.empty()
     }
 }
@@ -3579,12 +3886,26 @@ impl SyncBackups {
             query,
             project_id: Some(project_id),
             body: Some(crate::client::json_body(&body)?),
-            errors: crate::client::ErrorFormat::Flat {
-                code: "error_code",
-                message: "error_msg",
-            },
+            errors: <Self as crate::Operation>::ERRORS,
         };
         let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+}
+impl crate::response::sealed::Sealed for SyncBackups {}
+impl crate::Operation for SyncBackups {
+    const OPERATION_ID: &'static str = "sync_backups";
+    type Output = models::SyncBackupsResponseBody;
+    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+        code: "error_code",
+        message: "error_msg",
+    };
+    fn decode(
+        response: crate::response::RawResponse,
+    ) -> Result<
+        (models::SyncBackupsResponseBody, crate::ResponseMetadata),
+        crate::Error,
+    > {
         response.json()
     }
 }
@@ -3705,12 +4026,26 @@ impl ListPolicies {
             query,
             project_id: Some(project_id),
             body: None,
-            errors: crate::client::ErrorFormat::Flat {
-                code: "error_code",
-                message: "error_msg",
-            },
+            errors: <Self as crate::Operation>::ERRORS,
         };
         let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+}
+impl crate::response::sealed::Sealed for ListPolicies {}
+impl crate::Operation for ListPolicies {
+    const OPERATION_ID: &'static str = "list_policies";
+    type Output = models::ListPoliciesResponseBody;
+    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+        code: "error_code",
+        message: "error_msg",
+    };
+    fn decode(
+        response: crate::response::RawResponse,
+    ) -> Result<
+        (models::ListPoliciesResponseBody, crate::ResponseMetadata),
+        crate::Error,
+    > {
         response.json()
     }
 }
@@ -3796,12 +4131,26 @@ impl CreatePolicy {
             query,
             project_id: Some(project_id),
             body: Some(crate::client::json_body(&body)?),
-            errors: crate::client::ErrorFormat::Flat {
-                code: "error_code",
-                message: "error_msg",
-            },
+            errors: <Self as crate::Operation>::ERRORS,
         };
         let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+}
+impl crate::response::sealed::Sealed for CreatePolicy {}
+impl crate::Operation for CreatePolicy {
+    const OPERATION_ID: &'static str = "create_policy";
+    type Output = models::CreatePolicyResponseBody;
+    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+        code: "error_code",
+        message: "error_msg",
+    };
+    fn decode(
+        response: crate::response::RawResponse,
+    ) -> Result<
+        (models::CreatePolicyResponseBody, crate::ResponseMetadata),
+        crate::Error,
+    > {
         response.json()
     }
 }
@@ -3884,12 +4233,26 @@ impl ShowPolicy {
             query,
             project_id: Some(project_id),
             body: None,
-            errors: crate::client::ErrorFormat::Flat {
-                code: "error_code",
-                message: "error_msg",
-            },
+            errors: <Self as crate::Operation>::ERRORS,
         };
         let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+}
+impl crate::response::sealed::Sealed for ShowPolicy {}
+impl crate::Operation for ShowPolicy {
+    const OPERATION_ID: &'static str = "show_policy";
+    type Output = models::ShowPolicyResponseBody;
+    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+        code: "error_code",
+        message: "error_msg",
+    };
+    fn decode(
+        response: crate::response::RawResponse,
+    ) -> Result<
+        (models::ShowPolicyResponseBody, crate::ResponseMetadata),
+        crate::Error,
+    > {
         response.json()
     }
 }
@@ -3983,12 +4346,26 @@ impl UpdatePolicy {
             query,
             project_id: Some(project_id),
             body: Some(crate::client::json_body(&body)?),
-            errors: crate::client::ErrorFormat::Flat {
-                code: "error_code",
-                message: "error_msg",
-            },
+            errors: <Self as crate::Operation>::ERRORS,
         };
         let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+}
+impl crate::response::sealed::Sealed for UpdatePolicy {}
+impl crate::Operation for UpdatePolicy {
+    const OPERATION_ID: &'static str = "update_policy";
+    type Output = models::UpdatePolicyResponseBody;
+    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+        code: "error_code",
+        message: "error_msg",
+    };
+    fn decode(
+        response: crate::response::RawResponse,
+    ) -> Result<
+        (models::UpdatePolicyResponseBody, crate::ResponseMetadata),
+        crate::Error,
+    > {
         response.json()
     }
 }
@@ -4068,12 +4445,23 @@ impl DeletePolicy {
             query,
             project_id: Some(project_id),
             body: None,
-            errors: crate::client::ErrorFormat::Flat {
-                code: "error_code",
-                message: "error_msg",
-            },
+            errors: <Self as crate::Operation>::ERRORS,
         };
         let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+}
+impl crate::response::sealed::Sealed for DeletePolicy {}
+impl crate::Operation for DeletePolicy {
+    const OPERATION_ID: &'static str = "delete_policy";
+    type Output = ();
+    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+        code: "error_code",
+        message: "error_msg",
+    };
+    fn decode(
+        response: crate::response::RawResponse,
+    ) -> Result<((), crate::ResponseMetadata), crate::Error> {
         response.empty()
     }
 }
@@ -4162,13 +4550,27 @@ impl CreateVbsBackup {
             query,
             project_id: Some(project_id),
             body: Some(crate::client::json_body(&body)?),
-            errors: crate::client::ErrorFormat::Nested {
-                member: "error",
-                code: "code",
-                message: "message",
-            },
+            errors: <Self as crate::Operation>::ERRORS,
         };
         let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+}
+impl crate::response::sealed::Sealed for CreateVbsBackup {}
+impl crate::Operation for CreateVbsBackup {
+    const OPERATION_ID: &'static str = "create_vbs_backup";
+    type Output = models::CreateVbsBackupResponseBody;
+    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Nested {
+        member: "error",
+        code: "code",
+        message: "message",
+    };
+    fn decode(
+        response: crate::response::RawResponse,
+    ) -> Result<
+        (models::CreateVbsBackupResponseBody, crate::ResponseMetadata),
+        crate::Error,
+    > {
         response.json()
     }
 }

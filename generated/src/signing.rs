@@ -163,6 +163,12 @@ pub enum SigningError {
     },
     /// The instant, in UTC, lies outside the years 1 to 9999 that `X-Sdk-Date` can express.
     DateOutOfRange,
+    /// The access key or the security token, which are sent in headers, holds a character
+    /// other than printable ASCII (a line break could inject a header).
+    InvalidCredential {
+        /// Which one: `"access key"` or `"security token"`.
+        part: &'static str,
+    },
 }
 
 impl fmt::Display for SigningError {
@@ -177,6 +183,11 @@ impl fmt::Display for SigningError {
             Self::DateOutOfRange => {
                 f.write_str("the signing time is outside the years 1 to 9999 (UTC)")
             }
+            Self::InvalidCredential { part } => write!(
+                f,
+                "cannot sign: the {part} holds a character that is not printable ASCII (a line \
+                 break or other control character?), and it is sent in a header"
+            ),
         }
     }
 }
@@ -612,6 +623,11 @@ impl<'a> HeaderTable<'a> {
 }
 
 /// Python's `str.strip()`: Unicode `White_Space` plus U+001C..U+001F, which Python also strips.
+/// Whether `text` is printable ASCII (`!` to `~`): what a credential sent in a header may hold.
+fn is_printable_ascii(text: &str) -> bool {
+    text.bytes().all(|b| b.is_ascii_graphic())
+}
+
 fn py_strip(text: &str) -> &str {
     text.trim_matches(|c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c))
 }
@@ -790,6 +806,8 @@ impl fmt::Debug for SignedRequest<'_> {
 ///
 /// * [`SigningError::MissingAccessKey`] / [`SigningError::MissingSecretKey`] when a key is empty.
 /// * [`SigningError::InvalidSdkDate`] when the request's `X-Sdk-Date` header is malformed.
+/// * [`SigningError::InvalidCredential`] when the access key or the security token is not
+///   printable ASCII.
 pub fn sign<'a>(
     request: &SignableRequest<'a>,
     credentials: &'a Credentials,
@@ -800,6 +818,18 @@ pub fn sign<'a>(
     }
     if credentials.secret_key.is_empty() {
         return Err(SigningError::MissingSecretKey);
+    }
+    // Checked raw: signing trims the ends of header values, which would hide a line break
+    // there rather than refuse it.
+    if !is_printable_ascii(&credentials.access_key) {
+        return Err(SigningError::InvalidCredential { part: "access key" });
+    }
+    if let Some(token) = &credentials.security_token {
+        if !is_printable_ascii(token) {
+            return Err(SigningError::InvalidCredential {
+                part: "security token",
+            });
+        }
     }
     let mut headers = HeaderTable::from_request(request, credentials);
 

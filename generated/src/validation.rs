@@ -38,6 +38,9 @@ pub enum Rule {
     PathSegment,
     /// A value the request needs is missing (a project ID, when the client has none).
     Required,
+    /// A value sent in an HTTP header must be printable ASCII: no line break, no other control
+    /// character, nothing beyond ASCII.
+    HeaderValue,
 }
 
 impl fmt::Display for Rule {
@@ -68,6 +71,10 @@ impl fmt::Display for Rule {
                 f.write_str("must not be empty, `.` or `..` (it is a path segment)")
             }
             Rule::Required => f.write_str("is required"),
+            Rule::HeaderValue => f.write_str(
+                "must be printable ASCII (no line breaks or other control characters): it is \
+                 sent in an HTTP header",
+            ),
         }
     }
 }

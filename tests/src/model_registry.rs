@@ -4,7 +4,8 @@
 //!
 //! The example and property tests read a payload into the model of its schema through
 //! [`roundtrip`], so a schema added to the spec is covered without test code.
-use huaweicloud_cbr::models;
+use huaweicloud_cbr::{models, operations};
+use crate::response_harness::{check, ResponseInput, Violation};
 use crate::roundtrip::{through, Roundtrip};
 /// Every schema with a generated model: its JSON pointer and the model's name, in the order of `models.rs`.
 pub const MODELS: &[(&str, &str)] = &[
@@ -655,6 +656,82 @@ pub fn roundtrip(
             "#/components/schemas/VbsErrorDetail" => {
                 through::<models::VbsErrorDetail>("VbsErrorDetail", json)
             }
+            _ => return None,
+        },
+    )
+}
+/// Every operation ID, in spec order.
+pub const OPERATIONS: &[&str] = &[
+    "show_operation_log",
+    "list_operation_logs",
+    "list_share_members",
+    "add_share_members",
+    "show_share_member",
+    "update_share_member",
+    "delete_share_member",
+    "show_checkpoint",
+    "create_checkpoint",
+    "sync_checkpoint",
+    "list_vaults",
+    "create_vault",
+    "show_vault",
+    "update_vault",
+    "delete_vault",
+    "remove_vault_resources",
+    "add_vault_resources",
+    "associate_vault_policy",
+    "dissociate_vault_policy",
+    "list_backups",
+    "show_backup",
+    "delete_backup",
+    "restore_backup",
+    "sync_backups",
+    "list_policies",
+    "create_policy",
+    "show_policy",
+    "update_policy",
+    "delete_policy",
+    "create_vbs_backup",
+];
+/// Feeds `input` to the response handling of the operation `operation_id` through the fuzzing harness (see [`check`]); `None` for an unknown operation.
+pub fn check_response(
+    operation_id: &str,
+    input: &ResponseInput,
+) -> Option<Result<(), Violation>> {
+    Some(
+        match operation_id {
+            "show_operation_log" => check::<operations::ShowOperationLog>(input),
+            "list_operation_logs" => check::<operations::ListOperationLogs>(input),
+            "list_share_members" => check::<operations::ListShareMembers>(input),
+            "add_share_members" => check::<operations::AddShareMembers>(input),
+            "show_share_member" => check::<operations::ShowShareMember>(input),
+            "update_share_member" => check::<operations::UpdateShareMember>(input),
+            "delete_share_member" => check::<operations::DeleteShareMember>(input),
+            "show_checkpoint" => check::<operations::ShowCheckpoint>(input),
+            "create_checkpoint" => check::<operations::CreateCheckpoint>(input),
+            "sync_checkpoint" => check::<operations::SyncCheckpoint>(input),
+            "list_vaults" => check::<operations::ListVaults>(input),
+            "create_vault" => check::<operations::CreateVault>(input),
+            "show_vault" => check::<operations::ShowVault>(input),
+            "update_vault" => check::<operations::UpdateVault>(input),
+            "delete_vault" => check::<operations::DeleteVault>(input),
+            "remove_vault_resources" => check::<operations::RemoveVaultResources>(input),
+            "add_vault_resources" => check::<operations::AddVaultResources>(input),
+            "associate_vault_policy" => check::<operations::AssociateVaultPolicy>(input),
+            "dissociate_vault_policy" => {
+                check::<operations::DissociateVaultPolicy>(input)
+            }
+            "list_backups" => check::<operations::ListBackups>(input),
+            "show_backup" => check::<operations::ShowBackup>(input),
+            "delete_backup" => check::<operations::DeleteBackup>(input),
+            "restore_backup" => check::<operations::RestoreBackup>(input),
+            "sync_backups" => check::<operations::SyncBackups>(input),
+            "list_policies" => check::<operations::ListPolicies>(input),
+            "create_policy" => check::<operations::CreatePolicy>(input),
+            "show_policy" => check::<operations::ShowPolicy>(input),
+            "update_policy" => check::<operations::UpdatePolicy>(input),
+            "delete_policy" => check::<operations::DeletePolicy>(input),
+            "create_vbs_backup" => check::<operations::CreateVbsBackup>(input),
             _ => return None,
         },
     )

@@ -287,3 +287,92 @@ fn an_error_body_without_code_and_message_is_unsupported() {
         Some("#/paths/~1things/delete/responses/default/content/application~1json/schema")
     );
 }
+
+#[test]
+fn a_duplicate_operation_id_is_an_error_naming_both_operations() {
+    let spec = "openapi: 3.0.3
+info: {title: t, version: '1'}
+servers:
+- url: https://svc.{region}.example.com
+paths:
+  /things:
+    get:
+      operationId: list_things
+      responses:
+        '204': {description: ok}
+    delete:
+      operationId: list_things
+      responses:
+        '204': {description: ok}
+";
+    let error = error_of(spec);
+    assert_eq!(
+        error.kind,
+        ErrorKind::DuplicateOperationId {
+            id: "list_things".into(),
+            first: "#/paths/~1things/get/operationId".into()
+        }
+    );
+    assert_eq!(error.pointer(), Some("#/paths/~1things/delete/operationId"));
+    assert_eq!(
+        error.to_string(),
+        "#/paths/~1things/delete/operationId: duplicate operationId `list_things`, first used \
+         at #/paths/~1things/get/operationId"
+    );
+}
+
+#[test]
+fn operation_ids_that_collide_after_case_conversion_name_both_operation_ids() {
+    let spec = "openapi: 3.0.3
+info: {title: t, version: '1'}
+servers:
+- url: https://svc.{region}.example.com
+paths:
+  /things:
+    get:
+      operationId: listThings
+      responses:
+        '204': {description: ok}
+        default: {$ref: '#/components/responses/Error'}
+    delete:
+      operationId: list_things
+      responses:
+        '204': {description: ok}
+        default: {$ref: '#/components/responses/Error'}
+components:
+  responses:
+    Error:
+      description: error
+      content:
+        application/json:
+          schema:
+            type: object
+            properties: {error_code: {type: string}, error_msg: {type: string}}
+";
+    let error = error_of(spec);
+    assert_eq!(
+        error.kind,
+        ErrorKind::NameCollision {
+            name: "list_things".into(),
+            first: "#/paths/~1things/get/operationId".into()
+        }
+    );
+    assert_eq!(error.pointer(), Some("#/paths/~1things/delete/operationId"));
+}
+
+#[test]
+fn a_yaml_syntax_error_keeps_where_the_unclosed_construct_began() {
+    let error = error_of("openapi: 3.0.3\ninfo: {title: t, version: '1'\npaths: {}\n");
+    let message = error.to_string();
+    let Location::Text { line, column } = error.location else {
+        panic!("no text location: {error:?}");
+    };
+    assert!(
+        !message.contains(&format!("at line {line} column {column}")),
+        "the error's own position is repeated: {message}"
+    );
+    assert!(
+        message.ends_with("while parsing a flow mapping at line 2 column 7"),
+        "{message}"
+    );
+}

@@ -1,5 +1,6 @@
-//! `cargo xtask codegen [--check]`: regenerates the client crate from `spec/cbr.yaml` and the
-//! error-code catalogue `spec/error-codes.yaml`.
+//! `cargo xtask codegen [--check] [--root <dir>]`: regenerates the client crate from
+//! `spec/cbr.yaml` and the error-code catalogue `spec/error-codes.yaml`, in this workspace or in
+//! the one at `<dir>` (where the tests run it on broken copies of the spec).
 //!
 //! Writes only files whose contents changed, each through a temporary file and a rename, and
 //! never overwrites a file that lacks the `@generated` header. With `--check` nothing is

@@ -1,20 +1,29 @@
-//! Workspace automation: `cargo xtask codegen [--check]` and `cargo xtask test`.
+//! Workspace automation: `cargo xtask codegen [--check] [--root <dir>]`, `cargo xtask test` and
+//! `cargo xtask fuzz`.
 
 mod codegen;
+mod fuzz;
 mod test_suite;
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 const USAGE: &str = "\
-usage: cargo xtask <command>
+usage: cargo xtask [--root <dir>] <command>
 
 commands:
   codegen [--check]   regenerate the client crate from spec/cbr.yaml
                       (--check: write nothing, fail if a generated file is stale)
-  test                run every check and test of the workspace, timing each stage";
+  test                run every check and test of the workspace, timing each stage
+  fuzz [--time SECONDS] [TARGET...]
+                      run the fuzz targets of fuzz/ (every one unless named), each for
+                      SECONDS (default 30); installs cargo-fuzz into target/tools
+
+options:
+  --root <dir>        the workspace to generate into, instead of this one (codegen only)";
 
 /// The workspace root: xtask lives one level below it.
-pub(crate) fn workspace_root() -> std::path::PathBuf {
+pub(crate) fn workspace_root() -> PathBuf {
     let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     manifest
         .parent()
@@ -22,24 +31,102 @@ pub(crate) fn workspace_root() -> std::path::PathBuf {
         .unwrap_or_else(|| ".".into())
 }
 
-fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let result = match args.as_slice() {
-        ["codegen"] => codegen::run(&workspace_root(), codegen::Mode::Write),
-        ["codegen", "--check"] => codegen::run(&workspace_root(), codegen::Mode::Check),
+/// The command line, once `--root` is taken out of it.
+struct Invocation {
+    root: Option<PathBuf>,
+    words: Vec<String>,
+}
+
+/// Separates `--root <dir>` (or `--root=<dir>`), wherever it is, from the other words.
+fn parse(args: impl IntoIterator<Item = String>) -> Result<Invocation, String> {
+    let mut root = None;
+    let mut words = Vec::new();
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        let value = match arg.strip_prefix("--root") {
+            Some("") => args.next().ok_or("--root needs a directory")?,
+            Some(rest) if rest.starts_with('=') => rest[1..].to_owned(),
+            _ => {
+                words.push(arg);
+                continue;
+            }
+        };
+        if root.replace(PathBuf::from(value)).is_some() {
+            return Err("--root given twice".into());
+        }
+    }
+    Ok(Invocation { root, words })
+}
+
+fn dispatch(invocation: Invocation) -> Result<(), String> {
+    let words: Vec<&str> = invocation.words.iter().map(String::as_str).collect();
+    let codegen_root = invocation.root.clone().unwrap_or_else(workspace_root);
+    match words.as_slice() {
+        ["codegen"] => codegen::run(&codegen_root, codegen::Mode::Write),
+        ["codegen", "--check"] => codegen::run(&codegen_root, codegen::Mode::Check),
+        // The suite runs cargo on this workspace; another root would check nothing it builds.
+        ["test"] if invocation.root.is_some() => Err("--root applies to codegen only".into()),
         ["test"] => test_suite::run(),
+        ["fuzz", rest @ ..] if invocation.root.is_none() => {
+            fuzz::run(&workspace_root(), &fuzz::Options::parse(rest)?)
+        }
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             Ok(())
         }
-        _ => Err(format!("unknown arguments {args:?}\n\n{USAGE}")),
-    };
+        _ => Err(format!("unknown arguments {words:?}\n\n{USAGE}")),
+    }
+}
+
+fn main() -> ExitCode {
+    let result = parse(std::env::args().skip(1)).and_then(dispatch);
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("error: {message}");
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(args: &[&str]) -> Result<(Option<PathBuf>, Vec<String>), String> {
+        let invocation = parse(args.iter().map(|a| (*a).to_owned()))?;
+        Ok((invocation.root, invocation.words))
+    }
+
+    #[test]
+    fn takes_root_out_wherever_it_is() {
+        let expected = (
+            Some(PathBuf::from("/w")),
+            vec!["codegen".into(), "--check".into()],
+        );
+        for args in [
+            ["--root", "/w", "codegen", "--check"].as_slice(),
+            &["codegen", "--root", "/w", "--check"],
+            &["codegen", "--check", "--root=/w"],
+        ] {
+            assert_eq!(words(args).unwrap(), expected, "{args:?}");
+        }
+    }
+
+    #[test]
+    fn rejects_a_root_without_value_or_given_twice() {
+        assert!(words(&["codegen", "--root"]).is_err());
+        assert!(words(&["--root", "/a", "codegen", "--root", "/b"]).is_err());
+    }
+
+    #[test]
+    fn leaves_lookalike_options_to_the_command() {
+        let (root, rest) = words(&["codegen", "--rooted"]).unwrap();
+        assert_eq!(
+            (root, rest),
+            (None, vec!["codegen".into(), "--rooted".into()])
+        );
+        let invocation = parse(["--root", "/w", "test"].map(String::from)).unwrap();
+        assert!(dispatch(invocation).is_err(), "--root is codegen's only");
     }
 }

@@ -66,6 +66,28 @@ pub fn run() -> Result<(), String> {
             &[("INSTA_UPDATE", "no"), ("CI", "true")],
         )
     })?;
+    stage("fuzz targets", &|| {
+        // The fuzz crate is a workspace of its own (it links libFuzzer), so the steps above
+        // do not see it: its formatting, lints and every target's build are checked here,
+        // without running it (`cargo xtask fuzz` does that). Its findings replay in `cargo test`.
+        let manifest = ["--manifest-path", "fuzz/Cargo.toml"];
+        let target_dir = [("CARGO_TARGET_DIR", "target/fuzz-check")];
+        cargo(
+            &root,
+            &[&["fmt"][..], &manifest, &["--", "--check"]].concat(),
+            &[],
+        )?;
+        cargo(
+            &root,
+            &[
+                &["clippy"][..],
+                &manifest,
+                &["--bins", "--", "-D", "warnings"],
+            ]
+            .concat(),
+            &target_dir,
+        )
+    })?;
     stage("python tools", &|| install_python_tools(&root))?;
     stage("openapi-spec-validator", &|| {
         let bin = root.join(VENV_DIR).join("bin/openapi-spec-validator");
