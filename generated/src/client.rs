@@ -282,7 +282,8 @@ impl Client {
             }
             Auth::AkSk(credentials) => {
                 let project = match &request.project_id {
-                    Some(project) if !is_header_text(project) => {
+                    // HTTP drops spaces at the ends of a header value; the path would keep them.
+                    Some(project) if !is_header_text(project) || project.trim() != project => {
                         return Err(ValidationError::new("project_id", Rule::HeaderValue).into())
                     }
                     Some(project) => Some(header_value(PROJECT_HEADER, project)?),
@@ -396,7 +397,9 @@ impl Client {
         if announced.is_some_and(|length| length > limit as u64) {
             return Err(too_large(announced));
         }
-        let mut body = Vec::with_capacity(announced.map_or(0, |length| length as usize));
+        // Announced is not sent: reserve at most a few megabytes up front.
+        let reserve = announced.map_or(0, |length| length.min(4 << 20) as usize);
+        let mut body = Vec::with_capacity(reserve);
         while let Some(chunk) = response.chunk().await.map_err(transport)? {
             if chunk.len() > limit - body.len() {
                 return Err(too_large(announced));
@@ -784,6 +787,13 @@ fn endpoints(
 }
 
 fn endpoint(service: Service, url: &str, allow_http: bool) -> Result<Endpoint, Error> {
+    // The URL parser silently drops tabs and line breaks and trims spaces and control
+    // characters, so what it would connect to is not what was written: refuse instead.
+    if url.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return Err(Error::Config(format!(
+            "endpoint {url:?} of {service:?} contains whitespace or control characters"
+        )));
+    }
     let parsed = Url::parse(url)
         .map_err(|e| Error::Config(format!("endpoint `{url}` of {service:?}: {e}")))?;
     let host = parsed.host_str().unwrap_or_default();

@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 
 use crate::credentials::CredentialsError;
 use crate::error_codes::ErrorCode;
-use crate::validation::ValidationError;
+use crate::validation::{Rule, ValidationError};
 
 /// Everything that can go wrong when building the client or sending a request.
 ///
@@ -93,6 +93,15 @@ impl RawDisplay for Error {
         match self {
             Error::Config(message) => write!(f, "invalid client configuration: {message}"),
             Error::Credentials(error) => write!(f, "no usable credentials, not sent: {error}"),
+            // Only documented constraints can be switched off; the others protect the request.
+            Error::InvalidRequest(error)
+                if matches!(
+                    error.rule(),
+                    Rule::PathSegment | Rule::HeaderValue | Rule::Required
+                ) =>
+            {
+                write!(f, "invalid request, not sent: {error}")
+            }
             Error::InvalidRequest(error) => write!(
                 f,
                 "invalid request, not sent: {error} (fix the value; if the documented constraint \

@@ -134,7 +134,9 @@ const SDK_DATE_FORMAT: &[BorrowedFormatItem<'static>] =
     format_description!("[year][month][day]T[hour][minute][second]Z");
 
 /// Header names (lower case) whose values are credentials and never appear in `Debug` output.
-const SENSITIVE_HEADERS: [&str; 2] = ["x-security-token", "x-auth-token"];
+/// `Authorization` is among them: its signature lets anyone replay the request while the
+/// signing time is accepted.
+const SENSITIVE_HEADERS: [&str; 3] = ["x-security-token", "x-auth-token", "authorization"];
 
 const REDACTED: &str = "** redacted **";
 
@@ -665,8 +667,9 @@ where
 /// signature, compare [`canonical_request`](Self::canonical_request) with the one the official
 /// SDK computes for the same request.
 ///
-/// `Debug` hides the security token, both as a header and inside the canonical request; the
-/// accessors return it unredacted.
+/// `Debug` hides the security token, both as a header and inside the canonical request, and
+/// the `Authorization` header (its signature authorises the request); the accessors return
+/// them unredacted.
 #[derive(Clone)]
 pub struct SignedRequest<'a> {
     scheme: &'a str,
@@ -1581,7 +1584,8 @@ mod tests {
             ] {
                 assert!(!debug.contains(secret), "{debug}");
             }
-            assert!(debug.contains(signed.signature()), "{debug}");
+            // The signature authorises the request: hidden as well.
+            assert!(!debug.contains(signed.signature()), "{debug}");
         }
 
         let error = SigningError::InvalidSdkDate { value: "x".into() };

@@ -39,7 +39,7 @@ pub enum Rule {
     /// A value the request needs is missing (a project ID, when the client has none).
     Required,
     /// A value sent in an HTTP header must be printable ASCII: no line break, no other control
-    /// character, nothing beyond ASCII.
+    /// character, nothing beyond ASCII, no spaces at either end.
     HeaderValue,
 }
 
@@ -72,8 +72,8 @@ impl fmt::Display for Rule {
             }
             Rule::Required => f.write_str("is required"),
             Rule::HeaderValue => f.write_str(
-                "must be printable ASCII (no line breaks or other control characters): it is \
-                 sent in an HTTP header",
+                "must be printable ASCII (no line breaks or other control characters) without \
+                 spaces at either end: it is sent in an HTTP header",
             ),
         }
     }

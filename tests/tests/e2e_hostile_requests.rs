@@ -176,15 +176,18 @@ async fn a_percent_sign_is_encoded_even_before_hex_digits() {
 
 #[tokio::test]
 async fn spaces_and_tabs_are_encoded() {
-    let spaces = [
-        (" ", "%20"),
-        ("a b", "a%20b"),
-        ("a HTTP/1.1", "a%20HTTP%2F1.1"),
-    ];
+    let spaces = [("a b", "a%20b"), ("a HTTP/1.1", "a%20HTTP%2F1.1")];
     assert_segments(&spaces, &EVERY_AUTH).await;
-    // A tab is a control character: refused in `X-Project-Id` under AK/SK, like the others.
-    let tabs = [("a\tb", "a%09b"), ("\t", "%09")];
-    assert_segments(&tabs, TOKEN_ONLY).await;
+    // A tab is a control character, and spaces at the ends of a header value are dropped by
+    // HTTP: both refused in `X-Project-Id` under AK/SK (see
+    // `a_project_id_with_a_line_break_is_refused_with_ak_sk`).
+    let edges = [
+        (" ", "%20"),
+        (" a ", "%20a%20"),
+        ("a\tb", "a%09b"),
+        ("\t", "%09"),
+    ];
+    assert_segments(&edges, TOKEN_ONLY).await;
 }
 
 #[tokio::test]
@@ -437,6 +440,7 @@ async fn an_access_key_with_a_line_break_is_refused() {
 async fn a_project_id_with_a_line_break_is_refused_with_ak_sk() {
     for project in [
         format!("{PROJECT}{INJECTION}"),
+        format!(" {PROJECT}"),
         format!("{PROJECT}\n"),
         format!("{PROJECT}\r"),
         format!("{PROJECT}\u{0}"),
@@ -532,47 +536,21 @@ fn a_host_that_a_line_break_would_split_is_refused() {
     }
 }
 
-#[tokio::test]
-async fn line_breaks_in_an_endpoint_never_reach_the_wire() {
-    let endpoints: [fn(&str) -> String; 3] = [
-        |base| format!("{base}/gw\r\nX-Injected: 1"),
-        |base| format!("{base}\r\nX-Injected: 1"),
-        |base| base.replace("127.0.0.1:", "127.0.0.1\r\n:"),
-    ];
-    for auth in EVERY_AUTH {
-        for endpoint in endpoints {
-            let server = MockServer::start(vec![documented_reply("show_vault")]);
-            let authority = server.base_url.trim_start_matches("http://").to_owned();
-            let base_url = endpoint(&server.base_url);
-            // Refusing the endpoint is as good as sending nothing but what it names.
-            let client = match builder(&base_url, auth.auth()).build() {
-                Ok(client) => client,
-                Err(error) => {
-                    assert!(matches!(error, Error::Config(_)), "{base_url:?}: {error}");
-                    continue;
-                }
-            };
-            let Ok(_) = client.show_vault(PLAIN_VAULT).await else {
-                assert_nothing_sent(&server, &base_url);
-                continue;
-            };
-            let request = server.next_request();
-            assert_eq!(request.header("x-injected"), None, "{base_url:?}");
-            assert_eq!(request.header("host"), Some(authority.as_str()));
-            assert!(
-                request
-                    .target
-                    .ends_with(&format!("/v3/{PROJECT}/vaults/{PLAIN_VAULT}")),
-                "{base_url:?}: {}",
-                request.target
-            );
-            assert!(
-                !request.target.contains("X-Injected: 1"),
-                "{}",
-                request.target
-            );
-            assert_authenticated(&request, auth, PROJECT);
-        }
+#[test]
+fn an_endpoint_with_line_breaks_or_spaces_is_refused() {
+    // The URL parser would drop the line breaks and send the rest: refused instead.
+    let base = "http://127.0.0.1:8080";
+    for base_url in [
+        format!("{base}/gw\r\nX-Injected: 1"),
+        format!("{base}\r\nX-Injected: 1"),
+        base.replace("127.0.0.1:", "127.0.0.1\r\n:"),
+        format!("{base}/gw\t"),
+        format!(" {base}"),
+        format!("{base}/\u{0}"),
+    ] {
+        let error = builder(&base_url, AkSk.auth()).build().unwrap_err();
+        assert!(matches!(error, Error::Config(_)), "{base_url:?}: {error}");
+        assert!(!error.to_string().contains('\n'), "{error}");
     }
 }
 
