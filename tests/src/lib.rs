@@ -20,6 +20,20 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+/// The property tests' configuration: `PROPTEST_CASES` cases (else `default_cases`), and no
+/// failure files written into the tree (a failure is reported with its shrunk input).
+pub fn proptest_config(default_cases: u32) -> proptest::test_runner::Config {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|cases| cases.parse().ok())
+        .unwrap_or(default_cases);
+    proptest::test_runner::Config {
+        cases,
+        failure_persistence: None,
+        ..proptest::test_runner::Config::default()
+    }
+}
+
 /// The workspace root (the parent of this crate).
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -12,8 +12,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use cbr_tests::mock_http::{verify_signature, MockServer, Received, Reply};
-use e2e_support::{documented_reply, fast_retries, AuthKind, AK, PROJECT, SK, TOKEN};
-use huaweicloud_cbr::{Auth, AuthFuture, Client, ClientBuilder, Error, ProvideAuth, Rule, Service};
+use e2e_support::{builder, documented_reply, AuthKind, AK, PROJECT, SK, TOKEN};
+use huaweicloud_cbr::{Auth, AuthFuture, Client, Error, ProvideAuth, Rule, Service};
 use percent_encoding::percent_decode_str;
 
 use AuthKind::{AkSk, Temporary, Token};
@@ -28,17 +28,7 @@ const TOKEN_ONLY: &[AuthKind] = &[Token];
 /// A vault ID that needs no encoding, for requests that try a hostile project ID.
 const PLAIN_VAULT: &str = "vault-1";
 
-/// A client of `base_url` with `auth` and quick retries.
-fn builder(base_url: &str, auth: Auth) -> ClientBuilder {
-    Client::builder()
-        .project_id(PROJECT)
-        .auth(auth)
-        .base_url(base_url)
-        .allow_http(true)
-        .timeout(Duration::from_secs(5))
-        .retry_config(fast_retries())
-}
-
+/// A client of `server` with `auth` and quick retries.
 fn client(server: &MockServer, auth: AuthKind) -> Client {
     builder(&server.base_url, auth.auth())
         .build()

@@ -26,15 +26,7 @@ use serde_json::Value;
 const CASES: u32 = 96;
 
 fn config() -> Config {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|cases| cases.parse().ok())
-        .unwrap_or(CASES);
-    Config {
-        cases,
-        failure_persistence: None,
-        ..Config::default()
-    }
+    cbr_tests::proptest_config(CASES)
 }
 
 /// The documented response bodies of an operation, with their statuses, plus an error body in

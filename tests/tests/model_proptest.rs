@@ -19,16 +19,7 @@ use serde_json::Value;
 const CASES: u32 = 64;
 
 fn config() -> Config {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|cases| cases.parse().ok())
-        .unwrap_or(CASES);
-    Config {
-        cases,
-        // Failures are reported with their (shrunk) input; nothing is written to the tree.
-        failure_persistence: None,
-        ..Config::default()
-    }
+    cbr_tests::proptest_config(CASES)
 }
 
 /// Reads `value` into the model of `pointer`, and checks that it is written back unchanged.

@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use cbr_tests::mock_http::{MockServer, Received, Reply};
-use e2e_support::{documented_reply, fast_retries};
+use e2e_support::{builder, documented_reply};
 use huaweicloud_cbr::models::ShowVaultResponseBody;
 use huaweicloud_cbr::signing::{sign, Credentials, QueryValue, SdkDate, SignableRequest};
 use huaweicloud_cbr::{
@@ -45,16 +45,6 @@ fn every_auth() -> [(&'static str, Auth); 3] {
             Auth::temporary(AK, SK, SECURITY_TOKEN),
         ),
     ]
-}
-
-fn builder(base_url: &str, auth: Auth) -> ClientBuilder {
-    Client::builder()
-        .project_id(PROJECT)
-        .auth(auth)
-        .base_url(base_url)
-        .allow_http(true)
-        .timeout(Duration::from_secs(5))
-        .retry_config(fast_retries())
 }
 
 /// Fails when `text` holds a secret, part of one, or one of `derived` (signatures).

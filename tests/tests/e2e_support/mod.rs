@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use cbr_tests::mock_http::{verify_signature, MockServer, Received, Reply};
-use huaweicloud_cbr::{Auth, Client, RetryConfig, Service};
+use huaweicloud_cbr::{Auth, Client, ClientBuilder, RetryConfig, Service};
 use serde_json::Value;
 
 pub const PROJECT: &str = "0605767b5780d5762fc5c0118072a564";
@@ -45,16 +45,22 @@ pub fn fast_retries() -> RetryConfig {
         .with_max_backoff(Duration::from_millis(50))
 }
 
-/// A client for `server`: both services on it (VBS under a path prefix), plain HTTP allowed.
-pub fn client(server: &MockServer, auth: AuthKind) -> Client {
+/// A client builder for `base_url` with `auth`, the test project, plain HTTP allowed, a 5 s
+/// timeout and quick retries.
+pub fn builder(base_url: &str, auth: Auth) -> ClientBuilder {
     Client::builder()
         .project_id(PROJECT)
-        .auth(auth.auth())
-        .base_url(server.base_url.clone())
-        .endpoint(Service::Vbs, format!("{}/vbs", server.base_url))
+        .auth(auth)
+        .base_url(base_url)
         .allow_http(true)
         .timeout(Duration::from_secs(5))
         .retry_config(fast_retries())
+}
+
+/// A client for `server`: both services on it (VBS under a path prefix), plain HTTP allowed.
+pub fn client(server: &MockServer, auth: AuthKind) -> Client {
+    builder(&server.base_url, auth.auth())
+        .endpoint(Service::Vbs, format!("{}/vbs", server.base_url))
         .build()
         .expect("the client builds")
 }
