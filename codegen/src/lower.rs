@@ -1030,7 +1030,7 @@ impl<'a> Lowerer<'a> {
             return Ok(ErrorFormat::Flat { code, message });
         }
         for (member, property) in &object.properties {
-            let inner = self.member_object(property, &schema_pointer)?;
+            let inner = self.object_of(property, &schema_pointer)?;
             if let Some((code, message)) = inner.and_then(code_and_message) {
                 return Ok(ErrorFormat::Nested {
                     member: member.clone(),
@@ -1046,30 +1046,16 @@ impl<'a> Lowerer<'a> {
     }
 
     /// The object schema behind `schema` (following a `$ref` or an `allOf` wrapper).
-    fn object_of(
+    fn object_of<S: std::borrow::Borrow<Schema>>(
         &self,
-        schema: &'a ReferenceOr<Schema>,
+        schema: &'a ReferenceOr<S>,
         pointer: &str,
     ) -> Result<Option<&'a ObjectType>, Error> {
         match schema {
             ReferenceOr::Reference { reference } => {
                 self.object_in(self.resolve_schema(reference, pointer)?, pointer)
             }
-            ReferenceOr::Item(schema) => self.object_in(schema, pointer),
-        }
-    }
-
-    /// [`Self::object_of`] for a member schema.
-    fn member_object(
-        &self,
-        schema: &'a ReferenceOr<Box<Schema>>,
-        pointer: &str,
-    ) -> Result<Option<&'a ObjectType>, Error> {
-        match schema {
-            ReferenceOr::Reference { reference } => {
-                self.object_in(self.resolve_schema(reference, pointer)?, pointer)
-            }
-            ReferenceOr::Item(schema) => self.object_in(schema, pointer),
+            ReferenceOr::Item(schema) => self.object_in(schema.borrow(), pointer),
         }
     }
 

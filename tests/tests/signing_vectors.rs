@@ -226,6 +226,29 @@ impl Mismatches {
         }
     }
 
+    /// The signature, the canonical request it signs, and the headers to send.
+    fn check_signed(&mut self, id: &str, signed: &SignedRequest<'_>, expected: &Expected) {
+        self.check(
+            id,
+            "canonical_request",
+            signed.canonical_request(),
+            &expected.canonical_request,
+        );
+        self.check(id, "signature", signed.signature(), &expected.signature);
+        self.check(
+            id,
+            "authorization",
+            signed.authorization(),
+            &expected.authorization,
+        );
+        self.check(
+            id,
+            "headers_sent (any order)",
+            &sorted(sent_headers(signed)),
+            &sorted(expected.headers_sent.0.clone()),
+        );
+    }
+
     fn assert_none(self, checked: usize) {
         assert!(
             self.0.is_empty(),
@@ -328,26 +351,8 @@ fn date_argument_signs_like_the_date_header() {
         let credentials = Credentials::new(&input.ak, &input.sk);
         let signed = sign_vector(vector, &query, &headers, &credentials);
 
-        mismatches.check(
-            id,
-            "canonical_request",
-            signed.canonical_request(),
-            &expected.canonical_request,
-        );
-        mismatches.check(id, "signature", signed.signature(), &expected.signature);
-        mismatches.check(
-            id,
-            "authorization",
-            signed.authorization(),
-            &expected.authorization,
-        );
+        mismatches.check_signed(id, &signed, expected);
         mismatches.check(id, "uri_sent", signed.uri(), &expected.uri_sent);
-        mismatches.check(
-            id,
-            "headers_sent (any order)",
-            &sorted(sent_headers(&signed)),
-            &sorted(expected.headers_sent.0.clone()),
-        );
     }
     mismatches.assert_none(vectors.len());
 }
@@ -376,25 +381,7 @@ fn credentials_token_signs_like_the_token_header() {
         let credentials = Credentials::new(&input.ak, &input.sk).with_security_token(token);
         let signed = sign_vector(vector, &query, &headers, &credentials);
 
-        mismatches.check(
-            id,
-            "canonical_request",
-            signed.canonical_request(),
-            &expected.canonical_request,
-        );
-        mismatches.check(id, "signature", signed.signature(), &expected.signature);
-        mismatches.check(
-            id,
-            "authorization",
-            signed.authorization(),
-            &expected.authorization,
-        );
-        mismatches.check(
-            id,
-            "headers_sent (any order)",
-            &sorted(sent_headers(&signed)),
-            &sorted(expected.headers_sent.0.clone()),
-        );
+        mismatches.check_signed(id, &signed, expected);
     }
     assert!(
         checked > 0,
