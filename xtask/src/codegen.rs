@@ -2,8 +2,10 @@
 //! `spec/cbr.yaml` and the error-code catalogue `spec/error-codes.yaml`, in this workspace or in
 //! the one at `<dir>` (where the tests run it on broken copies of the spec).
 //!
-//! Writes only files whose contents changed, each through a temporary file and a rename, and
-//! never overwrites a file that lacks the `@generated` header. With `--check` nothing is
+//! Writes only files whose contents changed: all to temporary files first, then each renamed
+//! into place, so that neither an interrupted run nor a failed write leaves a half-written
+//! file or a mix of two generations; never overwrites a file that lacks the `@generated`
+//! header. With `--check` nothing is
 //! written: every stale file is named and the command fails. A generator error is printed with
 //! its location in the spec, and no file is touched.
 
@@ -84,17 +86,41 @@ fn check_report(stale: &[&GeneratedFile]) -> Result<(), String> {
     ))
 }
 
+/// Writes every changed file in two steps: each to a temporary file beside it, then, once all
+/// are written, each renamed into place. A failure in the first step (a full disk, a
+/// read-only directory) removes the temporary files and leaves every file as it was, so the
+/// generated files never mix two generations.
 fn write_all(root: &Path, stale: &[&GeneratedFile], total: usize) -> Result<(), String> {
+    let mut written: Vec<(PathBuf, PathBuf)> = Vec::new();
     for file in stale {
-        write_atomically(&root.join(&file.path), &file.contents)?;
+        let path = root.join(&file.path);
+        match write_temporary(&path, &file.contents) {
+            Ok(temporary) => written.push((temporary, path)),
+            Err(error) => {
+                for (temporary, _) in &written {
+                    let _ = std::fs::remove_file(temporary);
+                }
+                return Err(format!("{error}; no file was changed"));
+            }
+        }
+    }
+    for ((temporary, path), file) in written.iter().zip(stale) {
+        std::fs::rename(temporary, path).map_err(|e| {
+            let _ = std::fs::remove_file(temporary);
+            format!(
+                "cannot rename {} to {}: {e}",
+                temporary.display(),
+                path.display()
+            )
+        })?;
         println!("wrote {}", file.path);
     }
     println!("codegen: {} of {total} file(s) changed", stale.len());
     Ok(())
 }
 
-/// Writes through a temporary file in the same directory, then renames it into place.
-fn write_atomically(path: &Path, contents: &str) -> Result<(), String> {
+/// Writes `contents` to a temporary file in `path`'s directory; returns its path.
+fn write_temporary(path: &Path, contents: &str) -> Result<PathBuf, String> {
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let name = path
@@ -104,14 +130,7 @@ fn write_atomically(path: &Path, contents: &str) -> Result<(), String> {
     let temporary: PathBuf = dir.join(format!(".{name}.codegen-tmp"));
     std::fs::write(&temporary, contents)
         .map_err(|e| format!("cannot write {}: {e}", temporary.display()))?;
-    std::fs::rename(&temporary, path).map_err(|e| {
-        let _ = std::fs::remove_file(&temporary);
-        format!(
-            "cannot rename {} to {}: {e}",
-            temporary.display(),
-            path.display()
-        )
-    })
+    Ok(temporary)
 }
 
 #[cfg(test)]
@@ -169,6 +188,41 @@ mod tests {
             !root.join("generated/API.txt").exists(),
             "wrote other files before failing"
         );
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn a_write_that_fails_half_way_changes_no_file() {
+        let root = scratch("half-way");
+        run(&root, Mode::Write).unwrap();
+        let operations = root.join("generated/src/operations.rs");
+        let before = std::fs::read_to_string(&operations).unwrap();
+        // A spec change that touches operations.rs first and spec/cbr.json last ...
+        let spec = std::fs::read_to_string(root.join(SPEC)).unwrap();
+        std::fs::write(
+            root.join(SPEC),
+            spec.replace("Querying a Single Task", "Task"),
+        )
+        .unwrap();
+        // ... and a directory where the temporary file of spec/cbr.json must go.
+        let blocker = root.join("spec/.cbr.json.codegen-tmp");
+        std::fs::create_dir_all(&blocker).unwrap();
+        let error = run(&root, Mode::Write).unwrap_err();
+        assert!(
+            error.contains(".cbr.json.codegen-tmp") && error.contains("no file was changed"),
+            "{error}"
+        );
+        assert_eq!(std::fs::read_to_string(&operations).unwrap(), before);
+        let leftovers: Vec<_> = std::fs::read_dir(root.join("generated/src"))
+            .unwrap()
+            .filter_map(Result::ok)
+            .map(|entry| entry.file_name().to_string_lossy().into_owned())
+            .filter(|name| name.ends_with(".codegen-tmp"))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+        std::fs::remove_dir(&blocker).unwrap();
+        run(&root, Mode::Write).unwrap();
+        assert_ne!(std::fs::read_to_string(&operations).unwrap(), before);
         let _ = std::fs::remove_dir_all(&root);
     }
 

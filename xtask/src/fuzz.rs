@@ -81,7 +81,13 @@ pub fn run(root: &Path, options: &Options) -> Result<(), String> {
     let all = operations(&spec);
     let targets = selected(&all, &options.targets)?;
     let cargo_fuzz = install_cargo_fuzz(root)?;
-    build(root, &cargo_fuzz)?;
+    if options.targets.is_empty() {
+        build(root, &cargo_fuzz, None)?;
+    }
+    for operation in &targets {
+        // Built (or found up to date) before its clock starts, for a named target.
+        build(root, &cargo_fuzz, Some(&operation.id))?;
+    }
     let mut outcomes = Vec::new();
     for operation in targets {
         let seeds = write_seeds(root, operation)?;
@@ -233,10 +239,11 @@ fn cargo_fuzz(root: &Path, cargo_fuzz: &Path) -> Command {
     command
 }
 
-fn build(root: &Path, binary: &Path) -> Result<(), String> {
-    println!("fuzz: building every target");
+/// Builds one target, or every target.
+fn build(root: &Path, binary: &Path, target: Option<&str>) -> Result<(), String> {
+    println!("fuzz: building {}", target.unwrap_or("every target"));
     let mut command = cargo_fuzz(root, binary);
-    command.arg("build").args(BUILD_FLAGS);
+    command.arg("build").args(BUILD_FLAGS).args(target);
     run_command(&mut command, "cargo fuzz build")
 }
 
