@@ -73,10 +73,14 @@ impl Error {
     /// Whether the same request may succeed if sent again: a throttled (429) or unavailable
     /// (502, 503, 504) service, or a connection that could not be made or broke. These are the
     /// failures the client retries by itself (see [`RetryConfig`](crate::RetryConfig)); a
-    /// timeout is not among them, since the service may still be carrying the request out.
+    /// timeout is not among them, since the service may still be carrying the request out, nor
+    /// is a failed TLS handshake, which fails the same way every time.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Transport(error) => error.kind != TransportErrorKind::Timeout,
+            Error::Transport(error) => !matches!(
+                error.kind,
+                TransportErrorKind::Timeout | TransportErrorKind::Tls
+            ),
             Error::Api(error) => is_retryable_status(error.status),
             _ => false,
         }
@@ -154,6 +158,10 @@ pub enum TransportErrorKind {
     /// No connection could be made (DNS, refused, TLS handshake, connect timeout); nothing
     /// reached the service.
     Connect,
+    /// The TLS handshake failed: the service's certificate is not trusted or not for its name,
+    /// or the two sides share no protocol. Nothing reached the service, and trying again will
+    /// not help.
+    Tls,
     /// The request timed out after the connection was made; the service may have received it.
     Timeout,
     /// The connection broke while sending the request or reading the response.
@@ -176,7 +184,9 @@ pub struct TransportError {
 
 impl TransportError {
     pub(crate) fn new(source: reqwest::Error, url: &str, timeout: Duration) -> Self {
-        let kind = if source.is_connect() {
+        let kind = if source.is_connect() && is_tls_failure(&source) {
+            TransportErrorKind::Tls
+        } else if source.is_connect() {
             TransportErrorKind::Connect
         } else if source.is_timeout() {
             TransportErrorKind::Timeout
@@ -192,6 +202,28 @@ impl TransportError {
     }
 }
 
+/// Whether a connect error is a failed TLS handshake: the TLS layer reports its failures
+/// (certificate, alert, protocol) as an I/O error of kind `InvalidData` in the source chain,
+/// which refused connections, resets and DNS failures never are.
+fn is_tls_failure(error: &reqwest::Error) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(current) = cause {
+        let Some(io) = current.downcast_ref::<std::io::Error>() else {
+            cause = current.source();
+            continue;
+        };
+        if io.kind() == std::io::ErrorKind::InvalidData {
+            return true;
+        }
+        // An I/O error's `source` skips the error it wraps; `get_ref` is that error.
+        cause = match io.get_ref() {
+            Some(inner) => Some(inner),
+            None => current.source(),
+        };
+    }
+    false
+}
+
 impl RawDisplay for TransportError {
     fn fmt_raw(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // The innermost cause is the informative one ("Connection refused (os error 111)").
@@ -203,6 +235,12 @@ impl RawDisplay for TransportError {
             (TransportErrorKind::Connect, _) => write!(
                 f,
                 "cannot connect to {}: {cause} (check the endpoint, the network and any proxy)",
+                self.url
+            ),
+            (TransportErrorKind::Tls, _) => write!(
+                f,
+                "the TLS handshake with {} failed: {cause} (check the endpoint's certificate; \
+                 for a private CA, give the client its root with `ClientBuilder::http_client`)",
                 self.url
             ),
             (TransportErrorKind::Timeout, Some(timeout)) => write!(

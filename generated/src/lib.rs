@@ -52,9 +52,9 @@
 //! # Errors, retries and logs
 //!
 //! Every failure is an [`Error`]: transport ([`TransportErrorKind::Connect`],
-//! [`TransportErrorKind::Timeout`]), [`ApiError`] (status, typed [`ErrorCode`], message,
-//! request ID, body), [`DecodeError`] (status, failing member path, body snippet), invalid
-//! request, credentials. [`Error::is_retryable`] says whether trying again may help; the
+//! [`TransportErrorKind::Tls`], [`TransportErrorKind::Timeout`]), [`ApiError`] (status, typed
+//! [`ErrorCode`], message, request ID, body), [`DecodeError`] (status, failing member path,
+//! body snippet), [`BodyTooLargeError`], invalid request, credentials. [`Error::is_retryable`] says whether trying again may help; the
 //! client itself retries 429, 502, 503, 504 and connection failures of idempotent requests
 //! (`GET`, `PUT`, `DELETE`) with exponential backoff and jitter, honouring `Retry-After`
 //! ([`RetryConfig`]). Each call is a `tracing` span `cbr.call` with the operation, method,
