@@ -3,18 +3,22 @@
 
 use cbr_codegen::{generate, Error, ErrorKind, Location};
 
+/// What every spec of these tests starts with.
+const HEAD: &str = "openapi: 3.0.3
+info: {title: t, version: '1'}
+servers:
+- url: https://svc.{region}.example.com
+";
+
 /// A valid spec with `schemas` (YAML lines indented by four spaces) as its components.
 fn spec_with_schemas(schemas: &str) -> String {
-    format!(
-        "openapi: 3.0.3
-info: {{title: t, version: '1'}}
-servers:
-- url: https://svc.{{region}}.example.com
-paths: {{}}
-components:
-  schemas:
-{schemas}"
-    )
+    format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n{schemas}")
+}
+
+/// A spec with `rest` after `paths:`: the path items (indented by two spaces), then any
+/// top-level members that follow them (`components:` …).
+fn spec_with_paths(rest: &str) -> String {
+    format!("{HEAD}paths:\n{rest}")
 }
 
 fn error_of(spec: &str) -> Error {
@@ -192,20 +196,17 @@ fn an_enumeration_value_without_an_identifier_is_an_error() {
 
 #[test]
 fn a_path_parameter_missing_from_the_template_is_an_error() {
-    let spec = "openapi: 3.0.3
-info: {title: t, version: '1'}
-servers:
-- url: https://svc.{region}.example.com
-paths:
-  /things:
+    let spec = spec_with_paths(
+        "  /things:
     get:
       operationId: list_things
       parameters:
       - {name: id, in: path, required: true, schema: {type: string}}
       responses:
         '204': {description: ok}
-";
-    let error = error_of(spec);
+",
+    );
+    let error = error_of(&spec);
     assert!(matches!(error.kind, ErrorKind::Invalid(_)));
     assert_eq!(error.pointer(), Some("#/paths/~1things/get/parameters"));
 }
@@ -241,13 +242,8 @@ fn malformed_input_is_an_error_not_a_panic() {
 
 /// A spec with one operation whose `default` response has the inline schema `error_schema`.
 fn spec_with_error_body(error_schema: &str) -> String {
-    format!(
-        "openapi: 3.0.3
-info: {{title: t, version: '1'}}
-servers:
-- url: https://svc.{{region}}.example.com
-paths:
-  /things:
+    spec_with_paths(&format!(
+        "  /things:
     delete:
       operationId: delete_things
       responses:
@@ -258,7 +254,7 @@ paths:
             application/json:
               schema: {error_schema}
 "
-    )
+    ))
 }
 
 #[test]
@@ -290,12 +286,8 @@ fn an_error_body_without_code_and_message_is_unsupported() {
 
 #[test]
 fn a_duplicate_operation_id_is_an_error_naming_both_operations() {
-    let spec = "openapi: 3.0.3
-info: {title: t, version: '1'}
-servers:
-- url: https://svc.{region}.example.com
-paths:
-  /things:
+    let spec = spec_with_paths(
+        "  /things:
     get:
       operationId: list_things
       responses:
@@ -304,8 +296,9 @@ paths:
       operationId: list_things
       responses:
         '204': {description: ok}
-";
-    let error = error_of(spec);
+",
+    );
+    let error = error_of(&spec);
     assert_eq!(
         error.kind,
         ErrorKind::DuplicateOperationId {
@@ -323,12 +316,8 @@ paths:
 
 #[test]
 fn operation_ids_that_collide_after_case_conversion_name_both_operation_ids() {
-    let spec = "openapi: 3.0.3
-info: {title: t, version: '1'}
-servers:
-- url: https://svc.{region}.example.com
-paths:
-  /things:
+    let spec = spec_with_paths(
+        "  /things:
     get:
       operationId: listThings
       responses:
@@ -348,8 +337,9 @@ components:
           schema:
             type: object
             properties: {error_code: {type: string}, error_msg: {type: string}}
-";
-    let error = error_of(spec);
+",
+    );
+    let error = error_of(&spec);
     assert_eq!(
         error.kind,
         ErrorKind::NameCollision {
