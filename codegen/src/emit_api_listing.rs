@@ -7,7 +7,7 @@ use quote::quote;
 
 use crate::emit_operations::{arguments, param_types, success_type};
 use crate::emit_types::{argument, field_type};
-use crate::model::{Api, Enum, Operation, Presence, Struct, TypeDef};
+use crate::model::{Api, Enum, Operation, Presence, Struct, TypeDef, TypeKind};
 use crate::names::escaped;
 
 /// The listing, without its header.
@@ -21,12 +21,12 @@ pub fn emit(api: &Api) -> String {
     }
     for operation in &api.operations {
         operation_lines(operation, &mut lines);
-        lines.extend(crate::emit_operations::pagination_lines(api, operation));
+        lines.extend(crate::emit_operations::pagination_lines(operation));
     }
     for def in &api.types {
-        match def {
-            TypeDef::Struct(def) => struct_lines(def, &mut lines),
-            TypeDef::Enum(def) => enum_lines(def, &mut lines),
+        match &def.kind {
+            TypeKind::Struct(structure) => struct_lines(def, structure, &mut lines),
+            TypeKind::Enum(enumeration) => enum_lines(def, enumeration, &mut lines),
         }
     }
     let mut text = lines.join("\n");
@@ -109,8 +109,9 @@ fn operation_lines(operation: &Operation, lines: &mut Vec<String>) {
     ));
 }
 
-fn struct_lines(def: &Struct, lines: &mut Vec<String>) {
+fn struct_lines(def: &TypeDef, structure: &Struct, lines: &mut Vec<String>) {
     let name = &def.rust_name;
+    let def = structure;
     lines.push(format!("struct models::{name}"));
     for field in &def.fields {
         lines.push(format!(
@@ -155,8 +156,9 @@ fn struct_lines(def: &Struct, lines: &mut Vec<String>) {
     }
 }
 
-fn enum_lines(def: &Enum, lines: &mut Vec<String>) {
+fn enum_lines(def: &TypeDef, enumeration: &Enum, lines: &mut Vec<String>) {
     let name = &def.rust_name;
+    let def = enumeration;
     lines.push(format!(
         "enum models::{name}  // as_str, is_unknown, VALUES, Display, FromStr, From<&str>"
     ));

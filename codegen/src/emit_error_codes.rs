@@ -15,6 +15,7 @@ use serde::Deserialize;
 use crate::error::Location;
 use crate::error::{Error, ErrorKind, Input};
 use crate::names::{ident, type_name, Namespace};
+use crate::pointer::JsonPointer;
 use crate::rustdoc::{self, code_span};
 
 /// The catalogue, checked.
@@ -67,30 +68,29 @@ struct RawEntry {
 pub fn parse(text: &str) -> Result<Catalogue, Error> {
     let raw: RawCatalogue =
         serde_yaml::from_str(text).map_err(|e| Error::from_yaml(&e).in_input(Input::ErrorCodes))?;
-    let at =
-        |pointer: String, kind: ErrorKind| Error::at(pointer, kind).in_input(Input::ErrorCodes);
+    let at = |pointer: JsonPointer, kind: ErrorKind| {
+        Error::at(pointer, kind).in_input(Input::ErrorCodes)
+    };
+    let codes_pointer = JsonPointer::root().join("codes");
     let mut first_by_code: BTreeMap<String, String> = BTreeMap::new();
     let mut names = Namespace::default();
     let mut codes = Vec::with_capacity(raw.codes.len());
     for (index, entry) in raw.codes.into_iter().enumerate() {
-        let pointer = format!("#/codes/{index}");
+        let pointer = codes_pointer.join(index.to_string());
         if let Some(member) = entry.other.keys().find(|key| !key.starts_with("x-")) {
             let message = format!(
                 "unknown member `{member}` (expected status, code, message, description, \
                  handling, or an `x-` extension)"
             );
-            return Err(at(
-                format!("{pointer}/{member}"),
-                ErrorKind::Invalid(message),
-            ));
+            return Err(at(pointer.join(member), ErrorKind::Invalid(message)));
         }
         if entry.code.trim().is_empty() || entry.code.trim() != entry.code {
             let message = format!("error code {:?} is empty or padded", entry.code);
-            return Err(at(format!("{pointer}/code"), ErrorKind::Invalid(message)));
+            return Err(at(pointer.join("code"), ErrorKind::Invalid(message)));
         }
         if !(400..=599).contains(&entry.status) {
             let message = format!("status {} is not an error status (400-599)", entry.status);
-            return Err(at(format!("{pointer}/status"), ErrorKind::Invalid(message)));
+            return Err(at(pointer.join("status"), ErrorKind::Invalid(message)));
         }
         for (member, value) in [
             ("message", &entry.message),
@@ -99,10 +99,7 @@ pub fn parse(text: &str) -> Result<Catalogue, Error> {
         ] {
             if value.trim().is_empty() {
                 let message = format!("`{member}` of {} is empty", entry.code);
-                return Err(at(
-                    format!("{pointer}/{member}"),
-                    ErrorKind::Invalid(message),
-                ));
+                return Err(at(pointer.join(member), ErrorKind::Invalid(message)));
             }
         }
         if let Some(first) = first_by_code.get(&entry.code) {
@@ -110,14 +107,14 @@ pub fn parse(text: &str) -> Result<Catalogue, Error> {
                 code: entry.code.clone(),
                 first: first.clone(),
             };
-            return Err(at(format!("{pointer}/code"), kind));
+            return Err(at(pointer.join("code"), kind));
         }
-        first_by_code.insert(entry.code.clone(), pointer.clone());
-        let rust_name = type_name(&entry.code, &format!("{pointer}/code"))
+        first_by_code.insert(entry.code.clone(), pointer.to_string());
+        let rust_name = type_name(&entry.code, &pointer.join("code"))
             .map_err(|e| e.in_input(Input::ErrorCodes))?;
         if rust_name == "Unknown" {
             let message = "the code converts to `Unknown`, the variant of unlisted codes".into();
-            return Err(at(format!("{pointer}/code"), ErrorKind::Invalid(message)));
+            return Err(at(pointer.join("code"), ErrorKind::Invalid(message)));
         }
         names
             .claim(&rust_name, &pointer)
@@ -133,7 +130,7 @@ pub fn parse(text: &str) -> Result<Catalogue, Error> {
     }
     if codes.is_empty() {
         let kind = ErrorKind::Invalid("the catalogue lists no error code".into());
-        return Err(at("#/codes".into(), kind));
+        return Err(at(codes_pointer, kind));
     }
     Ok(Catalogue {
         doc_source: raw.doc_source,

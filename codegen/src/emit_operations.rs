@@ -7,7 +7,8 @@ use quote::quote;
 use crate::emit_types::{type_tokens, value_checks};
 use crate::error::Error;
 use crate::model::{
-    Api, ErrorFormat, Field, Operation, Param, PathPart, Presence, Service, TypeDef, TypeRef,
+    Api, ErrorFormat, Operation, PageMember, Paging, PagingMode, Param, PathPart, Presence,
+    Service, TypeRef,
 };
 use crate::names::ident;
 use crate::rustdoc::{self, code_span};
@@ -138,105 +139,24 @@ pub(crate) fn success_type(operation: &Operation) -> TokenStream {
 fn emit_operation(api: &Api, operation: &Operation) -> Result<TokenStream, Error> {
     let method = emit_client_method(operation);
     let builder = emit_builder(api, operation)?;
-    let pagination = pagination(api, operation)
-        .map(|paging| emit_pagination(operation, &paging))
+    let pagination = operation
+        .paging
+        .as_ref()
+        .map(|paging| emit_pagination(operation, paging))
         .unwrap_or_default();
     Ok(quote!(#method #builder #pagination))
 }
 
-/// How a list operation pages.
-pub(crate) struct Paging<'a> {
-    /// By `marker` (the ID of the last item) rather than by `offset`.
-    pub(crate) by_marker: bool,
-    limit: &'a Param,
-    offset: Option<&'a Param>,
-    marker: Option<&'a Param>,
-    /// The response body's type.
-    pub(crate) page: &'a str,
-    /// The member holding the items, and the items' type.
-    items: &'a Field,
-    pub(crate) item: &'a str,
-    /// The items' `id` member (the marker), the body's `count` and `limit` members.
-    id: Option<&'a Field>,
-    count: Option<&'a Field>,
-    reported_limit: Option<&'a Field>,
-}
-
-/// Whether `operation` is a list operation that pages, and how: a `GET` with optional `limit`
-/// and `offset` (or `marker`) query parameters whose success body has exactly one list of
-/// objects. `marker` is used when the items have an `id`; `count` and a reported `limit` are
-/// used when the body has them.
-pub(crate) fn pagination<'a>(api: &'a Api, operation: &'a Operation) -> Option<Paging<'a>> {
-    if operation.http_method != "GET" {
-        return None;
-    }
-    let integer = |p: &&Param| matches!(p.ty, TypeRef::I32 | TypeRef::I64);
-    let query = |name: &str| {
-        operation
-            .query_params
-            .iter()
-            .find(|p| p.name == name && !p.required)
-    };
-    let limit = query("limit").filter(integer)?;
-    let offset = query("offset").filter(integer);
-    let marker = query("marker").filter(|p| p.ty == TypeRef::String);
-    let Some(TypeRef::Named(page)) = &operation.success.body else {
-        return None;
-    };
-    let Some(TypeDef::Struct(body)) = api.type_def(page) else {
-        return None;
-    };
-    let lists: Vec<(&Field, &str)> = body
-        .fields
-        .iter()
-        .filter_map(|field| match &field.ty {
-            TypeRef::Array(item) => match &**item {
-                TypeRef::Named(item) => Some((field, item.as_str())),
-                _ => None,
-            },
-            _ => None,
-        })
-        .collect();
-    let [(items, item)] = lists.as_slice() else {
-        return None;
-    };
-    let Some(TypeDef::Struct(item_def)) = api.type_def(item) else {
-        return None;
-    };
-    let id = item_def
-        .fields
-        .iter()
-        .find(|f| f.name == "id" && f.ty == TypeRef::String);
-    let by_marker = marker.is_some() && id.is_some();
-    if !by_marker && offset.is_none() {
-        return None;
-    }
-    let member = |name: &str| {
-        body.fields
-            .iter()
-            .find(|f| f.name == name && matches!(f.ty, TypeRef::I32 | TypeRef::I64))
-    };
-    Some(Paging {
-        by_marker,
-        limit,
-        offset,
-        marker,
-        page,
-        items,
-        item,
-        id,
-        count: member("count"),
-        reported_limit: member("limit"),
-    })
-}
-
 /// The `API.txt` lines of a paginated operation's streams.
-pub(crate) fn pagination_lines(api: &Api, operation: &Operation) -> Vec<String> {
-    let Some(paging) = pagination(api, operation) else {
+pub(crate) fn pagination_lines(operation: &Operation) -> Vec<String> {
+    let Some(paging) = &operation.paging else {
         return Vec::new();
     };
     let builder = &operation.builder_name;
-    let by = if paging.by_marker { "marker" } else { "offset" };
+    let by = match paging.mode {
+        PagingMode::Marker => "marker",
+        PagingMode::Offset => "offset",
+    };
     vec![
         format!("fn {builder}::into_pages(self) -> Pages<{builder}>  // Stream of Result<models::{}, Error>, by {by}", paging.page),
         format!("fn {builder}::into_items(self) -> Items<{builder}>  // Stream of Result<models::{}, Error>", paging.item),
@@ -244,9 +164,9 @@ pub(crate) fn pagination_lines(api: &Api, operation: &Operation) -> Vec<String> 
 }
 
 /// `Option<&T>` of a member of `value`, whatever its presence class.
-fn member_ref(value: &TokenStream, field: &Field) -> TokenStream {
-    let name = ident(&field.rust_name);
-    match field.presence() {
+fn member_ref(value: &TokenStream, member: &PageMember) -> TokenStream {
+    let name = ident(&member.rust_name);
+    match member.presence {
         Presence::OptionalNullable => quote!(#value.#name.value()),
         Presence::Optional | Presence::RequiredNullable => quote!(#value.#name.as_ref()),
         Presence::Required => quote!(Some(&#value.#name)),
@@ -254,9 +174,9 @@ fn member_ref(value: &TokenStream, field: &Field) -> TokenStream {
 }
 
 /// `Option<T>` of a member of `value`, taken out of it.
-fn member_owned(value: &TokenStream, field: &Field) -> TokenStream {
-    let name = ident(&field.rust_name);
-    match field.presence() {
+fn member_owned(value: &TokenStream, member: &PageMember) -> TokenStream {
+    let name = ident(&member.rust_name);
+    match member.presence {
         Presence::OptionalNullable => quote!(#value.#name.into_option()),
         Presence::Optional | Presence::RequiredNullable => quote!(#value.#name),
         Presence::Required => quote!(Some(#value.#name)),
@@ -272,10 +192,10 @@ fn integer(option: TokenStream, ty: &TypeRef) -> TokenStream {
 }
 
 /// `into_pages`/`into_items` on the builder, and its `Paginate` impl.
-fn emit_pagination(operation: &Operation, paging: &Paging<'_>) -> TokenStream {
+fn emit_pagination(operation: &Operation, paging: &Paging) -> TokenStream {
     let builder = ident(&operation.builder_name);
-    let page = ident(paging.page);
-    let item = ident(paging.item);
+    let page = ident(&paging.page);
+    let item = ident(&paging.item);
     let operation_id = &operation.id;
     let page_value = quote!(page);
     let item_value = quote!(item);
@@ -284,7 +204,7 @@ fn emit_pagination(operation: &Operation, paging: &Paging<'_>) -> TokenStream {
         TypeRef::I32 => quote!(self.#limit.map(i64::from)),
         _ => quote!(self.#limit),
     };
-    let start_offset = match paging.offset {
+    let start_offset = match &paging.offset {
         Some(offset) => {
             let name = ident(&offset.rust_name);
             match offset.ty {
@@ -294,7 +214,7 @@ fn emit_pagination(operation: &Operation, paging: &Paging<'_>) -> TokenStream {
         }
         None => quote!(None),
     };
-    let set_offset = paging.offset.map(|offset| {
+    let set_offset = paging.offset.as_ref().map(|offset| {
         let name = ident(&offset.rust_name);
         match offset.ty {
             // self.offset = Some(i32::try_from(offset).unwrap_or(i32::MAX));
@@ -303,11 +223,11 @@ fn emit_pagination(operation: &Operation, paging: &Paging<'_>) -> TokenStream {
             _ => quote!(self.#name = Some(offset);),
         }
     });
-    let clear_offset = paging.offset.map(|offset| {
+    let clear_offset = paging.offset.as_ref().map(|offset| {
         let name = ident(&offset.rust_name);
         quote!(self.#name = None;)
     });
-    let set_marker = paging.marker.map(|marker| {
+    let set_marker = paging.marker.as_ref().map(|marker| {
         let name = ident(&marker.rust_name);
         quote!(self.#name = Some(marker); #clear_offset)
     });
@@ -319,30 +239,27 @@ fn emit_pagination(operation: &Operation, paging: &Paging<'_>) -> TokenStream {
         Some(set) => quote!(crate::pagination::Position::Marker(marker) => { #set }),
         None => quote!(crate::pagination::Position::Marker(_) => {}),
     };
-    let total = match paging.count {
+    let total = match &paging.count {
         Some(count) => integer(member_ref(&page_value, count), &count.ty),
         None => quote!(None),
     };
-    let reported = match paging.reported_limit {
+    let reported = match &paging.reported_limit {
         Some(limit) => integer(member_ref(&page_value, limit), &limit.ty),
         None => quote!(None),
     };
-    let items_ref = member_ref(&page_value, paging.items);
-    let items_owned = member_owned(&page_value, paging.items);
-    let marker_of = match paging.id {
+    let items_ref = member_ref(&page_value, &paging.items);
+    let items_owned = member_owned(&page_value, &paging.items);
+    let marker_of = match &paging.item_id {
         Some(id) => {
             let id = member_ref(&item_value, id);
             quote!(#id.map(String::as_str))
         }
         None => quote!(None),
     };
-    let (mode, how) = if paging.by_marker {
-        (
-            quote!(Marker),
-            "moving on by `marker`, the ID of the last item of a page",
-        )
-    } else {
-        (quote!(Offset), "moving on by `offset`")
+    let mode = ident(paging.mode.as_str());
+    let how = match paging.mode {
+        PagingMode::Marker => "moving on by `marker`, the ID of the last item of a page",
+        PagingMode::Offset => "moving on by `offset`",
     };
     let pages_doc = rustdoc::attrs(&[format!(
         "Every page of the listing, as a stream ([`Pages`](crate::Pages)), {how}. It starts \
@@ -364,7 +281,7 @@ fn emit_pagination(operation: &Operation, paging: &Paging<'_>) -> TokenStream {
     };
     let total_page = param("page", paging.count.is_some());
     let reported_page = param("page", paging.reported_limit.is_some());
-    let marker_item = param("item", paging.id.is_some());
+    let marker_item = param("item", paging.item_id.is_some());
     // impl Op { pub fn into_pages(self) -> Pages<Op>; pub fn into_items(self) -> Items<Op> }
     // impl Paginate for Op { type Page; type Item; const OPERATION; const MODE; fn …  }
     quote! {
@@ -765,7 +682,7 @@ fn emit_send(operation: &Operation) -> TokenStream {
     let path = emit_path(operation);
     let query = emit_query(operation);
     let service = ident(&operation.service);
-    let method = ident(&operation.http_method);
+    let method = ident(operation.http_method.as_str());
     let body = match &operation.body {
         Some(body) if body.required => quote!(Some(crate::client::json_body(&body)?)),
         Some(_) => quote!(body.as_ref().map(crate::client::json_body).transpose()?),

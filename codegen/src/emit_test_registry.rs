@@ -8,7 +8,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::model::{Api, TypeDef};
+use crate::model::Api;
 use crate::names::ident;
 use crate::rustdoc;
 
@@ -34,12 +34,12 @@ pub fn emit(api: &Api) -> TokenStream {
          [`roundtrip`], so a schema added to the spec is covered without test code.",
     );
     let entries = api.types.iter().map(|def| {
-        let (pointer, name) = (pointer_of(def), def.rust_name());
+        let (pointer, name) = (def.pointer.as_str(), def.rust_name());
         // ("#/components/schemas/Vault", "Vault"),
         quote!((#pointer, #name),)
     });
     let arms = api.types.iter().map(|def| {
-        let (pointer, name) = (pointer_of(def), def.rust_name());
+        let (pointer, name) = (def.pointer.as_str(), def.rust_name());
         let ty = ident(name);
         // "#/components/schemas/Vault" => through::<models::Vault>("Vault", json),
         quote!(#pointer => through::<models::#ty>(#name, json),)
@@ -97,13 +97,5 @@ pub fn emit(api: &Api) -> TokenStream {
                 _ => return None,
             })
         }
-    }
-}
-
-/// The JSON pointer of the schema a type is generated from.
-fn pointer_of(def: &TypeDef) -> &str {
-    match def {
-        TypeDef::Struct(def) => &def.pointer,
-        TypeDef::Enum(def) => &def.pointer,
     }
 }

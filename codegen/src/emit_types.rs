@@ -7,7 +7,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::error::{Error, ErrorKind, Location};
-use crate::model::{Api, Enum, Field, Presence, Rule, Struct, TypeDef, TypeRef};
+use crate::model::{Api, Enum, Field, Presence, Rule, Struct, TypeDef, TypeKind, TypeRef};
 use crate::names::ident;
 use crate::rustdoc;
 
@@ -15,9 +15,9 @@ use crate::rustdoc;
 pub fn emit(api: &Api) -> Result<TokenStream, Error> {
     let mut items = Vec::new();
     for def in &api.types {
-        items.push(match def {
-            TypeDef::Struct(def) => emit_struct(api, def)?,
-            TypeDef::Enum(def) => emit_enum(def),
+        items.push(match &def.kind {
+            TypeKind::Struct(structure) => emit_struct(api, def, structure)?,
+            TypeKind::Enum(enumeration) => emit_enum(def, enumeration),
         });
     }
     let docs = "The request and response bodies of the API: one type per schema of the spec.\n\n\
@@ -82,12 +82,15 @@ pub(crate) fn field_type(field: &Field) -> TokenStream {
 
 // ----- structs ---------------------------------------------------------------------------------
 
-fn emit_struct(api: &Api, def: &Struct) -> Result<TokenStream, Error> {
+fn emit_struct(api: &Api, def: &TypeDef, structure: &Struct) -> Result<TokenStream, Error> {
     let name = ident(&def.rust_name);
     let mut paragraphs = rustdoc::paragraphs(&def.docs, &[]);
-    paragraphs.push(format!("Schema: {}.", rustdoc::code_span(&def.pointer)));
+    paragraphs.push(format!(
+        "Schema: {}.",
+        rustdoc::code_span(def.pointer.as_str())
+    ));
     let docs = rustdoc::attrs(&paragraphs);
-    let fields = def.fields.iter().map(|field| {
+    let fields = structure.fields.iter().map(|field| {
         let docs = rustdoc::attrs(&field_paragraphs(field));
         let name = ident(&field.rust_name);
         let ty = field_type(field);
@@ -95,20 +98,24 @@ fn emit_struct(api: &Api, def: &Struct) -> Result<TokenStream, Error> {
         // pub name: Type,
         quote! { #docs pub #name: #ty, }
     });
-    let derives = if has_required(def) {
+    let derives = if has_required(structure) {
         quote!(#[derive(Debug, Clone, PartialEq)])
     } else {
         quote!(#[derive(Debug, Clone, PartialEq, Default)])
     };
-    let constructor = emit_constructor(def);
-    let setters = def.fields.iter().filter(|f| !f.required).map(emit_setter);
-    let validate = if def.is_request {
-        emit_validate(api, def)?
+    let constructor = emit_constructor(structure);
+    let setters = structure
+        .fields
+        .iter()
+        .filter(|f| !f.required)
+        .map(emit_setter);
+    let validate = if structure.is_request {
+        emit_validate(api, structure)?
     } else {
         TokenStream::new()
     };
-    let serialize = emit_serialize(def);
-    let deserialize = emit_deserialize(def);
+    let serialize = emit_serialize(&def.rust_name, structure);
+    let deserialize = emit_deserialize(&def.rust_name, structure);
     // /// docs
     // #[derive(…)] #[non_exhaustive]
     // pub struct Name { pub member: Type, …, pub unknown_members: Map<String, Value> }
@@ -252,8 +259,8 @@ fn emit_setter(field: &Field) -> TokenStream {
 
 // ----- serde -----------------------------------------------------------------------------------
 
-fn emit_serialize(def: &Struct) -> TokenStream {
-    let name = ident(&def.rust_name);
+fn emit_serialize(rust_name: &str, def: &Struct) -> TokenStream {
+    let name = ident(rust_name);
     let entries = def.fields.iter().map(|field| {
         let key = &field.name;
         let member = ident(&field.rust_name);
@@ -306,9 +313,9 @@ fn emit_serialize(def: &Struct) -> TokenStream {
     }
 }
 
-fn emit_deserialize(def: &Struct) -> TokenStream {
-    let name = ident(&def.rust_name);
-    let expecting = format!("a {} object", def.rust_name);
+fn emit_deserialize(rust_name: &str, def: &Struct) -> TokenStream {
+    let name = ident(rust_name);
+    let expecting = format!("a {rust_name} object");
     let members: Vec<_> = def.fields.iter().map(|f| ident(&f.rust_name)).collect();
     let keys = def.fields.iter().map(|f| &f.name);
     // Locals: a member not seen yet is `None`, or `Absent` for `Nullable` members (reading
@@ -404,19 +411,23 @@ fn emit_deserialize(def: &Struct) -> TokenStream {
 
 // ----- enums -----------------------------------------------------------------------------------
 
-fn emit_enum(def: &Enum) -> TokenStream {
+fn emit_enum(def: &TypeDef, enumeration: &Enum) -> TokenStream {
     let name = ident(&def.rust_name);
     let mut paragraphs = rustdoc::paragraphs(&def.docs, &[]);
     paragraphs.push(format!(
         "Schema: {}. The enum is `#[non_exhaustive]`, so a `match` needs a wildcard arm; a value \
          this version of the crate does not know is kept in [`{}::Unknown`] (and sent back as \
          is), so a newer service does not break deserialisation.",
-        rustdoc::code_span(&def.pointer),
+        rustdoc::code_span(def.pointer.as_str()),
         def.rust_name
     ));
     let docs = rustdoc::attrs(&paragraphs);
-    let variants: Vec<_> = def.variants.iter().map(|v| ident(&v.rust_name)).collect();
-    let values: Vec<&String> = def.variants.iter().map(|v| &v.value).collect();
+    let variants: Vec<_> = enumeration
+        .variants
+        .iter()
+        .map(|v| ident(&v.rust_name))
+        .collect();
+    let values: Vec<&String> = enumeration.variants.iter().map(|v| &v.value).collect();
     let variant_docs = values.iter().map(|v| format!(" {}", rustdoc::code_span(v)));
     let expecting = format!("a {} value", def.rust_name);
     // /// docs
@@ -578,19 +589,19 @@ pub fn value_checks(
 
 fn named_check(api: &Api, member: &str, name: &str, qualify: bool) -> TokenStream {
     let ty = type_tokens(&TypeRef::Named(name.to_owned()), qualify);
-    match api.type_def(name) {
+    match api.type_def(name).map(|def| &def.kind) {
         // if value.is_unknown() { return Err(ValidationError::new("member", Rule::Enum { allowed: T::VALUES })); }
-        Some(TypeDef::Enum(_)) => quote! {
+        Some(TypeKind::Enum(_)) => quote! {
             if value.is_unknown() {
                 return Err(crate::ValidationError::new(#member, crate::Rule::Enum { allowed: #ty::VALUES }));
             }
         },
         // value.validate()?;  (a list item: the list adds the index and its own name)
-        Some(TypeDef::Struct(def)) if def.is_request && member.is_empty() => quote! {
+        Some(TypeKind::Struct(def)) if def.is_request && member.is_empty() => quote! {
             value.validate()?;
         },
         // value.validate().map_err(|error| error.within("member"))?;
-        Some(TypeDef::Struct(def)) if def.is_request => quote! {
+        Some(TypeKind::Struct(def)) if def.is_request => quote! {
             value.validate().map_err(|error| error.within(#member))?;
         },
         _ => TokenStream::new(),
@@ -655,12 +666,13 @@ fn rule_check(member: &str, ty: &TypeRef, rule: &Rule) -> Result<TokenStream, Er
             let fail = fail(quote!(crate::Rule::MaxItems(#n)));
             quote!(if value.len() > #n { #fail })
         }
-        Rule::OneOf(values) => {
+        Rule::AllowedValues(values) => {
             let literals = values
                 .iter()
                 .map(|v| value_literal(ty, v))
                 .collect::<Result<Vec<_>, _>>()?;
-            let fail = fail(quote!(crate::Rule::Enum { allowed: &[#(#values),*] }));
+            let shown = values.iter().map(rustdoc::plain_text);
+            let fail = fail(quote!(crate::Rule::Enum { allowed: &[#(#shown),*] }));
             quote!(if ![#(#literals),*].contains(value) { #fail })
         }
     })
@@ -686,15 +698,20 @@ fn float_tokens(value: f64) -> Result<TokenStream, Error> {
     parse_tokens(&text)
 }
 
-fn value_literal(ty: &TypeRef, value: &str) -> Result<TokenStream, Error> {
-    match ty {
-        TypeRef::F64 => {
-            let value: f64 = value
-                .parse()
-                .map_err(|_| internal(format!("enum value {value}")))?;
+/// An allowed value as a literal of the member's type.
+fn value_literal(ty: &TypeRef, value: &serde_json::Value) -> Result<TokenStream, Error> {
+    match (ty, value) {
+        (TypeRef::F64, serde_json::Value::Number(number)) => {
+            let value = number
+                .as_f64()
+                .ok_or_else(|| internal(format!("enum value {number}")))?;
             float_tokens(value)
         }
-        _ => parse_tokens(value),
+        (TypeRef::I32 | TypeRef::I64, serde_json::Value::Number(number)) if number.is_i64() => {
+            parse_tokens(&rustdoc::plain_text(value))
+        }
+        (TypeRef::Bool, serde_json::Value::Bool(_)) => parse_tokens(&rustdoc::plain_text(value)),
+        _ => Err(internal(format!("enum value {value} on a {ty:?} member"))),
     }
 }
 

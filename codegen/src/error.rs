@@ -6,11 +6,13 @@
 
 use std::fmt;
 
+use crate::pointer::JsonPointer;
+
 /// Where in the spec an error is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Location {
     /// A JSON pointer (RFC 6901) into the OpenAPI document, written with a leading `#`.
-    Pointer(String),
+    Pointer(JsonPointer),
     /// A position in the YAML text, both 1-based.
     Text {
         /// Line number.
@@ -27,7 +29,7 @@ pub enum Location {
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Location::Pointer(pointer) => f.write_str(pointer),
+            Location::Pointer(pointer) => pointer.fmt(f),
             Location::Text { line, column } => write!(f, "line {line}, column {column}"),
             Location::Unknown => f.write_str("(unknown location)"),
             Location::ErrorCodes(location) => location.fmt(f),
@@ -138,7 +140,7 @@ pub struct Error {
 
 impl Error {
     /// An error at a JSON pointer.
-    pub fn at(pointer: impl Into<String>, kind: ErrorKind) -> Self {
+    pub fn at(pointer: impl Into<JsonPointer>, kind: ErrorKind) -> Self {
         Error {
             kind,
             location: Location::Pointer(pointer.into()),
@@ -146,17 +148,22 @@ impl Error {
     }
 
     /// An unsupported construct at `pointer`.
-    pub fn unsupported(pointer: impl Into<String>, what: impl Into<String>) -> Self {
+    pub fn unsupported(pointer: impl Into<JsonPointer>, what: impl Into<String>) -> Self {
         Error::at(pointer, ErrorKind::Unsupported(what.into()))
     }
 
     /// An inconsistency at `pointer`.
-    pub fn invalid(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn invalid(pointer: impl Into<JsonPointer>, message: impl Into<String>) -> Self {
         Error::at(pointer, ErrorKind::Invalid(message.into()))
     }
 
-    /// The JSON pointer of the error, if it has one.
+    /// The JSON pointer of the error, if it has one, as written (`#/components/schemas/A`).
     pub fn pointer(&self) -> Option<&str> {
+        self.json_pointer().map(JsonPointer::as_str)
+    }
+
+    /// The JSON pointer of the error, if it has one.
+    pub fn json_pointer(&self) -> Option<&JsonPointer> {
         match &self.location {
             Location::Pointer(pointer) => Some(pointer),
             Location::ErrorCodes(location) => match &**location {

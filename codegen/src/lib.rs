@@ -21,10 +21,12 @@ pub mod files;
 pub mod lower;
 pub mod model;
 pub mod names;
+pub mod pointer;
 mod rustdoc;
 
 pub use error::{Error, ErrorKind, Input, Location};
 pub use files::{GeneratedFile, HEADER};
+pub use pointer::JsonPointer;
 
 /// The texts the generator reads; the caller reads the files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,7 +2,11 @@
 //!
 //! `lower` builds it from an OpenAPI document; tests may build it by hand. Names are already
 //! Rust names (`rust_name`) next to the wire names they come from (`name`); order is the order
-//! the emitters write (operations and members in spec order, types sorted by name).
+//! the emitters write (operations and members in spec order, types sorted by name). Analysis
+//! (paging, error formats, which parameter the client fills) happens in lowering; emitters only
+//! render what is recorded here.
+
+pub use crate::pointer::JsonPointer;
 
 /// The whole API.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -18,7 +22,12 @@ pub struct Api {
 impl Api {
     /// The type with this Rust name.
     pub fn type_def(&self, rust_name: &str) -> Option<&TypeDef> {
-        self.types.iter().find(|t| t.rust_name() == rust_name)
+        self.types.iter().find(|t| t.rust_name == rust_name)
+    }
+
+    /// The struct with this Rust name.
+    pub fn struct_def(&self, rust_name: &str) -> Option<&Struct> {
+        self.type_def(rust_name).and_then(TypeDef::as_struct)
     }
 }
 
@@ -46,34 +55,51 @@ pub struct Docs {
     pub default: Option<serde_json::Value>,
 }
 
-/// A named type.
+/// A named type: what every type has, and what kind of type it is.
 #[derive(Debug, Clone, PartialEq)]
-pub enum TypeDef {
+pub struct TypeDef {
+    /// Rust type name.
+    pub rust_name: String,
+    /// JSON pointer of the schema in the spec.
+    pub pointer: JsonPointer,
+    /// Documentation.
+    pub docs: Docs,
+    /// A struct or an enumeration.
+    pub kind: TypeKind,
+}
+
+impl TypeDef {
+    /// The Rust name of the type.
+    pub fn rust_name(&self) -> &str {
+        &self.rust_name
+    }
+
+    /// The struct, if the type is one.
+    pub fn as_struct(&self) -> Option<&Struct> {
+        match &self.kind {
+            TypeKind::Struct(def) => Some(def),
+            TypeKind::Enum(_) => None,
+        }
+    }
+
+    /// Whether the type is a string enumeration.
+    pub fn is_enum(&self) -> bool {
+        matches!(self.kind, TypeKind::Enum(_))
+    }
+}
+
+/// What a named type is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
     /// An object schema.
     Struct(Struct),
     /// A string enumeration.
     Enum(Enum),
 }
 
-impl TypeDef {
-    /// The Rust name of the type.
-    pub fn rust_name(&self) -> &str {
-        match self {
-            TypeDef::Struct(s) => &s.rust_name,
-            TypeDef::Enum(e) => &e.rust_name,
-        }
-    }
-}
-
 /// An object schema, generated as a struct.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Struct {
-    /// Rust type name.
-    pub rust_name: String,
-    /// JSON pointer of the schema in the spec.
-    pub pointer: String,
-    /// Documentation.
-    pub docs: Docs,
     /// Members in spec order.
     pub fields: Vec<Field>,
     /// Reachable from a request body: gets `validate()`.
@@ -131,12 +157,6 @@ impl Field {
 /// A string enumeration, generated as an enum with an `Unknown` variant.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Enum {
-    /// Rust type name.
-    pub rust_name: String,
-    /// JSON pointer of the schema in the spec.
-    pub pointer: String,
-    /// Documentation.
-    pub docs: Docs,
     /// Values in spec order.
     pub variants: Vec<Variant>,
 }
@@ -200,8 +220,8 @@ pub enum Rule {
     MinItems(u64),
     /// `maxItems`.
     MaxItems(u64),
-    /// `enum` on a non-string type: the allowed values, as JSON text.
-    OneOf(Vec<String>),
+    /// `enum` on an integer, number or boolean: the allowed values, in spec order.
+    AllowedValues(Vec<serde_json::Value>),
 }
 
 /// An operation.
@@ -214,9 +234,9 @@ pub struct Operation {
     /// The request builder's type name (Pascal case of the operationId).
     pub builder_name: String,
     /// JSON pointer of the operation.
-    pub pointer: String,
-    /// Upper-case HTTP method.
-    pub http_method: String,
+    pub pointer: JsonPointer,
+    /// The HTTP method.
+    pub http_method: HttpMethod,
     /// The path template, as in the spec.
     pub path: String,
     /// The path template split into literals and parameters.
@@ -237,6 +257,156 @@ pub struct Operation {
     pub success: Success,
     /// How error bodies are shaped.
     pub error_format: ErrorFormat,
+    /// How the operation pages through a listing, if it does.
+    pub paging: Option<Paging>,
+}
+
+/// An HTTP method of an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum HttpMethod {
+    /// `GET`.
+    #[default]
+    Get,
+    /// `PUT`.
+    Put,
+    /// `POST`.
+    Post,
+    /// `DELETE`.
+    Delete,
+    /// `OPTIONS`.
+    Options,
+    /// `HEAD`.
+    Head,
+    /// `PATCH`.
+    Patch,
+    /// `TRACE`.
+    Trace,
+}
+
+impl HttpMethod {
+    /// Every method, in the order OpenAPI lists them in a path item.
+    pub const ALL: [HttpMethod; 8] = [
+        HttpMethod::Get,
+        HttpMethod::Put,
+        HttpMethod::Post,
+        HttpMethod::Delete,
+        HttpMethod::Options,
+        HttpMethod::Head,
+        HttpMethod::Patch,
+        HttpMethod::Trace,
+    ];
+
+    /// The method as sent: upper case (`GET`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Post => "POST",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Options => "OPTIONS",
+            HttpMethod::Head => "HEAD",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Trace => "TRACE",
+        }
+    }
+
+    /// The method of a path item's member name (`get`), as OpenAPI writes it.
+    pub fn from_path_item_key(key: &str) -> Option<HttpMethod> {
+        HttpMethod::ALL
+            .into_iter()
+            .find(|method| method.as_str().eq_ignore_ascii_case(key))
+    }
+}
+
+impl std::fmt::Display for HttpMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How a list operation pages: decided in lowering, read by every emitter.
+///
+/// A `GET` with optional `limit` and `offset` (or `marker`) query parameters whose success body
+/// has exactly one list of objects pages; by `marker` when it has one and the items have an
+/// `id`, else by `offset`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Paging {
+    /// How the next page is asked for.
+    pub mode: PagingMode,
+    /// The page-size parameter (`limit`).
+    pub limit: PagingParam,
+    /// The `offset` parameter, if the operation has one.
+    pub offset: Option<PagingParam>,
+    /// The `marker` parameter, if the operation has one (set even when paging by offset: a
+    /// marker position then still sets it).
+    pub marker: Option<PagingParam>,
+    /// Rust name of the success body's type, a page.
+    pub page: String,
+    /// The member of the page holding the items.
+    pub items: PageMember,
+    /// Rust name of the items' type.
+    pub item: String,
+    /// The items' `id` member, the marker of the next page.
+    pub item_id: Option<PageMember>,
+    /// The page's `count` member: the total number of items.
+    pub count: Option<PageMember>,
+    /// The page's `limit` member: the page size the service applied.
+    pub reported_limit: Option<PageMember>,
+}
+
+/// How the next page is asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PagingMode {
+    /// By `offset`, the number of items before the page.
+    Offset,
+    /// By `marker`, the ID of the last item of the previous page.
+    Marker,
+}
+
+impl PagingMode {
+    /// The mode's name, as the runtime's `PagingMode` variant.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PagingMode::Offset => "Offset",
+            PagingMode::Marker => "Marker",
+        }
+    }
+}
+
+/// A query parameter that paging sets.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PagingParam {
+    /// The wire name.
+    pub name: String,
+    /// The Rust name of the builder's field.
+    pub rust_name: String,
+    /// Its type: an integer for `limit` and `offset`, a string for `marker`.
+    pub ty: TypeRef,
+}
+
+/// A member of a page or of an item that paging reads.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageMember {
+    /// The JSON member name.
+    pub name: String,
+    /// The Rust field name.
+    pub rust_name: String,
+    /// The member's type.
+    pub ty: TypeRef,
+    /// How the field holds it.
+    pub presence: Presence,
+}
+
+impl PageMember {
+    /// The member `field`.
+    pub fn of(field: &Field) -> Self {
+        PageMember {
+            name: field.name.clone(),
+            rust_name: field.rust_name.clone(),
+            ty: field.ty.clone(),
+            presence: field.presence(),
+        }
+    }
 }
 
 /// A piece of a path template.
@@ -312,6 +482,8 @@ pub enum ErrorFormat {
     },
 }
 
+/// The flat shape (`error_code`, `error_msg`), for models built by hand; lowering reads each
+/// error body's `x-error-format` instead.
 impl Default for ErrorFormat {
     fn default() -> Self {
         ErrorFormat::Flat {

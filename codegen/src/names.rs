@@ -6,6 +6,7 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::{Ident, Span};
 
 use crate::error::{Error, ErrorKind};
+use crate::pointer::JsonPointer;
 
 /// Keywords of Rust 2021 (strict and reserved) and the 2024 reservation `gen`.
 const KEYWORDS: [&str; 52] = [
@@ -25,7 +26,7 @@ pub fn is_keyword(name: &str) -> bool {
 }
 
 /// `PascalCase` name of a type, variant or builder; `pointer` locates the source for errors.
-pub fn type_name(raw: &str, pointer: &str) -> Result<String, Error> {
+pub fn type_name(raw: &str, pointer: &JsonPointer) -> Result<String, Error> {
     let name = raw.to_upper_camel_case();
     check_identifier(raw, &name, pointer)?;
     if name.starts_with(|c: char| c.is_ascii_digit()) {
@@ -35,7 +36,7 @@ pub fn type_name(raw: &str, pointer: &str) -> Result<String, Error> {
 }
 
 /// `snake_case` name of a field, method or argument, without escaping.
-pub fn member_name(raw: &str, pointer: &str) -> Result<String, Error> {
+pub fn member_name(raw: &str, pointer: &JsonPointer) -> Result<String, Error> {
     let name = raw.to_snake_case();
     check_identifier(raw, &name, pointer)?;
     if name.starts_with(|c: char| c.is_ascii_digit()) {
@@ -44,7 +45,7 @@ pub fn member_name(raw: &str, pointer: &str) -> Result<String, Error> {
     Ok(name)
 }
 
-fn check_identifier(raw: &str, name: &str, pointer: &str) -> Result<(), Error> {
+fn check_identifier(raw: &str, name: &str, pointer: &JsonPointer) -> Result<(), Error> {
     let valid = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
     if valid {
         return Ok(());
@@ -83,14 +84,20 @@ impl Namespace {
     /// A namespace with `reserved` names already taken by the runtime.
     pub fn with_reserved(reserved: &[&str], owner: &str) -> Self {
         let mut namespace = Namespace::default();
-        for name in reserved {
-            namespace.taken.insert((*name).to_owned(), owner.to_owned());
-        }
+        namespace.reserve(reserved, owner);
         namespace
     }
 
+    /// Takes `reserved` for `owner`, something of the runtime or the generated code that is
+    /// not in the spec (`the Service enum`).
+    pub fn reserve(&mut self, reserved: &[&str], owner: &str) {
+        for name in reserved {
+            self.taken.insert((*name).to_owned(), owner.to_owned());
+        }
+    }
+
     /// Takes `name` for the item at `pointer`; a name already taken is a collision error.
-    pub fn claim(&mut self, name: &str, pointer: &str) -> Result<(), Error> {
+    pub fn claim(&mut self, name: &str, pointer: &JsonPointer) -> Result<(), Error> {
         if let Some(first) = self.taken.get(name) {
             let kind = ErrorKind::NameCollision {
                 name: name.to_owned(),
@@ -98,26 +105,32 @@ impl Namespace {
             };
             return Err(Error::at(pointer, kind));
         }
-        self.taken.insert(name.to_owned(), pointer.to_owned());
+        self.taken.insert(name.to_owned(), pointer.to_string());
         Ok(())
     }
-}
-
-/// Escapes one JSON-pointer segment (RFC 6901).
-pub fn pointer_segment(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn at(text: &str) -> JsonPointer {
+        JsonPointer::parse(text).unwrap()
+    }
+
     #[test]
     fn converts_case() {
-        assert_eq!(type_name("show_vault", "#").unwrap(), "ShowVault");
-        assert_eq!(type_name("OS::Nova::Server", "#").unwrap(), "OsNovaServer");
-        assert_eq!(type_name("0", "#").unwrap(), "V0");
-        assert_eq!(member_name("operationType", "#").unwrap(), "operation_type");
+        let root = JsonPointer::root();
+        assert_eq!(type_name("show_vault", &root).unwrap(), "ShowVault");
+        assert_eq!(
+            type_name("OS::Nova::Server", &root).unwrap(),
+            "OsNovaServer"
+        );
+        assert_eq!(type_name("0", &root).unwrap(), "V0");
+        assert_eq!(
+            member_name("operationType", &root).unwrap(),
+            "operation_type"
+        );
     }
 
     #[test]
@@ -129,15 +142,15 @@ mod tests {
 
     #[test]
     fn rejects_names_without_identifier() {
-        let error = type_name("***", "#/x").unwrap_err();
+        let error = type_name("***", &at("#/x")).unwrap_err();
         assert_eq!(error.pointer(), Some("#/x"));
     }
 
     #[test]
     fn detects_collisions() {
         let mut namespace = Namespace::default();
-        namespace.claim("Vault", "#/a").unwrap();
-        let error = namespace.claim("Vault", "#/b").unwrap_err();
+        namespace.claim("Vault", &at("#/a")).unwrap();
+        let error = namespace.claim("Vault", &at("#/b")).unwrap_err();
         assert_eq!(
             error.to_string(),
             "#/b: name collision: this converts to the Rust name `Vault`, already taken by #/a"

@@ -148,10 +148,24 @@ pub fn describe_rule(rule: &Rule) -> String {
         Rule::MaxLength(n) => format!("at most {}", count(*n, "character")),
         Rule::MinItems(n) => format!("at least {}", count(*n, "item")),
         Rule::MaxItems(n) => format!("at most {}", count(*n, "item")),
-        Rule::OneOf(values) => {
-            let values: Vec<String> = values.iter().map(|v| code_span(v)).collect();
+        Rule::AllowedValues(values) => {
+            let values: Vec<String> = values.iter().map(|v| code_span(&plain_text(v))).collect();
             format!("one of {}", values.join(", "))
         }
+    }
+}
+
+/// A JSON scalar as plain text, as the client shows it: `2`, `1.5`, `true`, `text` (an integral
+/// float without its `.0`).
+pub fn plain_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::Number(number) => match (number.as_i64(), number.as_f64()) {
+            (Some(integer), _) => integer.to_string(),
+            (None, Some(float)) => float.to_string(),
+            (None, None) => number.to_string(),
+        },
+        serde_json::Value::String(text) => text.clone(),
+        other => other.to_string(),
     }
 }
 

@@ -257,30 +257,107 @@ fn spec_with_error_body(error_schema: &str) -> String {
     ))
 }
 
+/// The pointer of the error body schema of [`spec_with_error_body`].
+const ERROR_SCHEMA: &str =
+    "#/paths/~1things/delete/responses/default/content/application~1json/schema";
+
 #[test]
-fn an_inline_error_body_with_code_and_message_is_recognised() {
+fn an_error_body_is_read_through_its_x_error_format() {
     let spec = spec_with_error_body(
-        "{type: object, properties: {error_code: {type: string}, error_msg: {type: string}}}",
+        "{type: object, x-error-format: {code: /fault, message: /text}, \
+         properties: {fault: {type: string}, text: {type: string}}}",
     );
     let api = cbr_codegen::parse_and_lower(&spec).expect("lowers");
     assert_eq!(
         api.operations[0].error_format,
         cbr_codegen::model::ErrorFormat::Flat {
-            code: "error_code".into(),
-            message: "error_msg".into()
+            code: "fault".into(),
+            message: "text".into()
         }
     );
 }
 
 #[test]
-fn an_error_body_without_code_and_message_is_unsupported() {
+fn a_nested_x_error_format_names_the_enclosing_member() {
+    let spec = spec_with_error_body(
+        "{type: object, x-error-format: {code: /error/code, message: /error/message}, \
+         properties: {error: {type: object, properties: {code: {type: string}, \
+         message: {type: string}}}}}",
+    );
+    let api = cbr_codegen::parse_and_lower(&spec).expect("lowers");
+    assert_eq!(
+        api.operations[0].error_format,
+        cbr_codegen::model::ErrorFormat::Nested {
+            member: "error".into(),
+            code: "code".into(),
+            message: "message".into()
+        }
+    );
+}
+
+#[test]
+fn an_error_body_without_x_error_format_is_unsupported_even_with_familiar_members() {
+    // Member names alone are never taken as the error format.
     let error = error_of(&spec_with_error_body(
-        "{type: object, properties: {reason: {type: string}}}",
+        "{type: object, properties: {error_code: {type: string}, error_msg: {type: string}}}",
+    ));
+    assert!(matches!(error.kind, ErrorKind::Unsupported(_)), "{error:?}");
+    assert_eq!(error.pointer(), Some(ERROR_SCHEMA));
+    assert!(error.to_string().contains("x-error-format"), "{error}");
+}
+
+#[test]
+fn an_x_error_format_naming_a_missing_member_is_an_error_at_that_pointer() {
+    let error = error_of(&spec_with_error_body(
+        "{type: object, x-error-format: {code: /error_code, message: /message}, \
+         properties: {error_code: {type: string}, error_msg: {type: string}}}",
+    ));
+    assert!(matches!(error.kind, ErrorKind::Invalid(_)), "{error:?}");
+    assert_eq!(
+        error.pointer(),
+        Some(format!("{ERROR_SCHEMA}/x-error-format/message").as_str())
+    );
+    assert!(
+        error.to_string().contains("`/message` names no member"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_malformed_x_error_format_is_an_error_at_the_extension() {
+    for format in [
+        "{code: error_code, message: /error_msg}",
+        "{code: /error_code}",
+        "{code: /error_code, message: /error_msg, extra: 1}",
+        "/error_code",
+    ] {
+        let error = error_of(&spec_with_error_body(&format!(
+            "{{type: object, x-error-format: {format}, \
+             properties: {{error_code: {{type: string}}, error_msg: {{type: string}}}}}}"
+        )));
+        assert!(
+            matches!(error.kind, ErrorKind::Invalid(_)),
+            "{format}: {error:?}"
+        );
+        let pointer = error.pointer().unwrap_or_default();
+        assert!(
+            pointer.starts_with(&format!("{ERROR_SCHEMA}/x-error-format")),
+            "{format}: {error}"
+        );
+    }
+}
+
+#[test]
+fn an_x_error_format_across_two_members_is_unsupported() {
+    let error = error_of(&spec_with_error_body(
+        "{type: object, x-error-format: {code: /a/code, message: /b/message}, \
+         properties: {a: {type: object, properties: {code: {type: string}}}, \
+         b: {type: object, properties: {message: {type: string}}}}}",
     ));
     assert!(matches!(error.kind, ErrorKind::Unsupported(_)), "{error:?}");
     assert_eq!(
         error.pointer(),
-        Some("#/paths/~1things/delete/responses/default/content/application~1json/schema")
+        Some(format!("{ERROR_SCHEMA}/x-error-format").as_str())
     );
 }
 
@@ -336,6 +413,7 @@ components:
         application/json:
           schema:
             type: object
+            x-error-format: {code: /error_code, message: /error_msg}
             properties: {error_code: {type: string}, error_msg: {type: string}}
 ",
     );
