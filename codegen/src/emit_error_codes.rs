@@ -291,22 +291,6 @@ pub fn emit(catalogue: &Catalogue) -> TokenStream {
     }
 }
 
-/// The lines of `API.txt` for the catalogue, each ending in a newline.
-pub fn api_lines(catalogue: &Catalogue) -> String {
-    let mut text = String::from(
-        "enum ErrorCode  // as_str, is_unknown, VALUES, status, message, description, handling, \
-         Display, FromStr, From<&str>\n",
-    );
-    for entry in &catalogue.codes {
-        text.push_str(&format!(
-            "variant ErrorCode::{} = {:?}  // {}\n",
-            entry.rust_name, entry.code, entry.status
-        ));
-    }
-    text.push_str("variant ErrorCode::Unknown(UnknownValue)\n");
-    text
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

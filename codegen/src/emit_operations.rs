@@ -81,16 +81,16 @@ fn emit_services(services: &[Service]) -> TokenStream {
 }
 
 /// How a parameter is taken as an argument and stored in the builder.
-pub(crate) struct ParamTypes {
+struct ParamTypes {
     /// The argument type (`impl Into<String>`).
-    pub(crate) argument: TokenStream,
+    argument: TokenStream,
     /// The stored type (`String`).
-    pub(crate) stored: TokenStream,
+    stored: TokenStream,
     /// Converts the argument `value` into the stored type; `None` when it is stored as is.
-    pub(crate) convert: Option<TokenStream>,
+    convert: Option<TokenStream>,
 }
 
-pub(crate) fn param_types(param: &Param, value: &TokenStream) -> ParamTypes {
+fn param_types(param: &Param, value: &TokenStream) -> ParamTypes {
     match &param.ty {
         TypeRef::String => ParamTypes {
             argument: quote!(impl Into<String>),
@@ -123,13 +123,13 @@ pub(crate) fn param_types(param: &Param, value: &TokenStream) -> ParamTypes {
 
 /// Parameters that are arguments of the `Client` method: path parameters not filled from the
 /// client, and required query parameters.
-pub(crate) fn arguments(operation: &Operation) -> impl Iterator<Item = &Param> {
+fn arguments(operation: &Operation) -> impl Iterator<Item = &Param> {
     let path = operation.path_params.iter().filter(|p| !p.from_client);
     let query = operation.query_params.iter().filter(|p| p.required);
     path.chain(query)
 }
 
-pub(crate) fn success_type(operation: &Operation) -> TokenStream {
+fn success_type(operation: &Operation) -> TokenStream {
     match &operation.success.body {
         Some(ty) => type_tokens(ty, true),
         None => quote!(()),
@@ -145,22 +145,6 @@ fn emit_operation(api: &Api, operation: &Operation) -> Result<TokenStream, Error
         .map(|paging| emit_pagination(operation, paging))
         .unwrap_or_default();
     Ok(quote!(#method #builder #pagination))
-}
-
-/// The `API.txt` lines of a paginated operation's streams.
-pub(crate) fn pagination_lines(operation: &Operation) -> Vec<String> {
-    let Some(paging) = &operation.paging else {
-        return Vec::new();
-    };
-    let builder = &operation.builder_name;
-    let by = match paging.mode {
-        PagingMode::Marker => "marker",
-        PagingMode::Offset => "offset",
-    };
-    vec![
-        format!("fn {builder}::into_pages(self) -> Pages<{builder}>  // Stream of Result<models::{}, Error>, by {by}", paging.page),
-        format!("fn {builder}::into_items(self) -> Items<{builder}>  // Stream of Result<models::{}, Error>", paging.item),
-    ]
 }
 
 /// `Option<&T>` of a member of `value`, whatever its presence class.

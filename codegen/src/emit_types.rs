@@ -66,7 +66,7 @@ pub fn type_tokens(ty: &TypeRef, qualify: bool) -> TokenStream {
 }
 
 /// The type of a struct field: the member type, boxed if recursive, wrapped by presence.
-pub(crate) fn field_type(field: &Field) -> TokenStream {
+fn field_type(field: &Field) -> TokenStream {
     let inner = type_tokens(&field.ty, false);
     let inner = if field.boxed {
         quote!(Box<#inner>)
@@ -165,7 +165,7 @@ fn field_paragraphs(field: &Field) -> Vec<String> {
 
 /// The argument type of a constructor or setter, and the expression turning the argument
 /// `value` into the stored member type (before presence wrapping).
-pub(crate) fn argument(field: &Field, value: &TokenStream) -> (TokenStream, TokenStream) {
+fn argument(field: &Field, value: &TokenStream) -> (TokenStream, TokenStream) {
     let (ty, expr) = match &field.ty {
         TypeRef::String => (quote!(impl Into<String>), quote!(#value.into())),
         ty => (type_tokens(ty, false), quote!(#value)),

@@ -24,6 +24,7 @@ pub mod names;
 pub mod pointer;
 mod rustdoc;
 
+use emit_api_listing::{ListedFile, Notes};
 pub use error::{Error, ErrorKind, Input, Location};
 pub use files::{GeneratedFile, HEADER};
 pub use pointer::JsonPointer;
@@ -66,30 +67,29 @@ impl<'a> From<&'a String> for Inputs<'a> {
     }
 }
 
+/// Path of the generated models.
+pub const MODELS_FILE: &str = "generated/src/models.rs";
+
+/// Path of the generated operations.
+pub const OPERATIONS_FILE: &str = "generated/src/operations.rs";
+
 /// Path of the generated error-code enumeration.
 pub const ERROR_CODES_FILE: &str = "generated/src/error_codes.rs";
+
+/// Path of the listing of the public API.
+pub const API_LISTING_FILE: &str = "generated/API.txt";
 
 /// Generates every output file from the inputs: the spec's text, or an [`Inputs`] that also
 /// holds the error-code catalogue.
 pub fn generate<'a>(inputs: impl Into<Inputs<'a>>) -> Result<Vec<GeneratedFile>, Error> {
     let inputs = inputs.into();
-    let spec_yaml = inputs.spec;
-    let api = parse_and_lower(spec_yaml)?;
-    let mut files = generate_from_model(&api)?;
-    if let Some(text) = inputs.error_codes {
-        let catalogue = emit_error_codes::parse(text)?;
-        if let Some(listing) = files.iter_mut().find(|f| f.path == "generated/API.txt") {
-            listing
-                .contents
-                .push_str(&emit_error_codes::api_lines(&catalogue));
-        }
-        files.push(files::rust_file_from(
-            ERROR_CODES_FILE,
-            error::Input::ErrorCodes.path(),
-            emit_error_codes::emit(&catalogue),
-        )?);
-    }
-    files.push(files::json_spec("spec/cbr.json", spec_yaml)?);
+    let api = parse_and_lower(inputs.spec)?;
+    let catalogue = inputs
+        .error_codes
+        .map(emit_error_codes::parse)
+        .transpose()?;
+    let mut files = emit_files(&api, catalogue.as_ref())?;
+    files.push(files::json_spec("spec/cbr.json", inputs.spec)?);
     Ok(files)
 }
 
@@ -107,12 +107,49 @@ pub fn parse_and_lower(spec_yaml: &str) -> Result<model::Api, Error> {
 
 /// Emits every output file from a model (built by [`lower`] or by hand).
 pub fn generate_from_model(api: &model::Api) -> Result<Vec<GeneratedFile>, Error> {
+    emit_files(api, None)
+}
+
+/// The files of the model and, if given, of the error-code catalogue. `API.txt` is read from
+/// the emitted Rust files, so it lists exactly what they make public.
+fn emit_files(
+    api: &model::Api,
+    catalogue: Option<&emit_error_codes::Catalogue>,
+) -> Result<Vec<GeneratedFile>, Error> {
+    let models = files::parse(MODELS_FILE, emit_types::emit(api)?)?;
+    let operations = files::parse(OPERATIONS_FILE, emit_operations::emit(api)?)?;
+    let error_codes = catalogue
+        .map(|catalogue| files::parse(ERROR_CODES_FILE, emit_error_codes::emit(catalogue)))
+        .transpose()?;
+    let mut listed = vec![
+        ListedFile {
+            module: "operations",
+            file: &operations,
+            path: OPERATIONS_FILE,
+        },
+        ListedFile {
+            module: "models",
+            file: &models,
+            path: MODELS_FILE,
+        },
+    ];
+    // `error_codes` is private: the crate re-exports `ErrorCode` at its root.
+    listed.extend(error_codes.as_ref().map(|file| ListedFile {
+        module: "",
+        file,
+        path: ERROR_CODES_FILE,
+    }));
+    let listing = emit_api_listing::emit(&listed, &Notes::new(api, catalogue))?;
     let mut files = vec![
-        files::rust_file("generated/src/models.rs", emit_types::emit(api)?)?,
-        files::rust_file("generated/src/operations.rs", emit_operations::emit(api)?)?,
-        files::text_file("generated/API.txt", &emit_api_listing::emit(api)),
+        files::print(MODELS_FILE, &models),
+        files::print(OPERATIONS_FILE, &operations),
+        files::text_file(API_LISTING_FILE, &listing),
         files::rust_file("tests/src/model_registry.rs", emit_test_registry::emit(api))?,
     ];
     files.extend(emit_fuzz_targets::emit(api)?);
+    if let Some(file) = &error_codes {
+        let source = error::Input::ErrorCodes.path();
+        files.push(files::print_from(ERROR_CODES_FILE, source, file));
+    }
     Ok(files)
 }
