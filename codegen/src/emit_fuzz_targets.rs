@@ -7,8 +7,8 @@
 //! spec's list of operations is generated, so that an operation added to the spec is fuzzed
 //! without anyone remembering to add a target.
 
-use crate::error::{Error, ErrorKind, Location};
-use crate::files::{self, GeneratedFile, HEADER};
+use crate::error::Error;
+use crate::files::{self, GeneratedFile};
 use crate::model::{Api, Operation};
 
 /// The manifest, up to the list of targets.
@@ -63,9 +63,8 @@ fn manifest(api: &Api) -> String {
 /// macro call, which prettyplease prints as raw tokens.
 fn target(operation: &Operation) -> Result<GeneratedFile, Error> {
     let path = format!("fuzz/fuzz_targets/{}.rs", operation.id);
-    let contents = format!(
-        "{HEADER}\n\
-         //! Fuzzes the response handling of `{id}`: any status, headers and body go through\n\
+    let source = format!(
+        "//! Fuzzes the response handling of `{id}`: any status, headers and body go through\n\
          //! `huaweicloud_cbr::decode_response`, which must give a value or a typed error.\n\
          #![no_main]\n\
          \n\
@@ -75,10 +74,5 @@ fn target(operation: &Operation) -> Result<GeneratedFile, Error> {
         id = operation.id,
         builder = operation.builder_name,
     );
-    // The text is still checked to be Rust, as every generated Rust file is.
-    syn::parse_file(&contents).map_err(|e| Error {
-        kind: ErrorKind::Internal(format!("{path} does not parse: {e}")),
-        location: Location::Unknown,
-    })?;
-    Ok(GeneratedFile { path, contents })
+    files::rust_source(&path, &source)
 }

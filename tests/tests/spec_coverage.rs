@@ -10,7 +10,22 @@ use serde_json::Value;
 /// (document, table) pairs, e.g. ("002", "Table 4-87") or ("004", "backup field description").
 type TableId = (String, String);
 
-/// The unnumbered tables of the VBS page (004), by heading.
+/// How many tables chapter 4 of the API reference (002), the operations, numbers: from
+/// `Table 4-1` (§4.1.1 Querying a Single Task, path parameters) to `Table 4-216` (§4.6.5
+/// Deleting a Policy, request headers). Chapters 2 and 3 describe the API in general and are
+/// not counted.
+const REFERENCE_TABLES: u32 = 216;
+
+/// How many tables each web page numbers, `Table 1` to the last: 000 "Synchronizing a Backup"
+/// ends with `Table 6 BackupSyncRespBody`, 001 "Synchronizing a Restore Point" with
+/// `Table 5 SyncRespBody`, 003 "Querying a Specified Backup" with
+/// `Table 8 ReplicationRecordsExtraInfo`.
+const WEB_PAGE_TABLES: [(&str, u32); 3] = [("000", 6), ("001", 5), ("003", 8)];
+
+/// The unnumbered tables of the VBS page (004), by heading: its three "Parameter description"
+/// bullets (under URI, Request and Response) named after their section, and the two field
+/// tables. `table_list_matches_the_source_documents` checks all three lists against the
+/// documents when they are at hand.
 const VBS_TABLES: [&str; 5] = [
     "URI parameter description",
     "request parameter description",
@@ -21,10 +36,10 @@ const VBS_TABLES: [&str; 5] = [
 
 fn documented_tables() -> BTreeSet<TableId> {
     let mut tables = BTreeSet::new();
-    for n in 1..=216 {
+    for n in 1..=REFERENCE_TABLES {
         tables.insert(("002".to_owned(), format!("Table 4-{n}")));
     }
-    for (doc, count) in [("000", 6), ("001", 5), ("003", 8)] {
+    for (doc, count) in WEB_PAGE_TABLES {
         for n in 1..=count {
             tables.insert((doc.to_owned(), format!("Table {n}")));
         }
