@@ -1,5 +1,7 @@
-//! Emits `models.rs`: one struct per object schema, one enum per enumeration, with hand-rolled
-//! `Serialize`/`Deserialize` impls and, on request models, `validate()`.
+//! Emits `models.rs`: one struct per object schema, one enum per enumeration, with, on request
+//! models, `validate()`; and `models/serde_impls.rs`: their hand-rolled `Serialize` and
+//! `Deserialize` impls, kept apart so that the models read first (and rustdoc, which documents
+//! no private module, shows only the impls on each type).
 
 use std::str::FromStr;
 
@@ -11,14 +13,30 @@ use crate::model::{Api, Enum, Field, Presence, Rule, Struct, TypeDef, TypeKind, 
 use crate::names::ident;
 use crate::rustdoc;
 
-/// The whole `models.rs`.
-pub fn emit(api: &Api) -> Result<TokenStream, Error> {
+/// The two files of the models.
+pub struct Models {
+    /// `models.rs`: the types and their methods.
+    pub types: TokenStream,
+    /// `models/serde_impls.rs`: their `Serialize` and `Deserialize` impls.
+    pub serde_impls: TokenStream,
+}
+
+/// The whole `models.rs` and `models/serde_impls.rs`.
+pub fn emit(api: &Api) -> Result<Models, Error> {
     let mut items = Vec::new();
+    let mut serde_items = Vec::new();
     for def in &api.types {
-        items.push(match &def.kind {
-            TypeKind::Struct(structure) => emit_struct(api, def, structure)?,
-            TypeKind::Enum(enumeration) => emit_enum(def, enumeration),
-        });
+        match &def.kind {
+            TypeKind::Struct(structure) => {
+                items.push(emit_struct(api, def, structure)?);
+                serde_items.push(emit_serialize(&def.rust_name, structure));
+                serde_items.push(emit_deserialize(&def.rust_name, structure));
+            }
+            TypeKind::Enum(enumeration) => {
+                items.push(emit_enum(def, enumeration));
+                serde_items.push(emit_enum_serde(def));
+            }
+        }
     }
     let docs = "The request and response bodies of the API: one type per schema of the spec.\n\n\
         Structs are `#[non_exhaustive]`: build them with `new` (which takes the required members) \
@@ -26,11 +44,44 @@ pub fn emit(api: &Api) -> Result<TokenStream, Error> {
         in `unknown_members`, so a value read from the service serialises back unchanged.";
     let docs = rustdoc::inner_attrs(docs);
     // //! docs
-    // pub struct A { … }  impl A { … }  impl Serialize for A { … }  …
-    Ok(quote! {
+    // mod serde_impls;
+    // pub struct A { … }  impl A { … }  pub enum B { … }  impl B { … }  …
+    let types = quote! {
         #docs
+
+        /// `Serialize` and `Deserialize` of every model.
+        mod serde_impls;
+
         #(#items)*
+    };
+    Ok(Models {
+        types,
+        serde_impls: emit_serde_impls(api, &serde_items),
     })
+}
+
+/// `models/serde_impls.rs`: the impls, with the models in scope by their bare names as in
+/// `models.rs`.
+fn emit_serde_impls(api: &Api, items: &[TokenStream]) -> TokenStream {
+    let docs = rustdoc::inner_attrs(
+        "`Serialize` and `Deserialize` of every model, written out rather than derived: see \
+         `docs/design/0001-generator-architecture.md`.",
+    );
+    let models = if api.types.is_empty() {
+        TokenStream::new()
+    } else {
+        quote!(
+            use super::*;
+        )
+    };
+    // //! docs
+    // use super::*;
+    // impl serde::Serialize for A { … }  impl<'de> serde::Deserialize<'de> for A { … }  …
+    quote! {
+        #docs
+        #models
+        #(#items)*
+    }
 }
 
 /// The Rust type of a [`TypeRef`]; `qualify` prefixes named types with `models::` (for use
@@ -114,8 +165,6 @@ fn emit_struct(api: &Api, def: &TypeDef, structure: &Struct) -> Result<TokenStre
     } else {
         TokenStream::new()
     };
-    let serialize = emit_serialize(&def.rust_name, structure);
-    let deserialize = emit_deserialize(&def.rust_name, structure);
     // /// docs
     // #[derive(…)] #[non_exhaustive]
     // pub struct Name { pub member: Type, …, pub unknown_members: Map<String, Value> }
@@ -136,9 +185,6 @@ fn emit_struct(api: &Api, def: &TypeDef, structure: &Struct) -> Result<TokenStre
             #(#setters)*
             #validate
         }
-
-        #serialize
-        #deserialize
     })
 }
 
@@ -429,10 +475,9 @@ fn emit_enum(def: &TypeDef, enumeration: &Enum) -> TokenStream {
         .collect();
     let values: Vec<&String> = enumeration.variants.iter().map(|v| &v.value).collect();
     let variant_docs = values.iter().map(|v| format!(" {}", rustdoc::code_span(v)));
-    let expecting = format!("a {} value", def.rust_name);
     // /// docs
     // #[non_exhaustive] pub enum Name { A, B, Unknown(UnknownValue) }
-    // impl Name { VALUES, as_str, is_unknown }  Display  FromStr  From<&str>  Serialize  Deserialize
+    // impl Name { VALUES, as_str, is_unknown }  Display  FromStr  From<&str>
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -484,6 +529,16 @@ fn emit_enum(def: &TypeDef, enumeration: &Enum) -> TokenStream {
             }
         }
 
+    }
+}
+
+/// `Serialize` and `Deserialize` of an enumeration: its value as a string.
+fn emit_enum_serde(def: &TypeDef) -> TokenStream {
+    let name = ident(&def.rust_name);
+    let expecting = format!("a {} value", def.rust_name);
+    // impl Serialize for Name { … serialize_str(self.as_str()) }
+    // impl Deserialize for Name { … deserialize_str(StrVisitor::new("a Name value", Name::from)) }
+    quote! {
         impl serde::Serialize for #name {
             fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
                 serializer.serialize_str(self.as_str())

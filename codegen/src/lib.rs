@@ -70,6 +70,9 @@ impl<'a> From<&'a String> for Inputs<'a> {
 /// Path of the generated models.
 pub const MODELS_FILE: &str = "generated/src/models.rs";
 
+/// Path of the models' generated `Serialize` and `Deserialize` impls.
+pub const SERDE_IMPLS_FILE: &str = "generated/src/models/serde_impls.rs";
+
 /// Path of the generated operations.
 pub const OPERATIONS_FILE: &str = "generated/src/operations.rs";
 
@@ -116,7 +119,9 @@ fn emit_files(
     api: &model::Api,
     catalogue: Option<&emit_error_codes::Catalogue>,
 ) -> Result<Vec<GeneratedFile>, Error> {
-    let models = files::parse(MODELS_FILE, emit_types::emit(api)?)?;
+    let emitted_models = emit_types::emit(api)?;
+    let models = files::parse(MODELS_FILE, emitted_models.types)?;
+    let serde_impls = files::parse(SERDE_IMPLS_FILE, emitted_models.serde_impls)?;
     let operations = files::parse(OPERATIONS_FILE, emit_operations::emit(api)?)?;
     let error_codes = catalogue
         .map(|catalogue| files::parse(ERROR_CODES_FILE, emit_error_codes::emit(catalogue)))
@@ -132,6 +137,11 @@ fn emit_files(
             file: &models,
             path: MODELS_FILE,
         },
+        ListedFile {
+            module: "models",
+            file: &serde_impls,
+            path: SERDE_IMPLS_FILE,
+        },
     ];
     // `error_codes` is private: the crate re-exports `ErrorCode` at its root.
     listed.extend(error_codes.as_ref().map(|file| ListedFile {
@@ -142,6 +152,7 @@ fn emit_files(
     let listing = emit_api_listing::emit(&listed, &Notes::new(api, catalogue))?;
     let mut files = vec![
         files::print(MODELS_FILE, &models),
+        files::print(SERDE_IMPLS_FILE, &serde_impls),
         files::print(OPERATIONS_FILE, &operations),
         files::text_file(API_LISTING_FILE, &listing),
         files::rust_file("tests/src/model_registry.rs", emit_test_registry::emit(api))?,
