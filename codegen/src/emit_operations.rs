@@ -16,6 +16,17 @@ use crate::rustdoc::{self, code_span};
 /// The whole `operations.rs`.
 pub fn emit(api: &Api) -> Result<TokenStream, Error> {
     let services = emit_services(&api.services);
+    let methods: Vec<TokenStream> = api.operations.iter().map(emit_client_method).collect();
+    // impl Client { pub fn op(…) -> Op; … }
+    let client = if methods.is_empty() {
+        TokenStream::new()
+    } else {
+        quote! {
+            impl crate::Client {
+                #(#methods)*
+            }
+        }
+    };
     let mut operations = Vec::new();
     for operation in &api.operations {
         operations.push(emit_operation(api, operation)?);
@@ -28,12 +39,14 @@ pub fn emit(api: &Api) -> Result<TokenStream, Error> {
     // //! docs
     // use crate::models;
     // pub enum Service { … }
-    // impl Client { pub fn op(…) -> Op }  pub struct Op { … }  impl Op { … }  impl IntoFuture for Op
+    // impl Client { pub fn op(…) -> Op; … }
+    // pub struct Op { … }  impl Op { … }  impl IntoFuture for Op  …
     Ok(quote! {
         #docs
         use crate::models;
 
         #services
+        #client
         #(#operations)*
     })
 }
@@ -136,15 +149,15 @@ fn success_type(operation: &Operation) -> TokenStream {
     }
 }
 
+/// The request builder of an operation and its impls.
 fn emit_operation(api: &Api, operation: &Operation) -> Result<TokenStream, Error> {
-    let method = emit_client_method(operation);
     let builder = emit_builder(api, operation)?;
     let pagination = operation
         .paging
         .as_ref()
         .map(|paging| emit_pagination(operation, paging))
         .unwrap_or_default();
-    Ok(quote!(#method #builder #pagination))
+    Ok(quote!(#builder #pagination))
 }
 
 /// `Option<&T>` of a member of `value`, whatever its presence class.
@@ -373,16 +386,15 @@ fn emit_client_method(operation: &Operation) -> TokenStream {
     } else {
         TokenStream::new()
     };
-    // impl Client { /// docs  pub fn op(&self, id: impl Into<String>, …) -> Op { Op { client: self.clone(), … } } }
+    // /// docs
+    // pub fn op(&self, id: impl Into<String>, …) -> Op { Op { client: self.clone(), … } }
     quote! {
-        impl crate::Client {
-            #docs
-            #allow
-            pub fn #method(&self, #(#params),*) -> #builder {
-                #builder {
-                    client: self.clone(),
-                    #(#inits)*
-                }
+        #docs
+        #allow
+        pub fn #method(&self, #(#params),*) -> #builder {
+            #builder {
+                client: self.clone(),
+                #(#inits)*
             }
         }
     }

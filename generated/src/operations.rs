@@ -55,6 +55,667 @@ impl crate::Client {
             project_id: None,
         }
     }
+    /// Querying the Task List
+    ///
+    /// This API is used to query the task list.
+    ///
+    /// `GET /v3/{project_id}/operation-logs` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`ListOperationLogsResponseBody`](crate::models::ListOperationLogsResponseBody).
+    ///
+    /// IAM action: `cbr:tasks:list`.
+    ///
+    /// Documentation: 002 §4.1.2 (Table 4-18 request headers).
+    pub fn list_operation_logs(&self) -> ListOperationLogs {
+        ListOperationLogs {
+            client: self.clone(),
+            project_id: None,
+            end_time: None,
+            enterprise_project_id: None,
+            limit: None,
+            offset: None,
+            operation_type: None,
+            provider_id: None,
+            resource_id: None,
+            resource_name: None,
+            start_time: None,
+            status: None,
+            vault_id: None,
+            vault_name: None,
+        }
+    }
+    /// Obtaining the Share Member List
+    ///
+    /// This API is used to obtain the list of backup share members.
+    ///
+    /// `GET /v3/{project_id}/backups/{backup_id}/members` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`ListShareMembersResponseBody`](crate::models::ListShareMembersResponseBody).
+    ///
+    /// Arguments:
+    /// - `backup_id`: Backup ID
+    ///
+    /// IAM action: `cbr:member:list`.
+    ///
+    /// Documentation: 002 §4.2.4 (Table 4-59 request headers).
+    pub fn list_share_members(&self, backup_id: impl Into<String>) -> ListShareMembers {
+        ListShareMembers {
+            client: self.clone(),
+            backup_id: backup_id.into(),
+            project_id: None,
+            dest_project_id: None,
+            image_id: None,
+            limit: None,
+            marker: None,
+            offset: None,
+            sort: None,
+            status: None,
+            vault_id: None,
+        }
+    }
+    /// Adding a Share Member
+    ///
+    /// This API is used to add a member with whom the backup can be shared. Only cloud server backups can be shared among tenants in the same region.
+    ///
+    /// `POST /v3/{project_id}/backups/{backup_id}/members` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`AddShareMembersResponseBody`](crate::models::AddShareMembersResponseBody).
+    ///
+    /// Arguments:
+    /// - `backup_id`: Backup ID
+    /// - `body`: [`AddShareMembersRequestBody`](crate::models::AddShareMembersRequestBody)
+    ///
+    /// IAM action: `cbr:member:create`.
+    ///
+    /// Documentation: 002 §4.2.1 (Table 4-44 request headers).
+    pub fn add_share_members(
+        &self,
+        backup_id: impl Into<String>,
+        body: models::AddShareMembersRequestBody,
+    ) -> AddShareMembers {
+        AddShareMembers {
+            client: self.clone(),
+            backup_id: backup_id.into(),
+            project_id: None,
+            body,
+        }
+    }
+    /// Querying Share Member Details
+    ///
+    /// This API is used to obtain the details of a backup share member.
+    ///
+    /// `GET /v3/{project_id}/backups/{backup_id}/members/{member_id}` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`ShowShareMemberResponseBody`](crate::models::ShowShareMemberResponseBody).
+    ///
+    /// Arguments:
+    /// - `backup_id`: Backup ID
+    /// - `member_id`: Member ID, which is the project ID of the tenant who receives the shared backup.
+    ///
+    /// IAM action: `cbr:member:get`.
+    ///
+    /// Documentation: 002 §4.2.3 (Table 4-54 request headers).
+    pub fn show_share_member(
+        &self,
+        backup_id: impl Into<String>,
+        member_id: impl Into<String>,
+    ) -> ShowShareMember {
+        ShowShareMember {
+            client: self.clone(),
+            backup_id: backup_id.into(),
+            member_id: member_id.into(),
+            project_id: None,
+        }
+    }
+    /// Updating the Share Member Status
+    ///
+    /// This API is used to update the status of a backup share member.
+    ///
+    /// `PUT /v3/{project_id}/backups/{backup_id}/members/{member_id}` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`UpdateShareMemberResponseBody`](crate::models::UpdateShareMemberResponseBody).
+    ///
+    /// Arguments:
+    /// - `backup_id`: Backup ID
+    /// - `member_id`: Member ID, which is the project ID of the share member.
+    /// - `body`: [`UpdateShareMemberRequestBody`](crate::models::UpdateShareMemberRequestBody)
+    ///
+    /// IAM action: `cbr:member:update`.
+    ///
+    /// Documentation: 002 §4.2.2 (Table 4-49 request headers).
+    pub fn update_share_member(
+        &self,
+        backup_id: impl Into<String>,
+        member_id: impl Into<String>,
+        body: models::UpdateShareMemberRequestBody,
+    ) -> UpdateShareMember {
+        UpdateShareMember {
+            client: self.clone(),
+            backup_id: backup_id.into(),
+            member_id: member_id.into(),
+            project_id: None,
+            body,
+        }
+    }
+    /// Deleting a Specified Share Member
+    ///
+    /// This API is used to delete a specified backup share member.
+    ///
+    /// `DELETE /v3/{project_id}/backups/{backup_id}/members/{member_id}` on [`Service::Cbr`](crate::Service::Cbr); success: status 204 without a body.
+    ///
+    /// Arguments:
+    /// - `backup_id`: Backup ID
+    /// - `member_id`: Member ID, which is the project ID of the share member.
+    ///
+    /// IAM action: `cbr:member:delete`.
+    ///
+    /// Documentation: 002 §4.2.5 (Table 4-63 request headers).
+    pub fn delete_share_member(
+        &self,
+        backup_id: impl Into<String>,
+        member_id: impl Into<String>,
+    ) -> DeleteShareMember {
+        DeleteShareMember {
+            client: self.clone(),
+            backup_id: backup_id.into(),
+            member_id: member_id.into(),
+            project_id: None,
+        }
+    }
+    /// Querying a Restore Point
+    ///
+    /// This API is used to query a specified restore point based on its ID.
+    ///
+    /// `GET /v3/{project_id}/checkpoints/{checkpoint_id}` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`ShowCheckpointResponseBody`](crate::models::ShowCheckpointResponseBody).
+    ///
+    /// Arguments:
+    /// - `checkpoint_id`: Restore point ID
+    ///
+    /// Documentation: 002 §4.3.1 (Table 4-65 request headers).
+    pub fn show_checkpoint(&self, checkpoint_id: impl Into<String>) -> ShowCheckpoint {
+        ShowCheckpoint {
+            client: self.clone(),
+            checkpoint_id: checkpoint_id.into(),
+            project_id: None,
+        }
+    }
+    /// Creating a Restore Point
+    ///
+    /// This API is used to back up a vault and generate a restore point.
+    ///
+    /// `POST /v3/{project_id}/checkpoints` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`CreateCheckpointResponseBody`](crate::models::CreateCheckpointResponseBody).
+    ///
+    /// Arguments:
+    /// - `body`: [`CreateCheckpointRequestBody`](crate::models::CreateCheckpointRequestBody)
+    ///
+    /// IAM action: `cbr:vaults:backup`.
+    ///
+    /// Documentation: 002 §4.3.2 (Table 4-73 request headers).
+    pub fn create_checkpoint(
+        &self,
+        body: models::CreateCheckpointRequestBody,
+    ) -> CreateCheckpoint {
+        CreateCheckpoint {
+            client: self.clone(),
+            project_id: None,
+            body,
+        }
+    }
+    /// Synchronizing a Restore Point
+    ///
+    /// This API is used to synchronize backups for a vault.
+    ///
+    /// `POST /v3/{project_id}/checkpoints/sync` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`SyncCheckpointResponseBody`](crate::models::SyncCheckpointResponseBody).
+    ///
+    /// Arguments:
+    /// - `body`: [`SyncCheckpointRequestBody`](crate::models::SyncCheckpointRequestBody)
+    ///
+    /// Documentation: 001 (no request-header table).
+    pub fn sync_checkpoint(
+        &self,
+        body: models::SyncCheckpointRequestBody,
+    ) -> SyncCheckpoint {
+        SyncCheckpoint {
+            client: self.clone(),
+            project_id: None,
+            body,
+        }
+    }
+    /// Querying the Vault List
+    ///
+    /// This API is used to query the vault list.
+    ///
+    /// `GET /v3/{project_id}/vaults` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`ListVaultsResponseBody`](crate::models::ListVaultsResponseBody).
+    ///
+    /// IAM action: `cbr:vaults:list`.
+    ///
+    /// Documentation: 002 §4.4.3 (Table 4-111 request headers).
+    pub fn list_vaults(&self) -> ListVaults {
+        ListVaults {
+            client: self.clone(),
+            project_id: None,
+            cloud_type: None,
+            enterprise_project_id: None,
+            id: None,
+            limit: None,
+            name: None,
+            object_type: None,
+            offset: None,
+            policy_id: None,
+            protect_type: None,
+            resource_ids: None,
+            status: None,
+        }
+    }
+    /// Creating a Vault
+    ///
+    /// This API is used to create a vault.
+    ///
+    /// `POST /v3/{project_id}/vaults` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`CreateVaultResponseBody`](crate::models::CreateVaultResponseBody).
+    ///
+    /// Arguments:
+    /// - `body`: [`CreateVaultRequestBody`](crate::models::CreateVaultRequestBody)
+    ///
+    /// IAM action: `cbr:vaults:create`.
+    ///
+    /// Documentation: 002 §4.4.1 (Table 4-85 request headers).
+    pub fn create_vault(&self, body: models::CreateVaultRequestBody) -> CreateVault {
+        CreateVault {
+            client: self.clone(),
+            project_id: None,
+            body,
+        }
+    }
+    /// Querying a Specified Vault
+    ///
+    /// This API is used to query a specified vault based on its ID.
+    ///
+    /// `GET /v3/{project_id}/vaults/{vault_id}` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`ShowVaultResponseBody`](crate::models::ShowVaultResponseBody).
+    ///
+    /// Arguments:
+    /// - `vault_id`: Vault ID
+    ///
+    /// IAM action: `cbr:vaults:get`.
+    ///
+    /// Documentation: 002 §4.4.2 (Table 4-98 request headers).
+    pub fn show_vault(&self, vault_id: impl Into<String>) -> ShowVault {
+        ShowVault {
+            client: self.clone(),
+            vault_id: vault_id.into(),
+            project_id: None,
+        }
+    }
+    /// Modifying a Vault
+    ///
+    /// This API is used to modify a vault based on its ID.
+    ///
+    /// `PUT /v3/{project_id}/vaults/{vault_id}` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`UpdateVaultResponseBody`](crate::models::UpdateVaultResponseBody).
+    ///
+    /// Arguments:
+    /// - `vault_id`: Vault ID
+    /// - `body`: [`UpdateVaultRequestBody`](crate::models::UpdateVaultRequestBody)
+    ///
+    /// IAM action: `cbr:vaults:update`.
+    ///
+    /// Documentation: 002 §4.4.4 (Table 4-118 request headers).
+    pub fn update_vault(
+        &self,
+        vault_id: impl Into<String>,
+        body: models::UpdateVaultRequestBody,
+    ) -> UpdateVault {
+        UpdateVault {
+            client: self.clone(),
+            vault_id: vault_id.into(),
+            project_id: None,
+            body,
+        }
+    }
+    /// Deleting a Vault
+    ///
+    /// This API is used to delete vaults. Once a vault is deleted, all backups in the vault are cleared.
+    ///
+    /// `DELETE /v3/{project_id}/vaults/{vault_id}` on [`Service::Cbr`](crate::Service::Cbr); success: status 204 without a body.
+    ///
+    /// Arguments:
+    /// - `vault_id`: Vault ID
+    ///
+    /// IAM action: `cbr:vaults:delete`.
+    ///
+    /// Documentation: 002 §4.4.5 (Table 4-129 request headers).
+    pub fn delete_vault(&self, vault_id: impl Into<String>) -> DeleteVault {
+        DeleteVault {
+            client: self.clone(),
+            vault_id: vault_id.into(),
+            project_id: None,
+        }
+    }
+    /// Dissociating Resources
+    ///
+    /// This API is used to dissociate resources from a vault.
+    ///
+    /// `POST /v3/{project_id}/vaults/{vault_id}/removeresources` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`RemoveVaultResourcesResponseBody`](crate::models::RemoveVaultResourcesResponseBody).
+    ///
+    /// Arguments:
+    /// - `vault_id`: Vault ID
+    /// - `body`: [`RemoveVaultResourcesRequestBody`](crate::models::RemoveVaultResourcesRequestBody)
+    ///
+    /// IAM action: `cbr:vaults:removeResources`.
+    ///
+    /// Documentation: 002 §4.4.6 (Table 4-131 request headers).
+    pub fn remove_vault_resources(
+        &self,
+        vault_id: impl Into<String>,
+        body: models::RemoveVaultResourcesRequestBody,
+    ) -> RemoveVaultResources {
+        RemoveVaultResources {
+            client: self.clone(),
+            vault_id: vault_id.into(),
+            project_id: None,
+            body,
+        }
+    }
+    /// Associating Resources
+    ///
+    /// This API is used to associate resources with a vault.
+    ///
+    /// `POST /v3/{project_id}/vaults/{vault_id}/addresources` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`AddVaultResourcesResponseBody`](crate::models::AddVaultResourcesResponseBody).
+    ///
+    /// Arguments:
+    /// - `vault_id`: Vault ID
+    /// - `body`: [`AddVaultResourcesRequestBody`](crate::models::AddVaultResourcesRequestBody)
+    ///
+    /// IAM action: `cbr:vaults:addResource`.
+    ///
+    /// Documentation: 002 §4.4.7 (Table 4-135 request headers).
+    pub fn add_vault_resources(
+        &self,
+        vault_id: impl Into<String>,
+        body: models::AddVaultResourcesRequestBody,
+    ) -> AddVaultResources {
+        AddVaultResources {
+            client: self.clone(),
+            vault_id: vault_id.into(),
+            project_id: None,
+            body,
+        }
+    }
+    /// Applying a Policy to a Vault
+    ///
+    /// This API is used to apply a policy to a vault.
+    ///
+    /// `POST /v3/{project_id}/vaults/{vault_id}/associatepolicy` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`AssociateVaultPolicyResponseBody`](crate::models::AssociateVaultPolicyResponseBody).
+    ///
+    /// Arguments:
+    /// - `vault_id`: Vault ID
+    /// - `body`: [`AssociateVaultPolicyRequestBody`](crate::models::AssociateVaultPolicyRequestBody)
+    ///
+    /// IAM action: `cbr:vaults:associatePolicy`.
+    ///
+    /// Documentation: 002 §4.4.8 (Table 4-140 request headers).
+    pub fn associate_vault_policy(
+        &self,
+        vault_id: impl Into<String>,
+        body: models::AssociateVaultPolicyRequestBody,
+    ) -> AssociateVaultPolicy {
+        AssociateVaultPolicy {
+            client: self.clone(),
+            vault_id: vault_id.into(),
+            project_id: None,
+            body,
+        }
+    }
+    /// Removing a Policy from a Vault
+    ///
+    /// This API is used to remove a policy from a vault.
+    ///
+    /// `POST /v3/{project_id}/vaults/{vault_id}/dissociatepolicy` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`DissociateVaultPolicyResponseBody`](crate::models::DissociateVaultPolicyResponseBody).
+    ///
+    /// Arguments:
+    /// - `vault_id`: Vault ID
+    /// - `body`: [`DissociateVaultPolicyRequestBody`](crate::models::DissociateVaultPolicyRequestBody)
+    ///
+    /// IAM action: `cbr:vaults:dissociatePolicy`.
+    ///
+    /// Documentation: 002 §4.4.9 (Table 4-145 request headers).
+    pub fn dissociate_vault_policy(
+        &self,
+        vault_id: impl Into<String>,
+        body: models::DissociateVaultPolicyRequestBody,
+    ) -> DissociateVaultPolicy {
+        DissociateVaultPolicy {
+            client: self.clone(),
+            vault_id: vault_id.into(),
+            project_id: None,
+            body,
+        }
+    }
+    /// Querying All Backups
+    ///
+    /// This API is used to query all backups.
+    ///
+    /// `GET /v3/{project_id}/backups` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`ListBackupsResponseBody`](crate::models::ListBackupsResponseBody).
+    ///
+    /// IAM action: `cbr:backups:list`.
+    ///
+    /// Documentation: 002 §4.5.2 (Table 4-159 request headers).
+    pub fn list_backups(&self) -> ListBackups {
+        ListBackups {
+            client: self.clone(),
+            project_id: None,
+            checkpoint_id: None,
+            dec: None,
+            end_time: None,
+            enterprise_project_id: None,
+            image_type: None,
+            limit: None,
+            marker: None,
+            member_status: None,
+            name: None,
+            offset: None,
+            own_type: None,
+            parent_id: None,
+            resource_az: None,
+            resource_id: None,
+            resource_name: None,
+            resource_type: None,
+            sort: None,
+            start_time: None,
+            status: None,
+            used_percent: None,
+            vault_id: None,
+        }
+    }
+    /// Querying a Specified Backup
+    ///
+    /// This API is used to query the backup of a specific ID.
+    ///
+    /// `GET /v3/{project_id}/backups/{backup_id}` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`ShowBackupResponseBody`](crate::models::ShowBackupResponseBody).
+    ///
+    /// Arguments:
+    /// - `backup_id`: Backup ID
+    ///
+    /// IAM action: `cbr:backups:get`.
+    ///
+    /// Documentation: 002 §4.5.1 (Table 4-150 request headers); 003 (Table 2 request headers).
+    pub fn show_backup(&self, backup_id: impl Into<String>) -> ShowBackup {
+        ShowBackup {
+            client: self.clone(),
+            backup_id: backup_id.into(),
+            project_id: None,
+        }
+    }
+    /// Deleting a Backup
+    ///
+    /// This API is used to delete a single backup.
+    ///
+    /// `DELETE /v3/{project_id}/backups/{backup_id}` on [`Service::Cbr`](crate::Service::Cbr); success: status 204 without a body.
+    ///
+    /// Arguments:
+    /// - `backup_id`: ID of the backup to be deleted
+    ///
+    /// IAM action: `cbr:backups:delete`.
+    ///
+    /// Documentation: 002 §4.5.3 (Table 4-166 request headers).
+    pub fn delete_backup(&self, backup_id: impl Into<String>) -> DeleteBackup {
+        DeleteBackup {
+            client: self.clone(),
+            backup_id: backup_id.into(),
+            project_id: None,
+        }
+    }
+    /// Restoring a Backup
+    ///
+    /// This API is used to restore backup data.
+    ///
+    /// `POST /v3/{project_id}/backups/{backup_id}/restore` on [`Service::Cbr`](crate::Service::Cbr); success: status 202 without a body.
+    ///
+    /// Arguments:
+    /// - `backup_id`: Backup ID
+    /// - `body`: [`RestoreBackupRequestBody`](crate::models::RestoreBackupRequestBody)
+    ///
+    /// IAM action: `cbr:backups:restore`.
+    ///
+    /// Documentation: 002 §4.5.4 (Table 4-168 request headers).
+    pub fn restore_backup(
+        &self,
+        backup_id: impl Into<String>,
+        body: models::RestoreBackupRequestBody,
+    ) -> RestoreBackup {
+        RestoreBackup {
+            client: self.clone(),
+            backup_id: backup_id.into(),
+            project_id: None,
+            body,
+        }
+    }
+    /// Synchronizing a Backup
+    ///
+    /// This API is used to synchronize on-premises VMware backups.
+    ///
+    /// `POST /v3/{project_id}/backups/sync` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`SyncBackupsResponseBody`](crate::models::SyncBackupsResponseBody).
+    ///
+    /// Arguments:
+    /// - `body`: [`SyncBackupsRequestBody`](crate::models::SyncBackupsRequestBody)
+    ///
+    /// IAM action: `cbr:backups:sync`.
+    ///
+    /// Documentation: 000 (Table 2 request headers).
+    pub fn sync_backups(&self, body: models::SyncBackupsRequestBody) -> SyncBackups {
+        SyncBackups {
+            client: self.clone(),
+            project_id: None,
+            body,
+        }
+    }
+    /// Querying the Policy List
+    ///
+    /// This API is used to query the policy list.
+    ///
+    /// `GET /v3/{project_id}/policies` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`ListPoliciesResponseBody`](crate::models::ListPoliciesResponseBody).
+    ///
+    /// IAM action: `cbr:policies:list`.
+    ///
+    /// Documentation: 002 §4.6.3 (Table 4-195 request headers).
+    pub fn list_policies(&self) -> ListPolicies {
+        ListPolicies {
+            client: self.clone(),
+            project_id: None,
+            operation_type: None,
+            vault_id: None,
+        }
+    }
+    /// Creating a Policy
+    ///
+    /// This API is used to create a backup policy.
+    ///
+    /// `POST /v3/{project_id}/policies` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`CreatePolicyResponseBody`](crate::models::CreatePolicyResponseBody).
+    ///
+    /// Arguments:
+    /// - `body`: [`CreatePolicyRequestBody`](crate::models::CreatePolicyRequestBody)
+    ///
+    /// IAM action: `cbr:policies:create`.
+    ///
+    /// Documentation: 002 §4.6.1 (Table 4-173 request headers).
+    pub fn create_policy(&self, body: models::CreatePolicyRequestBody) -> CreatePolicy {
+        CreatePolicy {
+            client: self.clone(),
+            project_id: None,
+            body,
+        }
+    }
+    /// Querying a Single Policy
+    ///
+    /// This API is used to query a single policy.
+    ///
+    /// `GET /v3/{project_id}/policies/{policy_id}` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`ShowPolicyResponseBody`](crate::models::ShowPolicyResponseBody).
+    ///
+    /// Arguments:
+    /// - `policy_id`: Policy ID
+    ///
+    /// IAM action: `cbr:policies:get`.
+    ///
+    /// Documentation: 002 §4.6.2 (Table 4-186 request headers).
+    pub fn show_policy(&self, policy_id: impl Into<String>) -> ShowPolicy {
+        ShowPolicy {
+            client: self.clone(),
+            policy_id: policy_id.into(),
+            project_id: None,
+        }
+    }
+    /// Modifying a Policy
+    ///
+    /// This API is used to modify a policy.
+    ///
+    /// `PUT /v3/{project_id}/policies/{policy_id}` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`UpdatePolicyResponseBody`](crate::models::UpdatePolicyResponseBody).
+    ///
+    /// Arguments:
+    /// - `policy_id`: Policy ID
+    /// - `body`: [`UpdatePolicyRequestBody`](crate::models::UpdatePolicyRequestBody)
+    ///
+    /// IAM action: `cbr:policies:update`.
+    ///
+    /// Documentation: 002 §4.6.4 (Table 4-203 request headers).
+    pub fn update_policy(
+        &self,
+        policy_id: impl Into<String>,
+        body: models::UpdatePolicyRequestBody,
+    ) -> UpdatePolicy {
+        UpdatePolicy {
+            client: self.clone(),
+            policy_id: policy_id.into(),
+            project_id: None,
+            body,
+        }
+    }
+    /// Deleting a Policy
+    ///
+    /// This API is used to delete a policy.
+    ///
+    /// `DELETE /v3/{project_id}/policies/{policy_id}` on [`Service::Cbr`](crate::Service::Cbr); success: status 204 without a body.
+    ///
+    /// Arguments:
+    /// - `policy_id`: Policy ID
+    ///
+    /// IAM action: `cbr:policies:delete`.
+    ///
+    /// Documentation: 002 §4.6.5 (Table 4-216 request headers).
+    pub fn delete_policy(&self, policy_id: impl Into<String>) -> DeletePolicy {
+        DeletePolicy {
+            client: self.clone(),
+            policy_id: policy_id.into(),
+            project_id: None,
+        }
+    }
+    /// Creating a VBS Backup
+    ///
+    /// This API is used to create a VBS backup. If the API is successfully called, the backup task is successfully delivered. You can query the backup status by using the API for Querying Details About a VBS Backup (Native OpenStack API). Currently, VBS APIs are available only to existing users. New users should use CBR and the CBR APIs.
+    ///
+    /// `POST /v2/{project_id}/cloudbackups` on [`Service::Vbs`](crate::Service::Vbs); success: status 200 with [`CreateVbsBackupResponseBody`](crate::models::CreateVbsBackupResponseBody).
+    ///
+    /// Arguments:
+    /// - `body`: [`CreateVbsBackupRequestBody`](crate::models::CreateVbsBackupRequestBody)
+    ///
+    /// Documentation: 004 "Creating a VBS Backup" (no request-header table).
+    pub fn create_vbs_backup(
+        &self,
+        body: models::CreateVbsBackupRequestBody,
+    ) -> CreateVbsBackup {
+        CreateVbsBackup {
+            client: self.clone(),
+            project_id: None,
+            body,
+        }
+    }
 }
 /// Request builder of [`Client::show_operation_log`](crate::Client::show_operation_log): set optional parameters, then `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).
 #[derive(Debug, Clone)]
@@ -137,35 +798,6 @@ impl std::future::IntoFuture for ShowOperationLog {
     type IntoFuture = crate::ResponseFuture<models::ShowOperationLogResponseBody>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
-    }
-}
-impl crate::Client {
-    /// Querying the Task List
-    ///
-    /// This API is used to query the task list.
-    ///
-    /// `GET /v3/{project_id}/operation-logs` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`ListOperationLogsResponseBody`](crate::models::ListOperationLogsResponseBody).
-    ///
-    /// IAM action: `cbr:tasks:list`.
-    ///
-    /// Documentation: 002 §4.1.2 (Table 4-18 request headers).
-    pub fn list_operation_logs(&self) -> ListOperationLogs {
-        ListOperationLogs {
-            client: self.clone(),
-            project_id: None,
-            end_time: None,
-            enterprise_project_id: None,
-            limit: None,
-            offset: None,
-            operation_type: None,
-            provider_id: None,
-            resource_id: None,
-            resource_name: None,
-            start_time: None,
-            status: None,
-            vault_id: None,
-            vault_name: None,
-        }
     }
 }
 /// Request builder of [`Client::list_operation_logs`](crate::Client::list_operation_logs): set optional parameters, then `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).
@@ -527,35 +1159,6 @@ impl crate::pagination::Paginate for ListOperationLogs {
         item.id.value().map(String::as_str)
     }
 }
-impl crate::Client {
-    /// Obtaining the Share Member List
-    ///
-    /// This API is used to obtain the list of backup share members.
-    ///
-    /// `GET /v3/{project_id}/backups/{backup_id}/members` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`ListShareMembersResponseBody`](crate::models::ListShareMembersResponseBody).
-    ///
-    /// Arguments:
-    /// - `backup_id`: Backup ID
-    ///
-    /// IAM action: `cbr:member:list`.
-    ///
-    /// Documentation: 002 §4.2.4 (Table 4-59 request headers).
-    pub fn list_share_members(&self, backup_id: impl Into<String>) -> ListShareMembers {
-        ListShareMembers {
-            client: self.clone(),
-            backup_id: backup_id.into(),
-            project_id: None,
-            dest_project_id: None,
-            image_id: None,
-            limit: None,
-            marker: None,
-            offset: None,
-            sort: None,
-            status: None,
-            vault_id: None,
-        }
-    }
-}
 /// Request builder of [`Client::list_share_members`](crate::Client::list_share_members): set optional parameters, then `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is awaited or sent"]
@@ -859,33 +1462,6 @@ impl crate::pagination::Paginate for ListShareMembers {
         item.id.value().map(String::as_str)
     }
 }
-impl crate::Client {
-    /// Adding a Share Member
-    ///
-    /// This API is used to add a member with whom the backup can be shared. Only cloud server backups can be shared among tenants in the same region.
-    ///
-    /// `POST /v3/{project_id}/backups/{backup_id}/members` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`AddShareMembersResponseBody`](crate::models::AddShareMembersResponseBody).
-    ///
-    /// Arguments:
-    /// - `backup_id`: Backup ID
-    /// - `body`: [`AddShareMembersRequestBody`](crate::models::AddShareMembersRequestBody)
-    ///
-    /// IAM action: `cbr:member:create`.
-    ///
-    /// Documentation: 002 §4.2.1 (Table 4-44 request headers).
-    pub fn add_share_members(
-        &self,
-        backup_id: impl Into<String>,
-        body: models::AddShareMembersRequestBody,
-    ) -> AddShareMembers {
-        AddShareMembers {
-            client: self.clone(),
-            backup_id: backup_id.into(),
-            project_id: None,
-            body,
-        }
-    }
-}
 /// Request builder of [`Client::add_share_members`](crate::Client::add_share_members): set optional parameters, then `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is awaited or sent"]
@@ -975,33 +1551,6 @@ impl std::future::IntoFuture for AddShareMembers {
         Box::pin(self.send())
     }
 }
-impl crate::Client {
-    /// Querying Share Member Details
-    ///
-    /// This API is used to obtain the details of a backup share member.
-    ///
-    /// `GET /v3/{project_id}/backups/{backup_id}/members/{member_id}` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`ShowShareMemberResponseBody`](crate::models::ShowShareMemberResponseBody).
-    ///
-    /// Arguments:
-    /// - `backup_id`: Backup ID
-    /// - `member_id`: Member ID, which is the project ID of the tenant who receives the shared backup.
-    ///
-    /// IAM action: `cbr:member:get`.
-    ///
-    /// Documentation: 002 §4.2.3 (Table 4-54 request headers).
-    pub fn show_share_member(
-        &self,
-        backup_id: impl Into<String>,
-        member_id: impl Into<String>,
-    ) -> ShowShareMember {
-        ShowShareMember {
-            client: self.clone(),
-            backup_id: backup_id.into(),
-            member_id: member_id.into(),
-            project_id: None,
-        }
-    }
-}
 /// Request builder of [`Client::show_share_member`](crate::Client::show_share_member): set optional parameters, then `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is awaited or sent"]
@@ -1086,36 +1635,6 @@ impl std::future::IntoFuture for ShowShareMember {
     type IntoFuture = crate::ResponseFuture<models::ShowShareMemberResponseBody>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
-    }
-}
-impl crate::Client {
-    /// Updating the Share Member Status
-    ///
-    /// This API is used to update the status of a backup share member.
-    ///
-    /// `PUT /v3/{project_id}/backups/{backup_id}/members/{member_id}` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`UpdateShareMemberResponseBody`](crate::models::UpdateShareMemberResponseBody).
-    ///
-    /// Arguments:
-    /// - `backup_id`: Backup ID
-    /// - `member_id`: Member ID, which is the project ID of the share member.
-    /// - `body`: [`UpdateShareMemberRequestBody`](crate::models::UpdateShareMemberRequestBody)
-    ///
-    /// IAM action: `cbr:member:update`.
-    ///
-    /// Documentation: 002 §4.2.2 (Table 4-49 request headers).
-    pub fn update_share_member(
-        &self,
-        backup_id: impl Into<String>,
-        member_id: impl Into<String>,
-        body: models::UpdateShareMemberRequestBody,
-    ) -> UpdateShareMember {
-        UpdateShareMember {
-            client: self.clone(),
-            backup_id: backup_id.into(),
-            member_id: member_id.into(),
-            project_id: None,
-            body,
-        }
     }
 }
 /// Request builder of [`Client::update_share_member`](crate::Client::update_share_member): set optional parameters, then `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).
@@ -1209,33 +1728,6 @@ impl std::future::IntoFuture for UpdateShareMember {
         Box::pin(self.send())
     }
 }
-impl crate::Client {
-    /// Deleting a Specified Share Member
-    ///
-    /// This API is used to delete a specified backup share member.
-    ///
-    /// `DELETE /v3/{project_id}/backups/{backup_id}/members/{member_id}` on [`Service::Cbr`](crate::Service::Cbr); success: status 204 without a body.
-    ///
-    /// Arguments:
-    /// - `backup_id`: Backup ID
-    /// - `member_id`: Member ID, which is the project ID of the share member.
-    ///
-    /// IAM action: `cbr:member:delete`.
-    ///
-    /// Documentation: 002 §4.2.5 (Table 4-63 request headers).
-    pub fn delete_share_member(
-        &self,
-        backup_id: impl Into<String>,
-        member_id: impl Into<String>,
-    ) -> DeleteShareMember {
-        DeleteShareMember {
-            client: self.clone(),
-            backup_id: backup_id.into(),
-            member_id: member_id.into(),
-            project_id: None,
-        }
-    }
-}
 /// Request builder of [`Client::delete_share_member`](crate::Client::delete_share_member): set optional parameters, then `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is awaited or sent"]
@@ -1312,25 +1804,6 @@ impl std::future::IntoFuture for DeleteShareMember {
     type IntoFuture = crate::ResponseFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
-    }
-}
-impl crate::Client {
-    /// Querying a Restore Point
-    ///
-    /// This API is used to query a specified restore point based on its ID.
-    ///
-    /// `GET /v3/{project_id}/checkpoints/{checkpoint_id}` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`ShowCheckpointResponseBody`](crate::models::ShowCheckpointResponseBody).
-    ///
-    /// Arguments:
-    /// - `checkpoint_id`: Restore point ID
-    ///
-    /// Documentation: 002 §4.3.1 (Table 4-65 request headers).
-    pub fn show_checkpoint(&self, checkpoint_id: impl Into<String>) -> ShowCheckpoint {
-        ShowCheckpoint {
-            client: self.clone(),
-            checkpoint_id: checkpoint_id.into(),
-            project_id: None,
-        }
     }
 }
 /// Request builder of [`Client::show_checkpoint`](crate::Client::show_checkpoint): set optional parameters, then `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).
@@ -1412,30 +1885,6 @@ impl std::future::IntoFuture for ShowCheckpoint {
     type IntoFuture = crate::ResponseFuture<models::ShowCheckpointResponseBody>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
-    }
-}
-impl crate::Client {
-    /// Creating a Restore Point
-    ///
-    /// This API is used to back up a vault and generate a restore point.
-    ///
-    /// `POST /v3/{project_id}/checkpoints` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`CreateCheckpointResponseBody`](crate::models::CreateCheckpointResponseBody).
-    ///
-    /// Arguments:
-    /// - `body`: [`CreateCheckpointRequestBody`](crate::models::CreateCheckpointRequestBody)
-    ///
-    /// IAM action: `cbr:vaults:backup`.
-    ///
-    /// Documentation: 002 §4.3.2 (Table 4-73 request headers).
-    pub fn create_checkpoint(
-        &self,
-        body: models::CreateCheckpointRequestBody,
-    ) -> CreateCheckpoint {
-        CreateCheckpoint {
-            client: self.clone(),
-            project_id: None,
-            body,
-        }
     }
 }
 /// Request builder of [`Client::create_checkpoint`](crate::Client::create_checkpoint): set optional parameters, then `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).
@@ -1524,28 +1973,6 @@ impl std::future::IntoFuture for CreateCheckpoint {
         Box::pin(self.send())
     }
 }
-impl crate::Client {
-    /// Synchronizing a Restore Point
-    ///
-    /// This API is used to synchronize backups for a vault.
-    ///
-    /// `POST /v3/{project_id}/checkpoints/sync` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`SyncCheckpointResponseBody`](crate::models::SyncCheckpointResponseBody).
-    ///
-    /// Arguments:
-    /// - `body`: [`SyncCheckpointRequestBody`](crate::models::SyncCheckpointRequestBody)
-    ///
-    /// Documentation: 001 (no request-header table).
-    pub fn sync_checkpoint(
-        &self,
-        body: models::SyncCheckpointRequestBody,
-    ) -> SyncCheckpoint {
-        SyncCheckpoint {
-            client: self.clone(),
-            project_id: None,
-            body,
-        }
-    }
-}
 /// Request builder of [`Client::sync_checkpoint`](crate::Client::sync_checkpoint): set optional parameters, then `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is awaited or sent"]
@@ -1628,34 +2055,6 @@ impl std::future::IntoFuture for SyncCheckpoint {
     type IntoFuture = crate::ResponseFuture<models::SyncCheckpointResponseBody>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
-    }
-}
-impl crate::Client {
-    /// Querying the Vault List
-    ///
-    /// This API is used to query the vault list.
-    ///
-    /// `GET /v3/{project_id}/vaults` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`ListVaultsResponseBody`](crate::models::ListVaultsResponseBody).
-    ///
-    /// IAM action: `cbr:vaults:list`.
-    ///
-    /// Documentation: 002 §4.4.3 (Table 4-111 request headers).
-    pub fn list_vaults(&self) -> ListVaults {
-        ListVaults {
-            client: self.clone(),
-            project_id: None,
-            cloud_type: None,
-            enterprise_project_id: None,
-            id: None,
-            limit: None,
-            name: None,
-            object_type: None,
-            offset: None,
-            policy_id: None,
-            protect_type: None,
-            resource_ids: None,
-            status: None,
-        }
     }
 }
 /// Request builder of [`Client::list_vaults`](crate::Client::list_vaults): set optional parameters, then `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).
@@ -2029,27 +2428,6 @@ impl crate::pagination::Paginate for ListVaults {
         item.id.value().map(String::as_str)
     }
 }
-impl crate::Client {
-    /// Creating a Vault
-    ///
-    /// This API is used to create a vault.
-    ///
-    /// `POST /v3/{project_id}/vaults` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`CreateVaultResponseBody`](crate::models::CreateVaultResponseBody).
-    ///
-    /// Arguments:
-    /// - `body`: [`CreateVaultRequestBody`](crate::models::CreateVaultRequestBody)
-    ///
-    /// IAM action: `cbr:vaults:create`.
-    ///
-    /// Documentation: 002 §4.4.1 (Table 4-85 request headers).
-    pub fn create_vault(&self, body: models::CreateVaultRequestBody) -> CreateVault {
-        CreateVault {
-            client: self.clone(),
-            project_id: None,
-            body,
-        }
-    }
-}
 /// Request builder of [`Client::create_vault`](crate::Client::create_vault): set optional parameters, then `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is awaited or sent"]
@@ -2134,27 +2512,6 @@ impl std::future::IntoFuture for CreateVault {
         Box::pin(self.send())
     }
 }
-impl crate::Client {
-    /// Querying a Specified Vault
-    ///
-    /// This API is used to query a specified vault based on its ID.
-    ///
-    /// `GET /v3/{project_id}/vaults/{vault_id}` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`ShowVaultResponseBody`](crate::models::ShowVaultResponseBody).
-    ///
-    /// Arguments:
-    /// - `vault_id`: Vault ID
-    ///
-    /// IAM action: `cbr:vaults:get`.
-    ///
-    /// Documentation: 002 §4.4.2 (Table 4-98 request headers).
-    pub fn show_vault(&self, vault_id: impl Into<String>) -> ShowVault {
-        ShowVault {
-            client: self.clone(),
-            vault_id: vault_id.into(),
-            project_id: None,
-        }
-    }
-}
 /// Request builder of [`Client::show_vault`](crate::Client::show_vault): set optional parameters, then `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is awaited or sent"]
@@ -2228,33 +2585,6 @@ impl std::future::IntoFuture for ShowVault {
     type IntoFuture = crate::ResponseFuture<models::ShowVaultResponseBody>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
-    }
-}
-impl crate::Client {
-    /// Modifying a Vault
-    ///
-    /// This API is used to modify a vault based on its ID.
-    ///
-    /// `PUT /v3/{project_id}/vaults/{vault_id}` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`UpdateVaultResponseBody`](crate::models::UpdateVaultResponseBody).
-    ///
-    /// Arguments:
-    /// - `vault_id`: Vault ID
-    /// - `body`: [`UpdateVaultRequestBody`](crate::models::UpdateVaultRequestBody)
-    ///
-    /// IAM action: `cbr:vaults:update`.
-    ///
-    /// Documentation: 002 §4.4.4 (Table 4-118 request headers).
-    pub fn update_vault(
-        &self,
-        vault_id: impl Into<String>,
-        body: models::UpdateVaultRequestBody,
-    ) -> UpdateVault {
-        UpdateVault {
-            client: self.clone(),
-            vault_id: vault_id.into(),
-            project_id: None,
-            body,
-        }
     }
 }
 /// Request builder of [`Client::update_vault`](crate::Client::update_vault): set optional parameters, then `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).
@@ -2343,27 +2673,6 @@ impl std::future::IntoFuture for UpdateVault {
         Box::pin(self.send())
     }
 }
-impl crate::Client {
-    /// Deleting a Vault
-    ///
-    /// This API is used to delete vaults. Once a vault is deleted, all backups in the vault are cleared.
-    ///
-    /// `DELETE /v3/{project_id}/vaults/{vault_id}` on [`Service::Cbr`](crate::Service::Cbr); success: status 204 without a body.
-    ///
-    /// Arguments:
-    /// - `vault_id`: Vault ID
-    ///
-    /// IAM action: `cbr:vaults:delete`.
-    ///
-    /// Documentation: 002 §4.4.5 (Table 4-129 request headers).
-    pub fn delete_vault(&self, vault_id: impl Into<String>) -> DeleteVault {
-        DeleteVault {
-            client: self.clone(),
-            vault_id: vault_id.into(),
-            project_id: None,
-        }
-    }
-}
 /// Request builder of [`Client::delete_vault`](crate::Client::delete_vault): set optional parameters, then `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is awaited or sent"]
@@ -2437,33 +2746,6 @@ impl std::future::IntoFuture for DeleteVault {
     type IntoFuture = crate::ResponseFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
-    }
-}
-impl crate::Client {
-    /// Dissociating Resources
-    ///
-    /// This API is used to dissociate resources from a vault.
-    ///
-    /// `POST /v3/{project_id}/vaults/{vault_id}/removeresources` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`RemoveVaultResourcesResponseBody`](crate::models::RemoveVaultResourcesResponseBody).
-    ///
-    /// Arguments:
-    /// - `vault_id`: Vault ID
-    /// - `body`: [`RemoveVaultResourcesRequestBody`](crate::models::RemoveVaultResourcesRequestBody)
-    ///
-    /// IAM action: `cbr:vaults:removeResources`.
-    ///
-    /// Documentation: 002 §4.4.6 (Table 4-131 request headers).
-    pub fn remove_vault_resources(
-        &self,
-        vault_id: impl Into<String>,
-        body: models::RemoveVaultResourcesRequestBody,
-    ) -> RemoveVaultResources {
-        RemoveVaultResources {
-            client: self.clone(),
-            vault_id: vault_id.into(),
-            project_id: None,
-            body,
-        }
     }
 }
 /// Request builder of [`Client::remove_vault_resources`](crate::Client::remove_vault_resources): set optional parameters, then `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).
@@ -2555,33 +2837,6 @@ impl std::future::IntoFuture for RemoveVaultResources {
         Box::pin(self.send())
     }
 }
-impl crate::Client {
-    /// Associating Resources
-    ///
-    /// This API is used to associate resources with a vault.
-    ///
-    /// `POST /v3/{project_id}/vaults/{vault_id}/addresources` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`AddVaultResourcesResponseBody`](crate::models::AddVaultResourcesResponseBody).
-    ///
-    /// Arguments:
-    /// - `vault_id`: Vault ID
-    /// - `body`: [`AddVaultResourcesRequestBody`](crate::models::AddVaultResourcesRequestBody)
-    ///
-    /// IAM action: `cbr:vaults:addResource`.
-    ///
-    /// Documentation: 002 §4.4.7 (Table 4-135 request headers).
-    pub fn add_vault_resources(
-        &self,
-        vault_id: impl Into<String>,
-        body: models::AddVaultResourcesRequestBody,
-    ) -> AddVaultResources {
-        AddVaultResources {
-            client: self.clone(),
-            vault_id: vault_id.into(),
-            project_id: None,
-            body,
-        }
-    }
-}
 /// Request builder of [`Client::add_vault_resources`](crate::Client::add_vault_resources): set optional parameters, then `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is awaited or sent"]
@@ -2669,33 +2924,6 @@ impl std::future::IntoFuture for AddVaultResources {
     type IntoFuture = crate::ResponseFuture<models::AddVaultResourcesResponseBody>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
-    }
-}
-impl crate::Client {
-    /// Applying a Policy to a Vault
-    ///
-    /// This API is used to apply a policy to a vault.
-    ///
-    /// `POST /v3/{project_id}/vaults/{vault_id}/associatepolicy` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`AssociateVaultPolicyResponseBody`](crate::models::AssociateVaultPolicyResponseBody).
-    ///
-    /// Arguments:
-    /// - `vault_id`: Vault ID
-    /// - `body`: [`AssociateVaultPolicyRequestBody`](crate::models::AssociateVaultPolicyRequestBody)
-    ///
-    /// IAM action: `cbr:vaults:associatePolicy`.
-    ///
-    /// Documentation: 002 §4.4.8 (Table 4-140 request headers).
-    pub fn associate_vault_policy(
-        &self,
-        vault_id: impl Into<String>,
-        body: models::AssociateVaultPolicyRequestBody,
-    ) -> AssociateVaultPolicy {
-        AssociateVaultPolicy {
-            client: self.clone(),
-            vault_id: vault_id.into(),
-            project_id: None,
-            body,
-        }
     }
 }
 /// Request builder of [`Client::associate_vault_policy`](crate::Client::associate_vault_policy): set optional parameters, then `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).
@@ -2787,33 +3015,6 @@ impl std::future::IntoFuture for AssociateVaultPolicy {
         Box::pin(self.send())
     }
 }
-impl crate::Client {
-    /// Removing a Policy from a Vault
-    ///
-    /// This API is used to remove a policy from a vault.
-    ///
-    /// `POST /v3/{project_id}/vaults/{vault_id}/dissociatepolicy` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`DissociateVaultPolicyResponseBody`](crate::models::DissociateVaultPolicyResponseBody).
-    ///
-    /// Arguments:
-    /// - `vault_id`: Vault ID
-    /// - `body`: [`DissociateVaultPolicyRequestBody`](crate::models::DissociateVaultPolicyRequestBody)
-    ///
-    /// IAM action: `cbr:vaults:dissociatePolicy`.
-    ///
-    /// Documentation: 002 §4.4.9 (Table 4-145 request headers).
-    pub fn dissociate_vault_policy(
-        &self,
-        vault_id: impl Into<String>,
-        body: models::DissociateVaultPolicyRequestBody,
-    ) -> DissociateVaultPolicy {
-        DissociateVaultPolicy {
-            client: self.clone(),
-            vault_id: vault_id.into(),
-            project_id: None,
-            body,
-        }
-    }
-}
 /// Request builder of [`Client::dissociate_vault_policy`](crate::Client::dissociate_vault_policy): set optional parameters, then `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is awaited or sent"]
@@ -2901,44 +3102,6 @@ impl std::future::IntoFuture for DissociateVaultPolicy {
     type IntoFuture = crate::ResponseFuture<models::DissociateVaultPolicyResponseBody>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
-    }
-}
-impl crate::Client {
-    /// Querying All Backups
-    ///
-    /// This API is used to query all backups.
-    ///
-    /// `GET /v3/{project_id}/backups` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`ListBackupsResponseBody`](crate::models::ListBackupsResponseBody).
-    ///
-    /// IAM action: `cbr:backups:list`.
-    ///
-    /// Documentation: 002 §4.5.2 (Table 4-159 request headers).
-    pub fn list_backups(&self) -> ListBackups {
-        ListBackups {
-            client: self.clone(),
-            project_id: None,
-            checkpoint_id: None,
-            dec: None,
-            end_time: None,
-            enterprise_project_id: None,
-            image_type: None,
-            limit: None,
-            marker: None,
-            member_status: None,
-            name: None,
-            offset: None,
-            own_type: None,
-            parent_id: None,
-            resource_az: None,
-            resource_id: None,
-            resource_name: None,
-            resource_type: None,
-            sort: None,
-            start_time: None,
-            status: None,
-            used_percent: None,
-            vault_id: None,
-        }
     }
 }
 /// Request builder of [`Client::list_backups`](crate::Client::list_backups): set optional parameters, then `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).
@@ -3505,27 +3668,6 @@ impl crate::pagination::Paginate for ListBackups {
         item.id.value().map(String::as_str)
     }
 }
-impl crate::Client {
-    /// Querying a Specified Backup
-    ///
-    /// This API is used to query the backup of a specific ID.
-    ///
-    /// `GET /v3/{project_id}/backups/{backup_id}` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`ShowBackupResponseBody`](crate::models::ShowBackupResponseBody).
-    ///
-    /// Arguments:
-    /// - `backup_id`: Backup ID
-    ///
-    /// IAM action: `cbr:backups:get`.
-    ///
-    /// Documentation: 002 §4.5.1 (Table 4-150 request headers); 003 (Table 2 request headers).
-    pub fn show_backup(&self, backup_id: impl Into<String>) -> ShowBackup {
-        ShowBackup {
-            client: self.clone(),
-            backup_id: backup_id.into(),
-            project_id: None,
-        }
-    }
-}
 /// Request builder of [`Client::show_backup`](crate::Client::show_backup): set optional parameters, then `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is awaited or sent"]
@@ -3607,27 +3749,6 @@ impl std::future::IntoFuture for ShowBackup {
         Box::pin(self.send())
     }
 }
-impl crate::Client {
-    /// Deleting a Backup
-    ///
-    /// This API is used to delete a single backup.
-    ///
-    /// `DELETE /v3/{project_id}/backups/{backup_id}` on [`Service::Cbr`](crate::Service::Cbr); success: status 204 without a body.
-    ///
-    /// Arguments:
-    /// - `backup_id`: ID of the backup to be deleted
-    ///
-    /// IAM action: `cbr:backups:delete`.
-    ///
-    /// Documentation: 002 §4.5.3 (Table 4-166 request headers).
-    pub fn delete_backup(&self, backup_id: impl Into<String>) -> DeleteBackup {
-        DeleteBackup {
-            client: self.clone(),
-            backup_id: backup_id.into(),
-            project_id: None,
-        }
-    }
-}
 /// Request builder of [`Client::delete_backup`](crate::Client::delete_backup): set optional parameters, then `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is awaited or sent"]
@@ -3701,33 +3822,6 @@ impl std::future::IntoFuture for DeleteBackup {
     type IntoFuture = crate::ResponseFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
-    }
-}
-impl crate::Client {
-    /// Restoring a Backup
-    ///
-    /// This API is used to restore backup data.
-    ///
-    /// `POST /v3/{project_id}/backups/{backup_id}/restore` on [`Service::Cbr`](crate::Service::Cbr); success: status 202 without a body.
-    ///
-    /// Arguments:
-    /// - `backup_id`: Backup ID
-    /// - `body`: [`RestoreBackupRequestBody`](crate::models::RestoreBackupRequestBody)
-    ///
-    /// IAM action: `cbr:backups:restore`.
-    ///
-    /// Documentation: 002 §4.5.4 (Table 4-168 request headers).
-    pub fn restore_backup(
-        &self,
-        backup_id: impl Into<String>,
-        body: models::RestoreBackupRequestBody,
-    ) -> RestoreBackup {
-        RestoreBackup {
-            client: self.clone(),
-            backup_id: backup_id.into(),
-            project_id: None,
-            body,
-        }
     }
 }
 /// Request builder of [`Client::restore_backup`](crate::Client::restore_backup): set optional parameters, then `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).
@@ -3809,27 +3903,6 @@ impl std::future::IntoFuture for RestoreBackup {
     type IntoFuture = crate::ResponseFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
-    }
-}
-impl crate::Client {
-    /// Synchronizing a Backup
-    ///
-    /// This API is used to synchronize on-premises VMware backups.
-    ///
-    /// `POST /v3/{project_id}/backups/sync` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`SyncBackupsResponseBody`](crate::models::SyncBackupsResponseBody).
-    ///
-    /// Arguments:
-    /// - `body`: [`SyncBackupsRequestBody`](crate::models::SyncBackupsRequestBody)
-    ///
-    /// IAM action: `cbr:backups:sync`.
-    ///
-    /// Documentation: 000 (Table 2 request headers).
-    pub fn sync_backups(&self, body: models::SyncBackupsRequestBody) -> SyncBackups {
-        SyncBackups {
-            client: self.clone(),
-            project_id: None,
-            body,
-        }
     }
 }
 /// Request builder of [`Client::sync_backups`](crate::Client::sync_backups): set optional parameters, then `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).
@@ -3914,25 +3987,6 @@ impl std::future::IntoFuture for SyncBackups {
     type IntoFuture = crate::ResponseFuture<models::SyncBackupsResponseBody>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
-    }
-}
-impl crate::Client {
-    /// Querying the Policy List
-    ///
-    /// This API is used to query the policy list.
-    ///
-    /// `GET /v3/{project_id}/policies` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`ListPoliciesResponseBody`](crate::models::ListPoliciesResponseBody).
-    ///
-    /// IAM action: `cbr:policies:list`.
-    ///
-    /// Documentation: 002 §4.6.3 (Table 4-195 request headers).
-    pub fn list_policies(&self) -> ListPolicies {
-        ListPolicies {
-            client: self.clone(),
-            project_id: None,
-            operation_type: None,
-            vault_id: None,
-        }
     }
 }
 /// Request builder of [`Client::list_policies`](crate::Client::list_policies): set optional parameters, then `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).
@@ -4056,27 +4110,6 @@ impl std::future::IntoFuture for ListPolicies {
         Box::pin(self.send())
     }
 }
-impl crate::Client {
-    /// Creating a Policy
-    ///
-    /// This API is used to create a backup policy.
-    ///
-    /// `POST /v3/{project_id}/policies` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`CreatePolicyResponseBody`](crate::models::CreatePolicyResponseBody).
-    ///
-    /// Arguments:
-    /// - `body`: [`CreatePolicyRequestBody`](crate::models::CreatePolicyRequestBody)
-    ///
-    /// IAM action: `cbr:policies:create`.
-    ///
-    /// Documentation: 002 §4.6.1 (Table 4-173 request headers).
-    pub fn create_policy(&self, body: models::CreatePolicyRequestBody) -> CreatePolicy {
-        CreatePolicy {
-            client: self.clone(),
-            project_id: None,
-            body,
-        }
-    }
-}
 /// Request builder of [`Client::create_policy`](crate::Client::create_policy): set optional parameters, then `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is awaited or sent"]
@@ -4161,27 +4194,6 @@ impl std::future::IntoFuture for CreatePolicy {
         Box::pin(self.send())
     }
 }
-impl crate::Client {
-    /// Querying a Single Policy
-    ///
-    /// This API is used to query a single policy.
-    ///
-    /// `GET /v3/{project_id}/policies/{policy_id}` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`ShowPolicyResponseBody`](crate::models::ShowPolicyResponseBody).
-    ///
-    /// Arguments:
-    /// - `policy_id`: Policy ID
-    ///
-    /// IAM action: `cbr:policies:get`.
-    ///
-    /// Documentation: 002 §4.6.2 (Table 4-186 request headers).
-    pub fn show_policy(&self, policy_id: impl Into<String>) -> ShowPolicy {
-        ShowPolicy {
-            client: self.clone(),
-            policy_id: policy_id.into(),
-            project_id: None,
-        }
-    }
-}
 /// Request builder of [`Client::show_policy`](crate::Client::show_policy): set optional parameters, then `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is awaited or sent"]
@@ -4261,33 +4273,6 @@ impl std::future::IntoFuture for ShowPolicy {
     type IntoFuture = crate::ResponseFuture<models::ShowPolicyResponseBody>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
-    }
-}
-impl crate::Client {
-    /// Modifying a Policy
-    ///
-    /// This API is used to modify a policy.
-    ///
-    /// `PUT /v3/{project_id}/policies/{policy_id}` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`UpdatePolicyResponseBody`](crate::models::UpdatePolicyResponseBody).
-    ///
-    /// Arguments:
-    /// - `policy_id`: Policy ID
-    /// - `body`: [`UpdatePolicyRequestBody`](crate::models::UpdatePolicyRequestBody)
-    ///
-    /// IAM action: `cbr:policies:update`.
-    ///
-    /// Documentation: 002 §4.6.4 (Table 4-203 request headers).
-    pub fn update_policy(
-        &self,
-        policy_id: impl Into<String>,
-        body: models::UpdatePolicyRequestBody,
-    ) -> UpdatePolicy {
-        UpdatePolicy {
-            client: self.clone(),
-            policy_id: policy_id.into(),
-            project_id: None,
-            body,
-        }
     }
 }
 /// Request builder of [`Client::update_policy`](crate::Client::update_policy): set optional parameters, then `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).
@@ -4376,27 +4361,6 @@ impl std::future::IntoFuture for UpdatePolicy {
         Box::pin(self.send())
     }
 }
-impl crate::Client {
-    /// Deleting a Policy
-    ///
-    /// This API is used to delete a policy.
-    ///
-    /// `DELETE /v3/{project_id}/policies/{policy_id}` on [`Service::Cbr`](crate::Service::Cbr); success: status 204 without a body.
-    ///
-    /// Arguments:
-    /// - `policy_id`: Policy ID
-    ///
-    /// IAM action: `cbr:policies:delete`.
-    ///
-    /// Documentation: 002 §4.6.5 (Table 4-216 request headers).
-    pub fn delete_policy(&self, policy_id: impl Into<String>) -> DeletePolicy {
-        DeletePolicy {
-            client: self.clone(),
-            policy_id: policy_id.into(),
-            project_id: None,
-        }
-    }
-}
 /// Request builder of [`Client::delete_policy`](crate::Client::delete_policy): set optional parameters, then `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is awaited or sent"]
@@ -4470,28 +4434,6 @@ impl std::future::IntoFuture for DeletePolicy {
     type IntoFuture = crate::ResponseFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
-    }
-}
-impl crate::Client {
-    /// Creating a VBS Backup
-    ///
-    /// This API is used to create a VBS backup. If the API is successfully called, the backup task is successfully delivered. You can query the backup status by using the API for Querying Details About a VBS Backup (Native OpenStack API). Currently, VBS APIs are available only to existing users. New users should use CBR and the CBR APIs.
-    ///
-    /// `POST /v2/{project_id}/cloudbackups` on [`Service::Vbs`](crate::Service::Vbs); success: status 200 with [`CreateVbsBackupResponseBody`](crate::models::CreateVbsBackupResponseBody).
-    ///
-    /// Arguments:
-    /// - `body`: [`CreateVbsBackupRequestBody`](crate::models::CreateVbsBackupRequestBody)
-    ///
-    /// Documentation: 004 "Creating a VBS Backup" (no request-header table).
-    pub fn create_vbs_backup(
-        &self,
-        body: models::CreateVbsBackupRequestBody,
-    ) -> CreateVbsBackup {
-        CreateVbsBackup {
-            client: self.clone(),
-            project_id: None,
-            body,
-        }
     }
 }
 /// Request builder of [`Client::create_vbs_backup`](crate::Client::create_vbs_backup): set optional parameters, then `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).
