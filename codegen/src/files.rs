@@ -46,13 +46,82 @@ pub fn parse(path: &str, tokens: TokenStream) -> Result<syn::File, Error> {
     })
 }
 
-/// A parsed Rust file, printed by `prettyplease` under the header.
+/// A parsed Rust file, printed by `prettyplease` under the header, with a blank line between
+/// items.
 pub fn print(path: &str, file: &syn::File) -> GeneratedFile {
-    let body = prettyplease::unparse(file);
+    let body = spaced(file);
     GeneratedFile {
         path: path.to_owned(),
         contents: format!("{HEADER}\n{body}"),
     }
+}
+
+/// prettyplease's text of `file` with a blank line after the module docs, between items (but
+/// not between consecutive `use` items, which read as one group) and between the associated
+/// items of an impl. prettyplease prints none; each item is printed on its own and the texts
+/// joined, so the result is as deterministic as prettyplease.
+fn spaced(file: &syn::File) -> String {
+    let mut text = String::new();
+    if !file.attrs.is_empty() {
+        text.push_str(&unparse(file.attrs.clone(), Vec::new()));
+    }
+    let mut previous: Option<&syn::Item> = None;
+    for item in &file.items {
+        let grouped = matches!(
+            (previous, item),
+            (Some(syn::Item::Use(_)), syn::Item::Use(_))
+        );
+        if !text.is_empty() && !grouped {
+            text.push('\n');
+        }
+        text.push_str(&item_text(item));
+        previous = Some(item);
+    }
+    text
+}
+
+/// One item's text; an impl with its associated items separated by blank lines.
+fn item_text(item: &syn::Item) -> String {
+    let whole = unparse(Vec::new(), vec![item.clone()]);
+    let syn::Item::Impl(implementation) = item else {
+        return whole;
+    };
+    if implementation.items.len() < 2 {
+        return whole;
+    }
+    // The impl printed empty (`impl X {}`) gives the header; the impl with one associated item
+    // at a time gives that item's lines between the header's `{` and the closing `}`.
+    let mut empty = implementation.clone();
+    empty.items.clear();
+    let empty_text = unparse(Vec::new(), vec![syn::Item::Impl(empty.clone())]);
+    let Some(header) = empty_text.trim_end().strip_suffix("{}") else {
+        return whole;
+    };
+    let open = format!("{header}{{\n");
+    let mut members = Vec::new();
+    for associated in &implementation.items {
+        let mut single = empty.clone();
+        single.items.push(associated.clone());
+        let single_text = unparse(Vec::new(), vec![syn::Item::Impl(single)]);
+        let member = single_text
+            .strip_prefix(open.as_str())
+            .and_then(|rest| rest.strip_suffix("}\n"));
+        match member {
+            Some(member) => members.push(member.to_owned()),
+            // prettyplease laid the header out differently: keep its own text of the impl.
+            None => return whole,
+        }
+    }
+    format!("{open}{}}}\n", members.join("\n"))
+}
+
+fn unparse(attrs: Vec<syn::Attribute>, items: Vec<syn::Item>) -> String {
+    prettyplease::unparse(&syn::File {
+        shebang: None,
+        frontmatter: None,
+        attrs,
+        items,
+    })
 }
 
 /// A Rust file generated from another input than the spec: its header names `source`.
@@ -137,6 +206,74 @@ mod tests {
             assert!(GeneratedFile::is_generated(&file.contents), "{file:?}");
         }
         assert!(!GeneratedFile::is_generated("fn main() {}\n"));
+    }
+
+    /// A module with docs, two `use`s, a struct, an impl of three documented members, a trait
+    /// impl of one, and an impl whose method holds items of its own.
+    fn sample() -> syn::File {
+        syn::parse_quote! {
+            //! Module docs.
+            use std::fmt;
+            use std::str::FromStr;
+            /// A type.
+            #[derive(Debug)]
+            pub struct A { pub x: u8 }
+            impl A {
+                /// The first.
+                pub const FIRST: u8 = 1;
+                /// Makes one.
+                pub fn new() -> Self { A { x: 1 } }
+                #[must_use]
+                pub fn double(&self) -> u8 { self.x * 2 }
+            }
+            impl fmt::Display for A {
+                fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { write!(f, "{}", self.x) }
+            }
+            impl FromStr for A {
+                type Err = ();
+                fn from_str(_: &str) -> Result<Self, ()> {
+                    struct Inner;
+                    impl Inner { fn one() {} fn two() {} }
+                    Ok(A { x: 0 })
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn items_and_associated_items_are_separated_by_blank_lines() {
+        let text = print("a.rs", &sample()).contents;
+        let expected_breaks = [
+            "//! Module docs.\n\nuse std::fmt;\nuse std::str::FromStr;\n\n/// A type.",
+            "}\n\nimpl A {\n    /// The first.\n    pub const FIRST: u8 = 1;\n\n    /// Makes one.",
+            "    }\n\n    #[must_use]\n    pub fn double",
+            "}\n\nimpl fmt::Display for A {",
+            "    type Err = ();\n\n    fn from_str",
+        ];
+        for expected in expected_breaks {
+            assert!(text.contains(expected), "no {expected:?} in:\n{text}");
+        }
+        // Items inside a function body stay as prettyplease prints them.
+        assert!(
+            text.contains("fn one() {}\n            fn two() {}"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn spacing_changes_only_blank_lines() {
+        let file = sample();
+        let spaced = print("a.rs", &file).contents;
+        let plain = format!("{HEADER}\n{}", prettyplease::unparse(&file));
+        let lines = |text: &str| -> Vec<String> {
+            text.lines()
+                .filter(|line| !line.is_empty())
+                .map(str::to_owned)
+                .collect()
+        };
+        assert_eq!(lines(&spaced), lines(&plain));
+        assert!(spaced.lines().count() > plain.lines().count());
+        assert!(!spaced.contains("\n\n\n"), "{spaced}");
     }
 
     #[test]

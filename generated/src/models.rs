@@ -2,8 +2,10 @@
 //! The request and response bodies of the API: one type per schema of the spec.
 //!
 //! Structs are `#[non_exhaustive]`: build them with `new` (which takes the required members) and the `with_*` setters, or deserialise them. Members the spec does not list are kept in `unknown_members`, so a value read from the service serialises back unchanged.
+
 /// `Serialize` and `Deserialize` of every model.
 mod serde_impls;
+
 /// Request body of adding share members.
 ///
 /// Documentation: 002 §4.2.1 Table 4-45.
@@ -20,6 +22,7 @@ pub struct AddShareMembersRequestBody {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl AddShareMembersRequestBody {
     /// Creates a value with the required members; every optional member is absent.
     pub fn new(members: Vec<String>) -> Self {
@@ -28,6 +31,7 @@ impl AddShareMembersRequestBody {
             unknown_members: serde_json::Map::new(),
         }
     }
+
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
     /// (`vault.billing.size`) and the rule. The client runs it before sending unless
@@ -36,6 +40,7 @@ impl AddShareMembersRequestBody {
         Ok(())
     }
 }
+
 /// Response body of adding share members.
 ///
 /// Documentation: 002 §4.2.1 Table 4-46.
@@ -56,22 +61,26 @@ pub struct AddShareMembersResponseBody {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl AddShareMembersResponseBody {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `members`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_members(mut self, value: Vec<Member>) -> Self {
         self.members = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `count`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_count(mut self, value: i64) -> Self {
         self.count = crate::Nullable::Value(value);
         self
     }
 }
+
 /// Request body of add_vault_resources.
 ///
 /// Documentation: 002 §4.4.7 Table 4-136.
@@ -88,6 +97,7 @@ pub struct AddVaultResourcesRequestBody {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl AddVaultResourcesRequestBody {
     /// Creates a value with the required members; every optional member is absent.
     pub fn new(resources: Vec<ResourceCreate>) -> Self {
@@ -96,6 +106,7 @@ impl AddVaultResourcesRequestBody {
             unknown_members: serde_json::Map::new(),
         }
     }
+
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
     /// (`vault.billing.size`) and the rule. The client runs it before sending unless
@@ -115,6 +126,7 @@ impl AddVaultResourcesRequestBody {
         Ok(())
     }
 }
+
 /// Response body of add_vault_resources.
 ///
 /// Documentation: 002 §4.4.7 Table 4-138.
@@ -131,17 +143,20 @@ pub struct AddVaultResourcesResponseBody {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl AddVaultResourcesResponseBody {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `add_resource_ids`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_add_resource_ids(mut self, value: Vec<String>) -> Self {
         self.add_resource_ids = crate::Nullable::Value(value);
         self
     }
 }
+
 /// Request body of associate_vault_policy.
 ///
 /// Documentation: 002 §4.4.8 Table 4-141.
@@ -158,16 +173,19 @@ pub struct AssociateVaultPolicyRequestBody {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl AssociateVaultPolicyRequestBody {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `policy_id`.
     pub fn with_policy_id(mut self, value: impl Into<String>) -> Self {
         self.policy_id = Some(value.into());
         self
     }
+
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
     /// (`vault.billing.size`) and the rule. The client runs it before sending unless
@@ -176,6 +194,7 @@ impl AssociateVaultPolicyRequestBody {
         Ok(())
     }
 }
+
 /// Response body of associate_vault_policy.
 ///
 /// Documentation: 002 §4.4.8 Table 4-142.
@@ -192,17 +211,20 @@ pub struct AssociateVaultPolicyResponseBody {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl AssociateVaultPolicyResponseBody {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `associate_policy`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_associate_policy(mut self, value: VaultPolicyResp) -> Self {
         self.associate_policy = crate::Nullable::Value(value);
         self
     }
 }
+
 /// Application-consistent backup information of a backup. No table documents this object; its members are named like those of OpExtendInfoBackup (002 §4.1.1 Table 4-7).
 ///
 /// Documentation: 002 §5.3 step 2 sample response.
@@ -231,26 +253,31 @@ pub struct BackupAppConsistency {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl BackupAppConsistency {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `app_consistency`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_app_consistency(mut self, value: impl Into<String>) -> Self {
         self.app_consistency = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `app_consistency_status`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_app_consistency_status(mut self, value: impl Into<String>) -> Self {
         self.app_consistency_status = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `app_consistency_error_code`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_app_consistency_error_code(mut self, value: impl Into<String>) -> Self {
         self.app_consistency_error_code = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `app_consistency_error_message`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_app_consistency_error_message(
         mut self,
@@ -260,6 +287,7 @@ impl BackupAppConsistency {
         self
     }
 }
+
 /// Backup details (the backup returned by show_backup).
 ///
 /// Documentation: 002 §4.5.1 Table 4-152; 003 Table 4.
@@ -360,122 +388,146 @@ pub struct BackupDetail {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl BackupDetail {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `checkpoint_id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_checkpoint_id(mut self, value: impl Into<String>) -> Self {
         self.checkpoint_id = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `created_at`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `description`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_description(mut self, value: impl Into<String>) -> Self {
         self.description = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `expired_at`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_expired_at(mut self, value: impl Into<String>) -> Self {
         self.expired_at = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `extend_info`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_extend_info(mut self, value: BackupExtendInfo) -> Self {
         self.extend_info = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_id(mut self, value: impl Into<String>) -> Self {
         self.id = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `image_type`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_image_type(mut self, value: BackupImageType) -> Self {
         self.image_type = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `name`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_name(mut self, value: impl Into<String>) -> Self {
         self.name = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `parent_id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_parent_id(mut self, value: impl Into<String>) -> Self {
         self.parent_id = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `project_id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `protected_at`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_protected_at(mut self, value: impl Into<String>) -> Self {
         self.protected_at = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `resource_az`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_resource_az(mut self, value: impl Into<String>) -> Self {
         self.resource_az = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `resource_id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_resource_id(mut self, value: impl Into<String>) -> Self {
         self.resource_id = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `resource_name`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_resource_name(mut self, value: impl Into<String>) -> Self {
         self.resource_name = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `resource_size`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_resource_size(mut self, value: i64) -> Self {
         self.resource_size = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `resource_type`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_resource_type(mut self, value: ResourceType) -> Self {
         self.resource_type = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `status`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_status(mut self, value: BackupStatus) -> Self {
         self.status = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `updated_at`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_updated_at(mut self, value: impl Into<String>) -> Self {
         self.updated_at = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `vault_id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_vault_id(mut self, value: impl Into<String>) -> Self {
         self.vault_id = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `children`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_children(mut self, value: Vec<BackupResp>) -> Self {
         self.children = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `provider_id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_provider_id(mut self, value: impl Into<String>) -> Self {
         self.provider_id = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `enterprise_project_id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.enterprise_project_id = crate::Nullable::Value(value.into());
         self
     }
 }
+
 /// Extended information of a backup.
 ///
 /// Documentation: 002 §4.5.1 Table 4-153; 002 §4.5.2 Table 4-162; 003 Table 5.
@@ -542,36 +594,43 @@ pub struct BackupExtendInfo {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl BackupExtendInfo {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `auto_trigger`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_auto_trigger(mut self, value: bool) -> Self {
         self.auto_trigger = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `bootable`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_bootable(mut self, value: bool) -> Self {
         self.bootable = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `incremental`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_incremental(mut self, value: bool) -> Self {
         self.incremental = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `snapshot_id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.snapshot_id = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `support_lld`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_support_lld(mut self, value: bool) -> Self {
         self.support_lld = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `supported_restore_mode`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_supported_restore_mode(
         mut self,
@@ -580,42 +639,50 @@ impl BackupExtendInfo {
         self.supported_restore_mode = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `os_images_data`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_os_images_data(mut self, value: Vec<ImageData>) -> Self {
         self.os_images_data = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `contain_system_disk`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_contain_system_disk(mut self, value: bool) -> Self {
         self.contain_system_disk = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `encrypted`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_encrypted(mut self, value: bool) -> Self {
         self.encrypted = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `system_disk`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_system_disk(mut self, value: bool) -> Self {
         self.system_disk = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `progress`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_progress(mut self, value: i64) -> Self {
         self.progress = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `architecture`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_architecture(mut self, value: impl Into<String>) -> Self {
         self.architecture = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `app_consistency`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_app_consistency(mut self, value: BackupAppConsistency) -> Self {
         self.app_consistency = crate::Nullable::Value(value);
         self
     }
 }
+
 /// Restoration mode. snapshot indicates the backup can be used to create a full-server image. backup indicates the data is restored from backups of the EVS disks of the server. na indicates the backup can only be used to create new resources but cannot be used for restoration.
 ///
 /// Default: `"na"`.
@@ -633,9 +700,11 @@ pub enum BackupExtendInfoSupportedRestoreMode {
     /// A value the spec does not list; [`as_str`](Self::as_str) returns it.
     Unknown(crate::UnknownValue),
 }
+
 impl BackupExtendInfoSupportedRestoreMode {
     /// Every value the spec lists, in spec order.
     pub const VALUES: &'static [&'static str] = &["na", "backup", "snapshot"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -645,16 +714,19 @@ impl BackupExtendInfoSupportedRestoreMode {
             Self::Unknown(value) => value.as_str(),
         }
     }
+
     /// Whether the value is one the spec does not list.
     pub fn is_unknown(&self) -> bool {
         matches!(self, Self::Unknown(_))
     }
 }
+
 impl std::fmt::Display for BackupExtendInfoSupportedRestoreMode {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter.write_str(self.as_str())
     }
 }
+
 impl From<&str> for BackupExtendInfoSupportedRestoreMode {
     fn from(value: &str) -> Self {
         match value {
@@ -665,12 +737,15 @@ impl From<&str> for BackupExtendInfoSupportedRestoreMode {
         }
     }
 }
+
 impl std::str::FromStr for BackupExtendInfoSupportedRestoreMode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+
 /// Backup type; the documentation gives the single value backup.
 ///
 /// Documentation: 002 §4.5.1 Table 4-152, Table 4-154; 002 §4.5.2 Table 4-158, Table 4-161; 003 Table 4, Table 6.
@@ -684,9 +759,11 @@ pub enum BackupImageType {
     /// A value the spec does not list; [`as_str`](Self::as_str) returns it.
     Unknown(crate::UnknownValue),
 }
+
 impl BackupImageType {
     /// Every value the spec lists, in spec order.
     pub const VALUES: &'static [&'static str] = &["backup"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -694,16 +771,19 @@ impl BackupImageType {
             Self::Unknown(value) => value.as_str(),
         }
     }
+
     /// Whether the value is one the spec does not list.
     pub fn is_unknown(&self) -> bool {
         matches!(self, Self::Unknown(_))
     }
 }
+
 impl std::fmt::Display for BackupImageType {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter.write_str(self.as_str())
     }
 }
+
 impl From<&str> for BackupImageType {
     fn from(value: &str) -> Self {
         match value {
@@ -712,12 +792,15 @@ impl From<&str> for BackupImageType {
         }
     }
 }
+
 impl std::str::FromStr for BackupImageType {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+
 /// Backup.
 ///
 /// Documentation: 002 §4.5.1 Table 4-154; 002 §4.5.2 Table 4-161; 003 Table 6.
@@ -824,121 +907,145 @@ pub struct BackupResp {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl BackupResp {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `checkpoint_id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_checkpoint_id(mut self, value: impl Into<String>) -> Self {
         self.checkpoint_id = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `created_at`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `description`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_description(mut self, value: impl Into<String>) -> Self {
         self.description = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `expired_at`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_expired_at(mut self, value: impl Into<String>) -> Self {
         self.expired_at = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `extend_info`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_extend_info(mut self, value: BackupExtendInfo) -> Self {
         self.extend_info = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_id(mut self, value: impl Into<String>) -> Self {
         self.id = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `image_type`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_image_type(mut self, value: BackupImageType) -> Self {
         self.image_type = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `name`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_name(mut self, value: impl Into<String>) -> Self {
         self.name = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `parent_id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_parent_id(mut self, value: impl Into<String>) -> Self {
         self.parent_id = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `project_id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `protected_at`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_protected_at(mut self, value: impl Into<String>) -> Self {
         self.protected_at = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `resource_az`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_resource_az(mut self, value: impl Into<String>) -> Self {
         self.resource_az = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `resource_id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_resource_id(mut self, value: impl Into<String>) -> Self {
         self.resource_id = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `resource_name`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_resource_name(mut self, value: impl Into<String>) -> Self {
         self.resource_name = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `resource_size`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_resource_size(mut self, value: i64) -> Self {
         self.resource_size = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `resource_type`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_resource_type(mut self, value: ResourceType) -> Self {
         self.resource_type = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `status`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_status(mut self, value: BackupStatus) -> Self {
         self.status = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `updated_at`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_updated_at(mut self, value: impl Into<String>) -> Self {
         self.updated_at = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `vault_id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_vault_id(mut self, value: impl Into<String>) -> Self {
         self.vault_id = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `enterprise_project_id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.enterprise_project_id = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `provider_id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_provider_id(mut self, value: impl Into<String>) -> Self {
         self.provider_id = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `children`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_children(mut self, value: Vec<BackupResp>) -> Self {
         self.children = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `replication_records`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_replication_records(
         mut self,
@@ -948,6 +1055,7 @@ impl BackupResp {
         self
     }
 }
+
 /// Parameters of restoring a backup.
 ///
 /// Documentation: 002 §4.5.4 Table 4-170.
@@ -978,31 +1086,37 @@ pub struct BackupRestore {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl BackupRestore {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `mappings`.
     pub fn with_mappings(mut self, value: Vec<BackupRestoreServerMapping>) -> Self {
         self.mappings = Some(value);
         self
     }
+
     /// Sets `power_on`.
     pub fn with_power_on(mut self, value: bool) -> Self {
         self.power_on = Some(value);
         self
     }
+
     /// Sets `server_id`.
     pub fn with_server_id(mut self, value: impl Into<String>) -> Self {
         self.server_id = Some(value.into());
         self
     }
+
     /// Sets `volume_id`.
     pub fn with_volume_id(mut self, value: impl Into<String>) -> Self {
         self.volume_id = Some(value.into());
         self
     }
+
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
     /// (`vault.billing.size`) and the rule. The client runs it before sending unless
@@ -1021,6 +1135,7 @@ impl BackupRestore {
         Ok(())
     }
 }
+
 /// Mapping of a disk backup to the disk to which its data is restored.
 ///
 /// Documentation: 002 §4.5.4 Table 4-171.
@@ -1041,6 +1156,7 @@ pub struct BackupRestoreServerMapping {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl BackupRestoreServerMapping {
     /// Creates a value with the required members; every optional member is absent.
     pub fn new(backup_id: impl Into<String>, volume_id: impl Into<String>) -> Self {
@@ -1050,6 +1166,7 @@ impl BackupRestoreServerMapping {
             unknown_members: serde_json::Map::new(),
         }
     }
+
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
     /// (`vault.billing.size`) and the rule. The client runs it before sending unless
@@ -1058,6 +1175,7 @@ impl BackupRestoreServerMapping {
         Ok(())
     }
 }
+
 /// Backup status.
 ///
 /// Documentation: 002 §4.5.1 Table 4-152, Table 4-154; 002 §4.5.2 Table 4-158, Table 4-161; 003 Table 4, Table 6.
@@ -1085,6 +1203,7 @@ pub enum BackupStatus {
     /// A value the spec does not list; [`as_str`](Self::as_str) returns it.
     Unknown(crate::UnknownValue),
 }
+
 impl BackupStatus {
     /// Every value the spec lists, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -1097,6 +1216,7 @@ impl BackupStatus {
         "waiting_delete",
         "waiting_restore",
     ];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1111,16 +1231,19 @@ impl BackupStatus {
             Self::Unknown(value) => value.as_str(),
         }
     }
+
     /// Whether the value is one the spec does not list.
     pub fn is_unknown(&self) -> bool {
         matches!(self, Self::Unknown(_))
     }
 }
+
 impl std::fmt::Display for BackupStatus {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter.write_str(self.as_str())
     }
 }
+
 impl From<&str> for BackupStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -1136,12 +1259,15 @@ impl From<&str> for BackupStatus {
         }
     }
 }
+
 impl std::str::FromStr for BackupStatus {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+
 /// Backup to be imported (synchronized).
 ///
 /// Documentation: 000 Table 4.
@@ -1190,6 +1316,7 @@ pub struct BackupSync {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl BackupSync {
     /// Creates a value with the required members; every optional member is absent.
     #[allow(clippy::too_many_arguments)]
@@ -1215,6 +1342,7 @@ impl BackupSync {
             unknown_members: serde_json::Map::new(),
         }
     }
+
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
     /// (`vault.billing.size`) and the rule. The client runs it before sending unless
@@ -1247,6 +1375,7 @@ impl BackupSync {
         Ok(())
     }
 }
+
 /// Type of the resource to be backed up: OS::Native::Server (local server) or OS::VMware::Server (VMware server).
 ///
 /// Default: `"OS::Native::Server"`.
@@ -1262,12 +1391,14 @@ pub enum BackupSyncResourceType {
     /// A value the spec does not list; [`as_str`](Self::as_str) returns it.
     Unknown(crate::UnknownValue),
 }
+
 impl BackupSyncResourceType {
     /// Every value the spec lists, in spec order.
     pub const VALUES: &'static [&'static str] = &[
         "OS::Native::Server",
         "OS::VMware::Server",
     ];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1276,16 +1407,19 @@ impl BackupSyncResourceType {
             Self::Unknown(value) => value.as_str(),
         }
     }
+
     /// Whether the value is one the spec does not list.
     pub fn is_unknown(&self) -> bool {
         matches!(self, Self::Unknown(_))
     }
 }
+
 impl std::fmt::Display for BackupSyncResourceType {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter.write_str(self.as_str())
     }
 }
+
 impl From<&str> for BackupSyncResourceType {
     fn from(value: &str) -> Self {
         match value {
@@ -1295,12 +1429,15 @@ impl From<&str> for BackupSyncResourceType {
         }
     }
 }
+
 impl std::str::FromStr for BackupSyncResourceType {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+
 /// Result of importing one backup.
 ///
 /// Documentation: 000 Table 6.
@@ -1321,22 +1458,26 @@ pub struct BackupSyncRespBody {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl BackupSyncRespBody {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `backup_id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_backup_id(mut self, value: impl Into<String>) -> Self {
         self.backup_id = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `operation_log_id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_operation_log_id(mut self, value: impl Into<String>) -> Self {
         self.operation_log_id = crate::Nullable::Value(value.into());
         self
     }
 }
+
 /// Billing (operation) information of a vault.
 ///
 /// Documentation: 002 §4.4.1 Table 4-93; 002 §4.4.2 Table 4-101; 002 §4.4.2 Table 4-106; 002 §4.4.3 Table 4-114; 002 §4.4.4 Table 4-125.
@@ -1407,82 +1548,98 @@ pub struct Billing {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl Billing {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `allocated`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_allocated(mut self, value: i64) -> Self {
         self.allocated = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `charging_mode`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_charging_mode(mut self, value: ChargingMode) -> Self {
         self.charging_mode = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `cloud_type`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_cloud_type(mut self, value: CloudType) -> Self {
         self.cloud_type = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `consistent_level`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_consistent_level(mut self, value: ConsistentLevel) -> Self {
         self.consistent_level = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `object_type`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_object_type(mut self, value: ObjectType) -> Self {
         self.object_type = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `order_id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_order_id(mut self, value: impl Into<String>) -> Self {
         self.order_id = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `product_id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_product_id(mut self, value: impl Into<String>) -> Self {
         self.product_id = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `protect_type`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_protect_type(mut self, value: ProtectType) -> Self {
         self.protect_type = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `size`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_size(mut self, value: i64) -> Self {
         self.size = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `spec_code`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_spec_code(mut self, value: BillingSpecCode) -> Self {
         self.spec_code = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `status`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_status(mut self, value: VaultStatus) -> Self {
         self.status = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `storage_unit`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_storage_unit(mut self, value: impl Into<String>) -> Self {
         self.storage_unit = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `used`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_used(mut self, value: i64) -> Self {
         self.used = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `frozen_scene`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_frozen_scene(mut self, value: impl Into<String>) -> Self {
         self.frozen_scene = crate::Nullable::Value(value.into());
         self
     }
 }
+
 /// Billing parameters for creating a vault.
 ///
 /// Documentation: 002 §4.4.1 Table 4-88.
@@ -1541,6 +1698,7 @@ pub struct BillingCreate {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl BillingCreate {
     /// Creates a value with the required members; every optional member is absent.
     pub fn new(
@@ -1562,31 +1720,37 @@ impl BillingCreate {
             unknown_members: serde_json::Map::new(),
         }
     }
+
     /// Sets `cloud_type`.
     pub fn with_cloud_type(mut self, value: CloudType) -> Self {
         self.cloud_type = Some(value);
         self
     }
+
     /// Sets `charging_mode`.
     pub fn with_charging_mode(mut self, value: ChargingMode) -> Self {
         self.charging_mode = Some(value);
         self
     }
+
     /// Sets `is_auto_renew`.
     pub fn with_is_auto_renew(mut self, value: bool) -> Self {
         self.is_auto_renew = Some(value);
         self
     }
+
     /// Sets `is_auto_pay`.
     pub fn with_is_auto_pay(mut self, value: bool) -> Self {
         self.is_auto_pay = Some(value);
         self
     }
+
     /// Sets `console_url`.
     pub fn with_console_url(mut self, value: impl Into<String>) -> Self {
         self.console_url = Some(value.into());
         self
     }
+
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
     /// (`vault.billing.size`) and the rule. The client runs it before sending unless
@@ -1698,6 +1862,7 @@ impl BillingCreate {
         Ok(())
     }
 }
+
 /// Specification code: vault.backup.server.normal for a server backup vault, vault.backup.volume.normal for a disk backup vault, vault.backup.turbo.normal for a file system backup vault.
 ///
 /// Schema: `#/components/schemas/Billing/properties/spec_code`. The enum is `#[non_exhaustive]`, so a `match` needs a wildcard arm; a value this version of the crate does not know is kept in [`BillingSpecCode::Unknown`] (and sent back as is), so a newer service does not break deserialisation.
@@ -1713,6 +1878,7 @@ pub enum BillingSpecCode {
     /// A value the spec does not list; [`as_str`](Self::as_str) returns it.
     Unknown(crate::UnknownValue),
 }
+
 impl BillingSpecCode {
     /// Every value the spec lists, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -1720,6 +1886,7 @@ impl BillingSpecCode {
         "vault.backup.volume.normal",
         "vault.backup.turbo.normal",
     ];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1729,16 +1896,19 @@ impl BillingSpecCode {
             Self::Unknown(value) => value.as_str(),
         }
     }
+
     /// Whether the value is one the spec does not list.
     pub fn is_unknown(&self) -> bool {
         matches!(self, Self::Unknown(_))
     }
 }
+
 impl std::fmt::Display for BillingSpecCode {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter.write_str(self.as_str())
     }
 }
+
 impl From<&str> for BillingSpecCode {
     fn from(value: &str) -> Self {
         match value {
@@ -1749,12 +1919,15 @@ impl From<&str> for BillingSpecCode {
         }
     }
 }
+
 impl std::str::FromStr for BillingSpecCode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+
 /// Billing parameters for modifying a vault.
 ///
 /// Documentation: 002 §4.4.4 Table 4-121.
@@ -1773,16 +1946,19 @@ pub struct BillingUpdate {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl BillingUpdate {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `size`.
     pub fn with_size(mut self, value: i64) -> Self {
         self.size = Some(value);
         self
     }
+
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
     /// (`vault.billing.size`) and the rule. The client runs it before sending unless
@@ -1815,6 +1991,7 @@ impl BillingUpdate {
         Ok(())
     }
 }
+
 /// Error body of every CBR operation.
 ///
 /// Documentation: 002 §3 (error response).
@@ -1835,22 +2012,26 @@ pub struct CbrError {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl CbrError {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `error_code`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_error_code(mut self, value: impl Into<String>) -> Self {
         self.error_code = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `error_msg`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_error_msg(mut self, value: impl Into<String>) -> Self {
         self.error_msg = crate::Nullable::Value(value.into());
         self
     }
 }
+
 /// Billing mode of a vault; the documentation gives the single value post_paid.
 ///
 /// Documentation: 002 §4.4.1 Table 4-88; 002 §4.4.1 Table 4-93; 002 §4.4.2 Table 4-101; 002 §4.4.2 Table 4-106; 002 §4.4.3 Table 4-114; 002 §4.4.4 Table 4-125.
@@ -1864,9 +2045,11 @@ pub enum ChargingMode {
     /// A value the spec does not list; [`as_str`](Self::as_str) returns it.
     Unknown(crate::UnknownValue),
 }
+
 impl ChargingMode {
     /// Every value the spec lists, in spec order.
     pub const VALUES: &'static [&'static str] = &["post_paid"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1874,16 +2057,19 @@ impl ChargingMode {
             Self::Unknown(value) => value.as_str(),
         }
     }
+
     /// Whether the value is one the spec does not list.
     pub fn is_unknown(&self) -> bool {
         matches!(self, Self::Unknown(_))
     }
 }
+
 impl std::fmt::Display for ChargingMode {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter.write_str(self.as_str())
     }
 }
+
 impl From<&str> for ChargingMode {
     fn from(value: &str) -> Self {
         match value {
@@ -1892,12 +2078,15 @@ impl From<&str> for ChargingMode {
         }
     }
 }
+
 impl std::str::FromStr for ChargingMode {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+
 /// Restore point information.
 ///
 /// Documentation: 002 §4.3.1 Table 4-67; 002 §4.3.2 Table 4-79.
@@ -1934,42 +2123,50 @@ pub struct CheckpointCreate {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl CheckpointCreate {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `created_at`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_id(mut self, value: impl Into<String>) -> Self {
         self.id = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `project_id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `status`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_status(mut self, value: CheckpointCreateStatus) -> Self {
         self.status = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `vault`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_vault(mut self, value: CheckpointPlanCreate) -> Self {
         self.vault = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `extra_info`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_extra_info(mut self, value: CheckpointExtraInfoResp) -> Self {
         self.extra_info = crate::Nullable::Value(value);
         self
     }
 }
+
 /// A resource skipped during backup.
 ///
 /// Documentation: 002 §4.3.1 Table 4-70; 002 §4.3.2 Table 4-82.
@@ -2002,37 +2199,44 @@ pub struct CheckpointCreateSkippedResource {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl CheckpointCreateSkippedResource {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_id(mut self, value: impl Into<String>) -> Self {
         self.id = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `type`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_type(mut self, value: impl Into<String>) -> Self {
         self.r#type = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `name`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_name(mut self, value: impl Into<String>) -> Self {
         self.name = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `code`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_code(mut self, value: impl Into<String>) -> Self {
         self.code = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `reason`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_reason(mut self, value: impl Into<String>) -> Self {
         self.reason = crate::Nullable::Value(value.into());
         self
     }
 }
+
 /// Status
 ///
 /// Schema: `#/components/schemas/CheckpointCreate/properties/status`. The enum is `#[non_exhaustive]`, so a `match` needs a wildcard arm; a value this version of the crate does not know is kept in [`CheckpointCreateStatus::Unknown`] (and sent back as is), so a newer service does not break deserialisation.
@@ -2054,6 +2258,7 @@ pub enum CheckpointCreateStatus {
     /// A value the spec does not list; [`as_str`](Self::as_str) returns it.
     Unknown(crate::UnknownValue),
 }
+
 impl CheckpointCreateStatus {
     /// Every value the spec lists, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -2064,6 +2269,7 @@ impl CheckpointCreateStatus {
         "error-deleting",
         "error",
     ];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2076,16 +2282,19 @@ impl CheckpointCreateStatus {
             Self::Unknown(value) => value.as_str(),
         }
     }
+
     /// Whether the value is one the spec does not list.
     pub fn is_unknown(&self) -> bool {
         matches!(self, Self::Unknown(_))
     }
 }
+
 impl std::fmt::Display for CheckpointCreateStatus {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter.write_str(self.as_str())
     }
 }
+
 impl From<&str> for CheckpointCreateStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -2099,12 +2308,15 @@ impl From<&str> for CheckpointCreateStatus {
         }
     }
 }
+
 impl std::str::FromStr for CheckpointCreateStatus {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+
 /// Extra information of a restore point.
 ///
 /// Documentation: 002 §4.3.1 Table 4-71; 002 §4.3.2 Table 4-83.
@@ -2129,27 +2341,32 @@ pub struct CheckpointExtraInfoResp {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl CheckpointExtraInfoResp {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `name`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_name(mut self, value: impl Into<String>) -> Self {
         self.name = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `description`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_description(mut self, value: impl Into<String>) -> Self {
         self.description = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `retention_duration`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_retention_duration(mut self, value: i64) -> Self {
         self.retention_duration = crate::Nullable::Value(value);
         self
     }
 }
+
 /// Backup parameters of a restore point creation.
 ///
 /// Documentation: 002 §4.3.2 Table 4-76.
@@ -2194,41 +2411,49 @@ pub struct CheckpointParam {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl CheckpointParam {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `auto_trigger`.
     pub fn with_auto_trigger(mut self, value: bool) -> Self {
         self.auto_trigger = Some(value);
         self
     }
+
     /// Sets `description`.
     pub fn with_description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
+
     /// Sets `incremental`.
     pub fn with_incremental(mut self, value: bool) -> Self {
         self.incremental = Some(value);
         self
     }
+
     /// Sets `name`.
     pub fn with_name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
+
     /// Sets `resources`.
     pub fn with_resources(mut self, value: Vec<String>) -> Self {
         self.resources = Some(value);
         self
     }
+
     /// Sets `resource_details`.
     pub fn with_resource_details(mut self, value: Vec<Resource>) -> Self {
         self.resource_details = Some(value);
         self
     }
+
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
     /// (`vault.billing.size`) and the rule. The client runs it before sending unless
@@ -2269,6 +2494,7 @@ impl CheckpointParam {
         Ok(())
     }
 }
+
 /// Vault information of a restore point.
 ///
 /// Documentation: 002 §4.3.1 Table 4-68; 002 §4.3.2 Table 4-80.
@@ -2301,26 +2527,31 @@ pub struct CheckpointPlanCreate {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl CheckpointPlanCreate {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_id(mut self, value: impl Into<String>) -> Self {
         self.id = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `name`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_name(mut self, value: impl Into<String>) -> Self {
         self.name = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `resources`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_resources(mut self, value: Vec<CheckpointResourceResp>) -> Self {
         self.resources = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `skipped_resources`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_skipped_resources(
         mut self,
@@ -2329,12 +2560,14 @@ impl CheckpointPlanCreate {
         self.skipped_resources = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `provider_id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_provider_id(mut self, value: impl Into<String>) -> Self {
         self.provider_id = crate::Nullable::Value(value.into());
         self
     }
 }
+
 /// A resource backed up by a restore point.
 ///
 /// Documentation: 002 §4.3.1 Table 4-69; 002 §4.3.2 Table 4-81.
@@ -2379,52 +2612,62 @@ pub struct CheckpointResourceResp {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl CheckpointResourceResp {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `extra_info`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_extra_info(mut self, value: impl Into<String>) -> Self {
         self.extra_info = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_id(mut self, value: impl Into<String>) -> Self {
         self.id = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `name`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_name(mut self, value: impl Into<String>) -> Self {
         self.name = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `protect_status`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_protect_status(mut self, value: ProtectStatus) -> Self {
         self.protect_status = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `resource_size`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_resource_size(mut self, value: impl Into<String>) -> Self {
         self.resource_size = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `type`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_type(mut self, value: ResourceType) -> Self {
         self.r#type = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `backup_size`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_backup_size(mut self, value: impl Into<String>) -> Self {
         self.backup_size = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `backup_count`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_backup_count(mut self, value: impl Into<String>) -> Self {
         self.backup_count = crate::Nullable::Value(value.into());
         self
     }
 }
+
 /// Cloud type of a vault; the documentation gives the single value public.
 ///
 /// Documentation: 002 §4.4.1 Table 4-88; 002 §4.4.1 Table 4-93; 002 §4.4.2 Table 4-101; 002 §4.4.2 Table 4-106; 002 §4.4.3 Table 4-110; 002 §4.4.3 Table 4-114; 002 §4.4.4 Table 4-125.
@@ -2438,9 +2681,11 @@ pub enum CloudType {
     /// A value the spec does not list; [`as_str`](Self::as_str) returns it.
     Unknown(crate::UnknownValue),
 }
+
 impl CloudType {
     /// Every value the spec lists, in spec order.
     pub const VALUES: &'static [&'static str] = &["public"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2448,16 +2693,19 @@ impl CloudType {
             Self::Unknown(value) => value.as_str(),
         }
     }
+
     /// Whether the value is one the spec does not list.
     pub fn is_unknown(&self) -> bool {
         matches!(self, Self::Unknown(_))
     }
 }
+
 impl std::fmt::Display for CloudType {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter.write_str(self.as_str())
     }
 }
+
 impl From<&str> for CloudType {
     fn from(value: &str) -> Self {
         match value {
@@ -2466,12 +2714,15 @@ impl From<&str> for CloudType {
         }
     }
 }
+
 impl std::str::FromStr for CloudType {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+
 /// Vault specification: crash_consistent (crash-consistent backup) or app_consistent (application-consistent backup).
 ///
 /// Documentation: 002 §4.4.1 Table 4-88; 002 §4.4.1 Table 4-93; 002 §4.4.2 Table 4-101; 002 §4.4.2 Table 4-106; 002 §4.4.3 Table 4-114; 002 §4.4.4 Table 4-125.
@@ -2487,9 +2738,11 @@ pub enum ConsistentLevel {
     /// A value the spec does not list; [`as_str`](Self::as_str) returns it.
     Unknown(crate::UnknownValue),
 }
+
 impl ConsistentLevel {
     /// Every value the spec lists, in spec order.
     pub const VALUES: &'static [&'static str] = &["crash_consistent", "app_consistent"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2498,16 +2751,19 @@ impl ConsistentLevel {
             Self::Unknown(value) => value.as_str(),
         }
     }
+
     /// Whether the value is one the spec does not list.
     pub fn is_unknown(&self) -> bool {
         matches!(self, Self::Unknown(_))
     }
 }
+
 impl std::fmt::Display for ConsistentLevel {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter.write_str(self.as_str())
     }
 }
+
 impl From<&str> for ConsistentLevel {
     fn from(value: &str) -> Self {
         match value {
@@ -2517,12 +2773,15 @@ impl From<&str> for ConsistentLevel {
         }
     }
 }
+
 impl std::str::FromStr for ConsistentLevel {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+
 /// Request body of creating a restore point.
 ///
 /// Documentation: 002 §4.3.2 Table 4-74.
@@ -2539,6 +2798,7 @@ pub struct CreateCheckpointRequestBody {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl CreateCheckpointRequestBody {
     /// Creates a value with the required members; every optional member is absent.
     pub fn new(checkpoint: VaultBackup) -> Self {
@@ -2547,6 +2807,7 @@ impl CreateCheckpointRequestBody {
             unknown_members: serde_json::Map::new(),
         }
     }
+
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
     /// (`vault.billing.size`) and the rule. The client runs it before sending unless
@@ -2559,6 +2820,7 @@ impl CreateCheckpointRequestBody {
         Ok(())
     }
 }
+
 /// Response body of creating a restore point.
 ///
 /// Documentation: 002 §4.3.2 Table 4-78.
@@ -2575,17 +2837,20 @@ pub struct CreateCheckpointResponseBody {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl CreateCheckpointResponseBody {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `checkpoint`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_checkpoint(mut self, value: CheckpointCreate) -> Self {
         self.checkpoint = crate::Nullable::Value(value);
         self
     }
 }
+
 /// Request body of Creating a Policy.
 ///
 /// Documentation: 002 §4.6.1 Table 4-174.
@@ -2602,6 +2867,7 @@ pub struct CreatePolicyRequestBody {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl CreatePolicyRequestBody {
     /// Creates a value with the required members; every optional member is absent.
     pub fn new(policy: PolicyCreate) -> Self {
@@ -2610,6 +2876,7 @@ impl CreatePolicyRequestBody {
             unknown_members: serde_json::Map::new(),
         }
     }
+
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
     /// (`vault.billing.size`) and the rule. The client runs it before sending unless
@@ -2622,6 +2889,7 @@ impl CreatePolicyRequestBody {
         Ok(())
     }
 }
+
 /// Response body of Creating a Policy.
 ///
 /// Documentation: 002 §4.6.1 Table 4-179.
@@ -2638,17 +2906,20 @@ pub struct CreatePolicyResponseBody {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl CreatePolicyResponseBody {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `policy`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_policy(mut self, value: Policy) -> Self {
         self.policy = crate::Nullable::Value(value);
         self
     }
 }
+
 /// Request body of create_vault.
 ///
 /// Documentation: 002 §4.4.1 Table 4-86.
@@ -2665,6 +2936,7 @@ pub struct CreateVaultRequestBody {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl CreateVaultRequestBody {
     /// Creates a value with the required members; every optional member is absent.
     pub fn new(vault: VaultCreate) -> Self {
@@ -2673,6 +2945,7 @@ impl CreateVaultRequestBody {
             unknown_members: serde_json::Map::new(),
         }
     }
+
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
     /// (`vault.billing.size`) and the rule. The client runs it before sending unless
@@ -2685,6 +2958,7 @@ impl CreateVaultRequestBody {
         Ok(())
     }
 }
+
 /// Response body of create_vault.
 ///
 /// Documentation: 002 §4.4.1 Table 4-91.
@@ -2701,17 +2975,20 @@ pub struct CreateVaultResponseBody {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl CreateVaultResponseBody {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `vault`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_vault(mut self, value: VaultCreateResource) -> Self {
         self.vault = crate::Nullable::Value(value);
         self
     }
 }
+
 /// Request body of Creating a VBS Backup.
 ///
 /// Documentation: 004 "request parameter description".
@@ -2728,6 +3005,7 @@ pub struct CreateVbsBackupRequestBody {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl CreateVbsBackupRequestBody {
     /// Creates a value with the required members; every optional member is absent.
     pub fn new(backup: VbsBackupCreate) -> Self {
@@ -2736,6 +3014,7 @@ impl CreateVbsBackupRequestBody {
             unknown_members: serde_json::Map::new(),
         }
     }
+
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
     /// (`vault.billing.size`) and the rule. The client runs it before sending unless
@@ -2748,6 +3027,7 @@ impl CreateVbsBackupRequestBody {
         Ok(())
     }
 }
+
 /// Success body of Creating a VBS Backup (the error members of the same table are in VbsError).
 ///
 /// Documentation: 004 "response parameter description".
@@ -2764,17 +3044,20 @@ pub struct CreateVbsBackupResponseBody {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl CreateVbsBackupResponseBody {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `job_id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_job_id(mut self, value: impl Into<String>) -> Self {
         self.job_id = crate::Nullable::Value(value.into());
         self
     }
 }
+
 /// Request body of dissociate_vault_policy.
 ///
 /// Documentation: 002 §4.4.9 Table 4-146.
@@ -2791,6 +3074,7 @@ pub struct DissociateVaultPolicyRequestBody {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl DissociateVaultPolicyRequestBody {
     /// Creates a value with the required members; every optional member is absent.
     pub fn new(policy_id: impl Into<String>) -> Self {
@@ -2799,6 +3083,7 @@ impl DissociateVaultPolicyRequestBody {
             unknown_members: serde_json::Map::new(),
         }
     }
+
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
     /// (`vault.billing.size`) and the rule. The client runs it before sending unless
@@ -2807,6 +3092,7 @@ impl DissociateVaultPolicyRequestBody {
         Ok(())
     }
 }
+
 /// Response body of dissociate_vault_policy.
 ///
 /// Documentation: 002 §4.4.9 Table 4-147.
@@ -2823,17 +3109,20 @@ pub struct DissociateVaultPolicyResponseBody {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl DissociateVaultPolicyResponseBody {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `dissociate_policy`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_dissociate_policy(mut self, value: VaultPolicyResp) -> Self {
         self.dissociate_policy = crate::Nullable::Value(value);
         self
     }
 }
+
 /// Image created from a backup.
 ///
 /// Documentation: 002 §4.5.1 Table 4-155; 002 §4.5.2 Table 4-163; 003 Table 7.
@@ -2850,17 +3139,20 @@ pub struct ImageData {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl ImageData {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `image_id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = crate::Nullable::Value(value.into());
         self
     }
 }
+
 /// Default: `"private"`.
 ///
 /// Schema: `#/paths/~1v3~1{project_id}~1backups/get/parameters/11/schema`. The enum is `#[non_exhaustive]`, so a `match` needs a wildcard arm; a value this version of the crate does not know is kept in [`ListBackupsOwnType::Unknown`] (and sent back as is), so a newer service does not break deserialisation.
@@ -2876,9 +3168,11 @@ pub enum ListBackupsOwnType {
     /// A value the spec does not list; [`as_str`](Self::as_str) returns it.
     Unknown(crate::UnknownValue),
 }
+
 impl ListBackupsOwnType {
     /// Every value the spec lists, in spec order.
     pub const VALUES: &'static [&'static str] = &["all_granted", "private", "shared"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2888,16 +3182,19 @@ impl ListBackupsOwnType {
             Self::Unknown(value) => value.as_str(),
         }
     }
+
     /// Whether the value is one the spec does not list.
     pub fn is_unknown(&self) -> bool {
         matches!(self, Self::Unknown(_))
     }
 }
+
 impl std::fmt::Display for ListBackupsOwnType {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter.write_str(self.as_str())
     }
 }
+
 impl From<&str> for ListBackupsOwnType {
     fn from(value: &str) -> Self {
         match value {
@@ -2908,12 +3205,15 @@ impl From<&str> for ListBackupsOwnType {
         }
     }
 }
+
 impl std::str::FromStr for ListBackupsOwnType {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+
 /// Response body of list_backups.
 ///
 /// Documentation: 002 §4.5.2 Table 4-160.
@@ -2950,32 +3250,38 @@ pub struct ListBackupsResponseBody {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl ListBackupsResponseBody {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `backups`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_backups(mut self, value: Vec<BackupResp>) -> Self {
         self.backups = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `count`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_count(mut self, value: i64) -> Self {
         self.count = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `offset`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_offset(mut self, value: i64) -> Self {
         self.offset = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `limit`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_limit(mut self, value: i64) -> Self {
         self.limit = crate::Nullable::Value(value);
         self
     }
 }
+
 /// Response body of querying the task list.
 ///
 /// Documentation: 002 §4.1.2 Table 4-19; 002 §4.1.2 Table 4-31.
@@ -3012,32 +3318,38 @@ pub struct ListOperationLogsResponseBody {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl ListOperationLogsResponseBody {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `operation_logs`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_operation_logs(mut self, value: Vec<OperationLog>) -> Self {
         self.operation_logs = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `count`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_count(mut self, value: i64) -> Self {
         self.count = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `limit`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_limit(mut self, value: i64) -> Self {
         self.limit = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `offset`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_offset(mut self, value: i64) -> Self {
         self.offset = crate::Nullable::Value(value);
         self
     }
 }
+
 /// Response body of Querying the Policy List.
 ///
 /// Documentation: 002 §4.6.3 Table 4-196.
@@ -3058,22 +3370,26 @@ pub struct ListPoliciesResponseBody {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl ListPoliciesResponseBody {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `policies`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_policies(mut self, value: Vec<Policy>) -> Self {
         self.policies = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `count`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_count(mut self, value: i64) -> Self {
         self.count = crate::Nullable::Value(value);
         self
     }
 }
+
 /// Response body of obtaining the share member list.
 ///
 /// Documentation: 002 §4.2.4 Table 4-60.
@@ -3094,22 +3410,26 @@ pub struct ListShareMembersResponseBody {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl ListShareMembersResponseBody {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `members`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_members(mut self, value: Vec<Member>) -> Self {
         self.members = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `count`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_count(mut self, value: i64) -> Self {
         self.count = crate::Nullable::Value(value);
         self
     }
 }
+
 /// Response body of list_vaults.
 ///
 /// Documentation: 002 §4.4.3 Table 4-112.
@@ -3146,32 +3466,38 @@ pub struct ListVaultsResponseBody {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl ListVaultsResponseBody {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `vaults`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_vaults(mut self, value: Vec<Vault>) -> Self {
         self.vaults = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `count`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_count(mut self, value: i64) -> Self {
         self.count = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `limit`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_limit(mut self, value: i64) -> Self {
         self.limit = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `offset`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_offset(mut self, value: i64) -> Self {
         self.offset = crate::Nullable::Value(value);
         self
     }
 }
+
 /// A backup share member (one sharing record of a backup).
 ///
 /// Documentation: 002 §4.2.1 Table 4-47; 002 §4.2.2 Table 4-52; 002 §4.2.3 Table 4-56; 002 §4.2.4 Table 4-61.
@@ -3216,52 +3542,62 @@ pub struct Member {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl Member {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `status`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_status(mut self, value: MemberStatus) -> Self {
         self.status = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `created_at`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `updated_at`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_updated_at(mut self, value: impl Into<String>) -> Self {
         self.updated_at = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `backup_id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_backup_id(mut self, value: impl Into<String>) -> Self {
         self.backup_id = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `image_id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `dest_project_id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_dest_project_id(mut self, value: impl Into<String>) -> Self {
         self.dest_project_id = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `vault_id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_vault_id(mut self, value: impl Into<String>) -> Self {
         self.vault_id = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_id(mut self, value: impl Into<String>) -> Self {
         self.id = crate::Nullable::Value(value.into());
         self
     }
 }
+
 /// Backup sharing status of a share member.
 ///
 /// Documentation: 002 §4.2.1 Table 4-47; 002 §4.2.2 Table 4-50, Table 4-52; 002 §4.2.3 Table 4-56; 002 §4.2.4 Table 4-58, Table 4-61; 002 §4.5.2 Table 4-158.
@@ -3279,9 +3615,11 @@ pub enum MemberStatus {
     /// A value the spec does not list; [`as_str`](Self::as_str) returns it.
     Unknown(crate::UnknownValue),
 }
+
 impl MemberStatus {
     /// Every value the spec lists, in spec order.
     pub const VALUES: &'static [&'static str] = &["pending", "accepted", "rejected"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3291,16 +3629,19 @@ impl MemberStatus {
             Self::Unknown(value) => value.as_str(),
         }
     }
+
     /// Whether the value is one the spec does not list.
     pub fn is_unknown(&self) -> bool {
         matches!(self, Self::Unknown(_))
     }
 }
+
 impl std::fmt::Display for MemberStatus {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter.write_str(self.as_str())
     }
 }
+
 impl From<&str> for MemberStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -3311,12 +3652,15 @@ impl From<&str> for MemberStatus {
         }
     }
 }
+
 impl std::str::FromStr for MemberStatus {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+
 /// Object type of a vault: server (cloud server backup vault), disk (EVS disk backup vault) or turbo (SFS Turbo file system backup vault).
 ///
 /// Documentation: 002 §4.4.1 Table 4-88; 002 §4.4.1 Table 4-93; 002 §4.4.2 Table 4-101; 002 §4.4.2 Table 4-106; 002 §4.4.3 Table 4-110; 002 §4.4.3 Table 4-114; 002 §4.4.4 Table 4-125.
@@ -3334,9 +3678,11 @@ pub enum ObjectType {
     /// A value the spec does not list; [`as_str`](Self::as_str) returns it.
     Unknown(crate::UnknownValue),
 }
+
 impl ObjectType {
     /// Every value the spec lists, in spec order.
     pub const VALUES: &'static [&'static str] = &["server", "disk", "turbo"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3346,16 +3692,19 @@ impl ObjectType {
             Self::Unknown(value) => value.as_str(),
         }
     }
+
     /// Whether the value is one the spec does not list.
     pub fn is_unknown(&self) -> bool {
         matches!(self, Self::Unknown(_))
     }
 }
+
 impl std::fmt::Display for ObjectType {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter.write_str(self.as_str())
     }
 }
+
 impl From<&str> for ObjectType {
     fn from(value: &str) -> Self {
         match value {
@@ -3366,12 +3715,15 @@ impl From<&str> for ObjectType {
         }
     }
 }
+
 impl std::str::FromStr for ObjectType {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+
 /// Task error information.
 ///
 /// Documentation: 002 §4.1.1 Table 4-5; 002 §4.1.2 Table 4-21; 002 §4.1.2 Table 4-33.
@@ -3392,22 +3744,26 @@ pub struct OpErrorInfo {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl OpErrorInfo {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `code`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_code(mut self, value: impl Into<String>) -> Self {
         self.code = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `message`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_message(mut self, value: impl Into<String>) -> Self {
         self.message = crate::Nullable::Value(value.into());
         self
     }
 }
+
 /// Extended parameters of a backup task.
 ///
 /// Documentation: 002 §4.1.1 Table 4-7; 002 §4.1.2 Table 4-23; 002 §4.1.2 Table 4-35.
@@ -3444,16 +3800,19 @@ pub struct OpExtendInfoBackup {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl OpExtendInfoBackup {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `app_consistency_error_code`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_app_consistency_error_code(mut self, value: impl Into<String>) -> Self {
         self.app_consistency_error_code = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `app_consistency_error_message`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_app_consistency_error_message(
         mut self,
@@ -3462,6 +3821,7 @@ impl OpExtendInfoBackup {
         self.app_consistency_error_message = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `app_consistency_status`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_app_consistency_status(
         mut self,
@@ -3470,22 +3830,26 @@ impl OpExtendInfoBackup {
         self.app_consistency_status = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `backup_id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_backup_id(mut self, value: impl Into<String>) -> Self {
         self.backup_id = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `backup_name`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_backup_name(mut self, value: impl Into<String>) -> Self {
         self.backup_name = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `incremental`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_incremental(mut self, value: OpExtendInfoBackupIncremental) -> Self {
         self.incremental = crate::Nullable::Value(value);
         self
     }
 }
+
 /// Application-consistent backup status: 0 (non-application-consistent backup) or 1 (application-consistent backup)
 ///
 /// Schema: `#/components/schemas/OpExtendInfoBackup/properties/app_consistency_status`. The enum is `#[non_exhaustive]`, so a `match` needs a wildcard arm; a value this version of the crate does not know is kept in [`OpExtendInfoBackupAppConsistencyStatus::Unknown`] (and sent back as is), so a newer service does not break deserialisation.
@@ -3499,9 +3863,11 @@ pub enum OpExtendInfoBackupAppConsistencyStatus {
     /// A value the spec does not list; [`as_str`](Self::as_str) returns it.
     Unknown(crate::UnknownValue),
 }
+
 impl OpExtendInfoBackupAppConsistencyStatus {
     /// Every value the spec lists, in spec order.
     pub const VALUES: &'static [&'static str] = &["0", "1"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3510,16 +3876,19 @@ impl OpExtendInfoBackupAppConsistencyStatus {
             Self::Unknown(value) => value.as_str(),
         }
     }
+
     /// Whether the value is one the spec does not list.
     pub fn is_unknown(&self) -> bool {
         matches!(self, Self::Unknown(_))
     }
 }
+
 impl std::fmt::Display for OpExtendInfoBackupAppConsistencyStatus {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter.write_str(self.as_str())
     }
 }
+
 impl From<&str> for OpExtendInfoBackupAppConsistencyStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -3529,12 +3898,15 @@ impl From<&str> for OpExtendInfoBackupAppConsistencyStatus {
         }
     }
 }
+
 impl std::str::FromStr for OpExtendInfoBackupAppConsistencyStatus {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+
 /// Whether incremental backup is used
 ///
 /// Schema: `#/components/schemas/OpExtendInfoBackup/properties/incremental`. The enum is `#[non_exhaustive]`, so a `match` needs a wildcard arm; a value this version of the crate does not know is kept in [`OpExtendInfoBackupIncremental::Unknown`] (and sent back as is), so a newer service does not break deserialisation.
@@ -3548,9 +3920,11 @@ pub enum OpExtendInfoBackupIncremental {
     /// A value the spec does not list; [`as_str`](Self::as_str) returns it.
     Unknown(crate::UnknownValue),
 }
+
 impl OpExtendInfoBackupIncremental {
     /// Every value the spec lists, in spec order.
     pub const VALUES: &'static [&'static str] = &["true", "false"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3559,16 +3933,19 @@ impl OpExtendInfoBackupIncremental {
             Self::Unknown(value) => value.as_str(),
         }
     }
+
     /// Whether the value is one the spec does not list.
     pub fn is_unknown(&self) -> bool {
         matches!(self, Self::Unknown(_))
     }
 }
+
 impl std::fmt::Display for OpExtendInfoBackupIncremental {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter.write_str(self.as_str())
     }
 }
+
 impl From<&str> for OpExtendInfoBackupIncremental {
     fn from(value: &str) -> Self {
         match value {
@@ -3578,12 +3955,15 @@ impl From<&str> for OpExtendInfoBackupIncremental {
         }
     }
 }
+
 impl std::str::FromStr for OpExtendInfoBackupIncremental {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+
 /// Common parameters of a task.
 ///
 /// Documentation: 002 §4.1.1 Table 4-8; 002 §4.1.2 Table 4-24; 002 §4.1.2 Table 4-36.
@@ -3610,27 +3990,32 @@ pub struct OpExtendInfoCommon {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl OpExtendInfoCommon {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `progress`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_progress(mut self, value: i64) -> Self {
         self.progress = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `request_id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `task_id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = crate::Nullable::Value(value.into());
         self
     }
 }
+
 /// Extended parameters of a deletion task.
 ///
 /// Documentation: 002 §4.1.1 Table 4-9; 002 §4.1.2 Table 4-25; 002 §4.1.2 Table 4-37.
@@ -3651,22 +4036,26 @@ pub struct OpExtendInfoDelete {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl OpExtendInfoDelete {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `backup_id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_backup_id(mut self, value: impl Into<String>) -> Self {
         self.backup_id = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `backup_name`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_backup_name(mut self, value: impl Into<String>) -> Self {
         self.backup_name = crate::Nullable::Value(value.into());
         self
     }
 }
+
 /// Extended parameters of a task removing resources from a vault.
 ///
 /// Documentation: 002 §4.1.1 Table 4-11; 002 §4.1.2 Table 4-27; 002 §4.1.2 Table 4-39.
@@ -3691,27 +4080,32 @@ pub struct OpExtendInfoRemoveResources {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl OpExtendInfoRemoveResources {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `fail_count`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_fail_count(mut self, value: i64) -> Self {
         self.fail_count = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `total_count`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_total_count(mut self, value: i64) -> Self {
         self.total_count = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `resources`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_resources(mut self, value: Vec<OpResource>) -> Self {
         self.resources = crate::Nullable::Value(value);
         self
     }
 }
+
 /// Extended parameters of a restoration task.
 ///
 /// Documentation: 002 §4.1.1 Table 4-13; 002 §4.1.2 Table 4-29; 002 §4.1.2 Table 4-41.
@@ -3740,32 +4134,38 @@ pub struct OpExtendInfoRestore {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl OpExtendInfoRestore {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `backup_id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_backup_id(mut self, value: impl Into<String>) -> Self {
         self.backup_id = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `backup_name`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_backup_name(mut self, value: impl Into<String>) -> Self {
         self.backup_name = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `target_resource_id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_target_resource_id(mut self, value: impl Into<String>) -> Self {
         self.target_resource_id = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `target_resource_name`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_target_resource_name(mut self, value: impl Into<String>) -> Self {
         self.target_resource_name = crate::Nullable::Value(value.into());
         self
     }
 }
+
 /// Extended parameters of a synchronization task.
 ///
 /// Documentation: 002 §4.1.1 Table 4-10; 002 §4.1.2 Table 4-26; 002 §4.1.2 Table 4-38.
@@ -3790,27 +4190,32 @@ pub struct OpExtendInfoSync {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl OpExtendInfoSync {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `sync_backup_num`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_sync_backup_num(mut self, value: i64) -> Self {
         self.sync_backup_num = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `delete_backup_num`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_delete_backup_num(mut self, value: i64) -> Self {
         self.delete_backup_num = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `err_sync_backup_num`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_err_sync_backup_num(mut self, value: i64) -> Self {
         self.err_sync_backup_num = crate::Nullable::Value(value);
         self
     }
 }
+
 /// Extended parameters of a vault deletion task.
 ///
 /// Documentation: 002 §4.1.1 Table 4-14; 002 §4.1.2 Table 4-30; 002 §4.1.2 Table 4-42.
@@ -3831,22 +4236,26 @@ pub struct OpExtendInfoVaultDelete {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl OpExtendInfoVaultDelete {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `fail_count`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_fail_count(mut self, value: i64) -> Self {
         self.fail_count = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `total_count`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_total_count(mut self, value: i64) -> Self {
         self.total_count = crate::Nullable::Value(value);
         self
     }
 }
+
 /// Task extension information.
 ///
 /// Documentation: 002 §4.1.1 Table 4-6; 002 §4.1.2 Table 4-22; 002 §4.1.2 Table 4-34.
@@ -3891,52 +4300,62 @@ pub struct OpExtraInfo {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl OpExtraInfo {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `backup`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_backup(mut self, value: OpExtendInfoBackup) -> Self {
         self.backup = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `common`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_common(mut self, value: OpExtendInfoCommon) -> Self {
         self.common = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `delete`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_delete(mut self, value: OpExtendInfoDelete) -> Self {
         self.delete = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `sync`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_sync(mut self, value: OpExtendInfoSync) -> Self {
         self.sync = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `remove_resources`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_remove_resources(mut self, value: OpExtendInfoRemoveResources) -> Self {
         self.remove_resources = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `resource`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_resource(mut self, value: OpResource) -> Self {
         self.resource = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `restore`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_restore(mut self, value: OpExtendInfoRestore) -> Self {
         self.restore = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `vault_delete`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_vault_delete(mut self, value: OpExtendInfoVaultDelete) -> Self {
         self.vault_delete = crate::Nullable::Value(value);
         self
     }
 }
+
 /// Resource a task acts on (the documentation's "Resource" table of the task responses; renamed because Resource is the request table 002 Table 4-77).
 ///
 /// Documentation: 002 §4.1.1 Table 4-12; 002 §4.1.2 Table 4-28; 002 §4.1.2 Table 4-40.
@@ -3963,27 +4382,32 @@ pub struct OpResource {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl OpResource {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_id(mut self, value: impl Into<String>) -> Self {
         self.id = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `name`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_name(mut self, value: impl Into<String>) -> Self {
         self.name = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `type`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_type(mut self, value: ResourceType) -> Self {
         self.r#type = crate::Nullable::Value(value);
         self
     }
 }
+
 /// A task (operation log).
 ///
 /// Documentation: 002 §4.1.1 Table 4-4; 002 §4.1.2 Table 4-20; 002 §4.1.2 Table 4-32.
@@ -4056,87 +4480,104 @@ pub struct OperationLog {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl OperationLog {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `checkpoint_id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_checkpoint_id(mut self, value: impl Into<String>) -> Self {
         self.checkpoint_id = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `created_at`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `ended_at`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_ended_at(mut self, value: impl Into<String>) -> Self {
         self.ended_at = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `error_info`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_error_info(mut self, value: OpErrorInfo) -> Self {
         self.error_info = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `extra_info`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_extra_info(mut self, value: OpExtraInfo) -> Self {
         self.extra_info = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_id(mut self, value: impl Into<String>) -> Self {
         self.id = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `operation_type`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_operation_type(mut self, value: OperationLogType) -> Self {
         self.operation_type = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `policy_id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_policy_id(mut self, value: impl Into<String>) -> Self {
         self.policy_id = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `project_id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `provider_id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_provider_id(mut self, value: impl Into<String>) -> Self {
         self.provider_id = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `started_at`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_started_at(mut self, value: impl Into<String>) -> Self {
         self.started_at = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `status`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_status(mut self, value: OperationLogStatus) -> Self {
         self.status = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `updated_at`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_updated_at(mut self, value: impl Into<String>) -> Self {
         self.updated_at = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `vault_id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_vault_id(mut self, value: impl Into<String>) -> Self {
         self.vault_id = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `vault_name`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_vault_name(mut self, value: impl Into<String>) -> Self {
         self.vault_name = crate::Nullable::Value(value.into());
         self
     }
 }
+
 /// Task status.
 ///
 /// Documentation: 002 §4.1.1 Table 4-4; 002 §4.1.2 Table 4-17, Table 4-20, Table 4-32.
@@ -4160,6 +4601,7 @@ pub enum OperationLogStatus {
     /// A value the spec does not list; [`as_str`](Self::as_str) returns it.
     Unknown(crate::UnknownValue),
 }
+
 impl OperationLogStatus {
     /// Every value the spec lists, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -4170,6 +4612,7 @@ impl OperationLogStatus {
         "timeout",
         "waiting",
     ];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -4182,16 +4625,19 @@ impl OperationLogStatus {
             Self::Unknown(value) => value.as_str(),
         }
     }
+
     /// Whether the value is one the spec does not list.
     pub fn is_unknown(&self) -> bool {
         matches!(self, Self::Unknown(_))
     }
 }
+
 impl std::fmt::Display for OperationLogStatus {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter.write_str(self.as_str())
     }
 }
+
 impl From<&str> for OperationLogStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -4205,12 +4651,15 @@ impl From<&str> for OperationLogStatus {
         }
     }
 }
+
 impl std::str::FromStr for OperationLogStatus {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+
 /// Task type.
 ///
 /// Documentation: 002 §4.1.1 Table 4-4; 002 §4.1.2 Table 4-17, Table 4-20, Table 4-32.
@@ -4238,6 +4687,7 @@ pub enum OperationLogType {
     /// A value the spec does not list; [`as_str`](Self::as_str) returns it.
     Unknown(crate::UnknownValue),
 }
+
 impl OperationLogType {
     /// Every value the spec lists, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -4250,6 +4700,7 @@ impl OperationLogType {
         "vault_delete",
         "remove_resource",
     ];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -4264,16 +4715,19 @@ impl OperationLogType {
             Self::Unknown(value) => value.as_str(),
         }
     }
+
     /// Whether the value is one the spec does not list.
     pub fn is_unknown(&self) -> bool {
         matches!(self, Self::Unknown(_))
     }
 }
+
 impl std::fmt::Display for OperationLogType {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter.write_str(self.as_str())
     }
 }
+
 impl From<&str> for OperationLogType {
     fn from(value: &str) -> Self {
         match value {
@@ -4289,12 +4743,15 @@ impl From<&str> for OperationLogType {
         }
     }
 }
+
 impl std::str::FromStr for OperationLogType {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+
 /// A policy.
 ///
 /// Documentation: 002 §4.6.1 Table 4-180; 002 §4.6.2 Table 4-188; 002 §4.6.3 Table 4-197; 002 §4.6.4 Table 4-210.
@@ -4335,47 +4792,56 @@ pub struct Policy {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl Policy {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `enabled`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_enabled(mut self, value: bool) -> Self {
         self.enabled = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_id(mut self, value: impl Into<String>) -> Self {
         self.id = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `name`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_name(mut self, value: impl Into<String>) -> Self {
         self.name = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `operation_definition`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_operation_definition(mut self, value: PolicyOdCreate) -> Self {
         self.operation_definition = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `operation_type`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_operation_type(mut self, value: PolicyOperationType) -> Self {
         self.operation_type = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `trigger`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_trigger(mut self, value: PolicyTriggerResp) -> Self {
         self.trigger = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `associated_vaults`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_associated_vaults(mut self, value: Vec<PolicyAssociateVault>) -> Self {
         self.associated_vaults = crate::Nullable::Value(value);
         self
     }
 }
+
 /// A vault the policy is applied to.
 ///
 /// Documentation: 002 §4.6.1 Table 4-184; 002 §4.6.2 Table 4-192; 002 §4.6.3 Table 4-201; 002 §4.6.4 Table 4-214.
@@ -4396,22 +4862,26 @@ pub struct PolicyAssociateVault {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl PolicyAssociateVault {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `destination_vault_id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_destination_vault_id(mut self, value: impl Into<String>) -> Self {
         self.destination_vault_id = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `vault_id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_vault_id(mut self, value: impl Into<String>) -> Self {
         self.vault_id = crate::Nullable::Value(value.into());
         self
     }
 }
+
 /// Policy to be created.
 ///
 /// Documentation: 002 §4.6.1 Table 4-175.
@@ -4448,6 +4918,7 @@ pub struct PolicyCreate {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl PolicyCreate {
     /// Creates a value with the required members; every optional member is absent.
     pub fn new(
@@ -4465,11 +4936,13 @@ impl PolicyCreate {
             unknown_members: serde_json::Map::new(),
         }
     }
+
     /// Sets `enabled`.
     pub fn with_enabled(mut self, value: bool) -> Self {
         self.enabled = Some(value);
         self
     }
+
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
     /// (`vault.billing.size`) and the rule. The client runs it before sending unless
@@ -4512,6 +4985,7 @@ impl PolicyCreate {
         Ok(())
     }
 }
+
 /// Protection type, which is backup
 ///
 /// Schema: `#/components/schemas/PolicyCreate/properties/operation_type`. The enum is `#[non_exhaustive]`, so a `match` needs a wildcard arm; a value this version of the crate does not know is kept in [`PolicyCreateOperationType::Unknown`] (and sent back as is), so a newer service does not break deserialisation.
@@ -4523,9 +4997,11 @@ pub enum PolicyCreateOperationType {
     /// A value the spec does not list; [`as_str`](Self::as_str) returns it.
     Unknown(crate::UnknownValue),
 }
+
 impl PolicyCreateOperationType {
     /// Every value the spec lists, in spec order.
     pub const VALUES: &'static [&'static str] = &["backup"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -4533,16 +5009,19 @@ impl PolicyCreateOperationType {
             Self::Unknown(value) => value.as_str(),
         }
     }
+
     /// Whether the value is one the spec does not list.
     pub fn is_unknown(&self) -> bool {
         matches!(self, Self::Unknown(_))
     }
 }
+
 impl std::fmt::Display for PolicyCreateOperationType {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter.write_str(self.as_str())
     }
 }
+
 impl From<&str> for PolicyCreateOperationType {
     fn from(value: &str) -> Self {
         match value {
@@ -4551,12 +5030,15 @@ impl From<&str> for PolicyCreateOperationType {
         }
     }
 }
+
 impl std::str::FromStr for PolicyCreateOperationType {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+
 /// Scheduling parameters of a policy: how many backups are retained, and for how long. Used in requests and responses (no member is mandatory).
 ///
 /// Documentation: 002 §4.6.1 Table 4-176; 002 §4.6.1 Table 4-181; 002 §4.6.2 Table 4-189; 002 §4.6.3 Table 4-198; 002 §4.6.4 Table 4-206; 002 §4.6.4 Table 4-211.
@@ -4613,46 +5095,55 @@ pub struct PolicyOdCreate {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl PolicyOdCreate {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `day_backups`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_day_backups(mut self, value: i64) -> Self {
         self.day_backups = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `max_backups`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_max_backups(mut self, value: i64) -> Self {
         self.max_backups = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `month_backups`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_month_backups(mut self, value: i64) -> Self {
         self.month_backups = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `retention_duration_days`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_retention_duration_days(mut self, value: i64) -> Self {
         self.retention_duration_days = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `timezone`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_timezone(mut self, value: impl Into<String>) -> Self {
         self.timezone = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `week_backups`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_week_backups(mut self, value: i64) -> Self {
         self.week_backups = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `year_backups`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_year_backups(mut self, value: i64) -> Self {
         self.year_backups = crate::Nullable::Value(value);
         self
     }
+
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
     /// (`vault.billing.size`) and the rule. The client runs it before sending unless
@@ -4805,6 +5296,7 @@ impl PolicyOdCreate {
         Ok(())
     }
 }
+
 /// Policy type: backup (backup policy) or replication (replication policy). Used by the operation_type query parameter of Querying the Policy List and by Policy.operation_type.
 ///
 /// Documentation: 002 §4.6.3 Table 4-194; 002 §4.6.1 Table 4-180; 002 §4.6.2 Table 4-188; 002 §4.6.3 Table 4-197; 002 §4.6.4 Table 4-210.
@@ -4820,9 +5312,11 @@ pub enum PolicyOperationType {
     /// A value the spec does not list; [`as_str`](Self::as_str) returns it.
     Unknown(crate::UnknownValue),
 }
+
 impl PolicyOperationType {
     /// Every value the spec lists, in spec order.
     pub const VALUES: &'static [&'static str] = &["backup", "replication"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -4831,16 +5325,19 @@ impl PolicyOperationType {
             Self::Unknown(value) => value.as_str(),
         }
     }
+
     /// Whether the value is one the spec does not list.
     pub fn is_unknown(&self) -> bool {
         matches!(self, Self::Unknown(_))
     }
 }
+
 impl std::fmt::Display for PolicyOperationType {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter.write_str(self.as_str())
     }
 }
+
 impl From<&str> for PolicyOperationType {
     fn from(value: &str) -> Self {
         match value {
@@ -4850,12 +5347,15 @@ impl From<&str> for PolicyOperationType {
         }
     }
 }
+
 impl std::str::FromStr for PolicyOperationType {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+
 /// Scheduler attributes (request).
 ///
 /// Documentation: 002 §4.6.1 Table 4-178; 002 §4.6.4 Table 4-208.
@@ -4874,6 +5374,7 @@ pub struct PolicyTriggerPropertiesReq {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl PolicyTriggerPropertiesReq {
     /// Creates a value with the required members; every optional member is absent.
     pub fn new(pattern: Vec<String>) -> Self {
@@ -4882,6 +5383,7 @@ impl PolicyTriggerPropertiesReq {
             unknown_members: serde_json::Map::new(),
         }
     }
+
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
     /// (`vault.billing.size`) and the rule. The client runs it before sending unless
@@ -4898,6 +5400,7 @@ impl PolicyTriggerPropertiesReq {
         Ok(())
     }
 }
+
 /// Scheduler attributes (response).
 ///
 /// Documentation: 002 §4.6.1 Table 4-183; 002 §4.6.2 Table 4-191; 002 §4.6.3 Table 4-200; 002 §4.6.4 Table 4-213.
@@ -4920,22 +5423,26 @@ pub struct PolicyTriggerPropertiesResp {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl PolicyTriggerPropertiesResp {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `pattern`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_pattern(mut self, value: Vec<String>) -> Self {
         self.pattern = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `start_time`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_start_time(mut self, value: impl Into<String>) -> Self {
         self.start_time = crate::Nullable::Value(value.into());
         self
     }
 }
+
 /// Time rule for the policy execution (request).
 ///
 /// Documentation: 002 §4.6.1 Table 4-177; 002 §4.6.4 Table 4-207.
@@ -4952,6 +5459,7 @@ pub struct PolicyTriggerReq {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl PolicyTriggerReq {
     /// Creates a value with the required members; every optional member is absent.
     pub fn new(properties: PolicyTriggerPropertiesReq) -> Self {
@@ -4960,6 +5468,7 @@ impl PolicyTriggerReq {
             unknown_members: serde_json::Map::new(),
         }
     }
+
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
     /// (`vault.billing.size`) and the rule. The client runs it before sending unless
@@ -4972,6 +5481,7 @@ impl PolicyTriggerReq {
         Ok(())
     }
 }
+
 /// Time scheduling rule of a policy (response).
 ///
 /// Documentation: 002 §4.6.1 Table 4-182; 002 §4.6.2 Table 4-190; 002 §4.6.3 Table 4-199; 002 §4.6.4 Table 4-212.
@@ -5000,32 +5510,38 @@ pub struct PolicyTriggerResp {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl PolicyTriggerResp {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_id(mut self, value: impl Into<String>) -> Self {
         self.id = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `name`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_name(mut self, value: impl Into<String>) -> Self {
         self.name = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `properties`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_properties(mut self, value: PolicyTriggerPropertiesResp) -> Self {
         self.properties = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `type`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_type(mut self, value: PolicyTriggerRespType) -> Self {
         self.r#type = crate::Nullable::Value(value);
         self
     }
 }
+
 /// Scheduler type. Currently, only time (periodic scheduling) is supported.
 ///
 /// Schema: `#/components/schemas/PolicyTriggerResp/properties/type`. The enum is `#[non_exhaustive]`, so a `match` needs a wildcard arm; a value this version of the crate does not know is kept in [`PolicyTriggerRespType::Unknown`] (and sent back as is), so a newer service does not break deserialisation.
@@ -5037,9 +5553,11 @@ pub enum PolicyTriggerRespType {
     /// A value the spec does not list; [`as_str`](Self::as_str) returns it.
     Unknown(crate::UnknownValue),
 }
+
 impl PolicyTriggerRespType {
     /// Every value the spec lists, in spec order.
     pub const VALUES: &'static [&'static str] = &["time"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5047,16 +5565,19 @@ impl PolicyTriggerRespType {
             Self::Unknown(value) => value.as_str(),
         }
     }
+
     /// Whether the value is one the spec does not list.
     pub fn is_unknown(&self) -> bool {
         matches!(self, Self::Unknown(_))
     }
 }
+
 impl std::fmt::Display for PolicyTriggerRespType {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter.write_str(self.as_str())
     }
 }
+
 impl From<&str> for PolicyTriggerRespType {
     fn from(value: &str) -> Self {
         match value {
@@ -5065,12 +5586,15 @@ impl From<&str> for PolicyTriggerRespType {
         }
     }
 }
+
 impl std::str::FromStr for PolicyTriggerRespType {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+
 /// Request body of modifying a policy.
 ///
 /// Documentation: 002 §4.6.4 Table 4-205.
@@ -5103,31 +5627,37 @@ pub struct PolicyUpdate {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl PolicyUpdate {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `enabled`.
     pub fn with_enabled(mut self, value: bool) -> Self {
         self.enabled = Some(value);
         self
     }
+
     /// Sets `name`.
     pub fn with_name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
+
     /// Sets `operation_definition`.
     pub fn with_operation_definition(mut self, value: PolicyOdCreate) -> Self {
         self.operation_definition = Some(value);
         self
     }
+
     /// Sets `trigger`.
     pub fn with_trigger(mut self, value: PolicyTriggerReq) -> Self {
         self.trigger = Some(value);
         self
     }
+
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
     /// (`vault.billing.size`) and the rule. The client runs it before sending unless
@@ -5154,6 +5684,7 @@ impl PolicyUpdate {
         Ok(())
     }
 }
+
 /// Protection status of a resource associated with a vault.
 ///
 /// Documentation: 002 §4.4.1 Table 4-94; 002 §4.4.2 Table 4-102; 002 §4.4.2 Table 4-107; 002 §4.4.3 Table 4-115; 002 §4.4.4 Table 4-126; 002 §4.3.1 Table 4-69; 002 §4.3.2 Table 4-81.
@@ -5175,6 +5706,7 @@ pub enum ProtectStatus {
     /// A value the spec does not list; [`as_str`](Self::as_str) returns it.
     Unknown(crate::UnknownValue),
 }
+
 impl ProtectStatus {
     /// Every value the spec lists, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -5184,6 +5716,7 @@ impl ProtectStatus {
         "restoring",
         "removing",
     ];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5195,16 +5728,19 @@ impl ProtectStatus {
             Self::Unknown(value) => value.as_str(),
         }
     }
+
     /// Whether the value is one the spec does not list.
     pub fn is_unknown(&self) -> bool {
         matches!(self, Self::Unknown(_))
     }
 }
+
 impl std::fmt::Display for ProtectStatus {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter.write_str(self.as_str())
     }
 }
+
 impl From<&str> for ProtectStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -5217,12 +5753,15 @@ impl From<&str> for ProtectStatus {
         }
     }
 }
+
 impl std::str::FromStr for ProtectStatus {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+
 /// Protection type of a vault; the documentation gives the single value backup.
 ///
 /// Documentation: 002 §4.4.1 Table 4-88; 002 §4.4.1 Table 4-93; 002 §4.4.2 Table 4-101; 002 §4.4.2 Table 4-106; 002 §4.4.3 Table 4-110; 002 §4.4.3 Table 4-114; 002 §4.4.4 Table 4-125.
@@ -5236,9 +5775,11 @@ pub enum ProtectType {
     /// A value the spec does not list; [`as_str`](Self::as_str) returns it.
     Unknown(crate::UnknownValue),
 }
+
 impl ProtectType {
     /// Every value the spec lists, in spec order.
     pub const VALUES: &'static [&'static str] = &["backup"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5246,16 +5787,19 @@ impl ProtectType {
             Self::Unknown(value) => value.as_str(),
         }
     }
+
     /// Whether the value is one the spec does not list.
     pub fn is_unknown(&self) -> bool {
         matches!(self, Self::Unknown(_))
     }
 }
+
 impl std::fmt::Display for ProtectType {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter.write_str(self.as_str())
     }
 }
+
 impl From<&str> for ProtectType {
     fn from(value: &str) -> Self {
         match value {
@@ -5264,12 +5808,15 @@ impl From<&str> for ProtectType {
         }
     }
 }
+
 impl std::str::FromStr for ProtectType {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+
 /// Request body of remove_vault_resources.
 ///
 /// Documentation: 002 §4.4.6 Table 4-132.
@@ -5286,6 +5833,7 @@ pub struct RemoveVaultResourcesRequestBody {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl RemoveVaultResourcesRequestBody {
     /// Creates a value with the required members; every optional member is absent.
     pub fn new(resource_ids: Vec<String>) -> Self {
@@ -5294,6 +5842,7 @@ impl RemoveVaultResourcesRequestBody {
             unknown_members: serde_json::Map::new(),
         }
     }
+
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
     /// (`vault.billing.size`) and the rule. The client runs it before sending unless
@@ -5302,6 +5851,7 @@ impl RemoveVaultResourcesRequestBody {
         Ok(())
     }
 }
+
 /// Response body of remove_vault_resources.
 ///
 /// Documentation: 002 §4.4.6 Table 4-133.
@@ -5318,17 +5868,20 @@ pub struct RemoveVaultResourcesResponseBody {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl RemoveVaultResourcesResponseBody {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `remove_resource_ids`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_remove_resource_ids(mut self, value: Vec<String>) -> Self {
         self.remove_resource_ids = crate::Nullable::Value(value);
         self
     }
 }
+
 /// Replication information of a backup's replication record. No table in the sources refers to it; the spec uses it as the items of BackupResp.replication_records.
 ///
 /// Documentation: 002 §4.5.1 Table 4-156; 002 §4.5.2 Table 4-164; 003 Table 8.
@@ -5361,37 +5914,44 @@ pub struct ReplicationRecordsExtraInfo {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl ReplicationRecordsExtraInfo {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `progress`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_progress(mut self, value: i64) -> Self {
         self.progress = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `fail_code`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_fail_code(mut self, value: impl Into<String>) -> Self {
         self.fail_code = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `fail_reason`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_fail_reason(mut self, value: impl Into<String>) -> Self {
         self.fail_reason = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `auto_trigger`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_auto_trigger(mut self, value: bool) -> Self {
         self.auto_trigger = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `destination_vault_id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_destination_vault_id(mut self, value: impl Into<String>) -> Self {
         self.destination_vault_id = crate::Nullable::Value(value.into());
         self
     }
 }
+
 /// A resource to be backed up (request side; the response-side table is \`OpResource\`).
 ///
 /// Documentation: 002 §4.3.2 Table 4-77.
@@ -5418,6 +5978,7 @@ pub struct Resource {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl Resource {
     /// Creates a value with the required members; every optional member is absent.
     pub fn new(id: impl Into<String>, r#type: ResourceType) -> Self {
@@ -5428,11 +5989,13 @@ impl Resource {
             unknown_members: serde_json::Map::new(),
         }
     }
+
     /// Sets `name`.
     pub fn with_name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
+
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
     /// (`vault.billing.size`) and the rule. The client runs it before sending unless
@@ -5461,6 +6024,7 @@ impl Resource {
         Ok(())
     }
 }
+
 /// Resource to associate with a vault.
 ///
 /// Documentation: 002 §4.4.1 Table 4-89; 002 §4.4.7 Table 4-137.
@@ -5491,6 +6055,7 @@ pub struct ResourceCreate {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl ResourceCreate {
     /// Creates a value with the required members; every optional member is absent.
     pub fn new(id: impl Into<String>, r#type: ResourceType) -> Self {
@@ -5502,16 +6067,19 @@ impl ResourceCreate {
             unknown_members: serde_json::Map::new(),
         }
     }
+
     /// Sets `name`.
     pub fn with_name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
+
     /// Sets `extra_info`.
     pub fn with_extra_info(mut self, value: ResourceExtraInfo) -> Self {
         self.extra_info = Some(value);
         self
     }
+
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
     /// (`vault.billing.size`) and the rule. The client runs it before sending unless
@@ -5543,6 +6111,7 @@ impl ResourceCreate {
         Ok(())
     }
 }
+
 /// Extra information of a resource associated with a vault: which disks of a server are backed up. Not in the tables; reconstructed from the examples. Used in requests and responses, so its members are nullable.
 ///
 /// Documentation: 002 §4.4.1 Example Requests; 002 §4.4.1 Example Responses; 002 §4.4.4 Example Responses; 002 §4.4.7 Example Requests.
@@ -5563,16 +6132,19 @@ pub struct ResourceExtraInfo {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl ResourceExtraInfo {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `exclude_volumes`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_exclude_volumes(mut self, value: Vec<String>) -> Self {
         self.exclude_volumes = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `include_volumes`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_include_volumes(
         mut self,
@@ -5581,6 +6153,7 @@ impl ResourceExtraInfo {
         self.include_volumes = crate::Nullable::Value(value);
         self
     }
+
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
     /// (`vault.billing.size`) and the rule. The client runs it before sending unless
@@ -5599,6 +6172,7 @@ impl ResourceExtraInfo {
         Ok(())
     }
 }
+
 /// A disk to be backed up (member of include_volumes). Not in the tables; seen in the examples.
 ///
 /// Documentation: 002 §4.4.1 Example Requests; 002 §4.4.1 Example Responses.
@@ -5619,21 +6193,25 @@ pub struct ResourceExtraInfoIncludeVolumes {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl ResourceExtraInfoIncludeVolumes {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_id(mut self, value: impl Into<String>) -> Self {
         self.id = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `os_version`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_os_version(mut self, value: impl Into<String>) -> Self {
         self.os_version = crate::Nullable::Value(value.into());
         self
     }
+
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
     /// (`vault.billing.size`) and the rule. The client runs it before sending unless
@@ -5642,6 +6220,7 @@ impl ResourceExtraInfoIncludeVolumes {
         Ok(())
     }
 }
+
 /// Resource associated with a vault.
 ///
 /// Documentation: 002 §4.4.1 Table 4-94; 002 §4.4.2 Table 4-102; 002 §4.4.2 Table 4-107; 002 §4.4.3 Table 4-115; 002 §4.4.4 Table 4-126.
@@ -5688,52 +6267,62 @@ pub struct ResourceResp {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl ResourceResp {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_id(mut self, value: impl Into<String>) -> Self {
         self.id = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `name`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_name(mut self, value: impl Into<String>) -> Self {
         self.name = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `protect_status`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_protect_status(mut self, value: ProtectStatus) -> Self {
         self.protect_status = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `size`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_size(mut self, value: i64) -> Self {
         self.size = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `type`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_type(mut self, value: ResourceType) -> Self {
         self.r#type = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `backup_size`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_backup_size(mut self, value: i64) -> Self {
         self.backup_size = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `backup_count`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_backup_count(mut self, value: i64) -> Self {
         self.backup_count = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `extra_info`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_extra_info(mut self, value: ResourceExtraInfo) -> Self {
         self.extra_info = crate::Nullable::Value(value);
         self
     }
 }
+
 /// Type of the resource to be backed up: OS::Nova::Server, OS::Cinder::Volume, OS::Ironic::BareMetalServer or OS::Sfs::Turbo.
 ///
 /// Documentation: 002 §4.1.1 Table 4-12; 002 §4.1.2 Table 4-28; 002 §4.1.2 Table 4-40; 002 §4.3.2 Table 4-77; 002 §4.3.1 Table 4-69; 002 §4.3.2 Table 4-81; 002 §4.4.1 Table 4-89; 002 §4.4.7 Table 4-137; 002 §4.4.1 Table 4-94; 002 §4.4.2 Table 4-102; 002 §4.4.2 Table 4-107; 002 §4.4.3 Table 4-115; 002 §4.4.4 Table 4-126; 002 §4.5.1 Table 4-152; 003 Table 4; 002 §4.5.1 Table 4-154; 002 §4.5.2 Table 4-161; 003 Table 6; 002 §4.5.2 Table 4-158.
@@ -5753,6 +6342,7 @@ pub enum ResourceType {
     /// A value the spec does not list; [`as_str`](Self::as_str) returns it.
     Unknown(crate::UnknownValue),
 }
+
 impl ResourceType {
     /// Every value the spec lists, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -5761,6 +6351,7 @@ impl ResourceType {
         "OS::Ironic::BareMetalServer",
         "OS::Sfs::Turbo",
     ];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5771,16 +6362,19 @@ impl ResourceType {
             Self::Unknown(value) => value.as_str(),
         }
     }
+
     /// Whether the value is one the spec does not list.
     pub fn is_unknown(&self) -> bool {
         matches!(self, Self::Unknown(_))
     }
 }
+
 impl std::fmt::Display for ResourceType {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter.write_str(self.as_str())
     }
 }
+
 impl From<&str> for ResourceType {
     fn from(value: &str) -> Self {
         match value {
@@ -5792,12 +6386,15 @@ impl From<&str> for ResourceType {
         }
     }
 }
+
 impl std::str::FromStr for ResourceType {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+
 /// Request body of restore_backup.
 ///
 /// Documentation: 002 §4.5.4 Table 4-169.
@@ -5814,6 +6411,7 @@ pub struct RestoreBackupRequestBody {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl RestoreBackupRequestBody {
     /// Creates a value with the required members; every optional member is absent.
     pub fn new(restore: BackupRestore) -> Self {
@@ -5822,6 +6420,7 @@ impl RestoreBackupRequestBody {
             unknown_members: serde_json::Map::new(),
         }
     }
+
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
     /// (`vault.billing.size`) and the rule. The client runs it before sending unless
@@ -5834,6 +6433,7 @@ impl RestoreBackupRequestBody {
         Ok(())
     }
 }
+
 /// Response body of show_backup.
 ///
 /// Documentation: 002 §4.5.1 Table 4-151; 003 Table 3.
@@ -5850,17 +6450,20 @@ pub struct ShowBackupResponseBody {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl ShowBackupResponseBody {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `backup`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_backup(mut self, value: BackupDetail) -> Self {
         self.backup = crate::Nullable::Value(value);
         self
     }
 }
+
 /// Response body of querying a restore point.
 ///
 /// Documentation: 002 §4.3.1 Table 4-66.
@@ -5877,17 +6480,20 @@ pub struct ShowCheckpointResponseBody {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl ShowCheckpointResponseBody {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `checkpoint`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_checkpoint(mut self, value: CheckpointCreate) -> Self {
         self.checkpoint = crate::Nullable::Value(value);
         self
     }
 }
+
 /// Response body of querying a single task.
 ///
 /// Documentation: 002 §4.1.1 Table 4-3.
@@ -5904,17 +6510,20 @@ pub struct ShowOperationLogResponseBody {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl ShowOperationLogResponseBody {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `operation_log`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_operation_log(mut self, value: OperationLog) -> Self {
         self.operation_log = crate::Nullable::Value(value);
         self
     }
 }
+
 /// Response body of Querying a Single Policy.
 ///
 /// Documentation: 002 §4.6.2 Table 4-187.
@@ -5931,17 +6540,20 @@ pub struct ShowPolicyResponseBody {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl ShowPolicyResponseBody {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `policy`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_policy(mut self, value: Policy) -> Self {
         self.policy = crate::Nullable::Value(value);
         self
     }
 }
+
 /// Response body of querying share member details.
 ///
 /// Documentation: 002 §4.2.3 Table 4-55.
@@ -5958,17 +6570,20 @@ pub struct ShowShareMemberResponseBody {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl ShowShareMemberResponseBody {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `member`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_member(mut self, value: Member) -> Self {
         self.member = crate::Nullable::Value(value);
         self
     }
 }
+
 /// Response body of show_vault.
 ///
 /// Documentation: 002 §4.4.2 Table 4-99.
@@ -5985,17 +6600,20 @@ pub struct ShowVaultResponseBody {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl ShowVaultResponseBody {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `vault`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_vault(mut self, value: Vault) -> Self {
         self.vault = crate::Nullable::Value(value);
         self
     }
 }
+
 /// Request body of sync_backups.
 ///
 /// Documentation: 000 Table 3.
@@ -6012,6 +6630,7 @@ pub struct SyncBackupsRequestBody {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl SyncBackupsRequestBody {
     /// Creates a value with the required members; every optional member is absent.
     pub fn new(sync: Vec<BackupSync>) -> Self {
@@ -6020,6 +6639,7 @@ impl SyncBackupsRequestBody {
             unknown_members: serde_json::Map::new(),
         }
     }
+
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
     /// (`vault.billing.size`) and the rule. The client runs it before sending unless
@@ -6039,6 +6659,7 @@ impl SyncBackupsRequestBody {
         Ok(())
     }
 }
+
 /// Response body of sync_backups.
 ///
 /// Documentation: 000 Table 5.
@@ -6055,17 +6676,20 @@ pub struct SyncBackupsResponseBody {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl SyncBackupsResponseBody {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `sync`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_sync(mut self, value: Vec<BackupSyncRespBody>) -> Self {
         self.sync = crate::Nullable::Value(value);
         self
     }
 }
+
 /// Request body of synchronizing a restore point.
 ///
 /// Documentation: 001 Table 2.
@@ -6082,6 +6706,7 @@ pub struct SyncCheckpointRequestBody {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl SyncCheckpointRequestBody {
     /// Creates a value with the required members; every optional member is absent.
     pub fn new(sync: SyncParam) -> Self {
@@ -6090,6 +6715,7 @@ impl SyncCheckpointRequestBody {
             unknown_members: serde_json::Map::new(),
         }
     }
+
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
     /// (`vault.billing.size`) and the rule. The client runs it before sending unless
@@ -6102,6 +6728,7 @@ impl SyncCheckpointRequestBody {
         Ok(())
     }
 }
+
 /// Response body of synchronizing a restore point.
 ///
 /// Documentation: 001 Table 4.
@@ -6118,17 +6745,20 @@ pub struct SyncCheckpointResponseBody {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl SyncCheckpointResponseBody {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `sync`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_sync(mut self, value: SyncRespBody) -> Self {
         self.sync = crate::Nullable::Value(value);
         self
     }
 }
+
 /// Content of the checkpoint to be synchronized.
 ///
 /// Documentation: 001 Table 3.
@@ -6151,6 +6781,7 @@ pub struct SyncParam {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl SyncParam {
     /// Creates a value with the required members; every optional member is absent.
     pub fn new(auto_trigger: bool, vault_id: impl Into<String>) -> Self {
@@ -6160,6 +6791,7 @@ impl SyncParam {
             unknown_members: serde_json::Map::new(),
         }
     }
+
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
     /// (`vault.billing.size`) and the rule. The client runs it before sending unless
@@ -6168,6 +6800,7 @@ impl SyncParam {
         Ok(())
     }
 }
+
 /// Result of a restore point synchronization.
 ///
 /// Documentation: 001 Table 5.
@@ -6188,22 +6821,26 @@ pub struct SyncRespBody {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl SyncRespBody {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `operation_log_id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_operation_log_id(mut self, value: impl Into<String>) -> Self {
         self.operation_log_id = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `vault_id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_vault_id(mut self, value: impl Into<String>) -> Self {
         self.vault_id = crate::Nullable::Value(value.into());
         self
     }
 }
+
 /// Resource tag, a key and a value.
 ///
 /// Documentation: 004 "tag field description".
@@ -6228,6 +6865,7 @@ pub struct Tag {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl Tag {
     /// Creates a value with the required members; every optional member is absent.
     pub fn new(key: impl Into<String>) -> Self {
@@ -6237,11 +6875,13 @@ impl Tag {
             unknown_members: serde_json::Map::new(),
         }
     }
+
     /// Sets `value`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_value(mut self, value: impl Into<String>) -> Self {
         self.value = crate::Nullable::Value(value.into());
         self
     }
+
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
     /// (`vault.billing.size`) and the rule. The client runs it before sending unless
@@ -6265,6 +6905,7 @@ impl Tag {
         Ok(())
     }
 }
+
 /// Request body of Modifying a Policy.
 ///
 /// Documentation: 002 §4.6.4 Table 4-204.
@@ -6281,6 +6922,7 @@ pub struct UpdatePolicyRequestBody {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl UpdatePolicyRequestBody {
     /// Creates a value with the required members; every optional member is absent.
     pub fn new(policy: PolicyUpdate) -> Self {
@@ -6289,6 +6931,7 @@ impl UpdatePolicyRequestBody {
             unknown_members: serde_json::Map::new(),
         }
     }
+
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
     /// (`vault.billing.size`) and the rule. The client runs it before sending unless
@@ -6301,6 +6944,7 @@ impl UpdatePolicyRequestBody {
         Ok(())
     }
 }
+
 /// Response body of Modifying a Policy.
 ///
 /// Documentation: 002 §4.6.4 Table 4-209.
@@ -6317,17 +6961,20 @@ pub struct UpdatePolicyResponseBody {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl UpdatePolicyResponseBody {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `policy`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_policy(mut self, value: Policy) -> Self {
         self.policy = crate::Nullable::Value(value);
         self
     }
 }
+
 /// Request body of updating the status of a share member.
 ///
 /// Documentation: 002 §4.2.2 Table 4-50.
@@ -6348,6 +6995,7 @@ pub struct UpdateShareMemberRequestBody {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl UpdateShareMemberRequestBody {
     /// Creates a value with the required members; every optional member is absent.
     pub fn new(status: MemberStatus) -> Self {
@@ -6357,11 +7005,13 @@ impl UpdateShareMemberRequestBody {
             unknown_members: serde_json::Map::new(),
         }
     }
+
     /// Sets `vault_id`.
     pub fn with_vault_id(mut self, value: impl Into<String>) -> Self {
         self.vault_id = Some(value.into());
         self
     }
+
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
     /// (`vault.billing.size`) and the rule. The client runs it before sending unless
@@ -6383,6 +7033,7 @@ impl UpdateShareMemberRequestBody {
         Ok(())
     }
 }
+
 /// Response body of updating the status of a share member.
 ///
 /// Documentation: 002 §4.2.2 Table 4-51.
@@ -6399,17 +7050,20 @@ pub struct UpdateShareMemberResponseBody {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl UpdateShareMemberResponseBody {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `member`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_member(mut self, value: Member) -> Self {
         self.member = crate::Nullable::Value(value);
         self
     }
 }
+
 /// Request body of update_vault.
 ///
 /// Documentation: 002 §4.4.4 Table 4-119.
@@ -6426,6 +7080,7 @@ pub struct UpdateVaultRequestBody {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl UpdateVaultRequestBody {
     /// Creates a value with the required members; every optional member is absent.
     pub fn new(vault: VaultUpdate) -> Self {
@@ -6434,6 +7089,7 @@ impl UpdateVaultRequestBody {
             unknown_members: serde_json::Map::new(),
         }
     }
+
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
     /// (`vault.billing.size`) and the rule. The client runs it before sending unless
@@ -6446,6 +7102,7 @@ impl UpdateVaultRequestBody {
         Ok(())
     }
 }
+
 /// Response body of update_vault.
 ///
 /// Documentation: 002 §4.4.4 Table 4-123.
@@ -6462,17 +7119,20 @@ pub struct UpdateVaultResponseBody {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl UpdateVaultResponseBody {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `vault`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_vault(mut self, value: Vault) -> Self {
         self.vault = crate::Nullable::Value(value);
         self
     }
 }
+
 /// Vault.
 ///
 /// Documentation: 002 §4.4.2 Table 4-100; 002 §4.4.2 Table 4-105; 002 §4.4.3 Table 4-113; 002 §4.4.4 Table 4-124.
@@ -6549,82 +7209,98 @@ pub struct Vault {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl Vault {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `billing`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_billing(mut self, value: Billing) -> Self {
         self.billing = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `description`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_description(mut self, value: impl Into<String>) -> Self {
         self.description = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_id(mut self, value: impl Into<String>) -> Self {
         self.id = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `name`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_name(mut self, value: impl Into<String>) -> Self {
         self.name = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `project_id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `provider_id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_provider_id(mut self, value: impl Into<String>) -> Self {
         self.provider_id = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `resources`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_resources(mut self, value: Vec<ResourceResp>) -> Self {
         self.resources = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `tags`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_tags(mut self, value: Vec<Tag>) -> Self {
         self.tags = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `enterprise_project_id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.enterprise_project_id = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `auto_bind`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_auto_bind(mut self, value: bool) -> Self {
         self.auto_bind = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `bind_rules`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_bind_rules(mut self, value: VaultBindRules) -> Self {
         self.bind_rules = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `user_id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `created_at`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `auto_expand`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_auto_expand(mut self, value: bool) -> Self {
         self.auto_expand = crate::Nullable::Value(value);
         self
     }
 }
+
 /// Parameters for backing up a vault.
 ///
 /// Documentation: 002 §4.3.2 Table 4-75.
@@ -6645,6 +7321,7 @@ pub struct VaultBackup {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl VaultBackup {
     /// Creates a value with the required members; every optional member is absent.
     pub fn new(vault_id: impl Into<String>) -> Self {
@@ -6654,11 +7331,13 @@ impl VaultBackup {
             unknown_members: serde_json::Map::new(),
         }
     }
+
     /// Sets `parameters`.
     pub fn with_parameters(mut self, value: CheckpointParam) -> Self {
         self.parameters = Some(value);
         self
     }
+
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
     /// (`vault.billing.size`) and the rule. The client runs it before sending unless
@@ -6670,6 +7349,7 @@ impl VaultBackup {
         Ok(())
     }
 }
+
 /// Rules for automatically associating resources with a vault. One table shared by requests and responses: tags is optional, hence nullable.
 ///
 /// Documentation: 002 §4.4.1 Table 4-90; 002 §4.4.1 Table 4-95; 002 §4.4.2 Table 4-103; 002 §4.4.2 Table 4-108; 002 §4.4.3 Table 4-116; 002 §4.4.4 Table 4-122; 002 §4.4.4 Table 4-127.
@@ -6686,16 +7366,19 @@ pub struct VaultBindRules {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl VaultBindRules {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `tags`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_tags(mut self, value: Vec<Tag>) -> Self {
         self.tags = crate::Nullable::Value(value);
         self
     }
+
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
     /// (`vault.billing.size`) and the rule. The client runs it before sending unless
@@ -6714,6 +7397,7 @@ impl VaultBindRules {
         Ok(())
     }
 }
+
 /// Parameters for creating a vault.
 ///
 /// Documentation: 002 §4.4.1 Table 4-87.
@@ -6768,6 +7452,7 @@ pub struct VaultCreate {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl VaultCreate {
     /// Creates a value with the required members; every optional member is absent.
     pub fn new(
@@ -6788,36 +7473,43 @@ impl VaultCreate {
             unknown_members: serde_json::Map::new(),
         }
     }
+
     /// Sets `backup_policy_id`.
     pub fn with_backup_policy_id(mut self, value: impl Into<String>) -> Self {
         self.backup_policy_id = Some(value.into());
         self
     }
+
     /// Sets `description`.
     pub fn with_description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
+
     /// Sets `tags`.
     pub fn with_tags(mut self, value: Vec<Tag>) -> Self {
         self.tags = Some(value);
         self
     }
+
     /// Sets `enterprise_project_id`.
     pub fn with_enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.enterprise_project_id = Some(value.into());
         self
     }
+
     /// Sets `auto_bind`.
     pub fn with_auto_bind(mut self, value: bool) -> Self {
         self.auto_bind = Some(value);
         self
     }
+
     /// Sets `bind_rules`.
     pub fn with_bind_rules(mut self, value: VaultBindRules) -> Self {
         self.bind_rules = Some(value);
         self
     }
+
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
     /// (`vault.billing.size`) and the rule. The client runs it before sending unless
@@ -6887,6 +7579,7 @@ impl VaultCreate {
         Ok(())
     }
 }
+
 /// Vault returned after creating a vault. Same members as Vault (kept under its own documented name, see VAULT-03).
 ///
 /// Documentation: 002 §4.4.1 Table 4-92.
@@ -6963,82 +7656,98 @@ pub struct VaultCreateResource {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl VaultCreateResource {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `billing`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_billing(mut self, value: Billing) -> Self {
         self.billing = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `description`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_description(mut self, value: impl Into<String>) -> Self {
         self.description = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_id(mut self, value: impl Into<String>) -> Self {
         self.id = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `name`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_name(mut self, value: impl Into<String>) -> Self {
         self.name = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `project_id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `provider_id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_provider_id(mut self, value: impl Into<String>) -> Self {
         self.provider_id = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `resources`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_resources(mut self, value: Vec<ResourceResp>) -> Self {
         self.resources = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `tags`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_tags(mut self, value: Vec<Tag>) -> Self {
         self.tags = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `enterprise_project_id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.enterprise_project_id = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `auto_bind`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_auto_bind(mut self, value: bool) -> Self {
         self.auto_bind = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `bind_rules`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_bind_rules(mut self, value: VaultBindRules) -> Self {
         self.bind_rules = crate::Nullable::Value(value);
         self
     }
+
     /// Sets `user_id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `created_at`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `auto_expand`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_auto_expand(mut self, value: bool) -> Self {
         self.auto_expand = crate::Nullable::Value(value);
         self
     }
 }
+
 /// Result of applying a policy to, or removing a policy from, a vault.
 ///
 /// Documentation: 002 §4.4.8 Table 4-143; 002 §4.4.9 Table 4-148.
@@ -7059,22 +7768,26 @@ pub struct VaultPolicyResp {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl VaultPolicyResp {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `policy_id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_policy_id(mut self, value: impl Into<String>) -> Self {
         self.policy_id = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `vault_id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_vault_id(mut self, value: impl Into<String>) -> Self {
         self.vault_id = crate::Nullable::Value(value.into());
         self
     }
 }
+
 /// Vault status (member status of Billing).
 ///
 /// Documentation: 002 §4.4.1 Table 4-93; 002 §4.4.2 Table 4-101; 002 §4.4.2 Table 4-106; 002 §4.4.3 Table 4-114; 002 §4.4.4 Table 4-125.
@@ -7096,6 +7809,7 @@ pub enum VaultStatus {
     /// A value the spec does not list; [`as_str`](Self::as_str) returns it.
     Unknown(crate::UnknownValue),
 }
+
 impl VaultStatus {
     /// Every value the spec lists, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -7105,6 +7819,7 @@ impl VaultStatus {
         "deleting",
         "error",
     ];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -7116,16 +7831,19 @@ impl VaultStatus {
             Self::Unknown(value) => value.as_str(),
         }
     }
+
     /// Whether the value is one the spec does not list.
     pub fn is_unknown(&self) -> bool {
         matches!(self, Self::Unknown(_))
     }
 }
+
 impl std::fmt::Display for VaultStatus {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter.write_str(self.as_str())
     }
 }
+
 impl From<&str> for VaultStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -7138,12 +7856,15 @@ impl From<&str> for VaultStatus {
         }
     }
 }
+
 impl std::str::FromStr for VaultStatus {
     type Err = std::convert::Infallible;
+
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+
 /// Request body of modifying a vault.
 ///
 /// Documentation: 002 §4.4.4 Table 4-120.
@@ -7192,46 +7913,55 @@ pub struct VaultUpdate {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl VaultUpdate {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `billing`.
     pub fn with_billing(mut self, value: BillingUpdate) -> Self {
         self.billing = Some(value);
         self
     }
+
     /// Sets `name`.
     pub fn with_name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
+
     /// Sets `auto_bind`.
     pub fn with_auto_bind(mut self, value: bool) -> Self {
         self.auto_bind = Some(value);
         self
     }
+
     /// Sets `bind_rules`.
     pub fn with_bind_rules(mut self, value: VaultBindRules) -> Self {
         self.bind_rules = Some(value);
         self
     }
+
     /// Sets `auto_expand`.
     pub fn with_auto_expand(mut self, value: bool) -> Self {
         self.auto_expand = Some(value);
         self
     }
+
     /// Sets `smn_notify`.
     pub fn with_smn_notify(mut self, value: bool) -> Self {
         self.smn_notify = Some(value);
         self
     }
+
     /// Sets `threshold`.
     pub fn with_threshold(mut self, value: i64) -> Self {
         self.threshold = Some(value);
         self
     }
+
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
     /// (`vault.billing.size`) and the rule. The client runs it before sending unless
@@ -7282,6 +8012,7 @@ impl VaultUpdate {
         Ok(())
     }
 }
+
 /// VBS backup to be created.
 ///
 /// Documentation: 004 "backup field description".
@@ -7318,6 +8049,7 @@ pub struct VbsBackupCreate {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl VbsBackupCreate {
     /// Creates a value with the required members; every optional member is absent.
     pub fn new(volume_id: impl Into<String>, name: impl Into<String>) -> Self {
@@ -7330,21 +8062,25 @@ impl VbsBackupCreate {
             unknown_members: serde_json::Map::new(),
         }
     }
+
     /// Sets `snapshot_id`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.snapshot_id = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `description`.
     pub fn with_description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
+
     /// Sets `tags`.
     pub fn with_tags(mut self, value: Vec<Tag>) -> Self {
         self.tags = Some(value);
         self
     }
+
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
     /// (`vault.billing.size`) and the rule. The client runs it before sending unless
@@ -7391,6 +8127,7 @@ impl VbsBackupCreate {
         Ok(())
     }
 }
+
 /// Error body of the VBS API, the error members nested under error.
 ///
 /// Documentation: 004 "response parameter description"; 004 "Example response".
@@ -7407,17 +8144,20 @@ pub struct VbsError {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl VbsError {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `error`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_error(mut self, value: VbsErrorDetail) -> Self {
         self.error = crate::Nullable::Value(value);
         self
     }
 }
+
 /// Message and code of a VBS error.
 ///
 /// Documentation: 004 "response parameter description".
@@ -7438,16 +8178,19 @@ pub struct VbsErrorDetail {
     /// Keys that name a listed member are not serialised.
     pub unknown_members: serde_json::Map<String, serde_json::Value>,
 }
+
 impl VbsErrorDetail {
     /// Creates a value with every member absent.
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `message`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_message(mut self, value: impl Into<String>) -> Self {
         self.message = crate::Nullable::Value(value.into());
         self
     }
+
     /// Sets `code`. To send `null`, assign [`Nullable::Null`](crate::Nullable::Null) to the field.
     pub fn with_code(mut self, value: impl Into<String>) -> Self {
         self.code = crate::Nullable::Value(value.into());

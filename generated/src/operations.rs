@@ -2,7 +2,9 @@
 //! The operations of the API: one `Client` method per operation, each returning a request builder.
 //!
 //! Set optional parameters on the builder, then `.await` it (or call `send`) for the success body, or call `send_with_metadata` for the body with the status, request ID and headers.
+
 use crate::models;
+
 /// A service endpoint; every operation is sent to one of them. The client derives each
 /// endpoint from its region unless one is set with `ClientBuilder::endpoint`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -17,9 +19,11 @@ pub enum Service {
     /// URL template: `https://vbs.{region}.myhuaweicloud.com`.
     Vbs,
 }
+
 impl Service {
     /// Every service; the first is the default of the spec.
     pub const ALL: &'static [Service] = &[Service::Cbr, Service::Vbs];
+
     /// The endpoint's URL template, with `{region}` in it.
     pub fn url_template(self) -> &'static str {
         match self {
@@ -27,11 +31,13 @@ impl Service {
             Service::Vbs => "https://vbs.{region}.myhuaweicloud.com",
         }
     }
+
     /// The endpoint in `region` (the URL template with `{region}` replaced).
     pub fn regional_endpoint(self, region: &str) -> String {
         self.url_template().replace("{region}", region)
     }
 }
+
 impl crate::Client {
     /// Querying a Single Task
     ///
@@ -55,6 +61,7 @@ impl crate::Client {
             project_id: None,
         }
     }
+
     /// Querying the Task List
     ///
     /// This API is used to query the task list.
@@ -82,6 +89,7 @@ impl crate::Client {
             vault_name: None,
         }
     }
+
     /// Obtaining the Share Member List
     ///
     /// This API is used to obtain the list of backup share members.
@@ -109,6 +117,7 @@ impl crate::Client {
             vault_id: None,
         }
     }
+
     /// Adding a Share Member
     ///
     /// This API is used to add a member with whom the backup can be shared. Only cloud server backups can be shared among tenants in the same region.
@@ -134,6 +143,7 @@ impl crate::Client {
             body,
         }
     }
+
     /// Querying Share Member Details
     ///
     /// This API is used to obtain the details of a backup share member.
@@ -159,6 +169,7 @@ impl crate::Client {
             project_id: None,
         }
     }
+
     /// Updating the Share Member Status
     ///
     /// This API is used to update the status of a backup share member.
@@ -187,6 +198,7 @@ impl crate::Client {
             body,
         }
     }
+
     /// Deleting a Specified Share Member
     ///
     /// This API is used to delete a specified backup share member.
@@ -212,6 +224,7 @@ impl crate::Client {
             project_id: None,
         }
     }
+
     /// Querying a Restore Point
     ///
     /// This API is used to query a specified restore point based on its ID.
@@ -229,6 +242,7 @@ impl crate::Client {
             project_id: None,
         }
     }
+
     /// Creating a Restore Point
     ///
     /// This API is used to back up a vault and generate a restore point.
@@ -251,6 +265,7 @@ impl crate::Client {
             body,
         }
     }
+
     /// Synchronizing a Restore Point
     ///
     /// This API is used to synchronize backups for a vault.
@@ -271,6 +286,7 @@ impl crate::Client {
             body,
         }
     }
+
     /// Querying the Vault List
     ///
     /// This API is used to query the vault list.
@@ -297,6 +313,7 @@ impl crate::Client {
             status: None,
         }
     }
+
     /// Creating a Vault
     ///
     /// This API is used to create a vault.
@@ -316,6 +333,7 @@ impl crate::Client {
             body,
         }
     }
+
     /// Querying a Specified Vault
     ///
     /// This API is used to query a specified vault based on its ID.
@@ -335,6 +353,7 @@ impl crate::Client {
             project_id: None,
         }
     }
+
     /// Modifying a Vault
     ///
     /// This API is used to modify a vault based on its ID.
@@ -360,6 +379,7 @@ impl crate::Client {
             body,
         }
     }
+
     /// Deleting a Vault
     ///
     /// This API is used to delete vaults. Once a vault is deleted, all backups in the vault are cleared.
@@ -379,6 +399,7 @@ impl crate::Client {
             project_id: None,
         }
     }
+
     /// Dissociating Resources
     ///
     /// This API is used to dissociate resources from a vault.
@@ -404,6 +425,7 @@ impl crate::Client {
             body,
         }
     }
+
     /// Associating Resources
     ///
     /// This API is used to associate resources with a vault.
@@ -429,6 +451,7 @@ impl crate::Client {
             body,
         }
     }
+
     /// Applying a Policy to a Vault
     ///
     /// This API is used to apply a policy to a vault.
@@ -454,6 +477,7 @@ impl crate::Client {
             body,
         }
     }
+
     /// Removing a Policy from a Vault
     ///
     /// This API is used to remove a policy from a vault.
@@ -479,6 +503,7 @@ impl crate::Client {
             body,
         }
     }
+
     /// Querying All Backups
     ///
     /// This API is used to query all backups.
@@ -515,6 +540,7 @@ impl crate::Client {
             vault_id: None,
         }
     }
+
     /// Querying a Specified Backup
     ///
     /// This API is used to query the backup of a specific ID.
@@ -534,6 +560,7 @@ impl crate::Client {
             project_id: None,
         }
     }
+
     /// Deleting a Backup
     ///
     /// This API is used to delete a single backup.
@@ -553,6 +580,7 @@ impl crate::Client {
             project_id: None,
         }
     }
+
     /// Restoring a Backup
     ///
     /// This API is used to restore backup data.
@@ -578,6 +606,7 @@ impl crate::Client {
             body,
         }
     }
+
     /// Synchronizing a Backup
     ///
     /// This API is used to synchronize on-premises VMware backups.
@@ -597,6 +626,7 @@ impl crate::Client {
             body,
         }
     }
+
     /// Querying the Policy List
     ///
     /// This API is used to query the policy list.
@@ -614,6 +644,7 @@ impl crate::Client {
             vault_id: None,
         }
     }
+
     /// Creating a Policy
     ///
     /// This API is used to create a backup policy.
@@ -633,6 +664,7 @@ impl crate::Client {
             body,
         }
     }
+
     /// Querying a Single Policy
     ///
     /// This API is used to query a single policy.
@@ -652,6 +684,7 @@ impl crate::Client {
             project_id: None,
         }
     }
+
     /// Modifying a Policy
     ///
     /// This API is used to modify a policy.
@@ -677,6 +710,7 @@ impl crate::Client {
             body,
         }
     }
+
     /// Deleting a Policy
     ///
     /// This API is used to delete a policy.
@@ -696,6 +730,7 @@ impl crate::Client {
             project_id: None,
         }
     }
+
     /// Creating a VBS Backup
     ///
     /// This API is used to create a VBS backup. If the API is successfully called, the backup task is successfully delivered. You can query the backup status by using the API for Querying Details About a VBS Backup (Native OpenStack API). Currently, VBS APIs are available only to existing users. New users should use CBR and the CBR APIs.
@@ -717,6 +752,7 @@ impl crate::Client {
         }
     }
 }
+
 /// Request builder of [`Client::show_operation_log`](crate::Client::show_operation_log): set optional parameters, then `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is awaited or sent"]
@@ -725,23 +761,27 @@ pub struct ShowOperationLog {
     project_id: Option<String>,
     operation_log_id: String,
 }
+
 impl ShowOperationLog {
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
+
     /// Checks the documented constraints of the query parameters and the body, as `send`
     /// does unless the client was built with `validate_requests(false)`.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
         Ok(())
     }
+
     /// Sends the request; returns the success body.
     pub async fn send(
         self,
     ) -> Result<models::ShowOperationLogResponseBody, crate::Error> {
         self.send_with_metadata().await.map(|(body, _)| body)
     }
+
     /// Sends the request; returns the success body with the response's status, request ID
     /// and headers.
     pub async fn send_with_metadata(
@@ -776,14 +816,19 @@ impl ShowOperationLog {
         <Self as crate::Operation>::decode(response)
     }
 }
+
 impl crate::response::sealed::Sealed for ShowOperationLog {}
+
 impl crate::Operation for ShowOperationLog {
     const OPERATION_ID: &'static str = "show_operation_log";
+
     type Output = models::ShowOperationLogResponseBody;
+
     const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
+
     fn decode(
         response: crate::response::RawResponse,
     ) -> Result<
@@ -793,13 +838,17 @@ impl crate::Operation for ShowOperationLog {
         response.json()
     }
 }
+
 impl std::future::IntoFuture for ShowOperationLog {
     type Output = Result<models::ShowOperationLogResponseBody, crate::Error>;
+
     type IntoFuture = crate::ResponseFuture<models::ShowOperationLogResponseBody>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder of [`Client::list_operation_logs`](crate::Client::list_operation_logs): set optional parameters, then `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is awaited or sent"]
@@ -819,12 +868,14 @@ pub struct ListOperationLogs {
     vault_id: Option<String>,
     vault_name: Option<String>,
 }
+
 impl ListOperationLogs {
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
+
     /// End time of a task, in %YYYY-%mm-%ddT%HH:%MM:%SSZ format, for example, 2018-02-01T12:00:00Z.
     ///
     /// Documentation: 002 §4.1.2 Table 4-17.
@@ -834,6 +885,7 @@ impl ListOperationLogs {
         self.end_time = Some(value.into());
         self
     }
+
     /// Enterprise project ID or all_granted_eps. all_granted_eps indicates querying the IDs of all enterprise projects on which the user has permissions.
     ///
     /// Documentation: 002 §4.1.2 Table 4-17.
@@ -843,6 +895,7 @@ impl ListOperationLogs {
         self.enterprise_project_id = Some(value.into());
         self
     }
+
     /// Number of records displayed per page.
     ///
     /// Constraints: minimum 1.
@@ -854,6 +907,7 @@ impl ListOperationLogs {
         self.limit = Some(value);
         self
     }
+
     /// Offset value.
     ///
     /// Constraints: minimum 0.
@@ -865,6 +919,7 @@ impl ListOperationLogs {
         self.offset = Some(value);
         self
     }
+
     /// Task type
     ///
     /// Documentation: 002 §4.1.2 Table 4-17.
@@ -874,6 +929,7 @@ impl ListOperationLogs {
         self.operation_type = Some(value);
         self
     }
+
     /// Backup provider ID, which specifies whether the backup object is a server or disk
     ///
     /// Documentation: 002 §4.1.2 Table 4-17.
@@ -883,6 +939,7 @@ impl ListOperationLogs {
         self.provider_id = Some(value.into());
         self
     }
+
     /// Backup resource ID
     ///
     /// Documentation: 002 §4.1.2 Table 4-17.
@@ -892,6 +949,7 @@ impl ListOperationLogs {
         self.resource_id = Some(value.into());
         self
     }
+
     /// Backup resource name
     ///
     /// Documentation: 002 §4.1.2 Table 4-17.
@@ -901,6 +959,7 @@ impl ListOperationLogs {
         self.resource_name = Some(value.into());
         self
     }
+
     /// Start time of a task, in %YYYY-%mm-%ddT%HH:%MM:%SSZ format, for example, 2018-01-01T12:00:00Z.
     ///
     /// Documentation: 002 §4.1.2 Table 4-17.
@@ -910,6 +969,7 @@ impl ListOperationLogs {
         self.start_time = Some(value.into());
         self
     }
+
     /// Task status
     ///
     /// Documentation: 002 §4.1.2 Table 4-17.
@@ -919,6 +979,7 @@ impl ListOperationLogs {
         self.status = Some(value);
         self
     }
+
     /// ID of the vault with which the target resource is associated
     ///
     /// Documentation: 002 §4.1.2 Table 4-17.
@@ -928,6 +989,7 @@ impl ListOperationLogs {
         self.vault_id = Some(value.into());
         self
     }
+
     /// Name of the vault with which the target resource is associated
     ///
     /// Documentation: 002 §4.1.2 Table 4-17.
@@ -937,6 +999,7 @@ impl ListOperationLogs {
         self.vault_name = Some(value.into());
         self
     }
+
     /// Checks the documented constraints of the query parameters and the body, as `send`
     /// does unless the client was built with `validate_requests(false)`.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
@@ -992,12 +1055,14 @@ impl ListOperationLogs {
         }
         Ok(())
     }
+
     /// Sends the request; returns the success body.
     pub async fn send(
         self,
     ) -> Result<models::ListOperationLogsResponseBody, crate::Error> {
         self.send_with_metadata().await.map(|(body, _)| body)
     }
+
     /// Sends the request; returns the success body with the response's status, request ID
     /// and headers.
     pub async fn send_with_metadata(
@@ -1086,14 +1151,19 @@ impl ListOperationLogs {
         <Self as crate::Operation>::decode(response)
     }
 }
+
 impl crate::response::sealed::Sealed for ListOperationLogs {}
+
 impl crate::Operation for ListOperationLogs {
     const OPERATION_ID: &'static str = "list_operation_logs";
+
     type Output = models::ListOperationLogsResponseBody;
+
     const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
+
     fn decode(
         response: crate::response::RawResponse,
     ) -> Result<
@@ -1103,34 +1173,46 @@ impl crate::Operation for ListOperationLogs {
         response.json()
     }
 }
+
 impl std::future::IntoFuture for ListOperationLogs {
     type Output = Result<models::ListOperationLogsResponseBody, crate::Error>;
+
     type IntoFuture = crate::ResponseFuture<models::ListOperationLogsResponseBody>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 impl ListOperationLogs {
     /// Every page of the listing, as a stream ([`Pages`](crate::Pages)), moving on by `offset`. It starts where this request does and stops at `count`, at a page shorter than the page size or at an empty page.
     pub fn into_pages(self) -> crate::Pages<Self> {
         crate::Pages::new(self)
     }
+
     /// Every [`OperationLog`](crate::models::OperationLog) of every page, as a stream ([`Items`](crate::Items)); see [`into_pages`](Self::into_pages).
     pub fn into_items(self) -> crate::Items<Self> {
         crate::Items::new(self)
     }
 }
+
 impl crate::pagination::Paginate for ListOperationLogs {
     type Page = models::ListOperationLogsResponseBody;
+
     type Item = models::OperationLog;
+
     const OPERATION: &'static str = "list_operation_logs";
+
     const MODE: crate::pagination::PagingMode = crate::pagination::PagingMode::Offset;
+
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+
     fn start_offset(&self) -> Option<i64> {
         self.offset
     }
+
     fn at_position(mut self, position: crate::pagination::Position) -> Self {
         match position {
             crate::pagination::Position::Offset(offset) => {
@@ -1140,25 +1222,32 @@ impl crate::pagination::Paginate for ListOperationLogs {
         }
         self
     }
+
     fn send_page(self) -> crate::ResponseFuture<Self::Page> {
         Box::pin(self.send())
     }
+
     fn total(page: &Self::Page) -> Option<i64> {
         page.count.value().copied()
     }
+
     fn reported_page_size(page: &Self::Page) -> Option<i64> {
         page.limit.value().copied()
     }
+
     fn items(page: &Self::Page) -> &[Self::Item] {
         page.operation_logs.value().map(Vec::as_slice).unwrap_or_default()
     }
+
     fn into_items(page: Self::Page) -> Vec<Self::Item> {
         page.operation_logs.into_option().unwrap_or_default()
     }
+
     fn marker(item: &Self::Item) -> Option<&str> {
         item.id.value().map(String::as_str)
     }
 }
+
 /// Request builder of [`Client::list_share_members`](crate::Client::list_share_members): set optional parameters, then `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is awaited or sent"]
@@ -1175,12 +1264,14 @@ pub struct ListShareMembers {
     status: Option<models::MemberStatus>,
     vault_id: Option<String>,
 }
+
 impl ListShareMembers {
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
+
     /// ID of the project with which the backup is shared
     ///
     /// Documentation: 002 §4.2.4 Table 4-58.
@@ -1190,6 +1281,7 @@ impl ListShareMembers {
         self.dest_project_id = Some(value.into());
         self
     }
+
     /// ID of the image created from the accepted backup
     ///
     /// Documentation: 002 §4.2.4 Table 4-58.
@@ -1199,6 +1291,7 @@ impl ListShareMembers {
         self.image_id = Some(value.into());
         self
     }
+
     /// Number of records displayed per page.
     ///
     /// Constraints: minimum 1.
@@ -1210,6 +1303,7 @@ impl ListShareMembers {
         self.limit = Some(value);
         self
     }
+
     /// ID of the last record displayed on the previous page. Only UUID is supported.
     ///
     /// Documentation: 002 §4.2.4 Table 4-58.
@@ -1219,6 +1313,7 @@ impl ListShareMembers {
         self.marker = Some(value.into());
         self
     }
+
     /// Offset value.
     ///
     /// Constraints: minimum 0.
@@ -1230,6 +1325,7 @@ impl ListShareMembers {
         self.offset = Some(value);
         self
     }
+
     /// A group of properties separated by commas (,) and sorting directions. The value format is \<key1\>\[:\<direction\>\],\<key2\>\[:\<direction\>\], where the value of direction is asc (in ascending order) or desc (in descending order). If the parameter direction is not specified, the default sorting direction is desc.
     ///
     /// Constraints: at most 255 characters.
@@ -1241,6 +1337,7 @@ impl ListShareMembers {
         self.sort = Some(value.into());
         self
     }
+
     /// Status of a shared backup
     ///
     /// Documentation: 002 §4.2.4 Table 4-58.
@@ -1250,6 +1347,7 @@ impl ListShareMembers {
         self.status = Some(value);
         self
     }
+
     /// ID of the vault where the shared backup is stored. Only UUID is supported.
     ///
     /// Documentation: 002 §4.2.4 Table 4-58.
@@ -1259,6 +1357,7 @@ impl ListShareMembers {
         self.vault_id = Some(value.into());
         self
     }
+
     /// Checks the documented constraints of the query parameters and the body, as `send`
     /// does unless the client was built with `validate_requests(false)`.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
@@ -1309,12 +1408,14 @@ impl ListShareMembers {
         }
         Ok(())
     }
+
     /// Sends the request; returns the success body.
     pub async fn send(
         self,
     ) -> Result<models::ListShareMembersResponseBody, crate::Error> {
         self.send_with_metadata().await.map(|(body, _)| body)
     }
+
     /// Sends the request; returns the success body with the response's status, request ID
     /// and headers.
     pub async fn send_with_metadata(
@@ -1386,14 +1487,19 @@ impl ListShareMembers {
         <Self as crate::Operation>::decode(response)
     }
 }
+
 impl crate::response::sealed::Sealed for ListShareMembers {}
+
 impl crate::Operation for ListShareMembers {
     const OPERATION_ID: &'static str = "list_share_members";
+
     type Output = models::ListShareMembersResponseBody;
+
     const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
+
     fn decode(
         response: crate::response::RawResponse,
     ) -> Result<
@@ -1403,34 +1509,46 @@ impl crate::Operation for ListShareMembers {
         response.json()
     }
 }
+
 impl std::future::IntoFuture for ListShareMembers {
     type Output = Result<models::ListShareMembersResponseBody, crate::Error>;
+
     type IntoFuture = crate::ResponseFuture<models::ListShareMembersResponseBody>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 impl ListShareMembers {
     /// Every page of the listing, as a stream ([`Pages`](crate::Pages)), moving on by `marker`, the ID of the last item of a page. It starts where this request does and stops at `count`, at a page shorter than the page size or at an empty page.
     pub fn into_pages(self) -> crate::Pages<Self> {
         crate::Pages::new(self)
     }
+
     /// Every [`Member`](crate::models::Member) of every page, as a stream ([`Items`](crate::Items)); see [`into_pages`](Self::into_pages).
     pub fn into_items(self) -> crate::Items<Self> {
         crate::Items::new(self)
     }
 }
+
 impl crate::pagination::Paginate for ListShareMembers {
     type Page = models::ListShareMembersResponseBody;
+
     type Item = models::Member;
+
     const OPERATION: &'static str = "list_share_members";
+
     const MODE: crate::pagination::PagingMode = crate::pagination::PagingMode::Marker;
+
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+
     fn start_offset(&self) -> Option<i64> {
         self.offset
     }
+
     fn at_position(mut self, position: crate::pagination::Position) -> Self {
         match position {
             crate::pagination::Position::Offset(offset) => {
@@ -1443,25 +1561,32 @@ impl crate::pagination::Paginate for ListShareMembers {
         }
         self
     }
+
     fn send_page(self) -> crate::ResponseFuture<Self::Page> {
         Box::pin(self.send())
     }
+
     fn total(page: &Self::Page) -> Option<i64> {
         page.count.value().copied()
     }
+
     fn reported_page_size(_page: &Self::Page) -> Option<i64> {
         None
     }
+
     fn items(page: &Self::Page) -> &[Self::Item] {
         page.members.value().map(Vec::as_slice).unwrap_or_default()
     }
+
     fn into_items(page: Self::Page) -> Vec<Self::Item> {
         page.members.into_option().unwrap_or_default()
     }
+
     fn marker(item: &Self::Item) -> Option<&str> {
         item.id.value().map(String::as_str)
     }
 }
+
 /// Request builder of [`Client::add_share_members`](crate::Client::add_share_members): set optional parameters, then `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is awaited or sent"]
@@ -1471,12 +1596,14 @@ pub struct AddShareMembers {
     backup_id: String,
     body: models::AddShareMembersRequestBody,
 }
+
 impl AddShareMembers {
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
+
     /// Checks the documented constraints of the query parameters and the body, as `send`
     /// does unless the client was built with `validate_requests(false)`.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
@@ -1486,12 +1613,14 @@ impl AddShareMembers {
         }
         Ok(())
     }
+
     /// Sends the request; returns the success body.
     pub async fn send(
         self,
     ) -> Result<models::AddShareMembersResponseBody, crate::Error> {
         self.send_with_metadata().await.map(|(body, _)| body)
     }
+
     /// Sends the request; returns the success body with the response's status, request ID
     /// and headers.
     pub async fn send_with_metadata(
@@ -1527,14 +1656,19 @@ impl AddShareMembers {
         <Self as crate::Operation>::decode(response)
     }
 }
+
 impl crate::response::sealed::Sealed for AddShareMembers {}
+
 impl crate::Operation for AddShareMembers {
     const OPERATION_ID: &'static str = "add_share_members";
+
     type Output = models::AddShareMembersResponseBody;
+
     const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
+
     fn decode(
         response: crate::response::RawResponse,
     ) -> Result<
@@ -1544,13 +1678,17 @@ impl crate::Operation for AddShareMembers {
         response.json()
     }
 }
+
 impl std::future::IntoFuture for AddShareMembers {
     type Output = Result<models::AddShareMembersResponseBody, crate::Error>;
+
     type IntoFuture = crate::ResponseFuture<models::AddShareMembersResponseBody>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder of [`Client::show_share_member`](crate::Client::show_share_member): set optional parameters, then `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is awaited or sent"]
@@ -1560,23 +1698,27 @@ pub struct ShowShareMember {
     backup_id: String,
     member_id: String,
 }
+
 impl ShowShareMember {
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
+
     /// Checks the documented constraints of the query parameters and the body, as `send`
     /// does unless the client was built with `validate_requests(false)`.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
         Ok(())
     }
+
     /// Sends the request; returns the success body.
     pub async fn send(
         self,
     ) -> Result<models::ShowShareMemberResponseBody, crate::Error> {
         self.send_with_metadata().await.map(|(body, _)| body)
     }
+
     /// Sends the request; returns the success body with the response's status, request ID
     /// and headers.
     pub async fn send_with_metadata(
@@ -1613,14 +1755,19 @@ impl ShowShareMember {
         <Self as crate::Operation>::decode(response)
     }
 }
+
 impl crate::response::sealed::Sealed for ShowShareMember {}
+
 impl crate::Operation for ShowShareMember {
     const OPERATION_ID: &'static str = "show_share_member";
+
     type Output = models::ShowShareMemberResponseBody;
+
     const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
+
     fn decode(
         response: crate::response::RawResponse,
     ) -> Result<
@@ -1630,13 +1777,17 @@ impl crate::Operation for ShowShareMember {
         response.json()
     }
 }
+
 impl std::future::IntoFuture for ShowShareMember {
     type Output = Result<models::ShowShareMemberResponseBody, crate::Error>;
+
     type IntoFuture = crate::ResponseFuture<models::ShowShareMemberResponseBody>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder of [`Client::update_share_member`](crate::Client::update_share_member): set optional parameters, then `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is awaited or sent"]
@@ -1647,12 +1798,14 @@ pub struct UpdateShareMember {
     member_id: String,
     body: models::UpdateShareMemberRequestBody,
 }
+
 impl UpdateShareMember {
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
+
     /// Checks the documented constraints of the query parameters and the body, as `send`
     /// does unless the client was built with `validate_requests(false)`.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
@@ -1662,12 +1815,14 @@ impl UpdateShareMember {
         }
         Ok(())
     }
+
     /// Sends the request; returns the success body.
     pub async fn send(
         self,
     ) -> Result<models::UpdateShareMemberResponseBody, crate::Error> {
         self.send_with_metadata().await.map(|(body, _)| body)
     }
+
     /// Sends the request; returns the success body with the response's status, request ID
     /// and headers.
     pub async fn send_with_metadata(
@@ -1704,14 +1859,19 @@ impl UpdateShareMember {
         <Self as crate::Operation>::decode(response)
     }
 }
+
 impl crate::response::sealed::Sealed for UpdateShareMember {}
+
 impl crate::Operation for UpdateShareMember {
     const OPERATION_ID: &'static str = "update_share_member";
+
     type Output = models::UpdateShareMemberResponseBody;
+
     const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
+
     fn decode(
         response: crate::response::RawResponse,
     ) -> Result<
@@ -1721,13 +1881,17 @@ impl crate::Operation for UpdateShareMember {
         response.json()
     }
 }
+
 impl std::future::IntoFuture for UpdateShareMember {
     type Output = Result<models::UpdateShareMemberResponseBody, crate::Error>;
+
     type IntoFuture = crate::ResponseFuture<models::UpdateShareMemberResponseBody>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder of [`Client::delete_share_member`](crate::Client::delete_share_member): set optional parameters, then `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is awaited or sent"]
@@ -1737,21 +1901,25 @@ pub struct DeleteShareMember {
     backup_id: String,
     member_id: String,
 }
+
 impl DeleteShareMember {
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
+
     /// Checks the documented constraints of the query parameters and the body, as `send`
     /// does unless the client was built with `validate_requests(false)`.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
         Ok(())
     }
+
     /// Sends the request; returns the success body.
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_metadata().await.map(|(body, _)| body)
     }
+
     /// Sends the request; returns the success body with the response's status, request ID
     /// and headers.
     pub async fn send_with_metadata(
@@ -1785,27 +1953,36 @@ impl DeleteShareMember {
         <Self as crate::Operation>::decode(response)
     }
 }
+
 impl crate::response::sealed::Sealed for DeleteShareMember {}
+
 impl crate::Operation for DeleteShareMember {
     const OPERATION_ID: &'static str = "delete_share_member";
+
     type Output = ();
+
     const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
+
     fn decode(
         response: crate::response::RawResponse,
     ) -> Result<((), crate::ResponseMetadata), crate::Error> {
         response.empty()
     }
 }
+
 impl std::future::IntoFuture for DeleteShareMember {
     type Output = Result<(), crate::Error>;
+
     type IntoFuture = crate::ResponseFuture<()>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder of [`Client::show_checkpoint`](crate::Client::show_checkpoint): set optional parameters, then `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is awaited or sent"]
@@ -1814,21 +1991,25 @@ pub struct ShowCheckpoint {
     project_id: Option<String>,
     checkpoint_id: String,
 }
+
 impl ShowCheckpoint {
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
+
     /// Checks the documented constraints of the query parameters and the body, as `send`
     /// does unless the client was built with `validate_requests(false)`.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
         Ok(())
     }
+
     /// Sends the request; returns the success body.
     pub async fn send(self) -> Result<models::ShowCheckpointResponseBody, crate::Error> {
         self.send_with_metadata().await.map(|(body, _)| body)
     }
+
     /// Sends the request; returns the success body with the response's status, request ID
     /// and headers.
     pub async fn send_with_metadata(
@@ -1863,14 +2044,19 @@ impl ShowCheckpoint {
         <Self as crate::Operation>::decode(response)
     }
 }
+
 impl crate::response::sealed::Sealed for ShowCheckpoint {}
+
 impl crate::Operation for ShowCheckpoint {
     const OPERATION_ID: &'static str = "show_checkpoint";
+
     type Output = models::ShowCheckpointResponseBody;
+
     const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
+
     fn decode(
         response: crate::response::RawResponse,
     ) -> Result<
@@ -1880,13 +2066,17 @@ impl crate::Operation for ShowCheckpoint {
         response.json()
     }
 }
+
 impl std::future::IntoFuture for ShowCheckpoint {
     type Output = Result<models::ShowCheckpointResponseBody, crate::Error>;
+
     type IntoFuture = crate::ResponseFuture<models::ShowCheckpointResponseBody>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder of [`Client::create_checkpoint`](crate::Client::create_checkpoint): set optional parameters, then `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is awaited or sent"]
@@ -1895,12 +2085,14 @@ pub struct CreateCheckpoint {
     project_id: Option<String>,
     body: models::CreateCheckpointRequestBody,
 }
+
 impl CreateCheckpoint {
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
+
     /// Checks the documented constraints of the query parameters and the body, as `send`
     /// does unless the client was built with `validate_requests(false)`.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
@@ -1910,12 +2102,14 @@ impl CreateCheckpoint {
         }
         Ok(())
     }
+
     /// Sends the request; returns the success body.
     pub async fn send(
         self,
     ) -> Result<models::CreateCheckpointResponseBody, crate::Error> {
         self.send_with_metadata().await.map(|(body, _)| body)
     }
+
     /// Sends the request; returns the success body with the response's status, request ID
     /// and headers.
     pub async fn send_with_metadata(
@@ -1949,14 +2143,19 @@ impl CreateCheckpoint {
         <Self as crate::Operation>::decode(response)
     }
 }
+
 impl crate::response::sealed::Sealed for CreateCheckpoint {}
+
 impl crate::Operation for CreateCheckpoint {
     const OPERATION_ID: &'static str = "create_checkpoint";
+
     type Output = models::CreateCheckpointResponseBody;
+
     const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
+
     fn decode(
         response: crate::response::RawResponse,
     ) -> Result<
@@ -1966,13 +2165,17 @@ impl crate::Operation for CreateCheckpoint {
         response.json()
     }
 }
+
 impl std::future::IntoFuture for CreateCheckpoint {
     type Output = Result<models::CreateCheckpointResponseBody, crate::Error>;
+
     type IntoFuture = crate::ResponseFuture<models::CreateCheckpointResponseBody>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder of [`Client::sync_checkpoint`](crate::Client::sync_checkpoint): set optional parameters, then `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is awaited or sent"]
@@ -1981,12 +2184,14 @@ pub struct SyncCheckpoint {
     project_id: Option<String>,
     body: models::SyncCheckpointRequestBody,
 }
+
 impl SyncCheckpoint {
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
+
     /// Checks the documented constraints of the query parameters and the body, as `send`
     /// does unless the client was built with `validate_requests(false)`.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
@@ -1996,10 +2201,12 @@ impl SyncCheckpoint {
         }
         Ok(())
     }
+
     /// Sends the request; returns the success body.
     pub async fn send(self) -> Result<models::SyncCheckpointResponseBody, crate::Error> {
         self.send_with_metadata().await.map(|(body, _)| body)
     }
+
     /// Sends the request; returns the success body with the response's status, request ID
     /// and headers.
     pub async fn send_with_metadata(
@@ -2033,14 +2240,19 @@ impl SyncCheckpoint {
         <Self as crate::Operation>::decode(response)
     }
 }
+
 impl crate::response::sealed::Sealed for SyncCheckpoint {}
+
 impl crate::Operation for SyncCheckpoint {
     const OPERATION_ID: &'static str = "sync_checkpoint";
+
     type Output = models::SyncCheckpointResponseBody;
+
     const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
+
     fn decode(
         response: crate::response::RawResponse,
     ) -> Result<
@@ -2050,13 +2262,17 @@ impl crate::Operation for SyncCheckpoint {
         response.json()
     }
 }
+
 impl std::future::IntoFuture for SyncCheckpoint {
     type Output = Result<models::SyncCheckpointResponseBody, crate::Error>;
+
     type IntoFuture = crate::ResponseFuture<models::SyncCheckpointResponseBody>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder of [`Client::list_vaults`](crate::Client::list_vaults): set optional parameters, then `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is awaited or sent"]
@@ -2075,12 +2291,14 @@ pub struct ListVaults {
     resource_ids: Option<String>,
     status: Option<String>,
 }
+
 impl ListVaults {
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
+
     /// Cloud type
     ///
     /// Documentation: 002 §4.4.3 Table 4-110.
@@ -2090,6 +2308,7 @@ impl ListVaults {
         self.cloud_type = Some(value);
         self
     }
+
     /// Enterprise project ID or all_granted_eps. all_granted_eps indicates querying the IDs of all enterprise projects on which the user has permissions.
     ///
     /// Documentation: 002 §4.4.3 Table 4-110.
@@ -2099,6 +2318,7 @@ impl ListVaults {
         self.enterprise_project_id = Some(value.into());
         self
     }
+
     /// Vault ID
     ///
     /// Documentation: 002 §4.4.3 Table 4-110.
@@ -2108,6 +2328,7 @@ impl ListVaults {
         self.id = Some(value.into());
         self
     }
+
     /// Number of records displayed per page. The value must be a positive integer.
     ///
     /// Constraints: minimum 1, maximum 1000.
@@ -2121,6 +2342,7 @@ impl ListVaults {
         self.limit = Some(value);
         self
     }
+
     /// Vault name
     ///
     /// Documentation: 002 §4.4.3 Table 4-110.
@@ -2130,6 +2352,7 @@ impl ListVaults {
         self.name = Some(value.into());
         self
     }
+
     /// Object type
     ///
     /// Documentation: 002 §4.4.3 Table 4-110.
@@ -2139,6 +2362,7 @@ impl ListVaults {
         self.object_type = Some(value);
         self
     }
+
     /// Offset value (the number of records skipped before the first one returned).
     ///
     /// Constraints: minimum 0.
@@ -2152,6 +2376,7 @@ impl ListVaults {
         self.offset = Some(value);
         self
     }
+
     /// Policy ID
     ///
     /// Documentation: 002 §4.4.3 Table 4-110.
@@ -2161,6 +2386,7 @@ impl ListVaults {
         self.policy_id = Some(value.into());
         self
     }
+
     /// Protection type
     ///
     /// Documentation: 002 §4.4.3 Table 4-110.
@@ -2170,6 +2396,7 @@ impl ListVaults {
         self.protect_type = Some(value);
         self
     }
+
     /// Resource ID
     ///
     /// Documentation: 002 §4.4.3 Table 4-110.
@@ -2179,6 +2406,7 @@ impl ListVaults {
         self.resource_ids = Some(value.into());
         self
     }
+
     /// Status
     ///
     /// Documentation: 002 §4.4.3 Table 4-110.
@@ -2188,6 +2416,7 @@ impl ListVaults {
         self.status = Some(value.into());
         self
     }
+
     /// Checks the documented constraints of the query parameters and the body, as `send`
     /// does unless the client was built with `validate_requests(false)`.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
@@ -2266,10 +2495,12 @@ impl ListVaults {
         }
         Ok(())
     }
+
     /// Sends the request; returns the success body.
     pub async fn send(self) -> Result<models::ListVaultsResponseBody, crate::Error> {
         self.send_with_metadata().await.map(|(body, _)| body)
     }
+
     /// Sends the request; returns the success body with the response's status, request ID
     /// and headers.
     pub async fn send_with_metadata(
@@ -2355,14 +2586,19 @@ impl ListVaults {
         <Self as crate::Operation>::decode(response)
     }
 }
+
 impl crate::response::sealed::Sealed for ListVaults {}
+
 impl crate::Operation for ListVaults {
     const OPERATION_ID: &'static str = "list_vaults";
+
     type Output = models::ListVaultsResponseBody;
+
     const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
+
     fn decode(
         response: crate::response::RawResponse,
     ) -> Result<
@@ -2372,34 +2608,46 @@ impl crate::Operation for ListVaults {
         response.json()
     }
 }
+
 impl std::future::IntoFuture for ListVaults {
     type Output = Result<models::ListVaultsResponseBody, crate::Error>;
+
     type IntoFuture = crate::ResponseFuture<models::ListVaultsResponseBody>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 impl ListVaults {
     /// Every page of the listing, as a stream ([`Pages`](crate::Pages)), moving on by `offset`. It starts where this request does and stops at `count`, at a page shorter than the page size or at an empty page.
     pub fn into_pages(self) -> crate::Pages<Self> {
         crate::Pages::new(self)
     }
+
     /// Every [`Vault`](crate::models::Vault) of every page, as a stream ([`Items`](crate::Items)); see [`into_pages`](Self::into_pages).
     pub fn into_items(self) -> crate::Items<Self> {
         crate::Items::new(self)
     }
 }
+
 impl crate::pagination::Paginate for ListVaults {
     type Page = models::ListVaultsResponseBody;
+
     type Item = models::Vault;
+
     const OPERATION: &'static str = "list_vaults";
+
     const MODE: crate::pagination::PagingMode = crate::pagination::PagingMode::Offset;
+
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+
     fn start_offset(&self) -> Option<i64> {
         self.offset
     }
+
     fn at_position(mut self, position: crate::pagination::Position) -> Self {
         match position {
             crate::pagination::Position::Offset(offset) => {
@@ -2409,25 +2657,32 @@ impl crate::pagination::Paginate for ListVaults {
         }
         self
     }
+
     fn send_page(self) -> crate::ResponseFuture<Self::Page> {
         Box::pin(self.send())
     }
+
     fn total(page: &Self::Page) -> Option<i64> {
         page.count.value().copied()
     }
+
     fn reported_page_size(page: &Self::Page) -> Option<i64> {
         page.limit.value().copied()
     }
+
     fn items(page: &Self::Page) -> &[Self::Item] {
         page.vaults.value().map(Vec::as_slice).unwrap_or_default()
     }
+
     fn into_items(page: Self::Page) -> Vec<Self::Item> {
         page.vaults.into_option().unwrap_or_default()
     }
+
     fn marker(item: &Self::Item) -> Option<&str> {
         item.id.value().map(String::as_str)
     }
 }
+
 /// Request builder of [`Client::create_vault`](crate::Client::create_vault): set optional parameters, then `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is awaited or sent"]
@@ -2436,12 +2691,14 @@ pub struct CreateVault {
     project_id: Option<String>,
     body: models::CreateVaultRequestBody,
 }
+
 impl CreateVault {
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
+
     /// Checks the documented constraints of the query parameters and the body, as `send`
     /// does unless the client was built with `validate_requests(false)`.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
@@ -2451,10 +2708,12 @@ impl CreateVault {
         }
         Ok(())
     }
+
     /// Sends the request; returns the success body.
     pub async fn send(self) -> Result<models::CreateVaultResponseBody, crate::Error> {
         self.send_with_metadata().await.map(|(body, _)| body)
     }
+
     /// Sends the request; returns the success body with the response's status, request ID
     /// and headers.
     pub async fn send_with_metadata(
@@ -2488,14 +2747,19 @@ impl CreateVault {
         <Self as crate::Operation>::decode(response)
     }
 }
+
 impl crate::response::sealed::Sealed for CreateVault {}
+
 impl crate::Operation for CreateVault {
     const OPERATION_ID: &'static str = "create_vault";
+
     type Output = models::CreateVaultResponseBody;
+
     const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
+
     fn decode(
         response: crate::response::RawResponse,
     ) -> Result<
@@ -2505,13 +2769,17 @@ impl crate::Operation for CreateVault {
         response.json()
     }
 }
+
 impl std::future::IntoFuture for CreateVault {
     type Output = Result<models::CreateVaultResponseBody, crate::Error>;
+
     type IntoFuture = crate::ResponseFuture<models::CreateVaultResponseBody>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder of [`Client::show_vault`](crate::Client::show_vault): set optional parameters, then `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is awaited or sent"]
@@ -2520,21 +2788,25 @@ pub struct ShowVault {
     project_id: Option<String>,
     vault_id: String,
 }
+
 impl ShowVault {
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
+
     /// Checks the documented constraints of the query parameters and the body, as `send`
     /// does unless the client was built with `validate_requests(false)`.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
         Ok(())
     }
+
     /// Sends the request; returns the success body.
     pub async fn send(self) -> Result<models::ShowVaultResponseBody, crate::Error> {
         self.send_with_metadata().await.map(|(body, _)| body)
     }
+
     /// Sends the request; returns the success body with the response's status, request ID
     /// and headers.
     pub async fn send_with_metadata(
@@ -2566,27 +2838,36 @@ impl ShowVault {
         <Self as crate::Operation>::decode(response)
     }
 }
+
 impl crate::response::sealed::Sealed for ShowVault {}
+
 impl crate::Operation for ShowVault {
     const OPERATION_ID: &'static str = "show_vault";
+
     type Output = models::ShowVaultResponseBody;
+
     const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
+
     fn decode(
         response: crate::response::RawResponse,
     ) -> Result<(models::ShowVaultResponseBody, crate::ResponseMetadata), crate::Error> {
         response.json()
     }
 }
+
 impl std::future::IntoFuture for ShowVault {
     type Output = Result<models::ShowVaultResponseBody, crate::Error>;
+
     type IntoFuture = crate::ResponseFuture<models::ShowVaultResponseBody>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder of [`Client::update_vault`](crate::Client::update_vault): set optional parameters, then `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is awaited or sent"]
@@ -2596,12 +2877,14 @@ pub struct UpdateVault {
     vault_id: String,
     body: models::UpdateVaultRequestBody,
 }
+
 impl UpdateVault {
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
+
     /// Checks the documented constraints of the query parameters and the body, as `send`
     /// does unless the client was built with `validate_requests(false)`.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
@@ -2611,10 +2894,12 @@ impl UpdateVault {
         }
         Ok(())
     }
+
     /// Sends the request; returns the success body.
     pub async fn send(self) -> Result<models::UpdateVaultResponseBody, crate::Error> {
         self.send_with_metadata().await.map(|(body, _)| body)
     }
+
     /// Sends the request; returns the success body with the response's status, request ID
     /// and headers.
     pub async fn send_with_metadata(
@@ -2649,14 +2934,19 @@ impl UpdateVault {
         <Self as crate::Operation>::decode(response)
     }
 }
+
 impl crate::response::sealed::Sealed for UpdateVault {}
+
 impl crate::Operation for UpdateVault {
     const OPERATION_ID: &'static str = "update_vault";
+
     type Output = models::UpdateVaultResponseBody;
+
     const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
+
     fn decode(
         response: crate::response::RawResponse,
     ) -> Result<
@@ -2666,13 +2956,17 @@ impl crate::Operation for UpdateVault {
         response.json()
     }
 }
+
 impl std::future::IntoFuture for UpdateVault {
     type Output = Result<models::UpdateVaultResponseBody, crate::Error>;
+
     type IntoFuture = crate::ResponseFuture<models::UpdateVaultResponseBody>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder of [`Client::delete_vault`](crate::Client::delete_vault): set optional parameters, then `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is awaited or sent"]
@@ -2681,21 +2975,25 @@ pub struct DeleteVault {
     project_id: Option<String>,
     vault_id: String,
 }
+
 impl DeleteVault {
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
+
     /// Checks the documented constraints of the query parameters and the body, as `send`
     /// does unless the client was built with `validate_requests(false)`.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
         Ok(())
     }
+
     /// Sends the request; returns the success body.
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_metadata().await.map(|(body, _)| body)
     }
+
     /// Sends the request; returns the success body with the response's status, request ID
     /// and headers.
     pub async fn send_with_metadata(
@@ -2727,27 +3025,36 @@ impl DeleteVault {
         <Self as crate::Operation>::decode(response)
     }
 }
+
 impl crate::response::sealed::Sealed for DeleteVault {}
+
 impl crate::Operation for DeleteVault {
     const OPERATION_ID: &'static str = "delete_vault";
+
     type Output = ();
+
     const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
+
     fn decode(
         response: crate::response::RawResponse,
     ) -> Result<((), crate::ResponseMetadata), crate::Error> {
         response.empty()
     }
 }
+
 impl std::future::IntoFuture for DeleteVault {
     type Output = Result<(), crate::Error>;
+
     type IntoFuture = crate::ResponseFuture<()>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder of [`Client::remove_vault_resources`](crate::Client::remove_vault_resources): set optional parameters, then `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is awaited or sent"]
@@ -2757,12 +3064,14 @@ pub struct RemoveVaultResources {
     vault_id: String,
     body: models::RemoveVaultResourcesRequestBody,
 }
+
 impl RemoveVaultResources {
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
+
     /// Checks the documented constraints of the query parameters and the body, as `send`
     /// does unless the client was built with `validate_requests(false)`.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
@@ -2772,12 +3081,14 @@ impl RemoveVaultResources {
         }
         Ok(())
     }
+
     /// Sends the request; returns the success body.
     pub async fn send(
         self,
     ) -> Result<models::RemoveVaultResourcesResponseBody, crate::Error> {
         self.send_with_metadata().await.map(|(body, _)| body)
     }
+
     /// Sends the request; returns the success body with the response's status, request ID
     /// and headers.
     pub async fn send_with_metadata(
@@ -2813,14 +3124,19 @@ impl RemoveVaultResources {
         <Self as crate::Operation>::decode(response)
     }
 }
+
 impl crate::response::sealed::Sealed for RemoveVaultResources {}
+
 impl crate::Operation for RemoveVaultResources {
     const OPERATION_ID: &'static str = "remove_vault_resources";
+
     type Output = models::RemoveVaultResourcesResponseBody;
+
     const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
+
     fn decode(
         response: crate::response::RawResponse,
     ) -> Result<
@@ -2830,13 +3146,17 @@ impl crate::Operation for RemoveVaultResources {
         response.json()
     }
 }
+
 impl std::future::IntoFuture for RemoveVaultResources {
     type Output = Result<models::RemoveVaultResourcesResponseBody, crate::Error>;
+
     type IntoFuture = crate::ResponseFuture<models::RemoveVaultResourcesResponseBody>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder of [`Client::add_vault_resources`](crate::Client::add_vault_resources): set optional parameters, then `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is awaited or sent"]
@@ -2846,12 +3166,14 @@ pub struct AddVaultResources {
     vault_id: String,
     body: models::AddVaultResourcesRequestBody,
 }
+
 impl AddVaultResources {
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
+
     /// Checks the documented constraints of the query parameters and the body, as `send`
     /// does unless the client was built with `validate_requests(false)`.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
@@ -2861,12 +3183,14 @@ impl AddVaultResources {
         }
         Ok(())
     }
+
     /// Sends the request; returns the success body.
     pub async fn send(
         self,
     ) -> Result<models::AddVaultResourcesResponseBody, crate::Error> {
         self.send_with_metadata().await.map(|(body, _)| body)
     }
+
     /// Sends the request; returns the success body with the response's status, request ID
     /// and headers.
     pub async fn send_with_metadata(
@@ -2902,14 +3226,19 @@ impl AddVaultResources {
         <Self as crate::Operation>::decode(response)
     }
 }
+
 impl crate::response::sealed::Sealed for AddVaultResources {}
+
 impl crate::Operation for AddVaultResources {
     const OPERATION_ID: &'static str = "add_vault_resources";
+
     type Output = models::AddVaultResourcesResponseBody;
+
     const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
+
     fn decode(
         response: crate::response::RawResponse,
     ) -> Result<
@@ -2919,13 +3248,17 @@ impl crate::Operation for AddVaultResources {
         response.json()
     }
 }
+
 impl std::future::IntoFuture for AddVaultResources {
     type Output = Result<models::AddVaultResourcesResponseBody, crate::Error>;
+
     type IntoFuture = crate::ResponseFuture<models::AddVaultResourcesResponseBody>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder of [`Client::associate_vault_policy`](crate::Client::associate_vault_policy): set optional parameters, then `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is awaited or sent"]
@@ -2935,12 +3268,14 @@ pub struct AssociateVaultPolicy {
     vault_id: String,
     body: models::AssociateVaultPolicyRequestBody,
 }
+
 impl AssociateVaultPolicy {
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
+
     /// Checks the documented constraints of the query parameters and the body, as `send`
     /// does unless the client was built with `validate_requests(false)`.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
@@ -2950,12 +3285,14 @@ impl AssociateVaultPolicy {
         }
         Ok(())
     }
+
     /// Sends the request; returns the success body.
     pub async fn send(
         self,
     ) -> Result<models::AssociateVaultPolicyResponseBody, crate::Error> {
         self.send_with_metadata().await.map(|(body, _)| body)
     }
+
     /// Sends the request; returns the success body with the response's status, request ID
     /// and headers.
     pub async fn send_with_metadata(
@@ -2991,14 +3328,19 @@ impl AssociateVaultPolicy {
         <Self as crate::Operation>::decode(response)
     }
 }
+
 impl crate::response::sealed::Sealed for AssociateVaultPolicy {}
+
 impl crate::Operation for AssociateVaultPolicy {
     const OPERATION_ID: &'static str = "associate_vault_policy";
+
     type Output = models::AssociateVaultPolicyResponseBody;
+
     const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
+
     fn decode(
         response: crate::response::RawResponse,
     ) -> Result<
@@ -3008,13 +3350,17 @@ impl crate::Operation for AssociateVaultPolicy {
         response.json()
     }
 }
+
 impl std::future::IntoFuture for AssociateVaultPolicy {
     type Output = Result<models::AssociateVaultPolicyResponseBody, crate::Error>;
+
     type IntoFuture = crate::ResponseFuture<models::AssociateVaultPolicyResponseBody>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder of [`Client::dissociate_vault_policy`](crate::Client::dissociate_vault_policy): set optional parameters, then `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is awaited or sent"]
@@ -3024,12 +3370,14 @@ pub struct DissociateVaultPolicy {
     vault_id: String,
     body: models::DissociateVaultPolicyRequestBody,
 }
+
 impl DissociateVaultPolicy {
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
+
     /// Checks the documented constraints of the query parameters and the body, as `send`
     /// does unless the client was built with `validate_requests(false)`.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
@@ -3039,12 +3387,14 @@ impl DissociateVaultPolicy {
         }
         Ok(())
     }
+
     /// Sends the request; returns the success body.
     pub async fn send(
         self,
     ) -> Result<models::DissociateVaultPolicyResponseBody, crate::Error> {
         self.send_with_metadata().await.map(|(body, _)| body)
     }
+
     /// Sends the request; returns the success body with the response's status, request ID
     /// and headers.
     pub async fn send_with_metadata(
@@ -3080,14 +3430,19 @@ impl DissociateVaultPolicy {
         <Self as crate::Operation>::decode(response)
     }
 }
+
 impl crate::response::sealed::Sealed for DissociateVaultPolicy {}
+
 impl crate::Operation for DissociateVaultPolicy {
     const OPERATION_ID: &'static str = "dissociate_vault_policy";
+
     type Output = models::DissociateVaultPolicyResponseBody;
+
     const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
+
     fn decode(
         response: crate::response::RawResponse,
     ) -> Result<
@@ -3097,13 +3452,17 @@ impl crate::Operation for DissociateVaultPolicy {
         response.json()
     }
 }
+
 impl std::future::IntoFuture for DissociateVaultPolicy {
     type Output = Result<models::DissociateVaultPolicyResponseBody, crate::Error>;
+
     type IntoFuture = crate::ResponseFuture<models::DissociateVaultPolicyResponseBody>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder of [`Client::list_backups`](crate::Client::list_backups): set optional parameters, then `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is awaited or sent"]
@@ -3132,12 +3491,14 @@ pub struct ListBackups {
     used_percent: Option<String>,
     vault_id: Option<String>,
 }
+
 impl ListBackups {
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
+
     /// Restore point ID
     ///
     /// Documentation: 002 §4.5.2 Table 4-158.
@@ -3147,6 +3508,7 @@ impl ListBackups {
         self.checkpoint_id = Some(value.into());
         self
     }
+
     /// Dedicated cloud
     ///
     /// Documentation: 002 §4.5.2 Table 4-158.
@@ -3156,6 +3518,7 @@ impl ListBackups {
         self.dec = Some(value);
         self
     }
+
     /// Time when the backup ends, in %YYYY-%mm-%ddT%HH:%MM:%SSZ format. For example, 2018-02-01T12:00:00Z.
     ///
     /// Documentation: 002 §4.5.2 Table 4-158.
@@ -3165,6 +3528,7 @@ impl ListBackups {
         self.end_time = Some(value.into());
         self
     }
+
     /// Enterprise project ID or all_granted_eps. all_granted_eps indicates querying the IDs of all enterprise projects on which the user has permissions.
     ///
     /// Documentation: 002 §4.5.2 Table 4-158.
@@ -3174,6 +3538,7 @@ impl ListBackups {
         self.enterprise_project_id = Some(value.into());
         self
     }
+
     /// Backup type
     ///
     /// Documentation: 002 §4.5.2 Table 4-158.
@@ -3183,6 +3548,7 @@ impl ListBackups {
         self.image_type = Some(value);
         self
     }
+
     /// Number of records displayed per page.
     ///
     /// Constraints: minimum 1, maximum 1000.
@@ -3196,6 +3562,7 @@ impl ListBackups {
         self.limit = Some(value);
         self
     }
+
     /// ID of the last record displayed on the previous page
     ///
     /// Documentation: 002 §4.5.2 Table 4-158.
@@ -3205,6 +3572,7 @@ impl ListBackups {
         self.marker = Some(value.into());
         self
     }
+
     /// Backup sharing status
     ///
     /// Documentation: 002 §4.5.2 Table 4-158.
@@ -3214,6 +3582,7 @@ impl ListBackups {
         self.member_status = Some(value);
         self
     }
+
     /// Backup name
     ///
     /// Documentation: 002 §4.5.2 Table 4-158.
@@ -3223,6 +3592,7 @@ impl ListBackups {
         self.name = Some(value.into());
         self
     }
+
     /// Offset where the query starts.
     ///
     /// Constraints: minimum 0.
@@ -3236,6 +3606,7 @@ impl ListBackups {
         self.offset = Some(value);
         self
     }
+
     /// Owning type of a backup. private backups are queried by default.
     ///
     /// Default: `"private"`.
@@ -3247,6 +3618,7 @@ impl ListBackups {
         self.own_type = Some(value);
         self
     }
+
     /// Parent backup ID
     ///
     /// Documentation: 002 §4.5.2 Table 4-158.
@@ -3256,6 +3628,7 @@ impl ListBackups {
         self.parent_id = Some(value.into());
         self
     }
+
     /// Resource availability zone; AZ-based filtering is supported.
     ///
     /// Documentation: 002 §4.5.2 Table 4-158.
@@ -3265,6 +3638,7 @@ impl ListBackups {
         self.resource_az = Some(value.into());
         self
     }
+
     /// Resource ID
     ///
     /// Documentation: 002 §4.5.2 Table 4-158.
@@ -3274,6 +3648,7 @@ impl ListBackups {
         self.resource_id = Some(value.into());
         self
     }
+
     /// Resource name
     ///
     /// Documentation: 002 §4.5.2 Table 4-158.
@@ -3283,6 +3658,7 @@ impl ListBackups {
         self.resource_name = Some(value.into());
         self
     }
+
     /// Resource type
     ///
     /// Documentation: 002 §4.5.2 Table 4-158.
@@ -3292,6 +3668,7 @@ impl ListBackups {
         self.resource_type = Some(value);
         self
     }
+
     /// A group of properties and sorting directions, separated by commas (,), in the format \<key\>\[:\<direction\>\],\<key\>\[:\<direction\>\]. direction is asc (ascending) or desc (descending); if it is not specified, the default sorting direction is desc. key is one of created_at, updated_at, name, status, protected_at and id.
     ///
     /// Constraints: at most 255 characters.
@@ -3303,6 +3680,7 @@ impl ListBackups {
         self.sort = Some(value.into());
         self
     }
+
     /// Time when the backup starts, in %YYYY-%mm-%ddT%HH:%MM:%SSZ format. For example, 2018-02-01T12:00:00Z.
     ///
     /// Documentation: 002 §4.5.2 Table 4-158.
@@ -3312,6 +3690,7 @@ impl ListBackups {
         self.start_time = Some(value.into());
         self
     }
+
     /// Status. Multiple statuses can be passed for filtering, for example, status=available\&status=error.
     ///
     /// Documentation: 002 §4.5.2 Table 4-158.
@@ -3324,6 +3703,7 @@ impl ListBackups {
         self.status = Some(value.into_iter().collect());
         self
     }
+
     /// Backups are filtered based on the occupied vault capacity. The value ranges from 1 to 100. For example, if used_percent is set to 80, all backups who occupied 80% or more of the vault capacity are displayed.
     ///
     /// Documentation: 002 §4.5.2 Table 4-158.
@@ -3333,6 +3713,7 @@ impl ListBackups {
         self.used_percent = Some(value.into());
         self
     }
+
     /// Vault ID
     ///
     /// Documentation: 002 §4.5.2 Table 4-158.
@@ -3342,6 +3723,7 @@ impl ListBackups {
         self.vault_id = Some(value.into());
         self
     }
+
     /// Checks the documented constraints of the query parameters and the body, as `send`
     /// does unless the client was built with `validate_requests(false)`.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
@@ -3458,10 +3840,12 @@ impl ListBackups {
         }
         Ok(())
     }
+
     /// Sends the request; returns the success body.
     pub async fn send(self) -> Result<models::ListBackupsResponseBody, crate::Error> {
         self.send_with_metadata().await.map(|(body, _)| body)
     }
+
     /// Sends the request; returns the success body with the response's status, request ID
     /// and headers.
     pub async fn send_with_metadata(
@@ -3592,14 +3976,19 @@ impl ListBackups {
         <Self as crate::Operation>::decode(response)
     }
 }
+
 impl crate::response::sealed::Sealed for ListBackups {}
+
 impl crate::Operation for ListBackups {
     const OPERATION_ID: &'static str = "list_backups";
+
     type Output = models::ListBackupsResponseBody;
+
     const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
+
     fn decode(
         response: crate::response::RawResponse,
     ) -> Result<
@@ -3609,34 +3998,46 @@ impl crate::Operation for ListBackups {
         response.json()
     }
 }
+
 impl std::future::IntoFuture for ListBackups {
     type Output = Result<models::ListBackupsResponseBody, crate::Error>;
+
     type IntoFuture = crate::ResponseFuture<models::ListBackupsResponseBody>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 impl ListBackups {
     /// Every page of the listing, as a stream ([`Pages`](crate::Pages)), moving on by `marker`, the ID of the last item of a page. It starts where this request does and stops at `count`, at a page shorter than the page size or at an empty page.
     pub fn into_pages(self) -> crate::Pages<Self> {
         crate::Pages::new(self)
     }
+
     /// Every [`BackupResp`](crate::models::BackupResp) of every page, as a stream ([`Items`](crate::Items)); see [`into_pages`](Self::into_pages).
     pub fn into_items(self) -> crate::Items<Self> {
         crate::Items::new(self)
     }
 }
+
 impl crate::pagination::Paginate for ListBackups {
     type Page = models::ListBackupsResponseBody;
+
     type Item = models::BackupResp;
+
     const OPERATION: &'static str = "list_backups";
+
     const MODE: crate::pagination::PagingMode = crate::pagination::PagingMode::Marker;
+
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
+
     fn start_offset(&self) -> Option<i64> {
         self.offset
     }
+
     fn at_position(mut self, position: crate::pagination::Position) -> Self {
         match position {
             crate::pagination::Position::Offset(offset) => {
@@ -3649,25 +4050,32 @@ impl crate::pagination::Paginate for ListBackups {
         }
         self
     }
+
     fn send_page(self) -> crate::ResponseFuture<Self::Page> {
         Box::pin(self.send())
     }
+
     fn total(page: &Self::Page) -> Option<i64> {
         page.count.value().copied()
     }
+
     fn reported_page_size(page: &Self::Page) -> Option<i64> {
         page.limit.value().copied()
     }
+
     fn items(page: &Self::Page) -> &[Self::Item] {
         page.backups.value().map(Vec::as_slice).unwrap_or_default()
     }
+
     fn into_items(page: Self::Page) -> Vec<Self::Item> {
         page.backups.into_option().unwrap_or_default()
     }
+
     fn marker(item: &Self::Item) -> Option<&str> {
         item.id.value().map(String::as_str)
     }
 }
+
 /// Request builder of [`Client::show_backup`](crate::Client::show_backup): set optional parameters, then `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is awaited or sent"]
@@ -3676,21 +4084,25 @@ pub struct ShowBackup {
     project_id: Option<String>,
     backup_id: String,
 }
+
 impl ShowBackup {
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
+
     /// Checks the documented constraints of the query parameters and the body, as `send`
     /// does unless the client was built with `validate_requests(false)`.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
         Ok(())
     }
+
     /// Sends the request; returns the success body.
     pub async fn send(self) -> Result<models::ShowBackupResponseBody, crate::Error> {
         self.send_with_metadata().await.map(|(body, _)| body)
     }
+
     /// Sends the request; returns the success body with the response's status, request ID
     /// and headers.
     pub async fn send_with_metadata(
@@ -3725,14 +4137,19 @@ impl ShowBackup {
         <Self as crate::Operation>::decode(response)
     }
 }
+
 impl crate::response::sealed::Sealed for ShowBackup {}
+
 impl crate::Operation for ShowBackup {
     const OPERATION_ID: &'static str = "show_backup";
+
     type Output = models::ShowBackupResponseBody;
+
     const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
+
     fn decode(
         response: crate::response::RawResponse,
     ) -> Result<
@@ -3742,13 +4159,17 @@ impl crate::Operation for ShowBackup {
         response.json()
     }
 }
+
 impl std::future::IntoFuture for ShowBackup {
     type Output = Result<models::ShowBackupResponseBody, crate::Error>;
+
     type IntoFuture = crate::ResponseFuture<models::ShowBackupResponseBody>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder of [`Client::delete_backup`](crate::Client::delete_backup): set optional parameters, then `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is awaited or sent"]
@@ -3757,21 +4178,25 @@ pub struct DeleteBackup {
     project_id: Option<String>,
     backup_id: String,
 }
+
 impl DeleteBackup {
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
+
     /// Checks the documented constraints of the query parameters and the body, as `send`
     /// does unless the client was built with `validate_requests(false)`.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
         Ok(())
     }
+
     /// Sends the request; returns the success body.
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_metadata().await.map(|(body, _)| body)
     }
+
     /// Sends the request; returns the success body with the response's status, request ID
     /// and headers.
     pub async fn send_with_metadata(
@@ -3803,27 +4228,36 @@ impl DeleteBackup {
         <Self as crate::Operation>::decode(response)
     }
 }
+
 impl crate::response::sealed::Sealed for DeleteBackup {}
+
 impl crate::Operation for DeleteBackup {
     const OPERATION_ID: &'static str = "delete_backup";
+
     type Output = ();
+
     const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
+
     fn decode(
         response: crate::response::RawResponse,
     ) -> Result<((), crate::ResponseMetadata), crate::Error> {
         response.empty()
     }
 }
+
 impl std::future::IntoFuture for DeleteBackup {
     type Output = Result<(), crate::Error>;
+
     type IntoFuture = crate::ResponseFuture<()>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder of [`Client::restore_backup`](crate::Client::restore_backup): set optional parameters, then `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is awaited or sent"]
@@ -3833,12 +4267,14 @@ pub struct RestoreBackup {
     backup_id: String,
     body: models::RestoreBackupRequestBody,
 }
+
 impl RestoreBackup {
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
+
     /// Checks the documented constraints of the query parameters and the body, as `send`
     /// does unless the client was built with `validate_requests(false)`.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
@@ -3848,10 +4284,12 @@ impl RestoreBackup {
         }
         Ok(())
     }
+
     /// Sends the request; returns the success body.
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_metadata().await.map(|(body, _)| body)
     }
+
     /// Sends the request; returns the success body with the response's status, request ID
     /// and headers.
     pub async fn send_with_metadata(
@@ -3884,27 +4322,36 @@ impl RestoreBackup {
         <Self as crate::Operation>::decode(response)
     }
 }
+
 impl crate::response::sealed::Sealed for RestoreBackup {}
+
 impl crate::Operation for RestoreBackup {
     const OPERATION_ID: &'static str = "restore_backup";
+
     type Output = ();
+
     const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
+
     fn decode(
         response: crate::response::RawResponse,
     ) -> Result<((), crate::ResponseMetadata), crate::Error> {
         response.empty()
     }
 }
+
 impl std::future::IntoFuture for RestoreBackup {
     type Output = Result<(), crate::Error>;
+
     type IntoFuture = crate::ResponseFuture<()>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder of [`Client::sync_backups`](crate::Client::sync_backups): set optional parameters, then `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is awaited or sent"]
@@ -3913,12 +4360,14 @@ pub struct SyncBackups {
     project_id: Option<String>,
     body: models::SyncBackupsRequestBody,
 }
+
 impl SyncBackups {
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
+
     /// Checks the documented constraints of the query parameters and the body, as `send`
     /// does unless the client was built with `validate_requests(false)`.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
@@ -3928,10 +4377,12 @@ impl SyncBackups {
         }
         Ok(())
     }
+
     /// Sends the request; returns the success body.
     pub async fn send(self) -> Result<models::SyncBackupsResponseBody, crate::Error> {
         self.send_with_metadata().await.map(|(body, _)| body)
     }
+
     /// Sends the request; returns the success body with the response's status, request ID
     /// and headers.
     pub async fn send_with_metadata(
@@ -3965,14 +4416,19 @@ impl SyncBackups {
         <Self as crate::Operation>::decode(response)
     }
 }
+
 impl crate::response::sealed::Sealed for SyncBackups {}
+
 impl crate::Operation for SyncBackups {
     const OPERATION_ID: &'static str = "sync_backups";
+
     type Output = models::SyncBackupsResponseBody;
+
     const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
+
     fn decode(
         response: crate::response::RawResponse,
     ) -> Result<
@@ -3982,13 +4438,17 @@ impl crate::Operation for SyncBackups {
         response.json()
     }
 }
+
 impl std::future::IntoFuture for SyncBackups {
     type Output = Result<models::SyncBackupsResponseBody, crate::Error>;
+
     type IntoFuture = crate::ResponseFuture<models::SyncBackupsResponseBody>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder of [`Client::list_policies`](crate::Client::list_policies): set optional parameters, then `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is awaited or sent"]
@@ -3998,12 +4458,14 @@ pub struct ListPolicies {
     operation_type: Option<models::PolicyOperationType>,
     vault_id: Option<String>,
 }
+
 impl ListPolicies {
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
+
     /// Policy type
     ///
     /// Documentation: 002 §4.6.3 Table 4-194.
@@ -4013,6 +4475,7 @@ impl ListPolicies {
         self.operation_type = Some(value);
         self
     }
+
     /// Vault ID
     ///
     /// Documentation: 002 §4.6.3 Table 4-194.
@@ -4022,6 +4485,7 @@ impl ListPolicies {
         self.vault_id = Some(value.into());
         self
     }
+
     /// Checks the documented constraints of the query parameters and the body, as `send`
     /// does unless the client was built with `validate_requests(false)`.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
@@ -4039,10 +4503,12 @@ impl ListPolicies {
         }
         Ok(())
     }
+
     /// Sends the request; returns the success body.
     pub async fn send(self) -> Result<models::ListPoliciesResponseBody, crate::Error> {
         self.send_with_metadata().await.map(|(body, _)| body)
     }
+
     /// Sends the request; returns the success body with the response's status, request ID
     /// and headers.
     pub async fn send_with_metadata(
@@ -4086,14 +4552,19 @@ impl ListPolicies {
         <Self as crate::Operation>::decode(response)
     }
 }
+
 impl crate::response::sealed::Sealed for ListPolicies {}
+
 impl crate::Operation for ListPolicies {
     const OPERATION_ID: &'static str = "list_policies";
+
     type Output = models::ListPoliciesResponseBody;
+
     const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
+
     fn decode(
         response: crate::response::RawResponse,
     ) -> Result<
@@ -4103,13 +4574,17 @@ impl crate::Operation for ListPolicies {
         response.json()
     }
 }
+
 impl std::future::IntoFuture for ListPolicies {
     type Output = Result<models::ListPoliciesResponseBody, crate::Error>;
+
     type IntoFuture = crate::ResponseFuture<models::ListPoliciesResponseBody>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder of [`Client::create_policy`](crate::Client::create_policy): set optional parameters, then `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is awaited or sent"]
@@ -4118,12 +4593,14 @@ pub struct CreatePolicy {
     project_id: Option<String>,
     body: models::CreatePolicyRequestBody,
 }
+
 impl CreatePolicy {
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
+
     /// Checks the documented constraints of the query parameters and the body, as `send`
     /// does unless the client was built with `validate_requests(false)`.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
@@ -4133,10 +4610,12 @@ impl CreatePolicy {
         }
         Ok(())
     }
+
     /// Sends the request; returns the success body.
     pub async fn send(self) -> Result<models::CreatePolicyResponseBody, crate::Error> {
         self.send_with_metadata().await.map(|(body, _)| body)
     }
+
     /// Sends the request; returns the success body with the response's status, request ID
     /// and headers.
     pub async fn send_with_metadata(
@@ -4170,14 +4649,19 @@ impl CreatePolicy {
         <Self as crate::Operation>::decode(response)
     }
 }
+
 impl crate::response::sealed::Sealed for CreatePolicy {}
+
 impl crate::Operation for CreatePolicy {
     const OPERATION_ID: &'static str = "create_policy";
+
     type Output = models::CreatePolicyResponseBody;
+
     const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
+
     fn decode(
         response: crate::response::RawResponse,
     ) -> Result<
@@ -4187,13 +4671,17 @@ impl crate::Operation for CreatePolicy {
         response.json()
     }
 }
+
 impl std::future::IntoFuture for CreatePolicy {
     type Output = Result<models::CreatePolicyResponseBody, crate::Error>;
+
     type IntoFuture = crate::ResponseFuture<models::CreatePolicyResponseBody>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder of [`Client::show_policy`](crate::Client::show_policy): set optional parameters, then `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is awaited or sent"]
@@ -4202,21 +4690,25 @@ pub struct ShowPolicy {
     project_id: Option<String>,
     policy_id: String,
 }
+
 impl ShowPolicy {
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
+
     /// Checks the documented constraints of the query parameters and the body, as `send`
     /// does unless the client was built with `validate_requests(false)`.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
         Ok(())
     }
+
     /// Sends the request; returns the success body.
     pub async fn send(self) -> Result<models::ShowPolicyResponseBody, crate::Error> {
         self.send_with_metadata().await.map(|(body, _)| body)
     }
+
     /// Sends the request; returns the success body with the response's status, request ID
     /// and headers.
     pub async fn send_with_metadata(
@@ -4251,14 +4743,19 @@ impl ShowPolicy {
         <Self as crate::Operation>::decode(response)
     }
 }
+
 impl crate::response::sealed::Sealed for ShowPolicy {}
+
 impl crate::Operation for ShowPolicy {
     const OPERATION_ID: &'static str = "show_policy";
+
     type Output = models::ShowPolicyResponseBody;
+
     const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
+
     fn decode(
         response: crate::response::RawResponse,
     ) -> Result<
@@ -4268,13 +4765,17 @@ impl crate::Operation for ShowPolicy {
         response.json()
     }
 }
+
 impl std::future::IntoFuture for ShowPolicy {
     type Output = Result<models::ShowPolicyResponseBody, crate::Error>;
+
     type IntoFuture = crate::ResponseFuture<models::ShowPolicyResponseBody>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder of [`Client::update_policy`](crate::Client::update_policy): set optional parameters, then `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is awaited or sent"]
@@ -4284,12 +4785,14 @@ pub struct UpdatePolicy {
     policy_id: String,
     body: models::UpdatePolicyRequestBody,
 }
+
 impl UpdatePolicy {
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
+
     /// Checks the documented constraints of the query parameters and the body, as `send`
     /// does unless the client was built with `validate_requests(false)`.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
@@ -4299,10 +4802,12 @@ impl UpdatePolicy {
         }
         Ok(())
     }
+
     /// Sends the request; returns the success body.
     pub async fn send(self) -> Result<models::UpdatePolicyResponseBody, crate::Error> {
         self.send_with_metadata().await.map(|(body, _)| body)
     }
+
     /// Sends the request; returns the success body with the response's status, request ID
     /// and headers.
     pub async fn send_with_metadata(
@@ -4337,14 +4842,19 @@ impl UpdatePolicy {
         <Self as crate::Operation>::decode(response)
     }
 }
+
 impl crate::response::sealed::Sealed for UpdatePolicy {}
+
 impl crate::Operation for UpdatePolicy {
     const OPERATION_ID: &'static str = "update_policy";
+
     type Output = models::UpdatePolicyResponseBody;
+
     const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
+
     fn decode(
         response: crate::response::RawResponse,
     ) -> Result<
@@ -4354,13 +4864,17 @@ impl crate::Operation for UpdatePolicy {
         response.json()
     }
 }
+
 impl std::future::IntoFuture for UpdatePolicy {
     type Output = Result<models::UpdatePolicyResponseBody, crate::Error>;
+
     type IntoFuture = crate::ResponseFuture<models::UpdatePolicyResponseBody>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder of [`Client::delete_policy`](crate::Client::delete_policy): set optional parameters, then `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is awaited or sent"]
@@ -4369,21 +4883,25 @@ pub struct DeletePolicy {
     project_id: Option<String>,
     policy_id: String,
 }
+
 impl DeletePolicy {
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
+
     /// Checks the documented constraints of the query parameters and the body, as `send`
     /// does unless the client was built with `validate_requests(false)`.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
         Ok(())
     }
+
     /// Sends the request; returns the success body.
     pub async fn send(self) -> Result<(), crate::Error> {
         self.send_with_metadata().await.map(|(body, _)| body)
     }
+
     /// Sends the request; returns the success body with the response's status, request ID
     /// and headers.
     pub async fn send_with_metadata(
@@ -4415,27 +4933,36 @@ impl DeletePolicy {
         <Self as crate::Operation>::decode(response)
     }
 }
+
 impl crate::response::sealed::Sealed for DeletePolicy {}
+
 impl crate::Operation for DeletePolicy {
     const OPERATION_ID: &'static str = "delete_policy";
+
     type Output = ();
+
     const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
+
     fn decode(
         response: crate::response::RawResponse,
     ) -> Result<((), crate::ResponseMetadata), crate::Error> {
         response.empty()
     }
 }
+
 impl std::future::IntoFuture for DeletePolicy {
     type Output = Result<(), crate::Error>;
+
     type IntoFuture = crate::ResponseFuture<()>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// Request builder of [`Client::create_vbs_backup`](crate::Client::create_vbs_backup): set optional parameters, then `.await` it or call [`send`](Self::send) or [`send_with_metadata`](Self::send_with_metadata).
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until it is awaited or sent"]
@@ -4444,12 +4971,14 @@ pub struct CreateVbsBackup {
     project_id: Option<String>,
     body: models::CreateVbsBackupRequestBody,
 }
+
 impl CreateVbsBackup {
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
+
     /// Checks the documented constraints of the query parameters and the body, as `send`
     /// does unless the client was built with `validate_requests(false)`.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
@@ -4459,12 +4988,14 @@ impl CreateVbsBackup {
         }
         Ok(())
     }
+
     /// Sends the request; returns the success body.
     pub async fn send(
         self,
     ) -> Result<models::CreateVbsBackupResponseBody, crate::Error> {
         self.send_with_metadata().await.map(|(body, _)| body)
     }
+
     /// Sends the request; returns the success body with the response's status, request ID
     /// and headers.
     pub async fn send_with_metadata(
@@ -4498,15 +5029,20 @@ impl CreateVbsBackup {
         <Self as crate::Operation>::decode(response)
     }
 }
+
 impl crate::response::sealed::Sealed for CreateVbsBackup {}
+
 impl crate::Operation for CreateVbsBackup {
     const OPERATION_ID: &'static str = "create_vbs_backup";
+
     type Output = models::CreateVbsBackupResponseBody;
+
     const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Nested {
         member: "error",
         code: "code",
         message: "message",
     };
+
     fn decode(
         response: crate::response::RawResponse,
     ) -> Result<
@@ -4516,9 +5052,12 @@ impl crate::Operation for CreateVbsBackup {
         response.json()
     }
 }
+
 impl std::future::IntoFuture for CreateVbsBackup {
     type Output = Result<models::CreateVbsBackupResponseBody, crate::Error>;
+
     type IntoFuture = crate::ResponseFuture<models::CreateVbsBackupResponseBody>;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -4,9 +4,11 @@
 //!
 //! The example and property tests read a payload into the model of its schema through
 //! [`roundtrip`], so a schema added to the spec is covered without test code.
+
 use huaweicloud_cbr::{models, operations};
 use crate::response_harness::{check, ResponseInput, Violation};
 use crate::roundtrip::{through, Roundtrip};
+
 /// Every schema with a generated model: its JSON pointer and the model's name, in the order of `models.rs`.
 pub const MODELS: &[(&str, &str)] = &[
     ("#/components/schemas/AddShareMembersRequestBody", "AddShareMembersRequestBody"),
@@ -201,6 +203,7 @@ pub const MODELS: &[(&str, &str)] = &[
     ("#/components/schemas/VbsError", "VbsError"),
     ("#/components/schemas/VbsErrorDetail", "VbsErrorDetail"),
 ];
+
 /// Reads `json` as the model of the schema at `pointer` and writes it back (see [`through`]); `None` when that schema has no model of its own.
 pub fn roundtrip(
     pointer: &str,
@@ -660,6 +663,7 @@ pub fn roundtrip(
         },
     )
 }
+
 /// Every operation ID, in spec order.
 pub const OPERATIONS: &[&str] = &[
     "show_operation_log",
@@ -693,6 +697,7 @@ pub const OPERATIONS: &[&str] = &[
     "delete_policy",
     "create_vbs_backup",
 ];
+
 /// Feeds `input` to the response handling of the operation `operation_id` through the fuzzing harness (see [`check`]); `None` for an unknown operation.
 pub fn check_response(
     operation_id: &str,
