@@ -361,7 +361,7 @@ fn emit_serialize(rust_name: &str, def: &Struct) -> TokenStream {
 
 fn emit_deserialize(rust_name: &str, def: &Struct) -> TokenStream {
     let name = ident(rust_name);
-    let expecting = format!("a {rust_name} object");
+    let expecting = format!("{} object", rustdoc::with_article(rust_name));
     let members: Vec<_> = def.fields.iter().map(|f| ident(&f.rust_name)).collect();
     let keys = def.fields.iter().map(|f| &f.name);
     // Locals: a member not seen yet is `None`, or `Absent` for `Nullable` members (reading
@@ -535,7 +535,7 @@ fn emit_enum(def: &TypeDef, enumeration: &Enum) -> TokenStream {
 /// `Serialize` and `Deserialize` of an enumeration: its value as a string.
 fn emit_enum_serde(def: &TypeDef) -> TokenStream {
     let name = ident(&def.rust_name);
-    let expecting = format!("a {} value", def.rust_name);
+    let expecting = format!("{} value", rustdoc::with_article(&def.rust_name));
     // impl Serialize for Name { … serialize_str(self.as_str()) }
     // impl Deserialize for Name { … deserialize_str(StrVisitor::new("a Name value", Name::from)) }
     quote! {

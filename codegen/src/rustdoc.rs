@@ -169,6 +169,21 @@ pub fn plain_text(value: &serde_json::Value) -> String {
     }
 }
 
+/// `word` after its indefinite article, `a` or `an` by how it is read: "an
+/// AddShareMembersRequestBody", "an OperationLog", "a Vault", but "a UsageSummary" and "a
+/// EuropeanRegion" (a vowel letter read as a consonant sound).
+pub fn with_article(word: &str) -> String {
+    const CONSONANT_SOUNDS: [&str; 8] = ["Uni", "Use", "Usa", "Usu", "Uti", "Eu", "One", "Once"];
+    let starts_with_vowel = word.starts_with(['A', 'E', 'I', 'O', 'U', 'a', 'e', 'i', 'o', 'u']);
+    let read_as_consonant = CONSONANT_SOUNDS.iter().any(|prefix| {
+        word.len() >= prefix.len() && word[..prefix.len()].eq_ignore_ascii_case(prefix)
+    });
+    if starts_with_vowel && !read_as_consonant {
+        return format!("an {word}");
+    }
+    format!("a {word}")
+}
+
 fn count(n: u64, noun: &str) -> String {
     if n == 1 {
         return format!("1 {noun}");
@@ -194,6 +209,26 @@ mod tests {
             "see `https://x.example/a_b.`"
         );
         assert_eq!(code_span("a`b"), "`` a`b ``");
+    }
+
+    #[test]
+    fn articles_follow_the_sound() {
+        for (word, expected) in [
+            (
+                "AddShareMembersRequestBody",
+                "an AddShareMembersRequestBody",
+            ),
+            ("OperationLog", "an OperationLog"),
+            ("ImageData", "an ImageData"),
+            ("UpdateVaultRequestBody", "an UpdateVaultRequestBody"),
+            ("Vault", "a Vault"),
+            ("UsageSummary", "a UsageSummary"),
+            ("UnitPrice", "a UnitPrice"),
+            ("OneTimePolicy", "a OneTimePolicy"),
+            ("U", "an U"),
+        ] {
+            assert_eq!(with_article(word), expected);
+        }
     }
 
     #[test]

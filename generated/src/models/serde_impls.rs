@@ -36,7 +36,7 @@ impl<'de> serde::Deserialize<'de> for AddShareMembersRequestBody {
                 &self,
                 formatter: &mut std::fmt::Formatter<'_>,
             ) -> std::fmt::Result {
-                formatter.write_str("a AddShareMembersRequestBody object")
+                formatter.write_str("an AddShareMembersRequestBody object")
             }
             fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
@@ -101,7 +101,7 @@ impl<'de> serde::Deserialize<'de> for AddShareMembersResponseBody {
                 &self,
                 formatter: &mut std::fmt::Formatter<'_>,
             ) -> std::fmt::Result {
-                formatter.write_str("a AddShareMembersResponseBody object")
+                formatter.write_str("an AddShareMembersResponseBody object")
             }
             fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
@@ -173,7 +173,7 @@ impl<'de> serde::Deserialize<'de> for AddVaultResourcesRequestBody {
                 &self,
                 formatter: &mut std::fmt::Formatter<'_>,
             ) -> std::fmt::Result {
-                formatter.write_str("a AddVaultResourcesRequestBody object")
+                formatter.write_str("an AddVaultResourcesRequestBody object")
             }
             fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
@@ -240,7 +240,7 @@ impl<'de> serde::Deserialize<'de> for AddVaultResourcesResponseBody {
                 &self,
                 formatter: &mut std::fmt::Formatter<'_>,
             ) -> std::fmt::Result {
-                formatter.write_str("a AddVaultResourcesResponseBody object")
+                formatter.write_str("an AddVaultResourcesResponseBody object")
             }
             fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
@@ -308,7 +308,7 @@ impl<'de> serde::Deserialize<'de> for AssociateVaultPolicyRequestBody {
                 &self,
                 formatter: &mut std::fmt::Formatter<'_>,
             ) -> std::fmt::Result {
-                formatter.write_str("a AssociateVaultPolicyRequestBody object")
+                formatter.write_str("an AssociateVaultPolicyRequestBody object")
             }
             fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
@@ -374,7 +374,7 @@ impl<'de> serde::Deserialize<'de> for AssociateVaultPolicyResponseBody {
                 &self,
                 formatter: &mut std::fmt::Formatter<'_>,
             ) -> std::fmt::Result {
-                formatter.write_str("a AssociateVaultPolicyResponseBody object")
+                formatter.write_str("an AssociateVaultPolicyResponseBody object")
             }
             fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
@@ -3887,7 +3887,7 @@ impl<'de> serde::Deserialize<'de> for ImageData {
                 &self,
                 formatter: &mut std::fmt::Formatter<'_>,
             ) -> std::fmt::Result {
-                formatter.write_str("a ImageData object")
+                formatter.write_str("an ImageData object")
             }
             fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
@@ -4539,7 +4539,7 @@ impl<'de> serde::Deserialize<'de> for ObjectType {
         deserializer
             .deserialize_str(
                 crate::de::StrVisitor::new(
-                    "a ObjectType value",
+                    "an ObjectType value",
                     |value: &str| Self::from(value),
                 ),
             )
@@ -4581,7 +4581,7 @@ impl<'de> serde::Deserialize<'de> for OpErrorInfo {
                 &self,
                 formatter: &mut std::fmt::Formatter<'_>,
             ) -> std::fmt::Result {
-                formatter.write_str("a OpErrorInfo object")
+                formatter.write_str("an OpErrorInfo object")
             }
             fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
@@ -4668,7 +4668,7 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoBackup {
                 &self,
                 formatter: &mut std::fmt::Formatter<'_>,
             ) -> std::fmt::Result {
-                formatter.write_str("a OpExtendInfoBackup object")
+                formatter.write_str("an OpExtendInfoBackup object")
             }
             fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
@@ -4773,7 +4773,7 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoBackupAppConsistencyStatus {
         deserializer
             .deserialize_str(
                 crate::de::StrVisitor::new(
-                    "a OpExtendInfoBackupAppConsistencyStatus value",
+                    "an OpExtendInfoBackupAppConsistencyStatus value",
                     |value: &str| Self::from(value),
                 ),
             )
@@ -4796,7 +4796,7 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoBackupIncremental {
         deserializer
             .deserialize_str(
                 crate::de::StrVisitor::new(
-                    "a OpExtendInfoBackupIncremental value",
+                    "an OpExtendInfoBackupIncremental value",
                     |value: &str| Self::from(value),
                 ),
             )
@@ -4840,7 +4840,7 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoCommon {
                 &self,
                 formatter: &mut std::fmt::Formatter<'_>,
             ) -> std::fmt::Result {
-                formatter.write_str("a OpExtendInfoCommon object")
+                formatter.write_str("an OpExtendInfoCommon object")
             }
             fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
@@ -4928,7 +4928,7 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoDelete {
                 &self,
                 formatter: &mut std::fmt::Formatter<'_>,
             ) -> std::fmt::Result {
-                formatter.write_str("a OpExtendInfoDelete object")
+                formatter.write_str("an OpExtendInfoDelete object")
             }
             fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
@@ -5008,7 +5008,7 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoRemoveResources {
                 &self,
                 formatter: &mut std::fmt::Formatter<'_>,
             ) -> std::fmt::Result {
-                formatter.write_str("a OpExtendInfoRemoveResources object")
+                formatter.write_str("an OpExtendInfoRemoveResources object")
             }
             fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
@@ -5101,7 +5101,7 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoRestore {
                 &self,
                 formatter: &mut std::fmt::Formatter<'_>,
             ) -> std::fmt::Result {
-                formatter.write_str("a OpExtendInfoRestore object")
+                formatter.write_str("an OpExtendInfoRestore object")
             }
             fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
@@ -5201,7 +5201,7 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoSync {
                 &self,
                 formatter: &mut std::fmt::Formatter<'_>,
             ) -> std::fmt::Result {
-                formatter.write_str("a OpExtendInfoSync object")
+                formatter.write_str("an OpExtendInfoSync object")
             }
             fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
@@ -5289,7 +5289,7 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoVaultDelete {
                 &self,
                 formatter: &mut std::fmt::Formatter<'_>,
             ) -> std::fmt::Result {
-                formatter.write_str("a OpExtendInfoVaultDelete object")
+                formatter.write_str("an OpExtendInfoVaultDelete object")
             }
             fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
@@ -5380,7 +5380,7 @@ impl<'de> serde::Deserialize<'de> for OpExtraInfo {
                 &self,
                 formatter: &mut std::fmt::Formatter<'_>,
             ) -> std::fmt::Result {
-                formatter.write_str("a OpExtraInfo object")
+                formatter.write_str("an OpExtraInfo object")
             }
             fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
@@ -5504,7 +5504,7 @@ impl<'de> serde::Deserialize<'de> for OpResource {
                 &self,
                 formatter: &mut std::fmt::Formatter<'_>,
             ) -> std::fmt::Result {
-                formatter.write_str("a OpResource object")
+                formatter.write_str("an OpResource object")
             }
             fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
@@ -5608,7 +5608,7 @@ impl<'de> serde::Deserialize<'de> for OperationLog {
                 &self,
                 formatter: &mut std::fmt::Formatter<'_>,
             ) -> std::fmt::Result {
-                formatter.write_str("a OperationLog object")
+                formatter.write_str("an OperationLog object")
             }
             fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
@@ -5789,7 +5789,7 @@ impl<'de> serde::Deserialize<'de> for OperationLogStatus {
         deserializer
             .deserialize_str(
                 crate::de::StrVisitor::new(
-                    "a OperationLogStatus value",
+                    "an OperationLogStatus value",
                     |value: &str| Self::from(value),
                 ),
             )
@@ -5812,7 +5812,7 @@ impl<'de> serde::Deserialize<'de> for OperationLogType {
         deserializer
             .deserialize_str(
                 crate::de::StrVisitor::new(
-                    "a OperationLogType value",
+                    "an OperationLogType value",
                     |value: &str| Self::from(value),
                 ),
             )
@@ -8480,7 +8480,7 @@ impl<'de> serde::Deserialize<'de> for UpdatePolicyRequestBody {
                 &self,
                 formatter: &mut std::fmt::Formatter<'_>,
             ) -> std::fmt::Result {
-                formatter.write_str("a UpdatePolicyRequestBody object")
+                formatter.write_str("an UpdatePolicyRequestBody object")
             }
             fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
@@ -8543,7 +8543,7 @@ impl<'de> serde::Deserialize<'de> for UpdatePolicyResponseBody {
                 &self,
                 formatter: &mut std::fmt::Formatter<'_>,
             ) -> std::fmt::Result {
-                formatter.write_str("a UpdatePolicyResponseBody object")
+                formatter.write_str("an UpdatePolicyResponseBody object")
             }
             fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
@@ -8609,7 +8609,7 @@ impl<'de> serde::Deserialize<'de> for UpdateShareMemberRequestBody {
                 &self,
                 formatter: &mut std::fmt::Formatter<'_>,
             ) -> std::fmt::Result {
-                formatter.write_str("a UpdateShareMemberRequestBody object")
+                formatter.write_str("an UpdateShareMemberRequestBody object")
             }
             fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
@@ -8682,7 +8682,7 @@ impl<'de> serde::Deserialize<'de> for UpdateShareMemberResponseBody {
                 &self,
                 formatter: &mut std::fmt::Formatter<'_>,
             ) -> std::fmt::Result {
-                formatter.write_str("a UpdateShareMemberResponseBody object")
+                formatter.write_str("an UpdateShareMemberResponseBody object")
             }
             fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
@@ -8744,7 +8744,7 @@ impl<'de> serde::Deserialize<'de> for UpdateVaultRequestBody {
                 &self,
                 formatter: &mut std::fmt::Formatter<'_>,
             ) -> std::fmt::Result {
-                formatter.write_str("a UpdateVaultRequestBody object")
+                formatter.write_str("an UpdateVaultRequestBody object")
             }
             fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
@@ -8807,7 +8807,7 @@ impl<'de> serde::Deserialize<'de> for UpdateVaultResponseBody {
                 &self,
                 formatter: &mut std::fmt::Formatter<'_>,
             ) -> std::fmt::Result {
-                formatter.write_str("a UpdateVaultResponseBody object")
+                formatter.write_str("an UpdateVaultResponseBody object")
             }
             fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
