@@ -25,7 +25,7 @@
 
 use std::collections::BTreeMap;
 
-use quote::{quote, ToTokens};
+use quote::ToTokens;
 use syn::punctuated::Punctuated;
 
 use crate::emit_error_codes::Catalogue;
@@ -326,7 +326,7 @@ impl Walk<'_> {
         header.items.clear();
         *header.self_ty = syn::parse_str(&owner)
             .map_err(|e| internal(format!("API.txt: `{owner}` is not a type path: {e}")))?;
-        let header_text = one_line(&unparse_item(header.to_token_stream()));
+        let header_text = one_line(&unparse(syn::Item::Impl(header)));
         let mut lines = vec![Line::plain(strip_body(&header_text))];
         let qualified = format!("<{owner} as {}>", path_text(trait_path));
         for impl_item in &item.items {
@@ -435,8 +435,11 @@ fn signature_line(sig: &syn::Signature, path: &str) -> String {
         }
     }
     // fn name(args) -> Output {}
-    let tokens = quote!(#sig {});
-    let text = strip_body(&one_line(&unparse_item(tokens)));
+    let mut item: syn::ItemFn = syn::parse_quote!(
+        fn __() {}
+    );
+    item.sig = sig.clone();
+    let text = strip_body(&one_line(&unparse(syn::Item::Fn(item))));
     let name = format!("fn {}", sig.ident);
     text.replacen(&name, &format!("fn {path}"), 1)
 }
@@ -458,7 +461,11 @@ fn const_line(path: &str, ty: &syn::Type, expr: &syn::Expr) -> String {
 /// A type as prettyplease writes it, on one line.
 fn type_text(ty: &syn::Type) -> String {
     // type __ = T;
-    let text = one_line(&unparse_item(quote!(type __ = #ty;)));
+    let mut item: syn::ItemType = syn::parse_quote!(
+        type __ = ();
+    );
+    *item.ty = ty.clone();
+    let text = one_line(&unparse(syn::Item::Type(item)));
     text.trim_start_matches("type __ = ")
         .trim_end_matches(';')
         .to_owned()
@@ -466,8 +473,11 @@ fn type_text(ty: &syn::Type) -> String {
 
 /// A path with its generic arguments (`serde::Deserialize<'de>`).
 fn path_text(path: &syn::Path) -> String {
-    // type __ = some::Path<'a>;
-    type_text(&syn::parse_quote!(#path))
+    type_text(&syn::Type::Path(syn::TypePath {
+        attrs: Vec::new(),
+        qself: None,
+        path: path.clone(),
+    }))
 }
 
 fn generics_text(generics: &syn::Generics) -> String {
@@ -475,7 +485,11 @@ fn generics_text(generics: &syn::Generics) -> String {
         return String::new();
     }
     // struct __<T>;
-    let text = one_line(&unparse_item(quote!(struct __ #generics;)));
+    let mut item: syn::ItemStruct = syn::parse_quote!(
+        struct __;
+    );
+    item.generics = generics.clone();
+    let text = one_line(&unparse(syn::Item::Struct(item)));
     text.trim_start_matches("struct __")
         .trim_end_matches(';')
         .to_owned()
@@ -508,13 +522,14 @@ fn attributes_text(attrs: &[syn::Attribute]) -> String {
     format!("  {}", out.join(" "))
 }
 
-/// prettyplease's text of one item given as tokens.
-fn unparse_item(tokens: proc_macro2::TokenStream) -> String {
-    match syn::parse2::<syn::File>(tokens.clone()) {
-        Ok(file) => prettyplease::unparse(&file),
-        // Cannot happen for the token shapes built here; the raw tokens still say what it is.
-        Err(_) => tokens.to_string(),
-    }
+/// prettyplease's text of one item.
+fn unparse(item: syn::Item) -> String {
+    prettyplease::unparse(&syn::File {
+        shebang: None,
+        frontmatter: None,
+        attrs: Vec::new(),
+        items: vec![item],
+    })
 }
 
 /// Rust text on one line: prettyplease's line breaks and indentation, and the trailing commas
