@@ -210,16 +210,18 @@ struct Walk<'w> {
 }
 
 impl Walk<'_> {
-    /// Lists the public items of `items`; `public` is whether the enclosing module is (impls
-    /// are listed either way: a trait impl is public wherever it is written).
+    /// Lists the public items of `items`; `public` is whether the enclosing module is. Impls
+    /// are listed either way (a trait impl is public wherever it is written), so a private
+    /// inline module is walked for them; a public one would need paths of its own, and is
+    /// an unknown item like any other the walk does not handle.
     fn items(&mut self, items: &[syn::Item], public: bool) -> Result<(), Error> {
         for item in items {
             match item {
                 syn::Item::Impl(item) => self.implementation(item)?,
-                syn::Item::Mod(item) => {
-                    let content = item.content.iter().flat_map(|(_, items)| items);
+                syn::Item::Mod(module) if !is_public(&module.vis) => {
+                    let content = module.content.iter().flat_map(|(_, items)| items);
                     let items: Vec<syn::Item> = content.cloned().collect();
-                    self.items(&items, public && is_public(&item.vis))?;
+                    self.items(&items, false)?;
                 }
                 _ if !public || !item_is_public(item) => {}
                 syn::Item::Struct(item) => self.structure(item),
@@ -678,13 +680,38 @@ mod tests {
     #[test]
     fn an_unknown_public_item_is_an_error_not_a_silent_gap() {
         let api = one_operation();
-        let error = listing_of(
-            &api,
-            quote!(
+        let items = [
+            quote! {
                 pub trait Extra {}
-            ),
-        )
-        .unwrap_err();
-        assert!(error.to_string().contains("pub trait Extra"), "{error}");
+            },
+            quote! {
+                pub mod extra {}
+            },
+        ];
+        for item in items {
+            let error = listing_of(&api, item.clone()).unwrap_err();
+            let text = item.to_string();
+            assert!(error.to_string().contains(&text), "{error}");
+        }
+    }
+
+    #[test]
+    fn impls_in_a_private_module_are_listed_under_their_type() {
+        let api = one_operation();
+        let hidden = quote! {
+            mod hidden {
+                use super::*;
+                pub struct NotListed;
+                impl Default for ListThings {
+                    fn default() -> Self { unimplemented!() }
+                }
+            }
+        };
+        let listing = listing_of(&api, hidden).unwrap();
+        assert!(
+            listing.contains("impl Default for operations::ListThings\n"),
+            "{listing}"
+        );
+        assert!(!listing.contains("NotListed"), "{listing}");
     }
 }
