@@ -25,10 +25,13 @@ pub fn emit(api: &Api) -> Result<TokenStream, Error> {
         and the `with_*` setters, or deserialise them. Members the spec does not list are kept \
         in `unknown_members`, so a value read from the service serialises back unchanged.";
     let docs = rustdoc::inner_attrs(docs);
+    let runtime = (!items.is_empty()).then(crate::runtime_names::runtime_import);
     // //! docs
+    // use huaweicloud_sdk_runtime as rt;
     // pub struct A { … }  impl A { … }  impl Serialize for A { … }  …
     Ok(quote! {
         #docs
+        #runtime
         #(#items)*
     })
 }
@@ -332,8 +335,8 @@ fn emit_deserialize(def: &Struct) -> TokenStream {
             Presence::OptionalNullable => quote!(next_nullable),
             _ => quote!(next_member),
         };
-        // Some(__Key::member) => crate::de::next_nullable(&mut __map, &mut member, "key")?,
-        quote!(Some(__Key::#member) => crate::de::#read(&mut __map, &mut #member, #key)?,)
+        // Some(__Key::member) => rt::de::next_nullable(&mut __map, &mut member, "key")?,
+        quote!(Some(__Key::#member) => rt::de::#read(&mut __map, &mut #member, #key)?,)
     });
     let finish = def.fields.iter().map(|field| {
         let member = ident(&field.rust_name);
@@ -359,7 +362,7 @@ fn emit_deserialize(def: &Struct) -> TokenStream {
             }
         }
     };
-    // impl Deserialize for Name: a map visitor. `crate::de::Members` reads each member name and
+    // impl Deserialize for Name: a map visitor. `rt::de::Members` reads each member name and
     // matches it, borrowed, to a variant of `__Key` (named like the member); only the name of a
     // member the spec does not list is copied, and its value kept in `unknown_members`. Local
     // items start with `__` so that no model type is shadowed.
@@ -379,7 +382,7 @@ fn emit_deserialize(def: &Struct) -> TokenStream {
 
                     fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<#name, __A::Error> {
                         #(#locals)*
-                        let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                        let mut __members = rt::de::Members::new(|__name: &str| match __name {
                             #(#keys => Some(__Key::#members),)*
                             _ => None,
                         });
@@ -481,7 +484,7 @@ fn emit_enum(def: &Enum) -> TokenStream {
 
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-                deserializer.deserialize_str(crate::de::StrVisitor::new(#expecting, |value: &str| Self::from(value)))
+                deserializer.deserialize_str(rt::de::StrVisitor::new(#expecting, |value: &str| Self::from(value)))
             }
         }
     }
@@ -549,9 +552,9 @@ pub fn value_checks(
             let inner = value_checks(api, "", item, item_rules, &[], qualify)?;
             if !inner.is_empty() {
                 let item_ty = type_tokens(item, qualify);
-                // crate::validation::each(value, "member", |value: &T| { checks; Ok(()) })?;
+                // rt::validation::each(value, "member", |value: &T| { checks; Ok(()) })?;
                 out.extend(quote! {
-                    crate::validation::each(value, #member, |value: &#item_ty| {
+                    rt::validation::each(value, #member, |value: &#item_ty| {
                         #inner
                         Ok(())
                     })?;
@@ -562,9 +565,9 @@ pub fn value_checks(
             let inner = value_checks(api, "", item, &[], &[], qualify)?;
             if !inner.is_empty() {
                 let item_ty = type_tokens(item, qualify);
-                // crate::validation::each_value(value, "member", |value: &T| { checks; Ok(()) })?;
+                // rt::validation::each_value(value, "member", |value: &T| { checks; Ok(()) })?;
                 out.extend(quote! {
-                    crate::validation::each_value(value, #member, |value: &#item_ty| {
+                    rt::validation::each_value(value, #member, |value: &#item_ty| {
                         #inner
                         Ok(())
                     })?;

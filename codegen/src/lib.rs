@@ -11,22 +11,28 @@
 //!    `@generated` header.
 
 pub mod emit_api_listing;
+pub mod emit_crate_root;
 pub mod emit_error_codes;
 pub mod emit_fuzz_targets;
 pub mod emit_operations;
 pub mod emit_test_registry;
 pub mod emit_types;
+pub mod emit_waiters;
 pub mod error;
 pub mod files;
 pub mod lower;
+pub mod lower_waiters;
 pub mod model;
 pub mod names;
+pub mod runtime_names;
 mod rustdoc;
+pub mod target;
 
 pub use error::{Error, ErrorKind, Input, Location};
 pub use files::{GeneratedFile, HEADER};
+pub use target::Target;
 
-/// The texts the generator reads; the caller reads the files.
+/// The texts the generator reads (the caller reads the files), and the crate it writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Inputs<'a> {
     /// The OpenAPI document (`spec/cbr.yaml`).
@@ -34,20 +40,29 @@ pub struct Inputs<'a> {
     /// The error-code catalogue (`spec/error-codes.yaml`); without it, `error_codes.rs` is not
     /// generated (fixture specs need none).
     pub error_codes: Option<&'a str>,
+    /// The crate to write; [`Target::CBR`] unless set.
+    pub target: Target<'a>,
 }
 
 impl<'a> Inputs<'a> {
-    /// The spec alone.
+    /// The spec alone, for [`Target::CBR`].
     pub fn new(spec: &'a str) -> Self {
         Inputs {
             spec,
             error_codes: None,
+            target: Target::CBR,
         }
     }
 
     /// Adds the error-code catalogue.
     pub fn with_error_codes(mut self, error_codes: &'a str) -> Self {
         self.error_codes = Some(error_codes);
+        self
+    }
+
+    /// Writes another crate than [`Target::CBR`].
+    pub fn with_target(mut self, target: Target<'a>) -> Self {
+        self.target = target;
         self
     }
 }
@@ -64,53 +79,74 @@ impl<'a> From<&'a String> for Inputs<'a> {
     }
 }
 
-/// Path of the generated error-code enumeration.
+/// Path of the generated error-code enumeration in the published crate.
 pub const ERROR_CODES_FILE: &str = "generated/src/error_codes.rs";
 
 /// Generates every output file from the inputs: the spec's text, or an [`Inputs`] that also
-/// holds the error-code catalogue.
+/// holds the error-code catalogue and the target crate.
 pub fn generate<'a>(inputs: impl Into<Inputs<'a>>) -> Result<Vec<GeneratedFile>, Error> {
     let inputs = inputs.into();
-    let spec_yaml = inputs.spec;
-    let api = parse_and_lower(spec_yaml)?;
-    let mut files = generate_from_model(&api)?;
+    let target = inputs.target;
+    let document = parse(inputs.spec)?;
+    let api = lower::lower(&document)?;
+    let waiters = lower_waiters::lower(&document, &api)?;
+    let info = emit_crate_root::ApiInfo {
+        title: document.info.title.clone(),
+        description: document.info.description.clone(),
+    };
+    let rust =
+        |path: &str, tokens| files::rust_file_from(&target.file(path), target.spec_path, tokens);
+    let mut listing = emit_api_listing::emit(&api);
+    let mut files = vec![
+        rust(
+            "src/lib.rs",
+            emit_crate_root::emit(&api, &waiters, &info, &target),
+        )?,
+        rust("src/models.rs", emit_types::emit(&api)?)?,
+        rust("src/operations.rs", emit_operations::emit(&api)?)?,
+        rust("src/waiters.rs", emit_waiters::emit(&waiters))?,
+    ];
     if let Some(text) = inputs.error_codes {
         let catalogue = emit_error_codes::parse(text)?;
-        if let Some(listing) = files.iter_mut().find(|f| f.path == "generated/API.txt") {
-            listing
-                .contents
-                .push_str(&emit_error_codes::api_lines(&catalogue));
-        }
+        listing.push_str(&emit_error_codes::api_lines(&catalogue));
         files.push(files::rust_file_from(
-            ERROR_CODES_FILE,
-            error::Input::ErrorCodes.path(),
+            &target.file("src/error_codes.rs"),
+            target.error_codes_path,
             emit_error_codes::emit(&catalogue),
         )?);
     }
-    files.push(files::json_spec("spec/cbr.json", spec_yaml)?);
+    files.push(files::text_file_from(
+        &target.file("API.txt"),
+        target.spec_path,
+        &listing,
+    ));
+    if target.workspace_companions {
+        files.push(files::rust_file(
+            "tests/src/model_registry.rs",
+            emit_test_registry::emit(&api),
+        )?);
+        files.extend(emit_fuzz_targets::emit(&api)?);
+        files.push(files::json_spec(
+            &target.spec_path.replace(".yaml", ".json"),
+            inputs.spec,
+        )?);
+    }
     Ok(files)
 }
 
 /// Parses and lowers the spec without emitting anything.
 pub fn parse_and_lower(spec_yaml: &str) -> Result<model::Api, Error> {
-    let document: openapiv3::OpenAPI = serde_yaml::from_str(spec_yaml).map_err(|e| {
+    lower::lower(&parse(spec_yaml)?)
+}
+
+/// Parses the spec: a YAML syntax error, or a document of the wrong shape, is an error with
+/// its line.
+fn parse(spec_yaml: &str) -> Result<openapiv3::OpenAPI, Error> {
+    serde_yaml::from_str(spec_yaml).map_err(|e| {
         // Tell a YAML syntax error from a document of the wrong shape.
         match serde_yaml::from_str::<serde_yaml::Value>(spec_yaml) {
             Ok(_) => Error::not_openapi(&e),
             Err(syntax) => Error::from_yaml(&syntax),
         }
-    })?;
-    lower::lower(&document)
-}
-
-/// Emits every output file from a model (built by [`lower`] or by hand).
-pub fn generate_from_model(api: &model::Api) -> Result<Vec<GeneratedFile>, Error> {
-    let mut files = vec![
-        files::rust_file("generated/src/models.rs", emit_types::emit(api)?)?,
-        files::rust_file("generated/src/operations.rs", emit_operations::emit(api)?)?,
-        files::text_file("generated/API.txt", &emit_api_listing::emit(api)),
-        files::rust_file("tests/src/model_registry.rs", emit_test_registry::emit(api))?,
-    ];
-    files.extend(emit_fuzz_targets::emit(api)?);
-    Ok(files)
+    })
 }

@@ -21,6 +21,7 @@ use crate::model::{
     Success, TypeDef, TypeRef, Variant,
 };
 use crate::names::{self, Namespace};
+use crate::runtime_names::{RESERVED_BUILDER_MEMBERS, RESERVED_CLIENT_METHODS};
 
 const SCHEMAS: &str = "#/components/schemas/";
 
@@ -49,27 +50,6 @@ const PRELUDE: [&str; 19] = [
 ];
 /// Items of the generated operations module besides the request builders.
 const RESERVED_OPERATION_ITEMS: [&str; 1] = ["Service"];
-/// Methods of the hand-written `Client` (public and crate-private).
-const RESERVED_CLIENT_METHODS: [&str; 8] = [
-    "builder",
-    "project_id",
-    "region",
-    "endpoint",
-    "validates_requests",
-    "resolve_project_id",
-    "execute",
-    "clone",
-];
-/// Fields and methods of every request builder.
-const RESERVED_BUILDER_MEMBERS: [&str; 7] = [
-    "client",
-    "body",
-    "validate",
-    "send",
-    "send_with_metadata",
-    "into_future",
-    "clone",
-];
 /// The field that keeps members the spec does not list.
 const UNKNOWN_MEMBERS: &str = "unknown_members";
 

@@ -2,6 +2,7 @@
 //! The operations of the API: one `Client` method per operation, each returning a request builder.
 //!
 //! Set optional parameters on the builder, then `.await` it (or call `send`) for the success body, or call `send_with_metadata` for the body with the status, request ID and headers.
+use huaweicloud_sdk_runtime as rt;
 use crate::models;
 /// A service endpoint; every operation is sent to one of them. The client derives each
 /// endpoint from its region unless one is set with `ClientBuilder::endpoint`.
@@ -96,15 +97,15 @@ impl ShowOperationLog {
         let mut path = String::new();
         let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(&mut path, "project_id", &project_id)?;
+        rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/operation-logs/");
-        crate::client::push_segment(&mut path, "operation_log_id", &operation_log_id)?;
+        rt::push_segment(&mut path, "operation_log_id", &operation_log_id)?;
         let query = Vec::new();
-        let request = crate::client::Request {
+        let request = rt::Request {
             operation: "show_operation_log",
             path_template: "/v3/{project_id}/operation-logs/{operation_log_id}",
             service: crate::Service::Cbr,
-            method: reqwest::Method::GET,
+            method: rt::Method::GET,
             path,
             query,
             project_id: Some(project_id),
@@ -115,16 +116,17 @@ impl ShowOperationLog {
         <Self as crate::Operation>::decode(response)
     }
 }
-impl crate::response::sealed::Sealed for ShowOperationLog {}
+impl rt::sealed::Sealed for ShowOperationLog {}
 impl crate::Operation for ShowOperationLog {
+    type Api = crate::Api;
     const OPERATION_ID: &'static str = "show_operation_log";
     type Output = models::ShowOperationLogResponseBody;
-    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+    const ERRORS: rt::ErrorFormat = rt::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
     fn decode(
-        response: crate::response::RawResponse,
+        response: rt::RawResponse,
     ) -> Result<
         (models::ShowOperationLogResponseBody, crate::ResponseMetadata),
         crate::Error,
@@ -396,54 +398,50 @@ impl ListOperationLogs {
         let mut path = String::new();
         let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(&mut path, "project_id", &project_id)?;
+        rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/operation-logs");
-        let mut query: Vec<(&'static str, crate::client::QueryArg)> = Vec::new();
+        let mut query: Vec<(&'static str, rt::QueryValue<'static>)> = Vec::new();
         if let Some(value) = end_time {
-            query.push(("end_time", crate::client::QueryArg::Text(value)));
+            query.push(("end_time", rt::QueryValue::from(value)));
         }
         if let Some(value) = enterprise_project_id {
-            query.push(("enterprise_project_id", crate::client::QueryArg::Text(value)));
+            query.push(("enterprise_project_id", rt::QueryValue::from(value)));
         }
         if let Some(value) = limit {
-            query.push(("limit", crate::client::QueryArg::Int(value)));
+            query.push(("limit", rt::QueryValue::Int(value)));
         }
         if let Some(value) = offset {
-            query.push(("offset", crate::client::QueryArg::Int(value)));
+            query.push(("offset", rt::QueryValue::Int(value)));
         }
         if let Some(value) = operation_type {
-            query
-                .push((
-                    "operation_type",
-                    crate::client::QueryArg::Text(value.to_string()),
-                ));
+            query.push(("operation_type", rt::QueryValue::from(value.to_string())));
         }
         if let Some(value) = provider_id {
-            query.push(("provider_id", crate::client::QueryArg::Text(value)));
+            query.push(("provider_id", rt::QueryValue::from(value)));
         }
         if let Some(value) = resource_id {
-            query.push(("resource_id", crate::client::QueryArg::Text(value)));
+            query.push(("resource_id", rt::QueryValue::from(value)));
         }
         if let Some(value) = resource_name {
-            query.push(("resource_name", crate::client::QueryArg::Text(value)));
+            query.push(("resource_name", rt::QueryValue::from(value)));
         }
         if let Some(value) = start_time {
-            query.push(("start_time", crate::client::QueryArg::Text(value)));
+            query.push(("start_time", rt::QueryValue::from(value)));
         }
         if let Some(value) = status {
-            query.push(("status", crate::client::QueryArg::Text(value.to_string())));
+            query.push(("status", rt::QueryValue::from(value.to_string())));
         }
         if let Some(value) = vault_id {
-            query.push(("vault_id", crate::client::QueryArg::Text(value)));
+            query.push(("vault_id", rt::QueryValue::from(value)));
         }
         if let Some(value) = vault_name {
-            query.push(("vault_name", crate::client::QueryArg::Text(value)));
+            query.push(("vault_name", rt::QueryValue::from(value)));
         }
-        let request = crate::client::Request {
+        let request = rt::Request {
             operation: "list_operation_logs",
             path_template: "/v3/{project_id}/operation-logs",
             service: crate::Service::Cbr,
-            method: reqwest::Method::GET,
+            method: rt::Method::GET,
             path,
             query,
             project_id: Some(project_id),
@@ -454,16 +452,17 @@ impl ListOperationLogs {
         <Self as crate::Operation>::decode(response)
     }
 }
-impl crate::response::sealed::Sealed for ListOperationLogs {}
+impl rt::sealed::Sealed for ListOperationLogs {}
 impl crate::Operation for ListOperationLogs {
+    type Api = crate::Api;
     const OPERATION_ID: &'static str = "list_operation_logs";
     type Output = models::ListOperationLogsResponseBody;
-    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+    const ERRORS: rt::ErrorFormat = rt::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
     fn decode(
-        response: crate::response::RawResponse,
+        response: rt::RawResponse,
     ) -> Result<
         (models::ListOperationLogsResponseBody, crate::ResponseMetadata),
         crate::Error,
@@ -488,23 +487,23 @@ impl ListOperationLogs {
         crate::Items::new(self)
     }
 }
-impl crate::pagination::Paginate for ListOperationLogs {
+impl rt::pagination::Paginate for ListOperationLogs {
     type Page = models::ListOperationLogsResponseBody;
     type Item = models::OperationLog;
     const OPERATION: &'static str = "list_operation_logs";
-    const MODE: crate::pagination::PagingMode = crate::pagination::PagingMode::Offset;
+    const MODE: rt::pagination::PagingMode = rt::pagination::PagingMode::Offset;
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
     fn start_offset(&self) -> Option<i64> {
         self.offset
     }
-    fn at_position(mut self, position: crate::pagination::Position) -> Self {
+    fn at_position(mut self, position: rt::pagination::Position) -> Self {
         match position {
-            crate::pagination::Position::Offset(offset) => {
+            rt::pagination::Position::Offset(offset) => {
                 self.offset = Some(offset);
             }
-            crate::pagination::Position::Marker(_) => {}
+            rt::pagination::Position::Marker(_) => {}
         }
         self
     }
@@ -739,40 +738,40 @@ impl ListShareMembers {
         let mut path = String::new();
         let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(&mut path, "project_id", &project_id)?;
+        rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/backups/");
-        crate::client::push_segment(&mut path, "backup_id", &backup_id)?;
+        rt::push_segment(&mut path, "backup_id", &backup_id)?;
         path.push_str("/members");
-        let mut query: Vec<(&'static str, crate::client::QueryArg)> = Vec::new();
+        let mut query: Vec<(&'static str, rt::QueryValue<'static>)> = Vec::new();
         if let Some(value) = dest_project_id {
-            query.push(("dest_project_id", crate::client::QueryArg::Text(value)));
+            query.push(("dest_project_id", rt::QueryValue::from(value)));
         }
         if let Some(value) = image_id {
-            query.push(("image_id", crate::client::QueryArg::Text(value)));
+            query.push(("image_id", rt::QueryValue::from(value)));
         }
         if let Some(value) = limit {
-            query.push(("limit", crate::client::QueryArg::Int(value)));
+            query.push(("limit", rt::QueryValue::Int(value)));
         }
         if let Some(value) = marker {
-            query.push(("marker", crate::client::QueryArg::Text(value)));
+            query.push(("marker", rt::QueryValue::from(value)));
         }
         if let Some(value) = offset {
-            query.push(("offset", crate::client::QueryArg::Int(value)));
+            query.push(("offset", rt::QueryValue::Int(value)));
         }
         if let Some(value) = sort {
-            query.push(("sort", crate::client::QueryArg::Text(value)));
+            query.push(("sort", rt::QueryValue::from(value)));
         }
         if let Some(value) = status {
-            query.push(("status", crate::client::QueryArg::Text(value.to_string())));
+            query.push(("status", rt::QueryValue::from(value.to_string())));
         }
         if let Some(value) = vault_id {
-            query.push(("vault_id", crate::client::QueryArg::Text(value)));
+            query.push(("vault_id", rt::QueryValue::from(value)));
         }
-        let request = crate::client::Request {
+        let request = rt::Request {
             operation: "list_share_members",
             path_template: "/v3/{project_id}/backups/{backup_id}/members",
             service: crate::Service::Cbr,
-            method: reqwest::Method::GET,
+            method: rt::Method::GET,
             path,
             query,
             project_id: Some(project_id),
@@ -783,16 +782,17 @@ impl ListShareMembers {
         <Self as crate::Operation>::decode(response)
     }
 }
-impl crate::response::sealed::Sealed for ListShareMembers {}
+impl rt::sealed::Sealed for ListShareMembers {}
 impl crate::Operation for ListShareMembers {
+    type Api = crate::Api;
     const OPERATION_ID: &'static str = "list_share_members";
     type Output = models::ListShareMembersResponseBody;
-    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+    const ERRORS: rt::ErrorFormat = rt::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
     fn decode(
-        response: crate::response::RawResponse,
+        response: rt::RawResponse,
     ) -> Result<
         (models::ListShareMembersResponseBody, crate::ResponseMetadata),
         crate::Error,
@@ -817,23 +817,23 @@ impl ListShareMembers {
         crate::Items::new(self)
     }
 }
-impl crate::pagination::Paginate for ListShareMembers {
+impl rt::pagination::Paginate for ListShareMembers {
     type Page = models::ListShareMembersResponseBody;
     type Item = models::Member;
     const OPERATION: &'static str = "list_share_members";
-    const MODE: crate::pagination::PagingMode = crate::pagination::PagingMode::Marker;
+    const MODE: rt::pagination::PagingMode = rt::pagination::PagingMode::Marker;
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
     fn start_offset(&self) -> Option<i64> {
         self.offset
     }
-    fn at_position(mut self, position: crate::pagination::Position) -> Self {
+    fn at_position(mut self, position: rt::pagination::Position) -> Self {
         match position {
-            crate::pagination::Position::Offset(offset) => {
+            rt::pagination::Position::Offset(offset) => {
                 self.offset = Some(offset);
             }
-            crate::pagination::Position::Marker(marker) => {
+            rt::pagination::Position::Marker(marker) => {
                 self.marker = Some(marker);
                 self.offset = None;
             }
@@ -931,36 +931,37 @@ impl AddShareMembers {
         let mut path = String::new();
         let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(&mut path, "project_id", &project_id)?;
+        rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/backups/");
-        crate::client::push_segment(&mut path, "backup_id", &backup_id)?;
+        rt::push_segment(&mut path, "backup_id", &backup_id)?;
         path.push_str("/members");
         let query = Vec::new();
-        let request = crate::client::Request {
+        let request = rt::Request {
             operation: "add_share_members",
             path_template: "/v3/{project_id}/backups/{backup_id}/members",
             service: crate::Service::Cbr,
-            method: reqwest::Method::POST,
+            method: rt::Method::POST,
             path,
             query,
             project_id: Some(project_id),
-            body: Some(crate::client::json_body(&body)?),
+            body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
     }
 }
-impl crate::response::sealed::Sealed for AddShareMembers {}
+impl rt::sealed::Sealed for AddShareMembers {}
 impl crate::Operation for AddShareMembers {
+    type Api = crate::Api;
     const OPERATION_ID: &'static str = "add_share_members";
     type Output = models::AddShareMembersResponseBody;
-    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+    const ERRORS: rt::ErrorFormat = rt::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
     fn decode(
-        response: crate::response::RawResponse,
+        response: rt::RawResponse,
     ) -> Result<
         (models::AddShareMembersResponseBody, crate::ResponseMetadata),
         crate::Error,
@@ -1043,17 +1044,17 @@ impl ShowShareMember {
         let mut path = String::new();
         let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(&mut path, "project_id", &project_id)?;
+        rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/backups/");
-        crate::client::push_segment(&mut path, "backup_id", &backup_id)?;
+        rt::push_segment(&mut path, "backup_id", &backup_id)?;
         path.push_str("/members/");
-        crate::client::push_segment(&mut path, "member_id", &member_id)?;
+        rt::push_segment(&mut path, "member_id", &member_id)?;
         let query = Vec::new();
-        let request = crate::client::Request {
+        let request = rt::Request {
             operation: "show_share_member",
             path_template: "/v3/{project_id}/backups/{backup_id}/members/{member_id}",
             service: crate::Service::Cbr,
-            method: reqwest::Method::GET,
+            method: rt::Method::GET,
             path,
             query,
             project_id: Some(project_id),
@@ -1064,16 +1065,17 @@ impl ShowShareMember {
         <Self as crate::Operation>::decode(response)
     }
 }
-impl crate::response::sealed::Sealed for ShowShareMember {}
+impl rt::sealed::Sealed for ShowShareMember {}
 impl crate::Operation for ShowShareMember {
+    type Api = crate::Api;
     const OPERATION_ID: &'static str = "show_share_member";
     type Output = models::ShowShareMemberResponseBody;
-    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+    const ERRORS: rt::ErrorFormat = rt::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
     fn decode(
-        response: crate::response::RawResponse,
+        response: rt::RawResponse,
     ) -> Result<
         (models::ShowShareMemberResponseBody, crate::ResponseMetadata),
         crate::Error,
@@ -1164,37 +1166,38 @@ impl UpdateShareMember {
         let mut path = String::new();
         let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(&mut path, "project_id", &project_id)?;
+        rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/backups/");
-        crate::client::push_segment(&mut path, "backup_id", &backup_id)?;
+        rt::push_segment(&mut path, "backup_id", &backup_id)?;
         path.push_str("/members/");
-        crate::client::push_segment(&mut path, "member_id", &member_id)?;
+        rt::push_segment(&mut path, "member_id", &member_id)?;
         let query = Vec::new();
-        let request = crate::client::Request {
+        let request = rt::Request {
             operation: "update_share_member",
             path_template: "/v3/{project_id}/backups/{backup_id}/members/{member_id}",
             service: crate::Service::Cbr,
-            method: reqwest::Method::PUT,
+            method: rt::Method::PUT,
             path,
             query,
             project_id: Some(project_id),
-            body: Some(crate::client::json_body(&body)?),
+            body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
     }
 }
-impl crate::response::sealed::Sealed for UpdateShareMember {}
+impl rt::sealed::Sealed for UpdateShareMember {}
 impl crate::Operation for UpdateShareMember {
+    type Api = crate::Api;
     const OPERATION_ID: &'static str = "update_share_member";
     type Output = models::UpdateShareMemberResponseBody;
-    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+    const ERRORS: rt::ErrorFormat = rt::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
     fn decode(
-        response: crate::response::RawResponse,
+        response: rt::RawResponse,
     ) -> Result<
         (models::UpdateShareMemberResponseBody, crate::ResponseMetadata),
         crate::Error,
@@ -1272,17 +1275,17 @@ impl DeleteShareMember {
         let mut path = String::new();
         let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(&mut path, "project_id", &project_id)?;
+        rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/backups/");
-        crate::client::push_segment(&mut path, "backup_id", &backup_id)?;
+        rt::push_segment(&mut path, "backup_id", &backup_id)?;
         path.push_str("/members/");
-        crate::client::push_segment(&mut path, "member_id", &member_id)?;
+        rt::push_segment(&mut path, "member_id", &member_id)?;
         let query = Vec::new();
-        let request = crate::client::Request {
+        let request = rt::Request {
             operation: "delete_share_member",
             path_template: "/v3/{project_id}/backups/{backup_id}/members/{member_id}",
             service: crate::Service::Cbr,
-            method: reqwest::Method::DELETE,
+            method: rt::Method::DELETE,
             path,
             query,
             project_id: Some(project_id),
@@ -1293,16 +1296,17 @@ impl DeleteShareMember {
         <Self as crate::Operation>::decode(response)
     }
 }
-impl crate::response::sealed::Sealed for DeleteShareMember {}
+impl rt::sealed::Sealed for DeleteShareMember {}
 impl crate::Operation for DeleteShareMember {
+    type Api = crate::Api;
     const OPERATION_ID: &'static str = "delete_share_member";
     type Output = ();
-    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+    const ERRORS: rt::ErrorFormat = rt::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
     fn decode(
-        response: crate::response::RawResponse,
+        response: rt::RawResponse,
     ) -> Result<((), crate::ResponseMetadata), crate::Error> {
         response.empty()
     }
@@ -1371,15 +1375,15 @@ impl ShowCheckpoint {
         let mut path = String::new();
         let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(&mut path, "project_id", &project_id)?;
+        rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/checkpoints/");
-        crate::client::push_segment(&mut path, "checkpoint_id", &checkpoint_id)?;
+        rt::push_segment(&mut path, "checkpoint_id", &checkpoint_id)?;
         let query = Vec::new();
-        let request = crate::client::Request {
+        let request = rt::Request {
             operation: "show_checkpoint",
             path_template: "/v3/{project_id}/checkpoints/{checkpoint_id}",
             service: crate::Service::Cbr,
-            method: reqwest::Method::GET,
+            method: rt::Method::GET,
             path,
             query,
             project_id: Some(project_id),
@@ -1390,16 +1394,17 @@ impl ShowCheckpoint {
         <Self as crate::Operation>::decode(response)
     }
 }
-impl crate::response::sealed::Sealed for ShowCheckpoint {}
+impl rt::sealed::Sealed for ShowCheckpoint {}
 impl crate::Operation for ShowCheckpoint {
+    type Api = crate::Api;
     const OPERATION_ID: &'static str = "show_checkpoint";
     type Output = models::ShowCheckpointResponseBody;
-    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+    const ERRORS: rt::ErrorFormat = rt::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
     fn decode(
-        response: crate::response::RawResponse,
+        response: rt::RawResponse,
     ) -> Result<
         (models::ShowCheckpointResponseBody, crate::ResponseMetadata),
         crate::Error,
@@ -1482,34 +1487,35 @@ impl CreateCheckpoint {
         let mut path = String::new();
         let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(&mut path, "project_id", &project_id)?;
+        rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/checkpoints");
         let query = Vec::new();
-        let request = crate::client::Request {
+        let request = rt::Request {
             operation: "create_checkpoint",
             path_template: "/v3/{project_id}/checkpoints",
             service: crate::Service::Cbr,
-            method: reqwest::Method::POST,
+            method: rt::Method::POST,
             path,
             query,
             project_id: Some(project_id),
-            body: Some(crate::client::json_body(&body)?),
+            body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
     }
 }
-impl crate::response::sealed::Sealed for CreateCheckpoint {}
+impl rt::sealed::Sealed for CreateCheckpoint {}
 impl crate::Operation for CreateCheckpoint {
+    type Api = crate::Api;
     const OPERATION_ID: &'static str = "create_checkpoint";
     type Output = models::CreateCheckpointResponseBody;
-    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+    const ERRORS: rt::ErrorFormat = rt::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
     fn decode(
-        response: crate::response::RawResponse,
+        response: rt::RawResponse,
     ) -> Result<
         (models::CreateCheckpointResponseBody, crate::ResponseMetadata),
         crate::Error,
@@ -1588,34 +1594,35 @@ impl SyncCheckpoint {
         let mut path = String::new();
         let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(&mut path, "project_id", &project_id)?;
+        rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/checkpoints/sync");
         let query = Vec::new();
-        let request = crate::client::Request {
+        let request = rt::Request {
             operation: "sync_checkpoint",
             path_template: "/v3/{project_id}/checkpoints/sync",
             service: crate::Service::Cbr,
-            method: reqwest::Method::POST,
+            method: rt::Method::POST,
             path,
             query,
             project_id: Some(project_id),
-            body: Some(crate::client::json_body(&body)?),
+            body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
     }
 }
-impl crate::response::sealed::Sealed for SyncCheckpoint {}
+impl rt::sealed::Sealed for SyncCheckpoint {}
 impl crate::Operation for SyncCheckpoint {
+    type Api = crate::Api;
     const OPERATION_ID: &'static str = "sync_checkpoint";
     type Output = models::SyncCheckpointResponseBody;
-    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+    const ERRORS: rt::ErrorFormat = rt::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
     fn decode(
-        response: crate::response::RawResponse,
+        response: rt::RawResponse,
     ) -> Result<
         (models::SyncCheckpointResponseBody, crate::ResponseMetadata),
         crate::Error,
@@ -1900,52 +1907,47 @@ impl ListVaults {
         let mut path = String::new();
         let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(&mut path, "project_id", &project_id)?;
+        rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/vaults");
-        let mut query: Vec<(&'static str, crate::client::QueryArg)> = Vec::new();
+        let mut query: Vec<(&'static str, rt::QueryValue<'static>)> = Vec::new();
         if let Some(value) = cloud_type {
-            query.push(("cloud_type", crate::client::QueryArg::Text(value.to_string())));
+            query.push(("cloud_type", rt::QueryValue::from(value.to_string())));
         }
         if let Some(value) = enterprise_project_id {
-            query.push(("enterprise_project_id", crate::client::QueryArg::Text(value)));
+            query.push(("enterprise_project_id", rt::QueryValue::from(value)));
         }
         if let Some(value) = id {
-            query.push(("id", crate::client::QueryArg::Text(value)));
+            query.push(("id", rt::QueryValue::from(value)));
         }
         if let Some(value) = limit {
-            query.push(("limit", crate::client::QueryArg::Int(value)));
+            query.push(("limit", rt::QueryValue::Int(value)));
         }
         if let Some(value) = name {
-            query.push(("name", crate::client::QueryArg::Text(value)));
+            query.push(("name", rt::QueryValue::from(value)));
         }
         if let Some(value) = object_type {
-            query
-                .push(("object_type", crate::client::QueryArg::Text(value.to_string())));
+            query.push(("object_type", rt::QueryValue::from(value.to_string())));
         }
         if let Some(value) = offset {
-            query.push(("offset", crate::client::QueryArg::Int(value)));
+            query.push(("offset", rt::QueryValue::Int(value)));
         }
         if let Some(value) = policy_id {
-            query.push(("policy_id", crate::client::QueryArg::Text(value)));
+            query.push(("policy_id", rt::QueryValue::from(value)));
         }
         if let Some(value) = protect_type {
-            query
-                .push((
-                    "protect_type",
-                    crate::client::QueryArg::Text(value.to_string()),
-                ));
+            query.push(("protect_type", rt::QueryValue::from(value.to_string())));
         }
         if let Some(value) = resource_ids {
-            query.push(("resource_ids", crate::client::QueryArg::Text(value)));
+            query.push(("resource_ids", rt::QueryValue::from(value)));
         }
         if let Some(value) = status {
-            query.push(("status", crate::client::QueryArg::Text(value)));
+            query.push(("status", rt::QueryValue::from(value)));
         }
-        let request = crate::client::Request {
+        let request = rt::Request {
             operation: "list_vaults",
             path_template: "/v3/{project_id}/vaults",
             service: crate::Service::Cbr,
-            method: reqwest::Method::GET,
+            method: rt::Method::GET,
             path,
             query,
             project_id: Some(project_id),
@@ -1956,16 +1958,17 @@ impl ListVaults {
         <Self as crate::Operation>::decode(response)
     }
 }
-impl crate::response::sealed::Sealed for ListVaults {}
+impl rt::sealed::Sealed for ListVaults {}
 impl crate::Operation for ListVaults {
+    type Api = crate::Api;
     const OPERATION_ID: &'static str = "list_vaults";
     type Output = models::ListVaultsResponseBody;
-    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+    const ERRORS: rt::ErrorFormat = rt::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
     fn decode(
-        response: crate::response::RawResponse,
+        response: rt::RawResponse,
     ) -> Result<
         (models::ListVaultsResponseBody, crate::ResponseMetadata),
         crate::Error,
@@ -1990,23 +1993,23 @@ impl ListVaults {
         crate::Items::new(self)
     }
 }
-impl crate::pagination::Paginate for ListVaults {
+impl rt::pagination::Paginate for ListVaults {
     type Page = models::ListVaultsResponseBody;
     type Item = models::Vault;
     const OPERATION: &'static str = "list_vaults";
-    const MODE: crate::pagination::PagingMode = crate::pagination::PagingMode::Offset;
+    const MODE: rt::pagination::PagingMode = rt::pagination::PagingMode::Offset;
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
     fn start_offset(&self) -> Option<i64> {
         self.offset
     }
-    fn at_position(mut self, position: crate::pagination::Position) -> Self {
+    fn at_position(mut self, position: rt::pagination::Position) -> Self {
         match position {
-            crate::pagination::Position::Offset(offset) => {
+            rt::pagination::Position::Offset(offset) => {
                 self.offset = Some(offset);
             }
-            crate::pagination::Position::Marker(_) => {}
+            rt::pagination::Position::Marker(_) => {}
         }
         self
     }
@@ -2092,34 +2095,35 @@ impl CreateVault {
         let mut path = String::new();
         let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(&mut path, "project_id", &project_id)?;
+        rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/vaults");
         let query = Vec::new();
-        let request = crate::client::Request {
+        let request = rt::Request {
             operation: "create_vault",
             path_template: "/v3/{project_id}/vaults",
             service: crate::Service::Cbr,
-            method: reqwest::Method::POST,
+            method: rt::Method::POST,
             path,
             query,
             project_id: Some(project_id),
-            body: Some(crate::client::json_body(&body)?),
+            body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
     }
 }
-impl crate::response::sealed::Sealed for CreateVault {}
+impl rt::sealed::Sealed for CreateVault {}
 impl crate::Operation for CreateVault {
+    type Api = crate::Api;
     const OPERATION_ID: &'static str = "create_vault";
     type Output = models::CreateVaultResponseBody;
-    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+    const ERRORS: rt::ErrorFormat = rt::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
     fn decode(
-        response: crate::response::RawResponse,
+        response: rt::RawResponse,
     ) -> Result<
         (models::CreateVaultResponseBody, crate::ResponseMetadata),
         crate::Error,
@@ -2190,15 +2194,15 @@ impl ShowVault {
         let mut path = String::new();
         let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(&mut path, "project_id", &project_id)?;
+        rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/vaults/");
-        crate::client::push_segment(&mut path, "vault_id", &vault_id)?;
+        rt::push_segment(&mut path, "vault_id", &vault_id)?;
         let query = Vec::new();
-        let request = crate::client::Request {
+        let request = rt::Request {
             operation: "show_vault",
             path_template: "/v3/{project_id}/vaults/{vault_id}",
             service: crate::Service::Cbr,
-            method: reqwest::Method::GET,
+            method: rt::Method::GET,
             path,
             query,
             project_id: Some(project_id),
@@ -2209,16 +2213,17 @@ impl ShowVault {
         <Self as crate::Operation>::decode(response)
     }
 }
-impl crate::response::sealed::Sealed for ShowVault {}
+impl rt::sealed::Sealed for ShowVault {}
 impl crate::Operation for ShowVault {
+    type Api = crate::Api;
     const OPERATION_ID: &'static str = "show_vault";
     type Output = models::ShowVaultResponseBody;
-    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+    const ERRORS: rt::ErrorFormat = rt::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
     fn decode(
-        response: crate::response::RawResponse,
+        response: rt::RawResponse,
     ) -> Result<(models::ShowVaultResponseBody, crate::ResponseMetadata), crate::Error> {
         response.json()
     }
@@ -2300,35 +2305,36 @@ impl UpdateVault {
         let mut path = String::new();
         let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(&mut path, "project_id", &project_id)?;
+        rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/vaults/");
-        crate::client::push_segment(&mut path, "vault_id", &vault_id)?;
+        rt::push_segment(&mut path, "vault_id", &vault_id)?;
         let query = Vec::new();
-        let request = crate::client::Request {
+        let request = rt::Request {
             operation: "update_vault",
             path_template: "/v3/{project_id}/vaults/{vault_id}",
             service: crate::Service::Cbr,
-            method: reqwest::Method::PUT,
+            method: rt::Method::PUT,
             path,
             query,
             project_id: Some(project_id),
-            body: Some(crate::client::json_body(&body)?),
+            body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
     }
 }
-impl crate::response::sealed::Sealed for UpdateVault {}
+impl rt::sealed::Sealed for UpdateVault {}
 impl crate::Operation for UpdateVault {
+    type Api = crate::Api;
     const OPERATION_ID: &'static str = "update_vault";
     type Output = models::UpdateVaultResponseBody;
-    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+    const ERRORS: rt::ErrorFormat = rt::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
     fn decode(
-        response: crate::response::RawResponse,
+        response: rt::RawResponse,
     ) -> Result<
         (models::UpdateVaultResponseBody, crate::ResponseMetadata),
         crate::Error,
@@ -2399,15 +2405,15 @@ impl DeleteVault {
         let mut path = String::new();
         let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(&mut path, "project_id", &project_id)?;
+        rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/vaults/");
-        crate::client::push_segment(&mut path, "vault_id", &vault_id)?;
+        rt::push_segment(&mut path, "vault_id", &vault_id)?;
         let query = Vec::new();
-        let request = crate::client::Request {
+        let request = rt::Request {
             operation: "delete_vault",
             path_template: "/v3/{project_id}/vaults/{vault_id}",
             service: crate::Service::Cbr,
-            method: reqwest::Method::DELETE,
+            method: rt::Method::DELETE,
             path,
             query,
             project_id: Some(project_id),
@@ -2418,16 +2424,17 @@ impl DeleteVault {
         <Self as crate::Operation>::decode(response)
     }
 }
-impl crate::response::sealed::Sealed for DeleteVault {}
+impl rt::sealed::Sealed for DeleteVault {}
 impl crate::Operation for DeleteVault {
+    type Api = crate::Api;
     const OPERATION_ID: &'static str = "delete_vault";
     type Output = ();
-    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+    const ERRORS: rt::ErrorFormat = rt::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
     fn decode(
-        response: crate::response::RawResponse,
+        response: rt::RawResponse,
     ) -> Result<((), crate::ResponseMetadata), crate::Error> {
         response.empty()
     }
@@ -2511,36 +2518,37 @@ impl RemoveVaultResources {
         let mut path = String::new();
         let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(&mut path, "project_id", &project_id)?;
+        rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/vaults/");
-        crate::client::push_segment(&mut path, "vault_id", &vault_id)?;
+        rt::push_segment(&mut path, "vault_id", &vault_id)?;
         path.push_str("/removeresources");
         let query = Vec::new();
-        let request = crate::client::Request {
+        let request = rt::Request {
             operation: "remove_vault_resources",
             path_template: "/v3/{project_id}/vaults/{vault_id}/removeresources",
             service: crate::Service::Cbr,
-            method: reqwest::Method::POST,
+            method: rt::Method::POST,
             path,
             query,
             project_id: Some(project_id),
-            body: Some(crate::client::json_body(&body)?),
+            body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
     }
 }
-impl crate::response::sealed::Sealed for RemoveVaultResources {}
+impl rt::sealed::Sealed for RemoveVaultResources {}
 impl crate::Operation for RemoveVaultResources {
+    type Api = crate::Api;
     const OPERATION_ID: &'static str = "remove_vault_resources";
     type Output = models::RemoveVaultResourcesResponseBody;
-    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+    const ERRORS: rt::ErrorFormat = rt::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
     fn decode(
-        response: crate::response::RawResponse,
+        response: rt::RawResponse,
     ) -> Result<
         (models::RemoveVaultResourcesResponseBody, crate::ResponseMetadata),
         crate::Error,
@@ -2627,36 +2635,37 @@ impl AddVaultResources {
         let mut path = String::new();
         let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(&mut path, "project_id", &project_id)?;
+        rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/vaults/");
-        crate::client::push_segment(&mut path, "vault_id", &vault_id)?;
+        rt::push_segment(&mut path, "vault_id", &vault_id)?;
         path.push_str("/addresources");
         let query = Vec::new();
-        let request = crate::client::Request {
+        let request = rt::Request {
             operation: "add_vault_resources",
             path_template: "/v3/{project_id}/vaults/{vault_id}/addresources",
             service: crate::Service::Cbr,
-            method: reqwest::Method::POST,
+            method: rt::Method::POST,
             path,
             query,
             project_id: Some(project_id),
-            body: Some(crate::client::json_body(&body)?),
+            body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
     }
 }
-impl crate::response::sealed::Sealed for AddVaultResources {}
+impl rt::sealed::Sealed for AddVaultResources {}
 impl crate::Operation for AddVaultResources {
+    type Api = crate::Api;
     const OPERATION_ID: &'static str = "add_vault_resources";
     type Output = models::AddVaultResourcesResponseBody;
-    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+    const ERRORS: rt::ErrorFormat = rt::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
     fn decode(
-        response: crate::response::RawResponse,
+        response: rt::RawResponse,
     ) -> Result<
         (models::AddVaultResourcesResponseBody, crate::ResponseMetadata),
         crate::Error,
@@ -2743,36 +2752,37 @@ impl AssociateVaultPolicy {
         let mut path = String::new();
         let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(&mut path, "project_id", &project_id)?;
+        rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/vaults/");
-        crate::client::push_segment(&mut path, "vault_id", &vault_id)?;
+        rt::push_segment(&mut path, "vault_id", &vault_id)?;
         path.push_str("/associatepolicy");
         let query = Vec::new();
-        let request = crate::client::Request {
+        let request = rt::Request {
             operation: "associate_vault_policy",
             path_template: "/v3/{project_id}/vaults/{vault_id}/associatepolicy",
             service: crate::Service::Cbr,
-            method: reqwest::Method::POST,
+            method: rt::Method::POST,
             path,
             query,
             project_id: Some(project_id),
-            body: Some(crate::client::json_body(&body)?),
+            body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
     }
 }
-impl crate::response::sealed::Sealed for AssociateVaultPolicy {}
+impl rt::sealed::Sealed for AssociateVaultPolicy {}
 impl crate::Operation for AssociateVaultPolicy {
+    type Api = crate::Api;
     const OPERATION_ID: &'static str = "associate_vault_policy";
     type Output = models::AssociateVaultPolicyResponseBody;
-    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+    const ERRORS: rt::ErrorFormat = rt::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
     fn decode(
-        response: crate::response::RawResponse,
+        response: rt::RawResponse,
     ) -> Result<
         (models::AssociateVaultPolicyResponseBody, crate::ResponseMetadata),
         crate::Error,
@@ -2859,36 +2869,37 @@ impl DissociateVaultPolicy {
         let mut path = String::new();
         let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(&mut path, "project_id", &project_id)?;
+        rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/vaults/");
-        crate::client::push_segment(&mut path, "vault_id", &vault_id)?;
+        rt::push_segment(&mut path, "vault_id", &vault_id)?;
         path.push_str("/dissociatepolicy");
         let query = Vec::new();
-        let request = crate::client::Request {
+        let request = rt::Request {
             operation: "dissociate_vault_policy",
             path_template: "/v3/{project_id}/vaults/{vault_id}/dissociatepolicy",
             service: crate::Service::Cbr,
-            method: reqwest::Method::POST,
+            method: rt::Method::POST,
             path,
             query,
             project_id: Some(project_id),
-            body: Some(crate::client::json_body(&body)?),
+            body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
     }
 }
-impl crate::response::sealed::Sealed for DissociateVaultPolicy {}
+impl rt::sealed::Sealed for DissociateVaultPolicy {}
 impl crate::Operation for DissociateVaultPolicy {
+    type Api = crate::Api;
     const OPERATION_ID: &'static str = "dissociate_vault_policy";
     type Output = models::DissociateVaultPolicyResponseBody;
-    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+    const ERRORS: rt::ErrorFormat = rt::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
     fn decode(
-        response: crate::response::RawResponse,
+        response: rt::RawResponse,
     ) -> Result<
         (models::DissociateVaultPolicyResponseBody, crate::ResponseMetadata),
         crate::Error,
@@ -3275,7 +3286,7 @@ impl ListBackups {
             }
         }
         if let Some(value) = &self.status {
-            crate::validation::each(
+            rt::validation::each(
                 value,
                 "status",
                 |value: &models::BackupStatus| {
@@ -3338,87 +3349,79 @@ impl ListBackups {
         let mut path = String::new();
         let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(&mut path, "project_id", &project_id)?;
+        rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/backups");
-        let mut query: Vec<(&'static str, crate::client::QueryArg)> = Vec::new();
+        let mut query: Vec<(&'static str, rt::QueryValue<'static>)> = Vec::new();
         if let Some(value) = checkpoint_id {
-            query.push(("checkpoint_id", crate::client::QueryArg::Text(value)));
+            query.push(("checkpoint_id", rt::QueryValue::from(value)));
         }
         if let Some(value) = dec {
-            query.push(("dec", crate::client::QueryArg::Bool(value)));
+            query.push(("dec", rt::QueryValue::Bool(value)));
         }
         if let Some(value) = end_time {
-            query.push(("end_time", crate::client::QueryArg::Text(value)));
+            query.push(("end_time", rt::QueryValue::from(value)));
         }
         if let Some(value) = enterprise_project_id {
-            query.push(("enterprise_project_id", crate::client::QueryArg::Text(value)));
+            query.push(("enterprise_project_id", rt::QueryValue::from(value)));
         }
         if let Some(value) = image_type {
-            query.push(("image_type", crate::client::QueryArg::Text(value.to_string())));
+            query.push(("image_type", rt::QueryValue::from(value.to_string())));
         }
         if let Some(value) = limit {
-            query.push(("limit", crate::client::QueryArg::Int(value)));
+            query.push(("limit", rt::QueryValue::Int(value)));
         }
         if let Some(value) = marker {
-            query.push(("marker", crate::client::QueryArg::Text(value)));
+            query.push(("marker", rt::QueryValue::from(value)));
         }
         if let Some(value) = member_status {
-            query
-                .push((
-                    "member_status",
-                    crate::client::QueryArg::Text(value.to_string()),
-                ));
+            query.push(("member_status", rt::QueryValue::from(value.to_string())));
         }
         if let Some(value) = name {
-            query.push(("name", crate::client::QueryArg::Text(value)));
+            query.push(("name", rt::QueryValue::from(value)));
         }
         if let Some(value) = offset {
-            query.push(("offset", crate::client::QueryArg::Int(value)));
+            query.push(("offset", rt::QueryValue::Int(value)));
         }
         if let Some(value) = own_type {
-            query.push(("own_type", crate::client::QueryArg::Text(value.to_string())));
+            query.push(("own_type", rt::QueryValue::from(value.to_string())));
         }
         if let Some(value) = parent_id {
-            query.push(("parent_id", crate::client::QueryArg::Text(value)));
+            query.push(("parent_id", rt::QueryValue::from(value)));
         }
         if let Some(value) = resource_az {
-            query.push(("resource_az", crate::client::QueryArg::Text(value)));
+            query.push(("resource_az", rt::QueryValue::from(value)));
         }
         if let Some(value) = resource_id {
-            query.push(("resource_id", crate::client::QueryArg::Text(value)));
+            query.push(("resource_id", rt::QueryValue::from(value)));
         }
         if let Some(value) = resource_name {
-            query.push(("resource_name", crate::client::QueryArg::Text(value)));
+            query.push(("resource_name", rt::QueryValue::from(value)));
         }
         if let Some(value) = resource_type {
-            query
-                .push((
-                    "resource_type",
-                    crate::client::QueryArg::Text(value.to_string()),
-                ));
+            query.push(("resource_type", rt::QueryValue::from(value.to_string())));
         }
         if let Some(value) = sort {
-            query.push(("sort", crate::client::QueryArg::Text(value)));
+            query.push(("sort", rt::QueryValue::from(value)));
         }
         if let Some(value) = start_time {
-            query.push(("start_time", crate::client::QueryArg::Text(value)));
+            query.push(("start_time", rt::QueryValue::from(value)));
         }
         if let Some(values) = status {
             for value in values {
-                query.push(("status", crate::client::QueryArg::Text(value.to_string())));
+                query.push(("status", rt::QueryValue::from(value.to_string())));
             }
         }
         if let Some(value) = used_percent {
-            query.push(("used_percent", crate::client::QueryArg::Text(value)));
+            query.push(("used_percent", rt::QueryValue::from(value)));
         }
         if let Some(value) = vault_id {
-            query.push(("vault_id", crate::client::QueryArg::Text(value)));
+            query.push(("vault_id", rt::QueryValue::from(value)));
         }
-        let request = crate::client::Request {
+        let request = rt::Request {
             operation: "list_backups",
             path_template: "/v3/{project_id}/backups",
             service: crate::Service::Cbr,
-            method: reqwest::Method::GET,
+            method: rt::Method::GET,
             path,
             query,
             project_id: Some(project_id),
@@ -3429,16 +3432,17 @@ impl ListBackups {
         <Self as crate::Operation>::decode(response)
     }
 }
-impl crate::response::sealed::Sealed for ListBackups {}
+impl rt::sealed::Sealed for ListBackups {}
 impl crate::Operation for ListBackups {
+    type Api = crate::Api;
     const OPERATION_ID: &'static str = "list_backups";
     type Output = models::ListBackupsResponseBody;
-    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+    const ERRORS: rt::ErrorFormat = rt::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
     fn decode(
-        response: crate::response::RawResponse,
+        response: rt::RawResponse,
     ) -> Result<
         (models::ListBackupsResponseBody, crate::ResponseMetadata),
         crate::Error,
@@ -3463,23 +3467,23 @@ impl ListBackups {
         crate::Items::new(self)
     }
 }
-impl crate::pagination::Paginate for ListBackups {
+impl rt::pagination::Paginate for ListBackups {
     type Page = models::ListBackupsResponseBody;
     type Item = models::BackupResp;
     const OPERATION: &'static str = "list_backups";
-    const MODE: crate::pagination::PagingMode = crate::pagination::PagingMode::Marker;
+    const MODE: rt::pagination::PagingMode = rt::pagination::PagingMode::Marker;
     fn page_size(&self) -> Option<i64> {
         self.limit
     }
     fn start_offset(&self) -> Option<i64> {
         self.offset
     }
-    fn at_position(mut self, position: crate::pagination::Position) -> Self {
+    fn at_position(mut self, position: rt::pagination::Position) -> Self {
         match position {
-            crate::pagination::Position::Offset(offset) => {
+            rt::pagination::Position::Offset(offset) => {
                 self.offset = Some(offset);
             }
-            crate::pagination::Position::Marker(marker) => {
+            rt::pagination::Position::Marker(marker) => {
                 self.marker = Some(marker);
                 self.offset = None;
             }
@@ -3564,15 +3568,15 @@ impl ShowBackup {
         let mut path = String::new();
         let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(&mut path, "project_id", &project_id)?;
+        rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/backups/");
-        crate::client::push_segment(&mut path, "backup_id", &backup_id)?;
+        rt::push_segment(&mut path, "backup_id", &backup_id)?;
         let query = Vec::new();
-        let request = crate::client::Request {
+        let request = rt::Request {
             operation: "show_backup",
             path_template: "/v3/{project_id}/backups/{backup_id}",
             service: crate::Service::Cbr,
-            method: reqwest::Method::GET,
+            method: rt::Method::GET,
             path,
             query,
             project_id: Some(project_id),
@@ -3583,16 +3587,17 @@ impl ShowBackup {
         <Self as crate::Operation>::decode(response)
     }
 }
-impl crate::response::sealed::Sealed for ShowBackup {}
+impl rt::sealed::Sealed for ShowBackup {}
 impl crate::Operation for ShowBackup {
+    type Api = crate::Api;
     const OPERATION_ID: &'static str = "show_backup";
     type Output = models::ShowBackupResponseBody;
-    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+    const ERRORS: rt::ErrorFormat = rt::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
     fn decode(
-        response: crate::response::RawResponse,
+        response: rt::RawResponse,
     ) -> Result<
         (models::ShowBackupResponseBody, crate::ResponseMetadata),
         crate::Error,
@@ -3663,15 +3668,15 @@ impl DeleteBackup {
         let mut path = String::new();
         let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(&mut path, "project_id", &project_id)?;
+        rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/backups/");
-        crate::client::push_segment(&mut path, "backup_id", &backup_id)?;
+        rt::push_segment(&mut path, "backup_id", &backup_id)?;
         let query = Vec::new();
-        let request = crate::client::Request {
+        let request = rt::Request {
             operation: "delete_backup",
             path_template: "/v3/{project_id}/backups/{backup_id}",
             service: crate::Service::Cbr,
-            method: reqwest::Method::DELETE,
+            method: rt::Method::DELETE,
             path,
             query,
             project_id: Some(project_id),
@@ -3682,16 +3687,17 @@ impl DeleteBackup {
         <Self as crate::Operation>::decode(response)
     }
 }
-impl crate::response::sealed::Sealed for DeleteBackup {}
+impl rt::sealed::Sealed for DeleteBackup {}
 impl crate::Operation for DeleteBackup {
+    type Api = crate::Api;
     const OPERATION_ID: &'static str = "delete_backup";
     type Output = ();
-    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+    const ERRORS: rt::ErrorFormat = rt::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
     fn decode(
-        response: crate::response::RawResponse,
+        response: rt::RawResponse,
     ) -> Result<((), crate::ResponseMetadata), crate::Error> {
         response.empty()
     }
@@ -3770,36 +3776,37 @@ impl RestoreBackup {
         let mut path = String::new();
         let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(&mut path, "project_id", &project_id)?;
+        rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/backups/");
-        crate::client::push_segment(&mut path, "backup_id", &backup_id)?;
+        rt::push_segment(&mut path, "backup_id", &backup_id)?;
         path.push_str("/restore");
         let query = Vec::new();
-        let request = crate::client::Request {
+        let request = rt::Request {
             operation: "restore_backup",
             path_template: "/v3/{project_id}/backups/{backup_id}/restore",
             service: crate::Service::Cbr,
-            method: reqwest::Method::POST,
+            method: rt::Method::POST,
             path,
             query,
             project_id: Some(project_id),
-            body: Some(crate::client::json_body(&body)?),
+            body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
     }
 }
-impl crate::response::sealed::Sealed for RestoreBackup {}
+impl rt::sealed::Sealed for RestoreBackup {}
 impl crate::Operation for RestoreBackup {
+    type Api = crate::Api;
     const OPERATION_ID: &'static str = "restore_backup";
     type Output = ();
-    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+    const ERRORS: rt::ErrorFormat = rt::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
     fn decode(
-        response: crate::response::RawResponse,
+        response: rt::RawResponse,
     ) -> Result<((), crate::ResponseMetadata), crate::Error> {
         response.empty()
     }
@@ -3874,34 +3881,35 @@ impl SyncBackups {
         let mut path = String::new();
         let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(&mut path, "project_id", &project_id)?;
+        rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/backups/sync");
         let query = Vec::new();
-        let request = crate::client::Request {
+        let request = rt::Request {
             operation: "sync_backups",
             path_template: "/v3/{project_id}/backups/sync",
             service: crate::Service::Cbr,
-            method: reqwest::Method::POST,
+            method: rt::Method::POST,
             path,
             query,
             project_id: Some(project_id),
-            body: Some(crate::client::json_body(&body)?),
+            body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
     }
 }
-impl crate::response::sealed::Sealed for SyncBackups {}
+impl rt::sealed::Sealed for SyncBackups {}
 impl crate::Operation for SyncBackups {
+    type Api = crate::Api;
     const OPERATION_ID: &'static str = "sync_backups";
     type Output = models::SyncBackupsResponseBody;
-    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+    const ERRORS: rt::ErrorFormat = rt::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
     fn decode(
-        response: crate::response::RawResponse,
+        response: rt::RawResponse,
     ) -> Result<
         (models::SyncBackupsResponseBody, crate::ResponseMetadata),
         crate::Error,
@@ -4004,24 +4012,20 @@ impl ListPolicies {
         let mut path = String::new();
         let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(&mut path, "project_id", &project_id)?;
+        rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/policies");
-        let mut query: Vec<(&'static str, crate::client::QueryArg)> = Vec::new();
+        let mut query: Vec<(&'static str, rt::QueryValue<'static>)> = Vec::new();
         if let Some(value) = operation_type {
-            query
-                .push((
-                    "operation_type",
-                    crate::client::QueryArg::Text(value.to_string()),
-                ));
+            query.push(("operation_type", rt::QueryValue::from(value.to_string())));
         }
         if let Some(value) = vault_id {
-            query.push(("vault_id", crate::client::QueryArg::Text(value)));
+            query.push(("vault_id", rt::QueryValue::from(value)));
         }
-        let request = crate::client::Request {
+        let request = rt::Request {
             operation: "list_policies",
             path_template: "/v3/{project_id}/policies",
             service: crate::Service::Cbr,
-            method: reqwest::Method::GET,
+            method: rt::Method::GET,
             path,
             query,
             project_id: Some(project_id),
@@ -4032,16 +4036,17 @@ impl ListPolicies {
         <Self as crate::Operation>::decode(response)
     }
 }
-impl crate::response::sealed::Sealed for ListPolicies {}
+impl rt::sealed::Sealed for ListPolicies {}
 impl crate::Operation for ListPolicies {
+    type Api = crate::Api;
     const OPERATION_ID: &'static str = "list_policies";
     type Output = models::ListPoliciesResponseBody;
-    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+    const ERRORS: rt::ErrorFormat = rt::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
     fn decode(
-        response: crate::response::RawResponse,
+        response: rt::RawResponse,
     ) -> Result<
         (models::ListPoliciesResponseBody, crate::ResponseMetadata),
         crate::Error,
@@ -4119,34 +4124,35 @@ impl CreatePolicy {
         let mut path = String::new();
         let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(&mut path, "project_id", &project_id)?;
+        rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/policies");
         let query = Vec::new();
-        let request = crate::client::Request {
+        let request = rt::Request {
             operation: "create_policy",
             path_template: "/v3/{project_id}/policies",
             service: crate::Service::Cbr,
-            method: reqwest::Method::POST,
+            method: rt::Method::POST,
             path,
             query,
             project_id: Some(project_id),
-            body: Some(crate::client::json_body(&body)?),
+            body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
     }
 }
-impl crate::response::sealed::Sealed for CreatePolicy {}
+impl rt::sealed::Sealed for CreatePolicy {}
 impl crate::Operation for CreatePolicy {
+    type Api = crate::Api;
     const OPERATION_ID: &'static str = "create_policy";
     type Output = models::CreatePolicyResponseBody;
-    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+    const ERRORS: rt::ErrorFormat = rt::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
     fn decode(
-        response: crate::response::RawResponse,
+        response: rt::RawResponse,
     ) -> Result<
         (models::CreatePolicyResponseBody, crate::ResponseMetadata),
         crate::Error,
@@ -4220,15 +4226,15 @@ impl ShowPolicy {
         let mut path = String::new();
         let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(&mut path, "project_id", &project_id)?;
+        rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/policies/");
-        crate::client::push_segment(&mut path, "policy_id", &policy_id)?;
+        rt::push_segment(&mut path, "policy_id", &policy_id)?;
         let query = Vec::new();
-        let request = crate::client::Request {
+        let request = rt::Request {
             operation: "show_policy",
             path_template: "/v3/{project_id}/policies/{policy_id}",
             service: crate::Service::Cbr,
-            method: reqwest::Method::GET,
+            method: rt::Method::GET,
             path,
             query,
             project_id: Some(project_id),
@@ -4239,16 +4245,17 @@ impl ShowPolicy {
         <Self as crate::Operation>::decode(response)
     }
 }
-impl crate::response::sealed::Sealed for ShowPolicy {}
+impl rt::sealed::Sealed for ShowPolicy {}
 impl crate::Operation for ShowPolicy {
+    type Api = crate::Api;
     const OPERATION_ID: &'static str = "show_policy";
     type Output = models::ShowPolicyResponseBody;
-    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+    const ERRORS: rt::ErrorFormat = rt::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
     fn decode(
-        response: crate::response::RawResponse,
+        response: rt::RawResponse,
     ) -> Result<
         (models::ShowPolicyResponseBody, crate::ResponseMetadata),
         crate::Error,
@@ -4333,35 +4340,36 @@ impl UpdatePolicy {
         let mut path = String::new();
         let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(&mut path, "project_id", &project_id)?;
+        rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/policies/");
-        crate::client::push_segment(&mut path, "policy_id", &policy_id)?;
+        rt::push_segment(&mut path, "policy_id", &policy_id)?;
         let query = Vec::new();
-        let request = crate::client::Request {
+        let request = rt::Request {
             operation: "update_policy",
             path_template: "/v3/{project_id}/policies/{policy_id}",
             service: crate::Service::Cbr,
-            method: reqwest::Method::PUT,
+            method: rt::Method::PUT,
             path,
             query,
             project_id: Some(project_id),
-            body: Some(crate::client::json_body(&body)?),
+            body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
     }
 }
-impl crate::response::sealed::Sealed for UpdatePolicy {}
+impl rt::sealed::Sealed for UpdatePolicy {}
 impl crate::Operation for UpdatePolicy {
+    type Api = crate::Api;
     const OPERATION_ID: &'static str = "update_policy";
     type Output = models::UpdatePolicyResponseBody;
-    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+    const ERRORS: rt::ErrorFormat = rt::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
     fn decode(
-        response: crate::response::RawResponse,
+        response: rt::RawResponse,
     ) -> Result<
         (models::UpdatePolicyResponseBody, crate::ResponseMetadata),
         crate::Error,
@@ -4432,15 +4440,15 @@ impl DeletePolicy {
         let mut path = String::new();
         let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(&mut path, "project_id", &project_id)?;
+        rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/policies/");
-        crate::client::push_segment(&mut path, "policy_id", &policy_id)?;
+        rt::push_segment(&mut path, "policy_id", &policy_id)?;
         let query = Vec::new();
-        let request = crate::client::Request {
+        let request = rt::Request {
             operation: "delete_policy",
             path_template: "/v3/{project_id}/policies/{policy_id}",
             service: crate::Service::Cbr,
-            method: reqwest::Method::DELETE,
+            method: rt::Method::DELETE,
             path,
             query,
             project_id: Some(project_id),
@@ -4451,16 +4459,17 @@ impl DeletePolicy {
         <Self as crate::Operation>::decode(response)
     }
 }
-impl crate::response::sealed::Sealed for DeletePolicy {}
+impl rt::sealed::Sealed for DeletePolicy {}
 impl crate::Operation for DeletePolicy {
+    type Api = crate::Api;
     const OPERATION_ID: &'static str = "delete_policy";
     type Output = ();
-    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+    const ERRORS: rt::ErrorFormat = rt::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
     fn decode(
-        response: crate::response::RawResponse,
+        response: rt::RawResponse,
     ) -> Result<((), crate::ResponseMetadata), crate::Error> {
         response.empty()
     }
@@ -4538,35 +4547,36 @@ impl CreateVbsBackup {
         let mut path = String::new();
         let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v2/");
-        crate::client::push_segment(&mut path, "project_id", &project_id)?;
+        rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/cloudbackups");
         let query = Vec::new();
-        let request = crate::client::Request {
+        let request = rt::Request {
             operation: "create_vbs_backup",
             path_template: "/v2/{project_id}/cloudbackups",
             service: crate::Service::Vbs,
-            method: reqwest::Method::POST,
+            method: rt::Method::POST,
             path,
             query,
             project_id: Some(project_id),
-            body: Some(crate::client::json_body(&body)?),
+            body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
     }
 }
-impl crate::response::sealed::Sealed for CreateVbsBackup {}
+impl rt::sealed::Sealed for CreateVbsBackup {}
 impl crate::Operation for CreateVbsBackup {
+    type Api = crate::Api;
     const OPERATION_ID: &'static str = "create_vbs_backup";
     type Output = models::CreateVbsBackupResponseBody;
-    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Nested {
+    const ERRORS: rt::ErrorFormat = rt::ErrorFormat::Nested {
         member: "error",
         code: "code",
         message: "message",
     };
     fn decode(
-        response: crate::response::RawResponse,
+        response: rt::RawResponse,
     ) -> Result<
         (models::CreateVbsBackupResponseBody, crate::ResponseMetadata),
         crate::Error,
