@@ -144,10 +144,7 @@ impl<B: Paginate> Pages<B> {
         Ok(pages)
     }
 
-    fn poll_page(
-        &mut self,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<PageResult<B>>> {
+    fn poll_page(&mut self, cx: &mut Context<'_>) -> Poll<Option<PageResult<B>>> {
         loop {
             if let Some(fetching) = &mut self.fetching {
                 let result = match fetching.as_mut().poll(cx) {
@@ -275,10 +272,7 @@ impl<B: Paginate> Items<B> {
         Ok(items)
     }
 
-    fn poll_item(
-        &mut self,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<ItemResult<B>>> {
+    fn poll_item(&mut self, cx: &mut Context<'_>) -> Poll<Option<ItemResult<B>>> {
         loop {
             if let Some(item) = self.buffered.next() {
                 return Poll::Ready(Some(Ok(item)));

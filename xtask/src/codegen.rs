@@ -289,6 +289,43 @@ mod tests {
     }
 
     #[test]
+    fn a_generated_file_no_longer_produced_is_named_then_removed() {
+        let root = scratch("orphan");
+        run(&root, Mode::Write).unwrap();
+        let orphan = root.join("generated/src/retired.rs");
+        std::fs::write(
+            &orphan,
+            format!("{}\npub struct Retired;\n", cbr_codegen::HEADER),
+        )
+        .unwrap();
+        let error = run(&root, Mode::Check).unwrap_err();
+        assert!(error.contains("1 are no longer generated"), "{error}");
+        assert!(orphan.exists(), "--check removed a file");
+        run(&root, Mode::Write).unwrap();
+        assert!(!orphan.exists(), "the orphan is still there");
+        run(&root, Mode::Check).unwrap();
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn a_hand_written_file_in_a_generated_source_folder_is_an_error() {
+        let root = scratch("hand-written");
+        run(&root, Mode::Write).unwrap();
+        let nested = root.join("generated/src/extra/helpers.rs");
+        std::fs::create_dir_all(nested.parent().unwrap()).unwrap();
+        std::fs::write(&nested, "pub fn helper() {}\n").unwrap();
+        for mode in [Mode::Check, Mode::Write] {
+            let error = run(&root, mode).unwrap_err();
+            assert!(
+                error.starts_with("generated/src/extra/helpers.rs has no `@generated` header"),
+                "{error}"
+            );
+        }
+        assert!(nested.exists());
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
     fn refuses_to_overwrite_a_file_without_the_header() {
         let root = scratch("header");
         let models = root.join("generated/src/models.rs");

@@ -239,14 +239,14 @@ impl<A: ServiceApi> ClientBuilder<A> {
         self
     }
 
-    /// The retry policy (default [`RetryConfig::standard`]).
+    /// How requests are retried (default [`RetryConfig::standard`]).
     pub fn retry_config(mut self, retry: RetryConfig) -> Self {
         self.retry = retry;
         self
     }
 
     /// Uses this HTTP client (for its root certificates, proxy or TLS settings) instead of one
-    /// the builder creates. Its own timeouts and redirect policy apply; the request timeout of
+    /// the builder creates. Its own timeouts and redirect rules apply; the request timeout of
     /// [`timeout`](Self::timeout) is set on every request regardless.
     ///
     /// With the `rustls-ring` feature alone, reqwest has no default cryptography provider: build

@@ -107,7 +107,7 @@ impl<A: ServiceApi> Client<A> {
             .unwrap_or_default()
     }
 
-    /// The retry policy.
+    /// How requests are retried.
     pub fn retry_config(&self) -> &RetryConfig {
         &self.inner.retry
     }
