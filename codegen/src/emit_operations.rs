@@ -499,9 +499,9 @@ fn operation_paragraphs(operation: &Operation) -> Vec<String> {
         None => format!("status {} without a body", operation.success.status),
     };
     out.push(format!(
-        "{} on [`Service::{}`](crate::Service::{}); success: {returns}.",
+        // `Service` is an item of this module, so the label is the link.
+        "{} on [`Service::{}`]; success: {returns}.",
         code_span(&format!("{} {}", operation.http_method, operation.path)),
-        operation.service,
         operation.service
     ));
     let arguments: Vec<String> = arguments(operation).map(param_line).collect();

@@ -38,7 +38,7 @@ impl crate::Client {
     ///
     /// This API is used to query a task by task ID.
     ///
-    /// `GET /v3/{project_id}/operation-logs/{operation_log_id}` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`ShowOperationLogResponseBody`](crate::models::ShowOperationLogResponseBody).
+    /// `GET /v3/{project_id}/operation-logs/{operation_log_id}` on [`Service::Cbr`]; success: status 200 with [`ShowOperationLogResponseBody`](crate::models::ShowOperationLogResponseBody).
     ///
     /// Arguments:
     /// - `operation_log_id`: Task ID
@@ -146,7 +146,7 @@ impl crate::Client {
     ///
     /// This API is used to query the task list.
     ///
-    /// `GET /v3/{project_id}/operation-logs` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`ListOperationLogsResponseBody`](crate::models::ListOperationLogsResponseBody).
+    /// `GET /v3/{project_id}/operation-logs` on [`Service::Cbr`]; success: status 200 with [`ListOperationLogsResponseBody`](crate::models::ListOperationLogsResponseBody).
     ///
     /// IAM action: `cbr:tasks:list`.
     ///
@@ -531,7 +531,7 @@ impl crate::Client {
     ///
     /// This API is used to obtain the list of backup share members.
     ///
-    /// `GET /v3/{project_id}/backups/{backup_id}/members` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`ListShareMembersResponseBody`](crate::models::ListShareMembersResponseBody).
+    /// `GET /v3/{project_id}/backups/{backup_id}/members` on [`Service::Cbr`]; success: status 200 with [`ListShareMembersResponseBody`](crate::models::ListShareMembersResponseBody).
     ///
     /// Arguments:
     /// - `backup_id`: Backup ID
@@ -864,7 +864,7 @@ impl crate::Client {
     ///
     /// This API is used to add a member with whom the backup can be shared. Only cloud server backups can be shared among tenants in the same region.
     ///
-    /// `POST /v3/{project_id}/backups/{backup_id}/members` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`AddShareMembersResponseBody`](crate::models::AddShareMembersResponseBody).
+    /// `POST /v3/{project_id}/backups/{backup_id}/members` on [`Service::Cbr`]; success: status 200 with [`AddShareMembersResponseBody`](crate::models::AddShareMembersResponseBody).
     ///
     /// Arguments:
     /// - `backup_id`: Backup ID
@@ -981,7 +981,7 @@ impl crate::Client {
     ///
     /// This API is used to obtain the details of a backup share member.
     ///
-    /// `GET /v3/{project_id}/backups/{backup_id}/members/{member_id}` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`ShowShareMemberResponseBody`](crate::models::ShowShareMemberResponseBody).
+    /// `GET /v3/{project_id}/backups/{backup_id}/members/{member_id}` on [`Service::Cbr`]; success: status 200 with [`ShowShareMemberResponseBody`](crate::models::ShowShareMemberResponseBody).
     ///
     /// Arguments:
     /// - `backup_id`: Backup ID
@@ -1095,7 +1095,7 @@ impl crate::Client {
     ///
     /// This API is used to update the status of a backup share member.
     ///
-    /// `PUT /v3/{project_id}/backups/{backup_id}/members/{member_id}` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`UpdateShareMemberResponseBody`](crate::models::UpdateShareMemberResponseBody).
+    /// `PUT /v3/{project_id}/backups/{backup_id}/members/{member_id}` on [`Service::Cbr`]; success: status 200 with [`UpdateShareMemberResponseBody`](crate::models::UpdateShareMemberResponseBody).
     ///
     /// Arguments:
     /// - `backup_id`: Backup ID
@@ -1217,7 +1217,7 @@ impl crate::Client {
     ///
     /// This API is used to delete a specified backup share member.
     ///
-    /// `DELETE /v3/{project_id}/backups/{backup_id}/members/{member_id}` on [`Service::Cbr`](crate::Service::Cbr); success: status 204 without a body.
+    /// `DELETE /v3/{project_id}/backups/{backup_id}/members/{member_id}` on [`Service::Cbr`]; success: status 204 without a body.
     ///
     /// Arguments:
     /// - `backup_id`: Backup ID
@@ -1323,7 +1323,7 @@ impl crate::Client {
     ///
     /// This API is used to query a specified restore point based on its ID.
     ///
-    /// `GET /v3/{project_id}/checkpoints/{checkpoint_id}` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`ShowCheckpointResponseBody`](crate::models::ShowCheckpointResponseBody).
+    /// `GET /v3/{project_id}/checkpoints/{checkpoint_id}` on [`Service::Cbr`]; success: status 200 with [`ShowCheckpointResponseBody`](crate::models::ShowCheckpointResponseBody).
     ///
     /// Arguments:
     /// - `checkpoint_id`: Restore point ID
@@ -1424,7 +1424,7 @@ impl crate::Client {
     ///
     /// This API is used to back up a vault and generate a restore point.
     ///
-    /// `POST /v3/{project_id}/checkpoints` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`CreateCheckpointResponseBody`](crate::models::CreateCheckpointResponseBody).
+    /// `POST /v3/{project_id}/checkpoints` on [`Service::Cbr`]; success: status 200 with [`CreateCheckpointResponseBody`](crate::models::CreateCheckpointResponseBody).
     ///
     /// Arguments:
     /// - `body`: [`CreateCheckpointRequestBody`](crate::models::CreateCheckpointRequestBody)
@@ -1535,7 +1535,7 @@ impl crate::Client {
     ///
     /// This API is used to synchronize backups for a vault.
     ///
-    /// `POST /v3/{project_id}/checkpoints/sync` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`SyncCheckpointResponseBody`](crate::models::SyncCheckpointResponseBody).
+    /// `POST /v3/{project_id}/checkpoints/sync` on [`Service::Cbr`]; success: status 200 with [`SyncCheckpointResponseBody`](crate::models::SyncCheckpointResponseBody).
     ///
     /// Arguments:
     /// - `body`: [`SyncCheckpointRequestBody`](crate::models::SyncCheckpointRequestBody)
@@ -1642,7 +1642,7 @@ impl crate::Client {
     ///
     /// This API is used to query the vault list.
     ///
-    /// `GET /v3/{project_id}/vaults` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`ListVaultsResponseBody`](crate::models::ListVaultsResponseBody).
+    /// `GET /v3/{project_id}/vaults` on [`Service::Cbr`]; success: status 200 with [`ListVaultsResponseBody`](crate::models::ListVaultsResponseBody).
     ///
     /// IAM action: `cbr:vaults:list`.
     ///
@@ -2037,7 +2037,7 @@ impl crate::Client {
     ///
     /// This API is used to create a vault.
     ///
-    /// `POST /v3/{project_id}/vaults` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`CreateVaultResponseBody`](crate::models::CreateVaultResponseBody).
+    /// `POST /v3/{project_id}/vaults` on [`Service::Cbr`]; success: status 200 with [`CreateVaultResponseBody`](crate::models::CreateVaultResponseBody).
     ///
     /// Arguments:
     /// - `body`: [`CreateVaultRequestBody`](crate::models::CreateVaultRequestBody)
@@ -2143,7 +2143,7 @@ impl crate::Client {
     ///
     /// This API is used to query a specified vault based on its ID.
     ///
-    /// `GET /v3/{project_id}/vaults/{vault_id}` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`ShowVaultResponseBody`](crate::models::ShowVaultResponseBody).
+    /// `GET /v3/{project_id}/vaults/{vault_id}` on [`Service::Cbr`]; success: status 200 with [`ShowVaultResponseBody`](crate::models::ShowVaultResponseBody).
     ///
     /// Arguments:
     /// - `vault_id`: Vault ID
@@ -2240,7 +2240,7 @@ impl crate::Client {
     ///
     /// This API is used to modify a vault based on its ID.
     ///
-    /// `PUT /v3/{project_id}/vaults/{vault_id}` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`UpdateVaultResponseBody`](crate::models::UpdateVaultResponseBody).
+    /// `PUT /v3/{project_id}/vaults/{vault_id}` on [`Service::Cbr`]; success: status 200 with [`UpdateVaultResponseBody`](crate::models::UpdateVaultResponseBody).
     ///
     /// Arguments:
     /// - `vault_id`: Vault ID
@@ -2354,7 +2354,7 @@ impl crate::Client {
     ///
     /// This API is used to delete vaults. Once a vault is deleted, all backups in the vault are cleared.
     ///
-    /// `DELETE /v3/{project_id}/vaults/{vault_id}` on [`Service::Cbr`](crate::Service::Cbr); success: status 204 without a body.
+    /// `DELETE /v3/{project_id}/vaults/{vault_id}` on [`Service::Cbr`]; success: status 204 without a body.
     ///
     /// Arguments:
     /// - `vault_id`: Vault ID
@@ -2451,7 +2451,7 @@ impl crate::Client {
     ///
     /// This API is used to dissociate resources from a vault.
     ///
-    /// `POST /v3/{project_id}/vaults/{vault_id}/removeresources` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`RemoveVaultResourcesResponseBody`](crate::models::RemoveVaultResourcesResponseBody).
+    /// `POST /v3/{project_id}/vaults/{vault_id}/removeresources` on [`Service::Cbr`]; success: status 200 with [`RemoveVaultResourcesResponseBody`](crate::models::RemoveVaultResourcesResponseBody).
     ///
     /// Arguments:
     /// - `vault_id`: Vault ID
@@ -2568,7 +2568,7 @@ impl crate::Client {
     ///
     /// This API is used to associate resources with a vault.
     ///
-    /// `POST /v3/{project_id}/vaults/{vault_id}/addresources` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`AddVaultResourcesResponseBody`](crate::models::AddVaultResourcesResponseBody).
+    /// `POST /v3/{project_id}/vaults/{vault_id}/addresources` on [`Service::Cbr`]; success: status 200 with [`AddVaultResourcesResponseBody`](crate::models::AddVaultResourcesResponseBody).
     ///
     /// Arguments:
     /// - `vault_id`: Vault ID
@@ -2685,7 +2685,7 @@ impl crate::Client {
     ///
     /// This API is used to apply a policy to a vault.
     ///
-    /// `POST /v3/{project_id}/vaults/{vault_id}/associatepolicy` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`AssociateVaultPolicyResponseBody`](crate::models::AssociateVaultPolicyResponseBody).
+    /// `POST /v3/{project_id}/vaults/{vault_id}/associatepolicy` on [`Service::Cbr`]; success: status 200 with [`AssociateVaultPolicyResponseBody`](crate::models::AssociateVaultPolicyResponseBody).
     ///
     /// Arguments:
     /// - `vault_id`: Vault ID
@@ -2802,7 +2802,7 @@ impl crate::Client {
     ///
     /// This API is used to remove a policy from a vault.
     ///
-    /// `POST /v3/{project_id}/vaults/{vault_id}/dissociatepolicy` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`DissociateVaultPolicyResponseBody`](crate::models::DissociateVaultPolicyResponseBody).
+    /// `POST /v3/{project_id}/vaults/{vault_id}/dissociatepolicy` on [`Service::Cbr`]; success: status 200 with [`DissociateVaultPolicyResponseBody`](crate::models::DissociateVaultPolicyResponseBody).
     ///
     /// Arguments:
     /// - `vault_id`: Vault ID
@@ -2919,7 +2919,7 @@ impl crate::Client {
     ///
     /// This API is used to query all backups.
     ///
-    /// `GET /v3/{project_id}/backups` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`ListBackupsResponseBody`](crate::models::ListBackupsResponseBody).
+    /// `GET /v3/{project_id}/backups` on [`Service::Cbr`]; success: status 200 with [`ListBackupsResponseBody`](crate::models::ListBackupsResponseBody).
     ///
     /// IAM action: `cbr:backups:list`.
     ///
@@ -3514,7 +3514,7 @@ impl crate::Client {
     ///
     /// This API is used to query the backup of a specific ID.
     ///
-    /// `GET /v3/{project_id}/backups/{backup_id}` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`ShowBackupResponseBody`](crate::models::ShowBackupResponseBody).
+    /// `GET /v3/{project_id}/backups/{backup_id}` on [`Service::Cbr`]; success: status 200 with [`ShowBackupResponseBody`](crate::models::ShowBackupResponseBody).
     ///
     /// Arguments:
     /// - `backup_id`: Backup ID
@@ -3617,7 +3617,7 @@ impl crate::Client {
     ///
     /// This API is used to delete a single backup.
     ///
-    /// `DELETE /v3/{project_id}/backups/{backup_id}` on [`Service::Cbr`](crate::Service::Cbr); success: status 204 without a body.
+    /// `DELETE /v3/{project_id}/backups/{backup_id}` on [`Service::Cbr`]; success: status 204 without a body.
     ///
     /// Arguments:
     /// - `backup_id`: ID of the backup to be deleted
@@ -3714,7 +3714,7 @@ impl crate::Client {
     ///
     /// This API is used to restore backup data.
     ///
-    /// `POST /v3/{project_id}/backups/{backup_id}/restore` on [`Service::Cbr`](crate::Service::Cbr); success: status 202 without a body.
+    /// `POST /v3/{project_id}/backups/{backup_id}/restore` on [`Service::Cbr`]; success: status 202 without a body.
     ///
     /// Arguments:
     /// - `backup_id`: Backup ID
@@ -3823,7 +3823,7 @@ impl crate::Client {
     ///
     /// This API is used to synchronize on-premises VMware backups.
     ///
-    /// `POST /v3/{project_id}/backups/sync` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`SyncBackupsResponseBody`](crate::models::SyncBackupsResponseBody).
+    /// `POST /v3/{project_id}/backups/sync` on [`Service::Cbr`]; success: status 200 with [`SyncBackupsResponseBody`](crate::models::SyncBackupsResponseBody).
     ///
     /// Arguments:
     /// - `body`: [`SyncBackupsRequestBody`](crate::models::SyncBackupsRequestBody)
@@ -3929,7 +3929,7 @@ impl crate::Client {
     ///
     /// This API is used to query the policy list.
     ///
-    /// `GET /v3/{project_id}/policies` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`ListPoliciesResponseBody`](crate::models::ListPoliciesResponseBody).
+    /// `GET /v3/{project_id}/policies` on [`Service::Cbr`]; success: status 200 with [`ListPoliciesResponseBody`](crate::models::ListPoliciesResponseBody).
     ///
     /// IAM action: `cbr:policies:list`.
     ///
@@ -4066,7 +4066,7 @@ impl crate::Client {
     ///
     /// This API is used to create a backup policy.
     ///
-    /// `POST /v3/{project_id}/policies` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`CreatePolicyResponseBody`](crate::models::CreatePolicyResponseBody).
+    /// `POST /v3/{project_id}/policies` on [`Service::Cbr`]; success: status 200 with [`CreatePolicyResponseBody`](crate::models::CreatePolicyResponseBody).
     ///
     /// Arguments:
     /// - `body`: [`CreatePolicyRequestBody`](crate::models::CreatePolicyRequestBody)
@@ -4172,7 +4172,7 @@ impl crate::Client {
     ///
     /// This API is used to query a single policy.
     ///
-    /// `GET /v3/{project_id}/policies/{policy_id}` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`ShowPolicyResponseBody`](crate::models::ShowPolicyResponseBody).
+    /// `GET /v3/{project_id}/policies/{policy_id}` on [`Service::Cbr`]; success: status 200 with [`ShowPolicyResponseBody`](crate::models::ShowPolicyResponseBody).
     ///
     /// Arguments:
     /// - `policy_id`: Policy ID
@@ -4275,7 +4275,7 @@ impl crate::Client {
     ///
     /// This API is used to modify a policy.
     ///
-    /// `PUT /v3/{project_id}/policies/{policy_id}` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`UpdatePolicyResponseBody`](crate::models::UpdatePolicyResponseBody).
+    /// `PUT /v3/{project_id}/policies/{policy_id}` on [`Service::Cbr`]; success: status 200 with [`UpdatePolicyResponseBody`](crate::models::UpdatePolicyResponseBody).
     ///
     /// Arguments:
     /// - `policy_id`: Policy ID
@@ -4389,7 +4389,7 @@ impl crate::Client {
     ///
     /// This API is used to delete a policy.
     ///
-    /// `DELETE /v3/{project_id}/policies/{policy_id}` on [`Service::Cbr`](crate::Service::Cbr); success: status 204 without a body.
+    /// `DELETE /v3/{project_id}/policies/{policy_id}` on [`Service::Cbr`]; success: status 204 without a body.
     ///
     /// Arguments:
     /// - `policy_id`: Policy ID
@@ -4486,7 +4486,7 @@ impl crate::Client {
     ///
     /// This API is used to create a VBS backup. If the API is successfully called, the backup task is successfully delivered. You can query the backup status by using the API for Querying Details About a VBS Backup (Native OpenStack API). Currently, VBS APIs are available only to existing users. New users should use CBR and the CBR APIs.
     ///
-    /// `POST /v2/{project_id}/cloudbackups` on [`Service::Vbs`](crate::Service::Vbs); success: status 200 with [`CreateVbsBackupResponseBody`](crate::models::CreateVbsBackupResponseBody).
+    /// `POST /v2/{project_id}/cloudbackups` on [`Service::Vbs`]; success: status 200 with [`CreateVbsBackupResponseBody`](crate::models::CreateVbsBackupResponseBody).
     ///
     /// Arguments:
     /// - `body`: [`CreateVbsBackupRequestBody`](crate::models::CreateVbsBackupRequestBody)

@@ -1,11 +1,11 @@
 //! [`Client`], the configured client that every generated client wraps, and the one path every
-//! operation's request takes (in [`transport`]).
+//! operation's request takes ([`Client::execute`]).
 //!
-//! - [`builder`]: [`ClientBuilder`] and the environment variables it reads;
-//! - [`endpoint`]: base URLs from regions, domain suffixes and explicit URLs;
-//! - [`request`]: [`Request`], what a generated operation hands over, and the encoding of its
+//! - `builder`: [`ClientBuilder`] and the environment variables it reads;
+//! - `endpoint`: base URLs from regions, domain suffixes and explicit URLs;
+//! - `request`: [`Request`], what a generated operation hands over, and the encoding of its
 //!   path and query;
-//! - [`transport`]: sending, reading the response, retrying and logging.
+//! - `transport`: sending, reading the response, retrying and logging.
 
 use std::fmt;
 use std::future::Future;
