@@ -224,6 +224,15 @@ impl Walk<'_> {
                     self.items(&items, false)?;
                 }
                 _ if !public || !item_is_public(item) => {}
+                // `pub mod models;`: the module's own file is listed under its path.
+                syn::Item::Mod(module) if module.content.is_none() => {}
+                syn::Item::Use(item) => {
+                    for (name, source) in use_leaves(&item.tree, "") {
+                        let path = self.qualified(&name);
+                        let line = format!("use {path} = {source}");
+                        self.listing.owner(&path).members.push(Line::plain(line));
+                    }
+                }
                 syn::Item::Struct(item) => self.structure(item),
                 syn::Item::Enum(item) => self.enumeration(item),
                 syn::Item::Fn(item) => {
@@ -389,6 +398,28 @@ impl Walk<'_> {
             return self.qualified(&text);
         }
         text
+    }
+}
+
+/// The names a `use` tree brings in, each with the path it comes from:
+/// `rt::{Nullable, Error as RuntimeError}` gives `(Nullable, rt::Nullable)` and
+/// `(RuntimeError, rt::Error)`.
+fn use_leaves(tree: &syn::UseTree, prefix: &str) -> Vec<(String, String)> {
+    match tree {
+        syn::UseTree::Path(path) => use_leaves(&path.tree, &format!("{prefix}{}::", path.ident)),
+        syn::UseTree::Name(name) => {
+            vec![(name.ident.to_string(), format!("{prefix}{}", name.ident))]
+        }
+        syn::UseTree::Rename(rename) => vec![(
+            rename.rename.to_string(),
+            format!("{prefix}{}", rename.ident),
+        )],
+        syn::UseTree::Glob(_) => vec![("*".to_owned(), format!("{prefix}*"))],
+        syn::UseTree::Group(group) => group
+            .items
+            .iter()
+            .flat_map(|tree| use_leaves(tree, prefix))
+            .collect(),
     }
 }
 
@@ -598,6 +629,7 @@ mod tests {
                 },
                 ..Operation::default()
             }],
+            ..Api::default()
         }
     }
 

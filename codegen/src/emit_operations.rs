@@ -7,8 +7,8 @@ use quote::quote;
 use crate::emit_types::{type_tokens, value_checks};
 use crate::error::Error;
 use crate::model::{
-    Api, ErrorFormat, Operation, PageMember, Paging, PagingMode, Param, PathPart, Presence,
-    Service, TypeRef,
+    Api, ErrorFormat, MemberRef, Operation, Paging, PagingMode, Param, PathPart, Presence, Service,
+    TypeRef,
 };
 use crate::names::ident;
 use crate::rustdoc::{self, code_span};
@@ -36,13 +36,16 @@ pub fn emit(api: &Api) -> Result<TokenStream, Error> {
         `send`) for the success body, or call `send_with_metadata` for the body with the status, \
         request ID and headers.";
     let docs = rustdoc::inner_attrs(docs);
+    let runtime = (!operations.is_empty()).then(crate::runtime_names::runtime_import);
     // //! docs
+    // use huaweicloud_sdk_runtime as rt;
     // use crate::models;
     // pub enum Service { … }
     // impl Client { pub fn op(…) -> Op; … }
     // pub struct Op { … }  impl Op { … }  impl IntoFuture for Op  …
     Ok(quote! {
         #docs
+        #runtime
         use crate::models;
 
         #services
@@ -161,7 +164,7 @@ fn emit_operation(api: &Api, operation: &Operation) -> Result<TokenStream, Error
 }
 
 /// `Option<&T>` of a member of `value`, whatever its presence class.
-fn member_ref(value: &TokenStream, member: &PageMember) -> TokenStream {
+pub(crate) fn member_ref(value: &TokenStream, member: &MemberRef) -> TokenStream {
     let name = ident(&member.rust_name);
     match member.presence {
         Presence::OptionalNullable => quote!(#value.#name.value()),
@@ -171,7 +174,7 @@ fn member_ref(value: &TokenStream, member: &PageMember) -> TokenStream {
 }
 
 /// `Option<T>` of a member of `value`, taken out of it.
-fn member_owned(value: &TokenStream, member: &PageMember) -> TokenStream {
+pub(crate) fn member_owned(value: &TokenStream, member: &MemberRef) -> TokenStream {
     let name = ident(&member.rust_name);
     match member.presence {
         Presence::OptionalNullable => quote!(#value.#name.into_option()),
@@ -229,12 +232,12 @@ fn emit_pagination(operation: &Operation, paging: &Paging) -> TokenStream {
         quote!(self.#name = Some(marker); #clear_offset)
     });
     let at_offset = match &set_offset {
-        Some(set) => quote!(crate::pagination::Position::Offset(offset) => { #set }),
-        None => quote!(crate::pagination::Position::Offset(_) => {}),
+        Some(set) => quote!(rt::pagination::Position::Offset(offset) => { #set }),
+        None => quote!(rt::pagination::Position::Offset(_) => {}),
     };
     let at_marker = match &set_marker {
-        Some(set) => quote!(crate::pagination::Position::Marker(marker) => { #set }),
-        None => quote!(crate::pagination::Position::Marker(_) => {}),
+        Some(set) => quote!(rt::pagination::Position::Marker(marker) => { #set }),
+        None => quote!(rt::pagination::Position::Marker(_) => {}),
     };
     let total = match &paging.count {
         Some(count) => integer(member_ref(&page_value, count), &count.ty),
@@ -294,11 +297,11 @@ fn emit_pagination(operation: &Operation, paging: &Paging) -> TokenStream {
             }
         }
 
-        impl crate::pagination::Paginate for #builder {
+        impl rt::pagination::Paginate for #builder {
             type Page = models::#page;
             type Item = models::#item;
             const OPERATION: &'static str = #operation_id;
-            const MODE: crate::pagination::PagingMode = crate::pagination::PagingMode::#mode;
+            const MODE: rt::pagination::PagingMode = rt::pagination::PagingMode::#mode;
 
             fn page_size(&self) -> Option<i64> {
                 #page_size
@@ -308,7 +311,7 @@ fn emit_pagination(operation: &Operation, paging: &Paging) -> TokenStream {
                 #start_offset
             }
 
-            fn at_position(mut self, position: crate::pagination::Position) -> Self {
+            fn at_position(mut self, position: rt::pagination::Position) -> Self {
                 match position {
                     #at_offset
                     #at_marker
@@ -409,9 +412,9 @@ fn operation_paragraphs(operation: &Operation) -> Vec<String> {
         None => format!("status {} without a body", operation.success.status),
     };
     out.push(format!(
-        "{} on [`Service::{}`](crate::Service::{}); success: {returns}.",
+        // `Service` is an item of this module, so the label is the link.
+        "{} on [`Service::{}`]; success: {returns}.",
         code_span(&format!("{} {}", operation.http_method, operation.path)),
-        operation.service,
         operation.service
     ));
     let arguments: Vec<String> = arguments(operation).map(param_line).collect();
@@ -656,15 +659,16 @@ fn emit_operation_impl(operation: &Operation) -> TokenStream {
     //     fn decode(response: RawResponse) -> Result<(T, ResponseMetadata), Error> { response.json() }
     // }
     quote! {
-        impl crate::response::sealed::Sealed for #builder {}
+        impl rt::sealed::Sealed for #builder {}
 
         impl crate::Operation for #builder {
+            type Api = crate::Api;
             const OPERATION_ID: &'static str = #operation_id;
             type Output = #output;
-            const ERRORS: crate::client::ErrorFormat = #errors;
+            const ERRORS: rt::ErrorFormat = #errors;
 
             fn decode(
-                response: crate::response::RawResponse,
+                response: rt::RawResponse,
             ) -> Result<(#output, crate::ResponseMetadata), crate::Error> {
                 #decode
             }
@@ -680,8 +684,8 @@ fn emit_send(operation: &Operation) -> TokenStream {
     let service = ident(&operation.service);
     let method = ident(operation.http_method.as_str());
     let body = match &operation.body {
-        Some(body) if body.required => quote!(Some(crate::client::json_body(&body)?)),
-        Some(_) => quote!(body.as_ref().map(crate::client::json_body).transpose()?),
+        Some(body) if body.required => quote!(Some(rt::json_body(&body)?)),
+        Some(_) => quote!(body.as_ref().map(rt::json_body).transpose()?),
         None => quote!(None),
     };
     let operation_id = &operation.id;
@@ -712,11 +716,11 @@ fn emit_send(operation: &Operation) -> TokenStream {
             let Self { client, #(#fields),* } = self;
             #path
             #query
-            let request = crate::client::Request {
+            let request = rt::Request {
                 operation: #operation_id,
                 path_template: #path_template,
                 service: crate::Service::#service,
-                method: reqwest::Method::#method,
+                method: rt::Method::#method,
                 path,
                 query,
                 project_id: #project_id,
@@ -767,8 +771,8 @@ fn emit_path(operation: &Operation) -> TokenStream {
                     (TypeRef::Named(_), false) => quote!(#ident.as_str()),
                     (_, false) => quote!(&#ident.to_string()),
                 };
-                // crate::client::push_segment(&mut path, "name", value)?;
-                pushes.push(quote!(crate::client::push_segment(&mut path, #name, #value)?;));
+                // rt::push_segment(&mut path, "name", value)?;
+                pushes.push(quote!(rt::push_segment(&mut path, #name, #value)?;));
             }
         }
     }
@@ -809,7 +813,7 @@ fn emit_query(operation: &Operation) -> TokenStream {
         }
     });
     quote! {
-        let mut query: Vec<(&'static str, crate::client::QueryArg)> = Vec::new();
+        let mut query: Vec<(&'static str, rt::QueryValue<'static>)> = Vec::new();
         #(#pushes)*
     }
 }
@@ -817,11 +821,11 @@ fn emit_query(operation: &Operation) -> TokenStream {
 /// A query value as the signer orders it: integers and booleans typed, the rest as text.
 fn query_value(ty: &TypeRef) -> TokenStream {
     match ty {
-        TypeRef::String => quote!(crate::client::QueryArg::Text(value)),
-        TypeRef::I32 => quote!(crate::client::QueryArg::Int(i64::from(value))),
-        TypeRef::I64 => quote!(crate::client::QueryArg::Int(value)),
-        TypeRef::Bool => quote!(crate::client::QueryArg::Bool(value)),
-        _ => quote!(crate::client::QueryArg::Text(value.to_string())),
+        TypeRef::String => quote!(rt::QueryValue::from(value)),
+        TypeRef::I32 => quote!(rt::QueryValue::Int(i64::from(value))),
+        TypeRef::I64 => quote!(rt::QueryValue::Int(value)),
+        TypeRef::Bool => quote!(rt::QueryValue::Bool(value)),
+        _ => quote!(rt::QueryValue::from(value.to_string())),
     }
 }
 
@@ -829,7 +833,7 @@ fn error_format_tokens(format: &ErrorFormat) -> TokenStream {
     match format {
         // ErrorFormat::Flat { code: "error_code", message: "error_msg" }
         ErrorFormat::Flat { code, message } => {
-            quote!(crate::client::ErrorFormat::Flat { code: #code, message: #message })
+            quote!(rt::ErrorFormat::Flat { code: #code, message: #message })
         }
         // ErrorFormat::Nested { member: "error", code: "code", message: "message" }
         ErrorFormat::Nested {
@@ -837,7 +841,7 @@ fn error_format_tokens(format: &ErrorFormat) -> TokenStream {
             code,
             message,
         } => quote! {
-            crate::client::ErrorFormat::Nested { member: #member, code: #code, message: #message }
+            rt::ErrorFormat::Nested { member: #member, code: #code, message: #message }
         },
     }
 }

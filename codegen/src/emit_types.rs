@@ -43,11 +43,14 @@ pub fn emit(api: &Api) -> Result<Models, Error> {
         and the `with_*` setters, or deserialise them. Members the spec does not list are kept \
         in `unknown_members`, so a value read from the service serialises back unchanged.";
     let docs = rustdoc::inner_attrs(docs);
+    let runtime = (!items.is_empty()).then(crate::runtime_names::runtime_import);
     // //! docs
+    // use huaweicloud_sdk_runtime as rt;
     // mod serde_impls;
     // pub struct A { … }  impl A { … }  pub enum B { … }  impl B { … }  …
     let types = quote! {
         #docs
+        #runtime
 
         /// `Serialize` and `Deserialize` of every model.
         mod serde_impls;
@@ -385,8 +388,8 @@ fn emit_deserialize(rust_name: &str, def: &Struct) -> TokenStream {
             Presence::OptionalNullable => quote!(next_nullable),
             _ => quote!(next_member),
         };
-        // Some(__Key::member) => crate::de::next_nullable(&mut __map, &mut member, "key")?,
-        quote!(Some(__Key::#member) => crate::de::#read(&mut __map, &mut #member, #key)?,)
+        // Some(__Key::member) => rt::de::next_nullable(&mut __map, &mut member, "key")?,
+        quote!(Some(__Key::#member) => rt::de::#read(&mut __map, &mut #member, #key)?,)
     });
     let finish = def.fields.iter().map(|field| {
         let member = ident(&field.rust_name);
@@ -412,7 +415,7 @@ fn emit_deserialize(rust_name: &str, def: &Struct) -> TokenStream {
             }
         }
     };
-    // impl Deserialize for Name: a map visitor. `crate::de::Members` reads each member name and
+    // impl Deserialize for Name: a map visitor. `rt::de::Members` reads each member name and
     // matches it, borrowed, to a variant of `__Key` (named like the member); only the name of a
     // member the spec does not list is copied, and its value kept in `unknown_members`. Local
     // items start with `__` so that no model type is shadowed.
@@ -432,7 +435,7 @@ fn emit_deserialize(rust_name: &str, def: &Struct) -> TokenStream {
 
                     fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<#name, __A::Error> {
                         #(#locals)*
-                        let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                        let mut __members = rt::de::Members::new(|__name: &str| match __name {
                             #(#keys => Some(__Key::#members),)*
                             _ => None,
                         });
@@ -547,7 +550,7 @@ fn emit_enum_serde(def: &TypeDef) -> TokenStream {
 
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-                deserializer.deserialize_str(crate::de::StrVisitor::new(#expecting, |value: &str| Self::from(value)))
+                deserializer.deserialize_str(rt::de::StrVisitor::new(#expecting, |value: &str| Self::from(value)))
             }
         }
     }
@@ -615,9 +618,9 @@ pub fn value_checks(
             let inner = value_checks(api, "", item, item_rules, &[], qualify)?;
             if !inner.is_empty() {
                 let item_ty = type_tokens(item, qualify);
-                // crate::validation::each(value, "member", |value: &T| { checks; Ok(()) })?;
+                // rt::validation::each(value, "member", |value: &T| { checks; Ok(()) })?;
                 out.extend(quote! {
-                    crate::validation::each(value, #member, |value: &#item_ty| {
+                    rt::validation::each(value, #member, |value: &#item_ty| {
                         #inner
                         Ok(())
                     })?;
@@ -628,9 +631,9 @@ pub fn value_checks(
             let inner = value_checks(api, "", item, &[], &[], qualify)?;
             if !inner.is_empty() {
                 let item_ty = type_tokens(item, qualify);
-                // crate::validation::each_value(value, "member", |value: &T| { checks; Ok(()) })?;
+                // rt::validation::each_value(value, "member", |value: &T| { checks; Ok(()) })?;
                 out.extend(quote! {
-                    crate::validation::each_value(value, #member, |value: &#item_ty| {
+                    rt::validation::each_value(value, #member, |value: &#item_ty| {
                         #inner
                         Ok(())
                     })?;

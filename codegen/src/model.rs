@@ -17,6 +17,65 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// Every operation, in spec order.
     pub operations: Vec<Operation>,
+    /// Every waiter (`x-waiters`), in spec order.
+    pub waiters: Vec<Waiter>,
+    /// What the crate's front page says of the API: the spec's `info`.
+    pub info: ApiInfo,
+}
+
+/// The spec's `info`, for the crate's front page.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ApiInfo {
+    /// `info.title`.
+    pub title: String,
+    /// `info.description`.
+    pub description: Option<String>,
+}
+
+/// A waiter (`x-waiters` on the polled operation): a `Client::wait_for_…` method and the type
+/// that says what it waits for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Waiter {
+    /// The `Client` method (`wait_for_task`).
+    pub method_name: String,
+    /// The type implementing the runtime's `WaitFor` (`TaskFinished`).
+    pub type_name: String,
+    /// The resource in words, for messages and docs (`task`).
+    pub resource: String,
+    /// What the waiter is for, from the extension.
+    pub description: Option<String>,
+    /// The polled operation's `Client` method (`show_operation_log`).
+    pub operation: String,
+    /// The polled operation's path parameter that takes the resource's ID.
+    pub id_param: String,
+    /// The request builder's setter of the parameter the client fills in (`project_id`), if
+    /// the polled operation has one.
+    pub project_setter: Option<String>,
+    /// The member of the response body that holds the resource.
+    pub result: MemberRef,
+    /// The resource's type (a struct of the models).
+    pub resource_type: String,
+    /// The member of the resource that holds its state.
+    pub state: MemberRef,
+    /// The states that end the wait successfully.
+    pub success: Vec<String>,
+    /// The states that end it with a failure.
+    pub failure: Vec<String>,
+    /// Where the resource explains a failure, if it does.
+    pub failure_detail: Option<FailureDetail>,
+    /// JSON pointer of the waiter in the spec.
+    pub pointer: JsonPointer,
+}
+
+/// The member of a resource that explains its failure: an object with a code and a message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FailureDetail {
+    /// The member of the resource.
+    pub member: MemberRef,
+    /// The member of that object holding the error code.
+    pub code: MemberRef,
+    /// The member of that object holding the message.
+    pub message: MemberRef,
 }
 
 impl Api {
@@ -343,15 +402,15 @@ pub struct Paging {
     /// Rust name of the success body's type, a page.
     pub page: String,
     /// The member of the page holding the items.
-    pub items: PageMember,
+    pub items: MemberRef,
     /// Rust name of the items' type.
     pub item: String,
     /// The items' `id` member, the marker of the next page.
-    pub item_id: Option<PageMember>,
+    pub item_id: Option<MemberRef>,
     /// The page's `count` member: the total number of items.
-    pub count: Option<PageMember>,
+    pub count: Option<MemberRef>,
     /// The page's `limit` member: the page size the service applied.
-    pub reported_limit: Option<PageMember>,
+    pub reported_limit: Option<MemberRef>,
 }
 
 /// How the next page is asked for.
@@ -384,9 +443,10 @@ pub struct PagingParam {
     pub ty: TypeRef,
 }
 
-/// A member of a page or of an item that paging reads.
+/// A member of a response body that generated code reads: a page's items and count, an
+/// item's ID, a waited-for resource and its state.
 #[derive(Debug, Clone, PartialEq)]
-pub struct PageMember {
+pub struct MemberRef {
     /// The JSON member name.
     pub name: String,
     /// The Rust field name.
@@ -397,10 +457,10 @@ pub struct PageMember {
     pub presence: Presence,
 }
 
-impl PageMember {
+impl MemberRef {
     /// The member `field`.
     pub fn of(field: &Field) -> Self {
-        PageMember {
+        MemberRef {
             name: field.name.clone(),
             rust_name: field.rust_name.clone(),
             ty: field.ty.clone(),

@@ -18,7 +18,7 @@ use response_harness::{check, ResponseInput};
 /// panics, which is what libFuzzer records as a crash.
 pub fn run<O>(data: &[u8])
 where
-    O: Operation,
+    O: Operation<Api = huaweicloud_cbr::Api>,
     O::Output: Debug + PartialEq + Serialize + DeserializeOwned,
 {
     let input = ResponseInput::parse(data);

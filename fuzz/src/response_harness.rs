@@ -127,7 +127,7 @@ impl std::error::Error for Violation {}
 /// - an error's `Display` is one non-empty line.
 pub fn check<O>(input: &ResponseInput) -> Result<(), Violation>
 where
-    O: Operation,
+    O: Operation<Api = huaweicloud_cbr::Api>,
     O::Output: fmt::Debug + PartialEq + Serialize + DeserializeOwned,
 {
     let violation = |message: String| Violation {

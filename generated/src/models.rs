@@ -3,6 +3,8 @@
 //!
 //! Structs are `#[non_exhaustive]`: build them with `new` (which takes the required members) and the `with_*` setters, or deserialise them. Members the spec does not list are kept in `unknown_members`, so a value read from the service serialises back unchanged.
 
+use huaweicloud_sdk_runtime as rt;
+
 /// `Serialize` and `Deserialize` of every model.
 mod serde_impls;
 
@@ -114,7 +116,7 @@ impl AddVaultResourcesRequestBody {
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
         {
             let value = &self.resources;
-            crate::validation::each(
+            rt::validation::each(
                 value,
                 "resources",
                 |value: &ResourceCreate| {
@@ -1123,7 +1125,7 @@ impl BackupRestore {
     /// switched off with `ClientBuilder::validate_requests(false)`.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
         if let Some(value) = &self.mappings {
-            crate::validation::each(
+            rt::validation::each(
                 value,
                 "mappings",
                 |value: &BackupRestoreServerMapping| {
@@ -2482,7 +2484,7 @@ impl CheckpointParam {
             }
         }
         if let Some(value) = &self.resource_details {
-            crate::validation::each(
+            rt::validation::each(
                 value,
                 "resource_details",
                 |value: &Resource| {
@@ -6160,7 +6162,7 @@ impl ResourceExtraInfo {
     /// switched off with `ClientBuilder::validate_requests(false)`.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
         if let crate::Nullable::Value(value) = &self.include_volumes {
-            crate::validation::each(
+            rt::validation::each(
                 value,
                 "include_volumes",
                 |value: &ResourceExtraInfoIncludeVolumes| {
@@ -6647,7 +6649,7 @@ impl SyncBackupsRequestBody {
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
         {
             let value = &self.sync;
-            crate::validation::each(
+            rt::validation::each(
                 value,
                 "sync",
                 |value: &BackupSync| {
@@ -7385,7 +7387,7 @@ impl VaultBindRules {
     /// switched off with `ClientBuilder::validate_requests(false)`.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
         if let crate::Nullable::Value(value) = &self.tags {
-            crate::validation::each(
+            rt::validation::each(
                 value,
                 "tags",
                 |value: &Tag| {
@@ -7544,7 +7546,7 @@ impl VaultCreate {
         }
         {
             let value = &self.resources;
-            crate::validation::each(
+            rt::validation::each(
                 value,
                 "resources",
                 |value: &ResourceCreate| {
@@ -7564,7 +7566,7 @@ impl VaultCreate {
                     crate::ValidationError::new("tags", crate::Rule::MaxItems(10)),
                 );
             }
-            crate::validation::each(
+            rt::validation::each(
                 value,
                 "tags",
                 |value: &Tag| {
@@ -8115,7 +8117,7 @@ impl VbsBackupCreate {
             }
         }
         if let Some(value) = &self.tags {
-            crate::validation::each(
+            rt::validation::each(
                 value,
                 "tags",
                 |value: &Tag| {

@@ -3,6 +3,7 @@
 //!
 //! Set optional parameters on the builder, then `.await` it (or call `send`) for the success body, or call `send_with_metadata` for the body with the status, request ID and headers.
 
+use huaweicloud_sdk_runtime as rt;
 use crate::models;
 
 /// A service endpoint; every operation is sent to one of them. The client derives each
@@ -43,7 +44,7 @@ impl crate::Client {
     ///
     /// This API is used to query a task by task ID.
     ///
-    /// `GET /v3/{project_id}/operation-logs/{operation_log_id}` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`ShowOperationLogResponseBody`](crate::models::ShowOperationLogResponseBody).
+    /// `GET /v3/{project_id}/operation-logs/{operation_log_id}` on [`Service::Cbr`]; success: status 200 with [`ShowOperationLogResponseBody`](crate::models::ShowOperationLogResponseBody).
     ///
     /// Arguments:
     /// - `operation_log_id`: Task ID
@@ -66,7 +67,7 @@ impl crate::Client {
     ///
     /// This API is used to query the task list.
     ///
-    /// `GET /v3/{project_id}/operation-logs` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`ListOperationLogsResponseBody`](crate::models::ListOperationLogsResponseBody).
+    /// `GET /v3/{project_id}/operation-logs` on [`Service::Cbr`]; success: status 200 with [`ListOperationLogsResponseBody`](crate::models::ListOperationLogsResponseBody).
     ///
     /// IAM action: `cbr:tasks:list`.
     ///
@@ -94,7 +95,7 @@ impl crate::Client {
     ///
     /// This API is used to obtain the list of backup share members.
     ///
-    /// `GET /v3/{project_id}/backups/{backup_id}/members` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`ListShareMembersResponseBody`](crate::models::ListShareMembersResponseBody).
+    /// `GET /v3/{project_id}/backups/{backup_id}/members` on [`Service::Cbr`]; success: status 200 with [`ListShareMembersResponseBody`](crate::models::ListShareMembersResponseBody).
     ///
     /// Arguments:
     /// - `backup_id`: Backup ID
@@ -122,7 +123,7 @@ impl crate::Client {
     ///
     /// This API is used to add a member with whom the backup can be shared. Only cloud server backups can be shared among tenants in the same region.
     ///
-    /// `POST /v3/{project_id}/backups/{backup_id}/members` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`AddShareMembersResponseBody`](crate::models::AddShareMembersResponseBody).
+    /// `POST /v3/{project_id}/backups/{backup_id}/members` on [`Service::Cbr`]; success: status 200 with [`AddShareMembersResponseBody`](crate::models::AddShareMembersResponseBody).
     ///
     /// Arguments:
     /// - `backup_id`: Backup ID
@@ -148,7 +149,7 @@ impl crate::Client {
     ///
     /// This API is used to obtain the details of a backup share member.
     ///
-    /// `GET /v3/{project_id}/backups/{backup_id}/members/{member_id}` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`ShowShareMemberResponseBody`](crate::models::ShowShareMemberResponseBody).
+    /// `GET /v3/{project_id}/backups/{backup_id}/members/{member_id}` on [`Service::Cbr`]; success: status 200 with [`ShowShareMemberResponseBody`](crate::models::ShowShareMemberResponseBody).
     ///
     /// Arguments:
     /// - `backup_id`: Backup ID
@@ -174,7 +175,7 @@ impl crate::Client {
     ///
     /// This API is used to update the status of a backup share member.
     ///
-    /// `PUT /v3/{project_id}/backups/{backup_id}/members/{member_id}` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`UpdateShareMemberResponseBody`](crate::models::UpdateShareMemberResponseBody).
+    /// `PUT /v3/{project_id}/backups/{backup_id}/members/{member_id}` on [`Service::Cbr`]; success: status 200 with [`UpdateShareMemberResponseBody`](crate::models::UpdateShareMemberResponseBody).
     ///
     /// Arguments:
     /// - `backup_id`: Backup ID
@@ -203,7 +204,7 @@ impl crate::Client {
     ///
     /// This API is used to delete a specified backup share member.
     ///
-    /// `DELETE /v3/{project_id}/backups/{backup_id}/members/{member_id}` on [`Service::Cbr`](crate::Service::Cbr); success: status 204 without a body.
+    /// `DELETE /v3/{project_id}/backups/{backup_id}/members/{member_id}` on [`Service::Cbr`]; success: status 204 without a body.
     ///
     /// Arguments:
     /// - `backup_id`: Backup ID
@@ -229,7 +230,7 @@ impl crate::Client {
     ///
     /// This API is used to query a specified restore point based on its ID.
     ///
-    /// `GET /v3/{project_id}/checkpoints/{checkpoint_id}` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`ShowCheckpointResponseBody`](crate::models::ShowCheckpointResponseBody).
+    /// `GET /v3/{project_id}/checkpoints/{checkpoint_id}` on [`Service::Cbr`]; success: status 200 with [`ShowCheckpointResponseBody`](crate::models::ShowCheckpointResponseBody).
     ///
     /// Arguments:
     /// - `checkpoint_id`: Restore point ID
@@ -247,7 +248,7 @@ impl crate::Client {
     ///
     /// This API is used to back up a vault and generate a restore point.
     ///
-    /// `POST /v3/{project_id}/checkpoints` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`CreateCheckpointResponseBody`](crate::models::CreateCheckpointResponseBody).
+    /// `POST /v3/{project_id}/checkpoints` on [`Service::Cbr`]; success: status 200 with [`CreateCheckpointResponseBody`](crate::models::CreateCheckpointResponseBody).
     ///
     /// Arguments:
     /// - `body`: [`CreateCheckpointRequestBody`](crate::models::CreateCheckpointRequestBody)
@@ -270,7 +271,7 @@ impl crate::Client {
     ///
     /// This API is used to synchronize backups for a vault.
     ///
-    /// `POST /v3/{project_id}/checkpoints/sync` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`SyncCheckpointResponseBody`](crate::models::SyncCheckpointResponseBody).
+    /// `POST /v3/{project_id}/checkpoints/sync` on [`Service::Cbr`]; success: status 200 with [`SyncCheckpointResponseBody`](crate::models::SyncCheckpointResponseBody).
     ///
     /// Arguments:
     /// - `body`: [`SyncCheckpointRequestBody`](crate::models::SyncCheckpointRequestBody)
@@ -291,7 +292,7 @@ impl crate::Client {
     ///
     /// This API is used to query the vault list.
     ///
-    /// `GET /v3/{project_id}/vaults` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`ListVaultsResponseBody`](crate::models::ListVaultsResponseBody).
+    /// `GET /v3/{project_id}/vaults` on [`Service::Cbr`]; success: status 200 with [`ListVaultsResponseBody`](crate::models::ListVaultsResponseBody).
     ///
     /// IAM action: `cbr:vaults:list`.
     ///
@@ -318,7 +319,7 @@ impl crate::Client {
     ///
     /// This API is used to create a vault.
     ///
-    /// `POST /v3/{project_id}/vaults` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`CreateVaultResponseBody`](crate::models::CreateVaultResponseBody).
+    /// `POST /v3/{project_id}/vaults` on [`Service::Cbr`]; success: status 200 with [`CreateVaultResponseBody`](crate::models::CreateVaultResponseBody).
     ///
     /// Arguments:
     /// - `body`: [`CreateVaultRequestBody`](crate::models::CreateVaultRequestBody)
@@ -338,7 +339,7 @@ impl crate::Client {
     ///
     /// This API is used to query a specified vault based on its ID.
     ///
-    /// `GET /v3/{project_id}/vaults/{vault_id}` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`ShowVaultResponseBody`](crate::models::ShowVaultResponseBody).
+    /// `GET /v3/{project_id}/vaults/{vault_id}` on [`Service::Cbr`]; success: status 200 with [`ShowVaultResponseBody`](crate::models::ShowVaultResponseBody).
     ///
     /// Arguments:
     /// - `vault_id`: Vault ID
@@ -358,7 +359,7 @@ impl crate::Client {
     ///
     /// This API is used to modify a vault based on its ID.
     ///
-    /// `PUT /v3/{project_id}/vaults/{vault_id}` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`UpdateVaultResponseBody`](crate::models::UpdateVaultResponseBody).
+    /// `PUT /v3/{project_id}/vaults/{vault_id}` on [`Service::Cbr`]; success: status 200 with [`UpdateVaultResponseBody`](crate::models::UpdateVaultResponseBody).
     ///
     /// Arguments:
     /// - `vault_id`: Vault ID
@@ -384,7 +385,7 @@ impl crate::Client {
     ///
     /// This API is used to delete vaults. Once a vault is deleted, all backups in the vault are cleared.
     ///
-    /// `DELETE /v3/{project_id}/vaults/{vault_id}` on [`Service::Cbr`](crate::Service::Cbr); success: status 204 without a body.
+    /// `DELETE /v3/{project_id}/vaults/{vault_id}` on [`Service::Cbr`]; success: status 204 without a body.
     ///
     /// Arguments:
     /// - `vault_id`: Vault ID
@@ -404,7 +405,7 @@ impl crate::Client {
     ///
     /// This API is used to dissociate resources from a vault.
     ///
-    /// `POST /v3/{project_id}/vaults/{vault_id}/removeresources` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`RemoveVaultResourcesResponseBody`](crate::models::RemoveVaultResourcesResponseBody).
+    /// `POST /v3/{project_id}/vaults/{vault_id}/removeresources` on [`Service::Cbr`]; success: status 200 with [`RemoveVaultResourcesResponseBody`](crate::models::RemoveVaultResourcesResponseBody).
     ///
     /// Arguments:
     /// - `vault_id`: Vault ID
@@ -430,7 +431,7 @@ impl crate::Client {
     ///
     /// This API is used to associate resources with a vault.
     ///
-    /// `POST /v3/{project_id}/vaults/{vault_id}/addresources` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`AddVaultResourcesResponseBody`](crate::models::AddVaultResourcesResponseBody).
+    /// `POST /v3/{project_id}/vaults/{vault_id}/addresources` on [`Service::Cbr`]; success: status 200 with [`AddVaultResourcesResponseBody`](crate::models::AddVaultResourcesResponseBody).
     ///
     /// Arguments:
     /// - `vault_id`: Vault ID
@@ -456,7 +457,7 @@ impl crate::Client {
     ///
     /// This API is used to apply a policy to a vault.
     ///
-    /// `POST /v3/{project_id}/vaults/{vault_id}/associatepolicy` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`AssociateVaultPolicyResponseBody`](crate::models::AssociateVaultPolicyResponseBody).
+    /// `POST /v3/{project_id}/vaults/{vault_id}/associatepolicy` on [`Service::Cbr`]; success: status 200 with [`AssociateVaultPolicyResponseBody`](crate::models::AssociateVaultPolicyResponseBody).
     ///
     /// Arguments:
     /// - `vault_id`: Vault ID
@@ -482,7 +483,7 @@ impl crate::Client {
     ///
     /// This API is used to remove a policy from a vault.
     ///
-    /// `POST /v3/{project_id}/vaults/{vault_id}/dissociatepolicy` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`DissociateVaultPolicyResponseBody`](crate::models::DissociateVaultPolicyResponseBody).
+    /// `POST /v3/{project_id}/vaults/{vault_id}/dissociatepolicy` on [`Service::Cbr`]; success: status 200 with [`DissociateVaultPolicyResponseBody`](crate::models::DissociateVaultPolicyResponseBody).
     ///
     /// Arguments:
     /// - `vault_id`: Vault ID
@@ -508,7 +509,7 @@ impl crate::Client {
     ///
     /// This API is used to query all backups.
     ///
-    /// `GET /v3/{project_id}/backups` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`ListBackupsResponseBody`](crate::models::ListBackupsResponseBody).
+    /// `GET /v3/{project_id}/backups` on [`Service::Cbr`]; success: status 200 with [`ListBackupsResponseBody`](crate::models::ListBackupsResponseBody).
     ///
     /// IAM action: `cbr:backups:list`.
     ///
@@ -545,7 +546,7 @@ impl crate::Client {
     ///
     /// This API is used to query the backup of a specific ID.
     ///
-    /// `GET /v3/{project_id}/backups/{backup_id}` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`ShowBackupResponseBody`](crate::models::ShowBackupResponseBody).
+    /// `GET /v3/{project_id}/backups/{backup_id}` on [`Service::Cbr`]; success: status 200 with [`ShowBackupResponseBody`](crate::models::ShowBackupResponseBody).
     ///
     /// Arguments:
     /// - `backup_id`: Backup ID
@@ -565,7 +566,7 @@ impl crate::Client {
     ///
     /// This API is used to delete a single backup.
     ///
-    /// `DELETE /v3/{project_id}/backups/{backup_id}` on [`Service::Cbr`](crate::Service::Cbr); success: status 204 without a body.
+    /// `DELETE /v3/{project_id}/backups/{backup_id}` on [`Service::Cbr`]; success: status 204 without a body.
     ///
     /// Arguments:
     /// - `backup_id`: ID of the backup to be deleted
@@ -585,7 +586,7 @@ impl crate::Client {
     ///
     /// This API is used to restore backup data.
     ///
-    /// `POST /v3/{project_id}/backups/{backup_id}/restore` on [`Service::Cbr`](crate::Service::Cbr); success: status 202 without a body.
+    /// `POST /v3/{project_id}/backups/{backup_id}/restore` on [`Service::Cbr`]; success: status 202 without a body.
     ///
     /// Arguments:
     /// - `backup_id`: Backup ID
@@ -611,7 +612,7 @@ impl crate::Client {
     ///
     /// This API is used to synchronize on-premises VMware backups.
     ///
-    /// `POST /v3/{project_id}/backups/sync` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`SyncBackupsResponseBody`](crate::models::SyncBackupsResponseBody).
+    /// `POST /v3/{project_id}/backups/sync` on [`Service::Cbr`]; success: status 200 with [`SyncBackupsResponseBody`](crate::models::SyncBackupsResponseBody).
     ///
     /// Arguments:
     /// - `body`: [`SyncBackupsRequestBody`](crate::models::SyncBackupsRequestBody)
@@ -631,7 +632,7 @@ impl crate::Client {
     ///
     /// This API is used to query the policy list.
     ///
-    /// `GET /v3/{project_id}/policies` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`ListPoliciesResponseBody`](crate::models::ListPoliciesResponseBody).
+    /// `GET /v3/{project_id}/policies` on [`Service::Cbr`]; success: status 200 with [`ListPoliciesResponseBody`](crate::models::ListPoliciesResponseBody).
     ///
     /// IAM action: `cbr:policies:list`.
     ///
@@ -649,7 +650,7 @@ impl crate::Client {
     ///
     /// This API is used to create a backup policy.
     ///
-    /// `POST /v3/{project_id}/policies` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`CreatePolicyResponseBody`](crate::models::CreatePolicyResponseBody).
+    /// `POST /v3/{project_id}/policies` on [`Service::Cbr`]; success: status 200 with [`CreatePolicyResponseBody`](crate::models::CreatePolicyResponseBody).
     ///
     /// Arguments:
     /// - `body`: [`CreatePolicyRequestBody`](crate::models::CreatePolicyRequestBody)
@@ -669,7 +670,7 @@ impl crate::Client {
     ///
     /// This API is used to query a single policy.
     ///
-    /// `GET /v3/{project_id}/policies/{policy_id}` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`ShowPolicyResponseBody`](crate::models::ShowPolicyResponseBody).
+    /// `GET /v3/{project_id}/policies/{policy_id}` on [`Service::Cbr`]; success: status 200 with [`ShowPolicyResponseBody`](crate::models::ShowPolicyResponseBody).
     ///
     /// Arguments:
     /// - `policy_id`: Policy ID
@@ -689,7 +690,7 @@ impl crate::Client {
     ///
     /// This API is used to modify a policy.
     ///
-    /// `PUT /v3/{project_id}/policies/{policy_id}` on [`Service::Cbr`](crate::Service::Cbr); success: status 200 with [`UpdatePolicyResponseBody`](crate::models::UpdatePolicyResponseBody).
+    /// `PUT /v3/{project_id}/policies/{policy_id}` on [`Service::Cbr`]; success: status 200 with [`UpdatePolicyResponseBody`](crate::models::UpdatePolicyResponseBody).
     ///
     /// Arguments:
     /// - `policy_id`: Policy ID
@@ -715,7 +716,7 @@ impl crate::Client {
     ///
     /// This API is used to delete a policy.
     ///
-    /// `DELETE /v3/{project_id}/policies/{policy_id}` on [`Service::Cbr`](crate::Service::Cbr); success: status 204 without a body.
+    /// `DELETE /v3/{project_id}/policies/{policy_id}` on [`Service::Cbr`]; success: status 204 without a body.
     ///
     /// Arguments:
     /// - `policy_id`: Policy ID
@@ -735,7 +736,7 @@ impl crate::Client {
     ///
     /// This API is used to create a VBS backup. If the API is successfully called, the backup task is successfully delivered. You can query the backup status by using the API for Querying Details About a VBS Backup (Native OpenStack API). Currently, VBS APIs are available only to existing users. New users should use CBR and the CBR APIs.
     ///
-    /// `POST /v2/{project_id}/cloudbackups` on [`Service::Vbs`](crate::Service::Vbs); success: status 200 with [`CreateVbsBackupResponseBody`](crate::models::CreateVbsBackupResponseBody).
+    /// `POST /v2/{project_id}/cloudbackups` on [`Service::Vbs`]; success: status 200 with [`CreateVbsBackupResponseBody`](crate::models::CreateVbsBackupResponseBody).
     ///
     /// Arguments:
     /// - `body`: [`CreateVbsBackupRequestBody`](crate::models::CreateVbsBackupRequestBody)
@@ -797,15 +798,15 @@ impl ShowOperationLog {
         let mut path = String::new();
         let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(&mut path, "project_id", &project_id)?;
+        rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/operation-logs/");
-        crate::client::push_segment(&mut path, "operation_log_id", &operation_log_id)?;
+        rt::push_segment(&mut path, "operation_log_id", &operation_log_id)?;
         let query = Vec::new();
-        let request = crate::client::Request {
+        let request = rt::Request {
             operation: "show_operation_log",
             path_template: "/v3/{project_id}/operation-logs/{operation_log_id}",
             service: crate::Service::Cbr,
-            method: reqwest::Method::GET,
+            method: rt::Method::GET,
             path,
             query,
             project_id: Some(project_id),
@@ -817,20 +818,22 @@ impl ShowOperationLog {
     }
 }
 
-impl crate::response::sealed::Sealed for ShowOperationLog {}
+impl rt::sealed::Sealed for ShowOperationLog {}
 
 impl crate::Operation for ShowOperationLog {
+    type Api = crate::Api;
+
     const OPERATION_ID: &'static str = "show_operation_log";
 
     type Output = models::ShowOperationLogResponseBody;
 
-    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+    const ERRORS: rt::ErrorFormat = rt::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
 
     fn decode(
-        response: crate::response::RawResponse,
+        response: rt::RawResponse,
     ) -> Result<
         (models::ShowOperationLogResponseBody, crate::ResponseMetadata),
         crate::Error,
@@ -1093,54 +1096,50 @@ impl ListOperationLogs {
         let mut path = String::new();
         let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(&mut path, "project_id", &project_id)?;
+        rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/operation-logs");
-        let mut query: Vec<(&'static str, crate::client::QueryArg)> = Vec::new();
+        let mut query: Vec<(&'static str, rt::QueryValue<'static>)> = Vec::new();
         if let Some(value) = end_time {
-            query.push(("end_time", crate::client::QueryArg::Text(value)));
+            query.push(("end_time", rt::QueryValue::from(value)));
         }
         if let Some(value) = enterprise_project_id {
-            query.push(("enterprise_project_id", crate::client::QueryArg::Text(value)));
+            query.push(("enterprise_project_id", rt::QueryValue::from(value)));
         }
         if let Some(value) = limit {
-            query.push(("limit", crate::client::QueryArg::Int(value)));
+            query.push(("limit", rt::QueryValue::Int(value)));
         }
         if let Some(value) = offset {
-            query.push(("offset", crate::client::QueryArg::Int(value)));
+            query.push(("offset", rt::QueryValue::Int(value)));
         }
         if let Some(value) = operation_type {
-            query
-                .push((
-                    "operation_type",
-                    crate::client::QueryArg::Text(value.to_string()),
-                ));
+            query.push(("operation_type", rt::QueryValue::from(value.to_string())));
         }
         if let Some(value) = provider_id {
-            query.push(("provider_id", crate::client::QueryArg::Text(value)));
+            query.push(("provider_id", rt::QueryValue::from(value)));
         }
         if let Some(value) = resource_id {
-            query.push(("resource_id", crate::client::QueryArg::Text(value)));
+            query.push(("resource_id", rt::QueryValue::from(value)));
         }
         if let Some(value) = resource_name {
-            query.push(("resource_name", crate::client::QueryArg::Text(value)));
+            query.push(("resource_name", rt::QueryValue::from(value)));
         }
         if let Some(value) = start_time {
-            query.push(("start_time", crate::client::QueryArg::Text(value)));
+            query.push(("start_time", rt::QueryValue::from(value)));
         }
         if let Some(value) = status {
-            query.push(("status", crate::client::QueryArg::Text(value.to_string())));
+            query.push(("status", rt::QueryValue::from(value.to_string())));
         }
         if let Some(value) = vault_id {
-            query.push(("vault_id", crate::client::QueryArg::Text(value)));
+            query.push(("vault_id", rt::QueryValue::from(value)));
         }
         if let Some(value) = vault_name {
-            query.push(("vault_name", crate::client::QueryArg::Text(value)));
+            query.push(("vault_name", rt::QueryValue::from(value)));
         }
-        let request = crate::client::Request {
+        let request = rt::Request {
             operation: "list_operation_logs",
             path_template: "/v3/{project_id}/operation-logs",
             service: crate::Service::Cbr,
-            method: reqwest::Method::GET,
+            method: rt::Method::GET,
             path,
             query,
             project_id: Some(project_id),
@@ -1152,20 +1151,22 @@ impl ListOperationLogs {
     }
 }
 
-impl crate::response::sealed::Sealed for ListOperationLogs {}
+impl rt::sealed::Sealed for ListOperationLogs {}
 
 impl crate::Operation for ListOperationLogs {
+    type Api = crate::Api;
+
     const OPERATION_ID: &'static str = "list_operation_logs";
 
     type Output = models::ListOperationLogsResponseBody;
 
-    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+    const ERRORS: rt::ErrorFormat = rt::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
 
     fn decode(
-        response: crate::response::RawResponse,
+        response: rt::RawResponse,
     ) -> Result<
         (models::ListOperationLogsResponseBody, crate::ResponseMetadata),
         crate::Error,
@@ -1196,14 +1197,14 @@ impl ListOperationLogs {
     }
 }
 
-impl crate::pagination::Paginate for ListOperationLogs {
+impl rt::pagination::Paginate for ListOperationLogs {
     type Page = models::ListOperationLogsResponseBody;
 
     type Item = models::OperationLog;
 
     const OPERATION: &'static str = "list_operation_logs";
 
-    const MODE: crate::pagination::PagingMode = crate::pagination::PagingMode::Offset;
+    const MODE: rt::pagination::PagingMode = rt::pagination::PagingMode::Offset;
 
     fn page_size(&self) -> Option<i64> {
         self.limit
@@ -1213,12 +1214,12 @@ impl crate::pagination::Paginate for ListOperationLogs {
         self.offset
     }
 
-    fn at_position(mut self, position: crate::pagination::Position) -> Self {
+    fn at_position(mut self, position: rt::pagination::Position) -> Self {
         match position {
-            crate::pagination::Position::Offset(offset) => {
+            rt::pagination::Position::Offset(offset) => {
                 self.offset = Some(offset);
             }
-            crate::pagination::Position::Marker(_) => {}
+            rt::pagination::Position::Marker(_) => {}
         }
         self
     }
@@ -1443,40 +1444,40 @@ impl ListShareMembers {
         let mut path = String::new();
         let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(&mut path, "project_id", &project_id)?;
+        rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/backups/");
-        crate::client::push_segment(&mut path, "backup_id", &backup_id)?;
+        rt::push_segment(&mut path, "backup_id", &backup_id)?;
         path.push_str("/members");
-        let mut query: Vec<(&'static str, crate::client::QueryArg)> = Vec::new();
+        let mut query: Vec<(&'static str, rt::QueryValue<'static>)> = Vec::new();
         if let Some(value) = dest_project_id {
-            query.push(("dest_project_id", crate::client::QueryArg::Text(value)));
+            query.push(("dest_project_id", rt::QueryValue::from(value)));
         }
         if let Some(value) = image_id {
-            query.push(("image_id", crate::client::QueryArg::Text(value)));
+            query.push(("image_id", rt::QueryValue::from(value)));
         }
         if let Some(value) = limit {
-            query.push(("limit", crate::client::QueryArg::Int(value)));
+            query.push(("limit", rt::QueryValue::Int(value)));
         }
         if let Some(value) = marker {
-            query.push(("marker", crate::client::QueryArg::Text(value)));
+            query.push(("marker", rt::QueryValue::from(value)));
         }
         if let Some(value) = offset {
-            query.push(("offset", crate::client::QueryArg::Int(value)));
+            query.push(("offset", rt::QueryValue::Int(value)));
         }
         if let Some(value) = sort {
-            query.push(("sort", crate::client::QueryArg::Text(value)));
+            query.push(("sort", rt::QueryValue::from(value)));
         }
         if let Some(value) = status {
-            query.push(("status", crate::client::QueryArg::Text(value.to_string())));
+            query.push(("status", rt::QueryValue::from(value.to_string())));
         }
         if let Some(value) = vault_id {
-            query.push(("vault_id", crate::client::QueryArg::Text(value)));
+            query.push(("vault_id", rt::QueryValue::from(value)));
         }
-        let request = crate::client::Request {
+        let request = rt::Request {
             operation: "list_share_members",
             path_template: "/v3/{project_id}/backups/{backup_id}/members",
             service: crate::Service::Cbr,
-            method: reqwest::Method::GET,
+            method: rt::Method::GET,
             path,
             query,
             project_id: Some(project_id),
@@ -1488,20 +1489,22 @@ impl ListShareMembers {
     }
 }
 
-impl crate::response::sealed::Sealed for ListShareMembers {}
+impl rt::sealed::Sealed for ListShareMembers {}
 
 impl crate::Operation for ListShareMembers {
+    type Api = crate::Api;
+
     const OPERATION_ID: &'static str = "list_share_members";
 
     type Output = models::ListShareMembersResponseBody;
 
-    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+    const ERRORS: rt::ErrorFormat = rt::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
 
     fn decode(
-        response: crate::response::RawResponse,
+        response: rt::RawResponse,
     ) -> Result<
         (models::ListShareMembersResponseBody, crate::ResponseMetadata),
         crate::Error,
@@ -1532,14 +1535,14 @@ impl ListShareMembers {
     }
 }
 
-impl crate::pagination::Paginate for ListShareMembers {
+impl rt::pagination::Paginate for ListShareMembers {
     type Page = models::ListShareMembersResponseBody;
 
     type Item = models::Member;
 
     const OPERATION: &'static str = "list_share_members";
 
-    const MODE: crate::pagination::PagingMode = crate::pagination::PagingMode::Marker;
+    const MODE: rt::pagination::PagingMode = rt::pagination::PagingMode::Marker;
 
     fn page_size(&self) -> Option<i64> {
         self.limit
@@ -1549,12 +1552,12 @@ impl crate::pagination::Paginate for ListShareMembers {
         self.offset
     }
 
-    fn at_position(mut self, position: crate::pagination::Position) -> Self {
+    fn at_position(mut self, position: rt::pagination::Position) -> Self {
         match position {
-            crate::pagination::Position::Offset(offset) => {
+            rt::pagination::Position::Offset(offset) => {
                 self.offset = Some(offset);
             }
-            crate::pagination::Position::Marker(marker) => {
+            rt::pagination::Position::Marker(marker) => {
                 self.marker = Some(marker);
                 self.offset = None;
             }
@@ -1636,20 +1639,20 @@ impl AddShareMembers {
         let mut path = String::new();
         let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(&mut path, "project_id", &project_id)?;
+        rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/backups/");
-        crate::client::push_segment(&mut path, "backup_id", &backup_id)?;
+        rt::push_segment(&mut path, "backup_id", &backup_id)?;
         path.push_str("/members");
         let query = Vec::new();
-        let request = crate::client::Request {
+        let request = rt::Request {
             operation: "add_share_members",
             path_template: "/v3/{project_id}/backups/{backup_id}/members",
             service: crate::Service::Cbr,
-            method: reqwest::Method::POST,
+            method: rt::Method::POST,
             path,
             query,
             project_id: Some(project_id),
-            body: Some(crate::client::json_body(&body)?),
+            body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
         };
         let response = client.execute(request).await?;
@@ -1657,20 +1660,22 @@ impl AddShareMembers {
     }
 }
 
-impl crate::response::sealed::Sealed for AddShareMembers {}
+impl rt::sealed::Sealed for AddShareMembers {}
 
 impl crate::Operation for AddShareMembers {
+    type Api = crate::Api;
+
     const OPERATION_ID: &'static str = "add_share_members";
 
     type Output = models::AddShareMembersResponseBody;
 
-    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+    const ERRORS: rt::ErrorFormat = rt::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
 
     fn decode(
-        response: crate::response::RawResponse,
+        response: rt::RawResponse,
     ) -> Result<
         (models::AddShareMembersResponseBody, crate::ResponseMetadata),
         crate::Error,
@@ -1734,17 +1739,17 @@ impl ShowShareMember {
         let mut path = String::new();
         let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(&mut path, "project_id", &project_id)?;
+        rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/backups/");
-        crate::client::push_segment(&mut path, "backup_id", &backup_id)?;
+        rt::push_segment(&mut path, "backup_id", &backup_id)?;
         path.push_str("/members/");
-        crate::client::push_segment(&mut path, "member_id", &member_id)?;
+        rt::push_segment(&mut path, "member_id", &member_id)?;
         let query = Vec::new();
-        let request = crate::client::Request {
+        let request = rt::Request {
             operation: "show_share_member",
             path_template: "/v3/{project_id}/backups/{backup_id}/members/{member_id}",
             service: crate::Service::Cbr,
-            method: reqwest::Method::GET,
+            method: rt::Method::GET,
             path,
             query,
             project_id: Some(project_id),
@@ -1756,20 +1761,22 @@ impl ShowShareMember {
     }
 }
 
-impl crate::response::sealed::Sealed for ShowShareMember {}
+impl rt::sealed::Sealed for ShowShareMember {}
 
 impl crate::Operation for ShowShareMember {
+    type Api = crate::Api;
+
     const OPERATION_ID: &'static str = "show_share_member";
 
     type Output = models::ShowShareMemberResponseBody;
 
-    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+    const ERRORS: rt::ErrorFormat = rt::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
 
     fn decode(
-        response: crate::response::RawResponse,
+        response: rt::RawResponse,
     ) -> Result<
         (models::ShowShareMemberResponseBody, crate::ResponseMetadata),
         crate::Error,
@@ -1838,21 +1845,21 @@ impl UpdateShareMember {
         let mut path = String::new();
         let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(&mut path, "project_id", &project_id)?;
+        rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/backups/");
-        crate::client::push_segment(&mut path, "backup_id", &backup_id)?;
+        rt::push_segment(&mut path, "backup_id", &backup_id)?;
         path.push_str("/members/");
-        crate::client::push_segment(&mut path, "member_id", &member_id)?;
+        rt::push_segment(&mut path, "member_id", &member_id)?;
         let query = Vec::new();
-        let request = crate::client::Request {
+        let request = rt::Request {
             operation: "update_share_member",
             path_template: "/v3/{project_id}/backups/{backup_id}/members/{member_id}",
             service: crate::Service::Cbr,
-            method: reqwest::Method::PUT,
+            method: rt::Method::PUT,
             path,
             query,
             project_id: Some(project_id),
-            body: Some(crate::client::json_body(&body)?),
+            body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
         };
         let response = client.execute(request).await?;
@@ -1860,20 +1867,22 @@ impl UpdateShareMember {
     }
 }
 
-impl crate::response::sealed::Sealed for UpdateShareMember {}
+impl rt::sealed::Sealed for UpdateShareMember {}
 
 impl crate::Operation for UpdateShareMember {
+    type Api = crate::Api;
+
     const OPERATION_ID: &'static str = "update_share_member";
 
     type Output = models::UpdateShareMemberResponseBody;
 
-    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+    const ERRORS: rt::ErrorFormat = rt::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
 
     fn decode(
-        response: crate::response::RawResponse,
+        response: rt::RawResponse,
     ) -> Result<
         (models::UpdateShareMemberResponseBody, crate::ResponseMetadata),
         crate::Error,
@@ -1932,17 +1941,17 @@ impl DeleteShareMember {
         let mut path = String::new();
         let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(&mut path, "project_id", &project_id)?;
+        rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/backups/");
-        crate::client::push_segment(&mut path, "backup_id", &backup_id)?;
+        rt::push_segment(&mut path, "backup_id", &backup_id)?;
         path.push_str("/members/");
-        crate::client::push_segment(&mut path, "member_id", &member_id)?;
+        rt::push_segment(&mut path, "member_id", &member_id)?;
         let query = Vec::new();
-        let request = crate::client::Request {
+        let request = rt::Request {
             operation: "delete_share_member",
             path_template: "/v3/{project_id}/backups/{backup_id}/members/{member_id}",
             service: crate::Service::Cbr,
-            method: reqwest::Method::DELETE,
+            method: rt::Method::DELETE,
             path,
             query,
             project_id: Some(project_id),
@@ -1954,20 +1963,22 @@ impl DeleteShareMember {
     }
 }
 
-impl crate::response::sealed::Sealed for DeleteShareMember {}
+impl rt::sealed::Sealed for DeleteShareMember {}
 
 impl crate::Operation for DeleteShareMember {
+    type Api = crate::Api;
+
     const OPERATION_ID: &'static str = "delete_share_member";
 
     type Output = ();
 
-    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+    const ERRORS: rt::ErrorFormat = rt::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
 
     fn decode(
-        response: crate::response::RawResponse,
+        response: rt::RawResponse,
     ) -> Result<((), crate::ResponseMetadata), crate::Error> {
         response.empty()
     }
@@ -2025,15 +2036,15 @@ impl ShowCheckpoint {
         let mut path = String::new();
         let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(&mut path, "project_id", &project_id)?;
+        rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/checkpoints/");
-        crate::client::push_segment(&mut path, "checkpoint_id", &checkpoint_id)?;
+        rt::push_segment(&mut path, "checkpoint_id", &checkpoint_id)?;
         let query = Vec::new();
-        let request = crate::client::Request {
+        let request = rt::Request {
             operation: "show_checkpoint",
             path_template: "/v3/{project_id}/checkpoints/{checkpoint_id}",
             service: crate::Service::Cbr,
-            method: reqwest::Method::GET,
+            method: rt::Method::GET,
             path,
             query,
             project_id: Some(project_id),
@@ -2045,20 +2056,22 @@ impl ShowCheckpoint {
     }
 }
 
-impl crate::response::sealed::Sealed for ShowCheckpoint {}
+impl rt::sealed::Sealed for ShowCheckpoint {}
 
 impl crate::Operation for ShowCheckpoint {
+    type Api = crate::Api;
+
     const OPERATION_ID: &'static str = "show_checkpoint";
 
     type Output = models::ShowCheckpointResponseBody;
 
-    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+    const ERRORS: rt::ErrorFormat = rt::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
 
     fn decode(
-        response: crate::response::RawResponse,
+        response: rt::RawResponse,
     ) -> Result<
         (models::ShowCheckpointResponseBody, crate::ResponseMetadata),
         crate::Error,
@@ -2125,18 +2138,18 @@ impl CreateCheckpoint {
         let mut path = String::new();
         let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(&mut path, "project_id", &project_id)?;
+        rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/checkpoints");
         let query = Vec::new();
-        let request = crate::client::Request {
+        let request = rt::Request {
             operation: "create_checkpoint",
             path_template: "/v3/{project_id}/checkpoints",
             service: crate::Service::Cbr,
-            method: reqwest::Method::POST,
+            method: rt::Method::POST,
             path,
             query,
             project_id: Some(project_id),
-            body: Some(crate::client::json_body(&body)?),
+            body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
         };
         let response = client.execute(request).await?;
@@ -2144,20 +2157,22 @@ impl CreateCheckpoint {
     }
 }
 
-impl crate::response::sealed::Sealed for CreateCheckpoint {}
+impl rt::sealed::Sealed for CreateCheckpoint {}
 
 impl crate::Operation for CreateCheckpoint {
+    type Api = crate::Api;
+
     const OPERATION_ID: &'static str = "create_checkpoint";
 
     type Output = models::CreateCheckpointResponseBody;
 
-    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+    const ERRORS: rt::ErrorFormat = rt::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
 
     fn decode(
-        response: crate::response::RawResponse,
+        response: rt::RawResponse,
     ) -> Result<
         (models::CreateCheckpointResponseBody, crate::ResponseMetadata),
         crate::Error,
@@ -2222,18 +2237,18 @@ impl SyncCheckpoint {
         let mut path = String::new();
         let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(&mut path, "project_id", &project_id)?;
+        rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/checkpoints/sync");
         let query = Vec::new();
-        let request = crate::client::Request {
+        let request = rt::Request {
             operation: "sync_checkpoint",
             path_template: "/v3/{project_id}/checkpoints/sync",
             service: crate::Service::Cbr,
-            method: reqwest::Method::POST,
+            method: rt::Method::POST,
             path,
             query,
             project_id: Some(project_id),
-            body: Some(crate::client::json_body(&body)?),
+            body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
         };
         let response = client.execute(request).await?;
@@ -2241,20 +2256,22 @@ impl SyncCheckpoint {
     }
 }
 
-impl crate::response::sealed::Sealed for SyncCheckpoint {}
+impl rt::sealed::Sealed for SyncCheckpoint {}
 
 impl crate::Operation for SyncCheckpoint {
+    type Api = crate::Api;
+
     const OPERATION_ID: &'static str = "sync_checkpoint";
 
     type Output = models::SyncCheckpointResponseBody;
 
-    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+    const ERRORS: rt::ErrorFormat = rt::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
 
     fn decode(
-        response: crate::response::RawResponse,
+        response: rt::RawResponse,
     ) -> Result<
         (models::SyncCheckpointResponseBody, crate::ResponseMetadata),
         crate::Error,
@@ -2530,52 +2547,47 @@ impl ListVaults {
         let mut path = String::new();
         let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(&mut path, "project_id", &project_id)?;
+        rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/vaults");
-        let mut query: Vec<(&'static str, crate::client::QueryArg)> = Vec::new();
+        let mut query: Vec<(&'static str, rt::QueryValue<'static>)> = Vec::new();
         if let Some(value) = cloud_type {
-            query.push(("cloud_type", crate::client::QueryArg::Text(value.to_string())));
+            query.push(("cloud_type", rt::QueryValue::from(value.to_string())));
         }
         if let Some(value) = enterprise_project_id {
-            query.push(("enterprise_project_id", crate::client::QueryArg::Text(value)));
+            query.push(("enterprise_project_id", rt::QueryValue::from(value)));
         }
         if let Some(value) = id {
-            query.push(("id", crate::client::QueryArg::Text(value)));
+            query.push(("id", rt::QueryValue::from(value)));
         }
         if let Some(value) = limit {
-            query.push(("limit", crate::client::QueryArg::Int(value)));
+            query.push(("limit", rt::QueryValue::Int(value)));
         }
         if let Some(value) = name {
-            query.push(("name", crate::client::QueryArg::Text(value)));
+            query.push(("name", rt::QueryValue::from(value)));
         }
         if let Some(value) = object_type {
-            query
-                .push(("object_type", crate::client::QueryArg::Text(value.to_string())));
+            query.push(("object_type", rt::QueryValue::from(value.to_string())));
         }
         if let Some(value) = offset {
-            query.push(("offset", crate::client::QueryArg::Int(value)));
+            query.push(("offset", rt::QueryValue::Int(value)));
         }
         if let Some(value) = policy_id {
-            query.push(("policy_id", crate::client::QueryArg::Text(value)));
+            query.push(("policy_id", rt::QueryValue::from(value)));
         }
         if let Some(value) = protect_type {
-            query
-                .push((
-                    "protect_type",
-                    crate::client::QueryArg::Text(value.to_string()),
-                ));
+            query.push(("protect_type", rt::QueryValue::from(value.to_string())));
         }
         if let Some(value) = resource_ids {
-            query.push(("resource_ids", crate::client::QueryArg::Text(value)));
+            query.push(("resource_ids", rt::QueryValue::from(value)));
         }
         if let Some(value) = status {
-            query.push(("status", crate::client::QueryArg::Text(value)));
+            query.push(("status", rt::QueryValue::from(value)));
         }
-        let request = crate::client::Request {
+        let request = rt::Request {
             operation: "list_vaults",
             path_template: "/v3/{project_id}/vaults",
             service: crate::Service::Cbr,
-            method: reqwest::Method::GET,
+            method: rt::Method::GET,
             path,
             query,
             project_id: Some(project_id),
@@ -2587,20 +2599,22 @@ impl ListVaults {
     }
 }
 
-impl crate::response::sealed::Sealed for ListVaults {}
+impl rt::sealed::Sealed for ListVaults {}
 
 impl crate::Operation for ListVaults {
+    type Api = crate::Api;
+
     const OPERATION_ID: &'static str = "list_vaults";
 
     type Output = models::ListVaultsResponseBody;
 
-    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+    const ERRORS: rt::ErrorFormat = rt::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
 
     fn decode(
-        response: crate::response::RawResponse,
+        response: rt::RawResponse,
     ) -> Result<
         (models::ListVaultsResponseBody, crate::ResponseMetadata),
         crate::Error,
@@ -2631,14 +2645,14 @@ impl ListVaults {
     }
 }
 
-impl crate::pagination::Paginate for ListVaults {
+impl rt::pagination::Paginate for ListVaults {
     type Page = models::ListVaultsResponseBody;
 
     type Item = models::Vault;
 
     const OPERATION: &'static str = "list_vaults";
 
-    const MODE: crate::pagination::PagingMode = crate::pagination::PagingMode::Offset;
+    const MODE: rt::pagination::PagingMode = rt::pagination::PagingMode::Offset;
 
     fn page_size(&self) -> Option<i64> {
         self.limit
@@ -2648,12 +2662,12 @@ impl crate::pagination::Paginate for ListVaults {
         self.offset
     }
 
-    fn at_position(mut self, position: crate::pagination::Position) -> Self {
+    fn at_position(mut self, position: rt::pagination::Position) -> Self {
         match position {
-            crate::pagination::Position::Offset(offset) => {
+            rt::pagination::Position::Offset(offset) => {
                 self.offset = Some(offset);
             }
-            crate::pagination::Position::Marker(_) => {}
+            rt::pagination::Position::Marker(_) => {}
         }
         self
     }
@@ -2729,18 +2743,18 @@ impl CreateVault {
         let mut path = String::new();
         let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(&mut path, "project_id", &project_id)?;
+        rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/vaults");
         let query = Vec::new();
-        let request = crate::client::Request {
+        let request = rt::Request {
             operation: "create_vault",
             path_template: "/v3/{project_id}/vaults",
             service: crate::Service::Cbr,
-            method: reqwest::Method::POST,
+            method: rt::Method::POST,
             path,
             query,
             project_id: Some(project_id),
-            body: Some(crate::client::json_body(&body)?),
+            body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
         };
         let response = client.execute(request).await?;
@@ -2748,20 +2762,22 @@ impl CreateVault {
     }
 }
 
-impl crate::response::sealed::Sealed for CreateVault {}
+impl rt::sealed::Sealed for CreateVault {}
 
 impl crate::Operation for CreateVault {
+    type Api = crate::Api;
+
     const OPERATION_ID: &'static str = "create_vault";
 
     type Output = models::CreateVaultResponseBody;
 
-    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+    const ERRORS: rt::ErrorFormat = rt::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
 
     fn decode(
-        response: crate::response::RawResponse,
+        response: rt::RawResponse,
     ) -> Result<
         (models::CreateVaultResponseBody, crate::ResponseMetadata),
         crate::Error,
@@ -2819,15 +2835,15 @@ impl ShowVault {
         let mut path = String::new();
         let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(&mut path, "project_id", &project_id)?;
+        rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/vaults/");
-        crate::client::push_segment(&mut path, "vault_id", &vault_id)?;
+        rt::push_segment(&mut path, "vault_id", &vault_id)?;
         let query = Vec::new();
-        let request = crate::client::Request {
+        let request = rt::Request {
             operation: "show_vault",
             path_template: "/v3/{project_id}/vaults/{vault_id}",
             service: crate::Service::Cbr,
-            method: reqwest::Method::GET,
+            method: rt::Method::GET,
             path,
             query,
             project_id: Some(project_id),
@@ -2839,20 +2855,22 @@ impl ShowVault {
     }
 }
 
-impl crate::response::sealed::Sealed for ShowVault {}
+impl rt::sealed::Sealed for ShowVault {}
 
 impl crate::Operation for ShowVault {
+    type Api = crate::Api;
+
     const OPERATION_ID: &'static str = "show_vault";
 
     type Output = models::ShowVaultResponseBody;
 
-    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+    const ERRORS: rt::ErrorFormat = rt::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
 
     fn decode(
-        response: crate::response::RawResponse,
+        response: rt::RawResponse,
     ) -> Result<(models::ShowVaultResponseBody, crate::ResponseMetadata), crate::Error> {
         response.json()
     }
@@ -2915,19 +2933,19 @@ impl UpdateVault {
         let mut path = String::new();
         let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(&mut path, "project_id", &project_id)?;
+        rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/vaults/");
-        crate::client::push_segment(&mut path, "vault_id", &vault_id)?;
+        rt::push_segment(&mut path, "vault_id", &vault_id)?;
         let query = Vec::new();
-        let request = crate::client::Request {
+        let request = rt::Request {
             operation: "update_vault",
             path_template: "/v3/{project_id}/vaults/{vault_id}",
             service: crate::Service::Cbr,
-            method: reqwest::Method::PUT,
+            method: rt::Method::PUT,
             path,
             query,
             project_id: Some(project_id),
-            body: Some(crate::client::json_body(&body)?),
+            body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
         };
         let response = client.execute(request).await?;
@@ -2935,20 +2953,22 @@ impl UpdateVault {
     }
 }
 
-impl crate::response::sealed::Sealed for UpdateVault {}
+impl rt::sealed::Sealed for UpdateVault {}
 
 impl crate::Operation for UpdateVault {
+    type Api = crate::Api;
+
     const OPERATION_ID: &'static str = "update_vault";
 
     type Output = models::UpdateVaultResponseBody;
 
-    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+    const ERRORS: rt::ErrorFormat = rt::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
 
     fn decode(
-        response: crate::response::RawResponse,
+        response: rt::RawResponse,
     ) -> Result<
         (models::UpdateVaultResponseBody, crate::ResponseMetadata),
         crate::Error,
@@ -3006,15 +3026,15 @@ impl DeleteVault {
         let mut path = String::new();
         let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(&mut path, "project_id", &project_id)?;
+        rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/vaults/");
-        crate::client::push_segment(&mut path, "vault_id", &vault_id)?;
+        rt::push_segment(&mut path, "vault_id", &vault_id)?;
         let query = Vec::new();
-        let request = crate::client::Request {
+        let request = rt::Request {
             operation: "delete_vault",
             path_template: "/v3/{project_id}/vaults/{vault_id}",
             service: crate::Service::Cbr,
-            method: reqwest::Method::DELETE,
+            method: rt::Method::DELETE,
             path,
             query,
             project_id: Some(project_id),
@@ -3026,20 +3046,22 @@ impl DeleteVault {
     }
 }
 
-impl crate::response::sealed::Sealed for DeleteVault {}
+impl rt::sealed::Sealed for DeleteVault {}
 
 impl crate::Operation for DeleteVault {
+    type Api = crate::Api;
+
     const OPERATION_ID: &'static str = "delete_vault";
 
     type Output = ();
 
-    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+    const ERRORS: rt::ErrorFormat = rt::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
 
     fn decode(
-        response: crate::response::RawResponse,
+        response: rt::RawResponse,
     ) -> Result<((), crate::ResponseMetadata), crate::Error> {
         response.empty()
     }
@@ -3104,20 +3126,20 @@ impl RemoveVaultResources {
         let mut path = String::new();
         let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(&mut path, "project_id", &project_id)?;
+        rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/vaults/");
-        crate::client::push_segment(&mut path, "vault_id", &vault_id)?;
+        rt::push_segment(&mut path, "vault_id", &vault_id)?;
         path.push_str("/removeresources");
         let query = Vec::new();
-        let request = crate::client::Request {
+        let request = rt::Request {
             operation: "remove_vault_resources",
             path_template: "/v3/{project_id}/vaults/{vault_id}/removeresources",
             service: crate::Service::Cbr,
-            method: reqwest::Method::POST,
+            method: rt::Method::POST,
             path,
             query,
             project_id: Some(project_id),
-            body: Some(crate::client::json_body(&body)?),
+            body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
         };
         let response = client.execute(request).await?;
@@ -3125,20 +3147,22 @@ impl RemoveVaultResources {
     }
 }
 
-impl crate::response::sealed::Sealed for RemoveVaultResources {}
+impl rt::sealed::Sealed for RemoveVaultResources {}
 
 impl crate::Operation for RemoveVaultResources {
+    type Api = crate::Api;
+
     const OPERATION_ID: &'static str = "remove_vault_resources";
 
     type Output = models::RemoveVaultResourcesResponseBody;
 
-    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+    const ERRORS: rt::ErrorFormat = rt::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
 
     fn decode(
-        response: crate::response::RawResponse,
+        response: rt::RawResponse,
     ) -> Result<
         (models::RemoveVaultResourcesResponseBody, crate::ResponseMetadata),
         crate::Error,
@@ -3206,20 +3230,20 @@ impl AddVaultResources {
         let mut path = String::new();
         let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(&mut path, "project_id", &project_id)?;
+        rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/vaults/");
-        crate::client::push_segment(&mut path, "vault_id", &vault_id)?;
+        rt::push_segment(&mut path, "vault_id", &vault_id)?;
         path.push_str("/addresources");
         let query = Vec::new();
-        let request = crate::client::Request {
+        let request = rt::Request {
             operation: "add_vault_resources",
             path_template: "/v3/{project_id}/vaults/{vault_id}/addresources",
             service: crate::Service::Cbr,
-            method: reqwest::Method::POST,
+            method: rt::Method::POST,
             path,
             query,
             project_id: Some(project_id),
-            body: Some(crate::client::json_body(&body)?),
+            body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
         };
         let response = client.execute(request).await?;
@@ -3227,20 +3251,22 @@ impl AddVaultResources {
     }
 }
 
-impl crate::response::sealed::Sealed for AddVaultResources {}
+impl rt::sealed::Sealed for AddVaultResources {}
 
 impl crate::Operation for AddVaultResources {
+    type Api = crate::Api;
+
     const OPERATION_ID: &'static str = "add_vault_resources";
 
     type Output = models::AddVaultResourcesResponseBody;
 
-    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+    const ERRORS: rt::ErrorFormat = rt::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
 
     fn decode(
-        response: crate::response::RawResponse,
+        response: rt::RawResponse,
     ) -> Result<
         (models::AddVaultResourcesResponseBody, crate::ResponseMetadata),
         crate::Error,
@@ -3308,20 +3334,20 @@ impl AssociateVaultPolicy {
         let mut path = String::new();
         let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(&mut path, "project_id", &project_id)?;
+        rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/vaults/");
-        crate::client::push_segment(&mut path, "vault_id", &vault_id)?;
+        rt::push_segment(&mut path, "vault_id", &vault_id)?;
         path.push_str("/associatepolicy");
         let query = Vec::new();
-        let request = crate::client::Request {
+        let request = rt::Request {
             operation: "associate_vault_policy",
             path_template: "/v3/{project_id}/vaults/{vault_id}/associatepolicy",
             service: crate::Service::Cbr,
-            method: reqwest::Method::POST,
+            method: rt::Method::POST,
             path,
             query,
             project_id: Some(project_id),
-            body: Some(crate::client::json_body(&body)?),
+            body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
         };
         let response = client.execute(request).await?;
@@ -3329,20 +3355,22 @@ impl AssociateVaultPolicy {
     }
 }
 
-impl crate::response::sealed::Sealed for AssociateVaultPolicy {}
+impl rt::sealed::Sealed for AssociateVaultPolicy {}
 
 impl crate::Operation for AssociateVaultPolicy {
+    type Api = crate::Api;
+
     const OPERATION_ID: &'static str = "associate_vault_policy";
 
     type Output = models::AssociateVaultPolicyResponseBody;
 
-    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+    const ERRORS: rt::ErrorFormat = rt::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
 
     fn decode(
-        response: crate::response::RawResponse,
+        response: rt::RawResponse,
     ) -> Result<
         (models::AssociateVaultPolicyResponseBody, crate::ResponseMetadata),
         crate::Error,
@@ -3410,20 +3438,20 @@ impl DissociateVaultPolicy {
         let mut path = String::new();
         let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(&mut path, "project_id", &project_id)?;
+        rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/vaults/");
-        crate::client::push_segment(&mut path, "vault_id", &vault_id)?;
+        rt::push_segment(&mut path, "vault_id", &vault_id)?;
         path.push_str("/dissociatepolicy");
         let query = Vec::new();
-        let request = crate::client::Request {
+        let request = rt::Request {
             operation: "dissociate_vault_policy",
             path_template: "/v3/{project_id}/vaults/{vault_id}/dissociatepolicy",
             service: crate::Service::Cbr,
-            method: reqwest::Method::POST,
+            method: rt::Method::POST,
             path,
             query,
             project_id: Some(project_id),
-            body: Some(crate::client::json_body(&body)?),
+            body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
         };
         let response = client.execute(request).await?;
@@ -3431,20 +3459,22 @@ impl DissociateVaultPolicy {
     }
 }
 
-impl crate::response::sealed::Sealed for DissociateVaultPolicy {}
+impl rt::sealed::Sealed for DissociateVaultPolicy {}
 
 impl crate::Operation for DissociateVaultPolicy {
+    type Api = crate::Api;
+
     const OPERATION_ID: &'static str = "dissociate_vault_policy";
 
     type Output = models::DissociateVaultPolicyResponseBody;
 
-    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+    const ERRORS: rt::ErrorFormat = rt::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
 
     fn decode(
-        response: crate::response::RawResponse,
+        response: rt::RawResponse,
     ) -> Result<
         (models::DissociateVaultPolicyResponseBody, crate::ResponseMetadata),
         crate::Error,
@@ -3820,7 +3850,7 @@ impl ListBackups {
             }
         }
         if let Some(value) = &self.status {
-            crate::validation::each(
+            rt::validation::each(
                 value,
                 "status",
                 |value: &models::BackupStatus| {
@@ -3885,87 +3915,79 @@ impl ListBackups {
         let mut path = String::new();
         let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(&mut path, "project_id", &project_id)?;
+        rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/backups");
-        let mut query: Vec<(&'static str, crate::client::QueryArg)> = Vec::new();
+        let mut query: Vec<(&'static str, rt::QueryValue<'static>)> = Vec::new();
         if let Some(value) = checkpoint_id {
-            query.push(("checkpoint_id", crate::client::QueryArg::Text(value)));
+            query.push(("checkpoint_id", rt::QueryValue::from(value)));
         }
         if let Some(value) = dec {
-            query.push(("dec", crate::client::QueryArg::Bool(value)));
+            query.push(("dec", rt::QueryValue::Bool(value)));
         }
         if let Some(value) = end_time {
-            query.push(("end_time", crate::client::QueryArg::Text(value)));
+            query.push(("end_time", rt::QueryValue::from(value)));
         }
         if let Some(value) = enterprise_project_id {
-            query.push(("enterprise_project_id", crate::client::QueryArg::Text(value)));
+            query.push(("enterprise_project_id", rt::QueryValue::from(value)));
         }
         if let Some(value) = image_type {
-            query.push(("image_type", crate::client::QueryArg::Text(value.to_string())));
+            query.push(("image_type", rt::QueryValue::from(value.to_string())));
         }
         if let Some(value) = limit {
-            query.push(("limit", crate::client::QueryArg::Int(value)));
+            query.push(("limit", rt::QueryValue::Int(value)));
         }
         if let Some(value) = marker {
-            query.push(("marker", crate::client::QueryArg::Text(value)));
+            query.push(("marker", rt::QueryValue::from(value)));
         }
         if let Some(value) = member_status {
-            query
-                .push((
-                    "member_status",
-                    crate::client::QueryArg::Text(value.to_string()),
-                ));
+            query.push(("member_status", rt::QueryValue::from(value.to_string())));
         }
         if let Some(value) = name {
-            query.push(("name", crate::client::QueryArg::Text(value)));
+            query.push(("name", rt::QueryValue::from(value)));
         }
         if let Some(value) = offset {
-            query.push(("offset", crate::client::QueryArg::Int(value)));
+            query.push(("offset", rt::QueryValue::Int(value)));
         }
         if let Some(value) = own_type {
-            query.push(("own_type", crate::client::QueryArg::Text(value.to_string())));
+            query.push(("own_type", rt::QueryValue::from(value.to_string())));
         }
         if let Some(value) = parent_id {
-            query.push(("parent_id", crate::client::QueryArg::Text(value)));
+            query.push(("parent_id", rt::QueryValue::from(value)));
         }
         if let Some(value) = resource_az {
-            query.push(("resource_az", crate::client::QueryArg::Text(value)));
+            query.push(("resource_az", rt::QueryValue::from(value)));
         }
         if let Some(value) = resource_id {
-            query.push(("resource_id", crate::client::QueryArg::Text(value)));
+            query.push(("resource_id", rt::QueryValue::from(value)));
         }
         if let Some(value) = resource_name {
-            query.push(("resource_name", crate::client::QueryArg::Text(value)));
+            query.push(("resource_name", rt::QueryValue::from(value)));
         }
         if let Some(value) = resource_type {
-            query
-                .push((
-                    "resource_type",
-                    crate::client::QueryArg::Text(value.to_string()),
-                ));
+            query.push(("resource_type", rt::QueryValue::from(value.to_string())));
         }
         if let Some(value) = sort {
-            query.push(("sort", crate::client::QueryArg::Text(value)));
+            query.push(("sort", rt::QueryValue::from(value)));
         }
         if let Some(value) = start_time {
-            query.push(("start_time", crate::client::QueryArg::Text(value)));
+            query.push(("start_time", rt::QueryValue::from(value)));
         }
         if let Some(values) = status {
             for value in values {
-                query.push(("status", crate::client::QueryArg::Text(value.to_string())));
+                query.push(("status", rt::QueryValue::from(value.to_string())));
             }
         }
         if let Some(value) = used_percent {
-            query.push(("used_percent", crate::client::QueryArg::Text(value)));
+            query.push(("used_percent", rt::QueryValue::from(value)));
         }
         if let Some(value) = vault_id {
-            query.push(("vault_id", crate::client::QueryArg::Text(value)));
+            query.push(("vault_id", rt::QueryValue::from(value)));
         }
-        let request = crate::client::Request {
+        let request = rt::Request {
             operation: "list_backups",
             path_template: "/v3/{project_id}/backups",
             service: crate::Service::Cbr,
-            method: reqwest::Method::GET,
+            method: rt::Method::GET,
             path,
             query,
             project_id: Some(project_id),
@@ -3977,20 +3999,22 @@ impl ListBackups {
     }
 }
 
-impl crate::response::sealed::Sealed for ListBackups {}
+impl rt::sealed::Sealed for ListBackups {}
 
 impl crate::Operation for ListBackups {
+    type Api = crate::Api;
+
     const OPERATION_ID: &'static str = "list_backups";
 
     type Output = models::ListBackupsResponseBody;
 
-    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+    const ERRORS: rt::ErrorFormat = rt::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
 
     fn decode(
-        response: crate::response::RawResponse,
+        response: rt::RawResponse,
     ) -> Result<
         (models::ListBackupsResponseBody, crate::ResponseMetadata),
         crate::Error,
@@ -4021,14 +4045,14 @@ impl ListBackups {
     }
 }
 
-impl crate::pagination::Paginate for ListBackups {
+impl rt::pagination::Paginate for ListBackups {
     type Page = models::ListBackupsResponseBody;
 
     type Item = models::BackupResp;
 
     const OPERATION: &'static str = "list_backups";
 
-    const MODE: crate::pagination::PagingMode = crate::pagination::PagingMode::Marker;
+    const MODE: rt::pagination::PagingMode = rt::pagination::PagingMode::Marker;
 
     fn page_size(&self) -> Option<i64> {
         self.limit
@@ -4038,12 +4062,12 @@ impl crate::pagination::Paginate for ListBackups {
         self.offset
     }
 
-    fn at_position(mut self, position: crate::pagination::Position) -> Self {
+    fn at_position(mut self, position: rt::pagination::Position) -> Self {
         match position {
-            crate::pagination::Position::Offset(offset) => {
+            rt::pagination::Position::Offset(offset) => {
                 self.offset = Some(offset);
             }
-            crate::pagination::Position::Marker(marker) => {
+            rt::pagination::Position::Marker(marker) => {
                 self.marker = Some(marker);
                 self.offset = None;
             }
@@ -4118,15 +4142,15 @@ impl ShowBackup {
         let mut path = String::new();
         let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(&mut path, "project_id", &project_id)?;
+        rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/backups/");
-        crate::client::push_segment(&mut path, "backup_id", &backup_id)?;
+        rt::push_segment(&mut path, "backup_id", &backup_id)?;
         let query = Vec::new();
-        let request = crate::client::Request {
+        let request = rt::Request {
             operation: "show_backup",
             path_template: "/v3/{project_id}/backups/{backup_id}",
             service: crate::Service::Cbr,
-            method: reqwest::Method::GET,
+            method: rt::Method::GET,
             path,
             query,
             project_id: Some(project_id),
@@ -4138,20 +4162,22 @@ impl ShowBackup {
     }
 }
 
-impl crate::response::sealed::Sealed for ShowBackup {}
+impl rt::sealed::Sealed for ShowBackup {}
 
 impl crate::Operation for ShowBackup {
+    type Api = crate::Api;
+
     const OPERATION_ID: &'static str = "show_backup";
 
     type Output = models::ShowBackupResponseBody;
 
-    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+    const ERRORS: rt::ErrorFormat = rt::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
 
     fn decode(
-        response: crate::response::RawResponse,
+        response: rt::RawResponse,
     ) -> Result<
         (models::ShowBackupResponseBody, crate::ResponseMetadata),
         crate::Error,
@@ -4209,15 +4235,15 @@ impl DeleteBackup {
         let mut path = String::new();
         let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(&mut path, "project_id", &project_id)?;
+        rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/backups/");
-        crate::client::push_segment(&mut path, "backup_id", &backup_id)?;
+        rt::push_segment(&mut path, "backup_id", &backup_id)?;
         let query = Vec::new();
-        let request = crate::client::Request {
+        let request = rt::Request {
             operation: "delete_backup",
             path_template: "/v3/{project_id}/backups/{backup_id}",
             service: crate::Service::Cbr,
-            method: reqwest::Method::DELETE,
+            method: rt::Method::DELETE,
             path,
             query,
             project_id: Some(project_id),
@@ -4229,20 +4255,22 @@ impl DeleteBackup {
     }
 }
 
-impl crate::response::sealed::Sealed for DeleteBackup {}
+impl rt::sealed::Sealed for DeleteBackup {}
 
 impl crate::Operation for DeleteBackup {
+    type Api = crate::Api;
+
     const OPERATION_ID: &'static str = "delete_backup";
 
     type Output = ();
 
-    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+    const ERRORS: rt::ErrorFormat = rt::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
 
     fn decode(
-        response: crate::response::RawResponse,
+        response: rt::RawResponse,
     ) -> Result<((), crate::ResponseMetadata), crate::Error> {
         response.empty()
     }
@@ -4302,20 +4330,20 @@ impl RestoreBackup {
         let mut path = String::new();
         let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(&mut path, "project_id", &project_id)?;
+        rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/backups/");
-        crate::client::push_segment(&mut path, "backup_id", &backup_id)?;
+        rt::push_segment(&mut path, "backup_id", &backup_id)?;
         path.push_str("/restore");
         let query = Vec::new();
-        let request = crate::client::Request {
+        let request = rt::Request {
             operation: "restore_backup",
             path_template: "/v3/{project_id}/backups/{backup_id}/restore",
             service: crate::Service::Cbr,
-            method: reqwest::Method::POST,
+            method: rt::Method::POST,
             path,
             query,
             project_id: Some(project_id),
-            body: Some(crate::client::json_body(&body)?),
+            body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
         };
         let response = client.execute(request).await?;
@@ -4323,20 +4351,22 @@ impl RestoreBackup {
     }
 }
 
-impl crate::response::sealed::Sealed for RestoreBackup {}
+impl rt::sealed::Sealed for RestoreBackup {}
 
 impl crate::Operation for RestoreBackup {
+    type Api = crate::Api;
+
     const OPERATION_ID: &'static str = "restore_backup";
 
     type Output = ();
 
-    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+    const ERRORS: rt::ErrorFormat = rt::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
 
     fn decode(
-        response: crate::response::RawResponse,
+        response: rt::RawResponse,
     ) -> Result<((), crate::ResponseMetadata), crate::Error> {
         response.empty()
     }
@@ -4398,18 +4428,18 @@ impl SyncBackups {
         let mut path = String::new();
         let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(&mut path, "project_id", &project_id)?;
+        rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/backups/sync");
         let query = Vec::new();
-        let request = crate::client::Request {
+        let request = rt::Request {
             operation: "sync_backups",
             path_template: "/v3/{project_id}/backups/sync",
             service: crate::Service::Cbr,
-            method: reqwest::Method::POST,
+            method: rt::Method::POST,
             path,
             query,
             project_id: Some(project_id),
-            body: Some(crate::client::json_body(&body)?),
+            body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
         };
         let response = client.execute(request).await?;
@@ -4417,20 +4447,22 @@ impl SyncBackups {
     }
 }
 
-impl crate::response::sealed::Sealed for SyncBackups {}
+impl rt::sealed::Sealed for SyncBackups {}
 
 impl crate::Operation for SyncBackups {
+    type Api = crate::Api;
+
     const OPERATION_ID: &'static str = "sync_backups";
 
     type Output = models::SyncBackupsResponseBody;
 
-    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+    const ERRORS: rt::ErrorFormat = rt::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
 
     fn decode(
-        response: crate::response::RawResponse,
+        response: rt::RawResponse,
     ) -> Result<
         (models::SyncBackupsResponseBody, crate::ResponseMetadata),
         crate::Error,
@@ -4524,24 +4556,20 @@ impl ListPolicies {
         let mut path = String::new();
         let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(&mut path, "project_id", &project_id)?;
+        rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/policies");
-        let mut query: Vec<(&'static str, crate::client::QueryArg)> = Vec::new();
+        let mut query: Vec<(&'static str, rt::QueryValue<'static>)> = Vec::new();
         if let Some(value) = operation_type {
-            query
-                .push((
-                    "operation_type",
-                    crate::client::QueryArg::Text(value.to_string()),
-                ));
+            query.push(("operation_type", rt::QueryValue::from(value.to_string())));
         }
         if let Some(value) = vault_id {
-            query.push(("vault_id", crate::client::QueryArg::Text(value)));
+            query.push(("vault_id", rt::QueryValue::from(value)));
         }
-        let request = crate::client::Request {
+        let request = rt::Request {
             operation: "list_policies",
             path_template: "/v3/{project_id}/policies",
             service: crate::Service::Cbr,
-            method: reqwest::Method::GET,
+            method: rt::Method::GET,
             path,
             query,
             project_id: Some(project_id),
@@ -4553,20 +4581,22 @@ impl ListPolicies {
     }
 }
 
-impl crate::response::sealed::Sealed for ListPolicies {}
+impl rt::sealed::Sealed for ListPolicies {}
 
 impl crate::Operation for ListPolicies {
+    type Api = crate::Api;
+
     const OPERATION_ID: &'static str = "list_policies";
 
     type Output = models::ListPoliciesResponseBody;
 
-    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+    const ERRORS: rt::ErrorFormat = rt::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
 
     fn decode(
-        response: crate::response::RawResponse,
+        response: rt::RawResponse,
     ) -> Result<
         (models::ListPoliciesResponseBody, crate::ResponseMetadata),
         crate::Error,
@@ -4631,18 +4661,18 @@ impl CreatePolicy {
         let mut path = String::new();
         let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(&mut path, "project_id", &project_id)?;
+        rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/policies");
         let query = Vec::new();
-        let request = crate::client::Request {
+        let request = rt::Request {
             operation: "create_policy",
             path_template: "/v3/{project_id}/policies",
             service: crate::Service::Cbr,
-            method: reqwest::Method::POST,
+            method: rt::Method::POST,
             path,
             query,
             project_id: Some(project_id),
-            body: Some(crate::client::json_body(&body)?),
+            body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
         };
         let response = client.execute(request).await?;
@@ -4650,20 +4680,22 @@ impl CreatePolicy {
     }
 }
 
-impl crate::response::sealed::Sealed for CreatePolicy {}
+impl rt::sealed::Sealed for CreatePolicy {}
 
 impl crate::Operation for CreatePolicy {
+    type Api = crate::Api;
+
     const OPERATION_ID: &'static str = "create_policy";
 
     type Output = models::CreatePolicyResponseBody;
 
-    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+    const ERRORS: rt::ErrorFormat = rt::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
 
     fn decode(
-        response: crate::response::RawResponse,
+        response: rt::RawResponse,
     ) -> Result<
         (models::CreatePolicyResponseBody, crate::ResponseMetadata),
         crate::Error,
@@ -4724,15 +4756,15 @@ impl ShowPolicy {
         let mut path = String::new();
         let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(&mut path, "project_id", &project_id)?;
+        rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/policies/");
-        crate::client::push_segment(&mut path, "policy_id", &policy_id)?;
+        rt::push_segment(&mut path, "policy_id", &policy_id)?;
         let query = Vec::new();
-        let request = crate::client::Request {
+        let request = rt::Request {
             operation: "show_policy",
             path_template: "/v3/{project_id}/policies/{policy_id}",
             service: crate::Service::Cbr,
-            method: reqwest::Method::GET,
+            method: rt::Method::GET,
             path,
             query,
             project_id: Some(project_id),
@@ -4744,20 +4776,22 @@ impl ShowPolicy {
     }
 }
 
-impl crate::response::sealed::Sealed for ShowPolicy {}
+impl rt::sealed::Sealed for ShowPolicy {}
 
 impl crate::Operation for ShowPolicy {
+    type Api = crate::Api;
+
     const OPERATION_ID: &'static str = "show_policy";
 
     type Output = models::ShowPolicyResponseBody;
 
-    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+    const ERRORS: rt::ErrorFormat = rt::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
 
     fn decode(
-        response: crate::response::RawResponse,
+        response: rt::RawResponse,
     ) -> Result<
         (models::ShowPolicyResponseBody, crate::ResponseMetadata),
         crate::Error,
@@ -4823,19 +4857,19 @@ impl UpdatePolicy {
         let mut path = String::new();
         let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(&mut path, "project_id", &project_id)?;
+        rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/policies/");
-        crate::client::push_segment(&mut path, "policy_id", &policy_id)?;
+        rt::push_segment(&mut path, "policy_id", &policy_id)?;
         let query = Vec::new();
-        let request = crate::client::Request {
+        let request = rt::Request {
             operation: "update_policy",
             path_template: "/v3/{project_id}/policies/{policy_id}",
             service: crate::Service::Cbr,
-            method: reqwest::Method::PUT,
+            method: rt::Method::PUT,
             path,
             query,
             project_id: Some(project_id),
-            body: Some(crate::client::json_body(&body)?),
+            body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
         };
         let response = client.execute(request).await?;
@@ -4843,20 +4877,22 @@ impl UpdatePolicy {
     }
 }
 
-impl crate::response::sealed::Sealed for UpdatePolicy {}
+impl rt::sealed::Sealed for UpdatePolicy {}
 
 impl crate::Operation for UpdatePolicy {
+    type Api = crate::Api;
+
     const OPERATION_ID: &'static str = "update_policy";
 
     type Output = models::UpdatePolicyResponseBody;
 
-    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+    const ERRORS: rt::ErrorFormat = rt::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
 
     fn decode(
-        response: crate::response::RawResponse,
+        response: rt::RawResponse,
     ) -> Result<
         (models::UpdatePolicyResponseBody, crate::ResponseMetadata),
         crate::Error,
@@ -4914,15 +4950,15 @@ impl DeletePolicy {
         let mut path = String::new();
         let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v3/");
-        crate::client::push_segment(&mut path, "project_id", &project_id)?;
+        rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/policies/");
-        crate::client::push_segment(&mut path, "policy_id", &policy_id)?;
+        rt::push_segment(&mut path, "policy_id", &policy_id)?;
         let query = Vec::new();
-        let request = crate::client::Request {
+        let request = rt::Request {
             operation: "delete_policy",
             path_template: "/v3/{project_id}/policies/{policy_id}",
             service: crate::Service::Cbr,
-            method: reqwest::Method::DELETE,
+            method: rt::Method::DELETE,
             path,
             query,
             project_id: Some(project_id),
@@ -4934,20 +4970,22 @@ impl DeletePolicy {
     }
 }
 
-impl crate::response::sealed::Sealed for DeletePolicy {}
+impl rt::sealed::Sealed for DeletePolicy {}
 
 impl crate::Operation for DeletePolicy {
+    type Api = crate::Api;
+
     const OPERATION_ID: &'static str = "delete_policy";
 
     type Output = ();
 
-    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Flat {
+    const ERRORS: rt::ErrorFormat = rt::ErrorFormat::Flat {
         code: "error_code",
         message: "error_msg",
     };
 
     fn decode(
-        response: crate::response::RawResponse,
+        response: rt::RawResponse,
     ) -> Result<((), crate::ResponseMetadata), crate::Error> {
         response.empty()
     }
@@ -5011,18 +5049,18 @@ impl CreateVbsBackup {
         let mut path = String::new();
         let project_id = client.resolve_project_id(project_id)?;
         path.push_str("/v2/");
-        crate::client::push_segment(&mut path, "project_id", &project_id)?;
+        rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/cloudbackups");
         let query = Vec::new();
-        let request = crate::client::Request {
+        let request = rt::Request {
             operation: "create_vbs_backup",
             path_template: "/v2/{project_id}/cloudbackups",
             service: crate::Service::Vbs,
-            method: reqwest::Method::POST,
+            method: rt::Method::POST,
             path,
             query,
             project_id: Some(project_id),
-            body: Some(crate::client::json_body(&body)?),
+            body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
         };
         let response = client.execute(request).await?;
@@ -5030,21 +5068,23 @@ impl CreateVbsBackup {
     }
 }
 
-impl crate::response::sealed::Sealed for CreateVbsBackup {}
+impl rt::sealed::Sealed for CreateVbsBackup {}
 
 impl crate::Operation for CreateVbsBackup {
+    type Api = crate::Api;
+
     const OPERATION_ID: &'static str = "create_vbs_backup";
 
     type Output = models::CreateVbsBackupResponseBody;
 
-    const ERRORS: crate::client::ErrorFormat = crate::client::ErrorFormat::Nested {
+    const ERRORS: rt::ErrorFormat = rt::ErrorFormat::Nested {
         member: "error",
         code: "code",
         message: "message",
     };
 
     fn decode(
-        response: crate::response::RawResponse,
+        response: rt::RawResponse,
     ) -> Result<
         (models::CreateVbsBackupResponseBody, crate::ResponseMetadata),
         crate::Error,

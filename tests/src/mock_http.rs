@@ -372,7 +372,7 @@ pub fn verify_signature(
     let pairs = request.query_pairs();
     let query: Vec<(&str, QueryValue<'_>)> = pairs
         .iter()
-        .map(|(k, v)| (k.as_str(), QueryValue::Text(v)))
+        .map(|(k, v)| (k.as_str(), QueryValue::from(v)))
         .collect();
     let credentials = Credentials::new(access_key, secret_key);
     let signable = SignableRequest::new(&request.method, "http", host, request.path())

@@ -4,18 +4,37 @@
 
 use cbr_tests::workspace_file;
 
-/// Every file generated from a fixture, each under a `=== path ===` line.
+/// Every file generated from a fixture, each under a `=== path ===` line, except those
+/// [`CRATE_FILES`] pins once.
 fn generate(fixture: &str) -> String {
+    generate_files(fixture, |path| !CRATE_FILES.contains(&path))
+}
+
+/// The crate root and the waiters module: the same for every construct but waiters, so pinned
+/// once, by the `waiters` fixture.
+const CRATE_FILES: [&str; 2] = ["generated/src/lib.rs", "generated/src/waiters.rs"];
+
+fn generate_files(fixture: &str, keep: impl Fn(&str) -> bool) -> String {
     let path = workspace_file(&format!("tests/fixtures/codegen/{fixture}.yaml"));
     let spec = std::fs::read_to_string(&path).expect("fixture is readable");
     let files = cbr_codegen::generate(&spec).unwrap_or_else(|e| panic!("{fixture}: {e}"));
     files
         .iter()
         // The JSON copy of the spec is the fixture itself, not generator output worth pinning.
-        .filter(|f| f.path != "spec/cbr.json")
+        .filter(|f| f.path != "spec/cbr.json" && keep(&f.path))
         .map(|f| format!("=== {} ===\n{}", f.path, f.contents))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// `x-waiters` on a polled operation: its `WaitFor` impl and `Client` method, and the crate
+/// root that every generated crate has.
+#[test]
+fn waiters() {
+    insta::assert_snapshot!(
+        "waiters",
+        generate_files("waiters", |path| CRATE_FILES.contains(&path))
+    );
 }
 
 macro_rules! snapshot {

@@ -217,7 +217,7 @@ fn debug_output_of_every_public_type_hides_secrets() {
     show("credentials", &credentials);
     show("permanent credentials", &Credentials::new(AK, SK));
 
-    let query = [("name", QueryValue::Text("vault a"))];
+    let query = [("name", QueryValue::from("vault a"))];
     let headers = [
         ("Content-Type", "application/json"),
         ("X-Auth-Token", TOKEN),

@@ -118,7 +118,7 @@ fn signature_of(input: &Input) -> Result<Option<(String, String)>, TestCaseError
         .iter()
         .map(|(key, value)| {
             let value = match value {
-                Value::Text(text) => QueryValue::Text(text),
+                Value::Text(text) => QueryValue::from(text),
                 Value::Int(n) => QueryValue::Int(*n),
                 Value::Bool(b) => QueryValue::Bool(*b),
             };

@@ -137,7 +137,7 @@ fn load_vectors() -> Vec<Vector> {
 fn query_pairs<'a>(id: &str, params: &'a [(String, Value)]) -> Vec<(&'a str, QueryValue<'a>)> {
     fn scalar<'a>(id: &str, key: &str, value: &'a Value) -> QueryValue<'a> {
         match value {
-            Value::String(text) => QueryValue::Text(text),
+            Value::String(text) => QueryValue::from(text),
             Value::Bool(flag) => QueryValue::Bool(*flag),
             Value::Number(number) => QueryValue::Int(
                 number

@@ -115,11 +115,20 @@ pub fn run() -> Result<(), String> {
         )
     })?;
     stage("cargo package", &|| {
-        // Packages the published crate and builds the package as a user would get it.
+        // Packages the runtime and the published crate together and builds each package as a
+        // user would get it; cargo resolves the unpublished runtime for the client's build
+        // from the runtime's own package.
         // --allow-dirty: a working tree with uncommitted changes is still worth checking.
         cargo(
             &root,
-            &["package", "--package", "huaweicloud-cbr", "--allow-dirty"],
+            &[
+                "package",
+                "--package",
+                "huaweicloud-sdk-runtime",
+                "--package",
+                "huaweicloud-cbr",
+                "--allow-dirty",
+            ],
             &[],
         )
     })?;

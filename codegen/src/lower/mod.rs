@@ -9,7 +9,8 @@
 //! One `Lowerer` walks the document; its methods are split by concern: `services.rs` (server
 //! URLs), `schemas.rs` (named types and the shape of every member), `operations.rs` (paths,
 //! parameters and bodies), `responses.rs` (the success body and the error format) and
-//! `paging.rs` (which list operations page, and how).
+//! `paging.rs` (which list operations page, and how) and `waiters.rs` (the `x-waiters`
+//! extension: what a `wait_for_…` method polls and which states end the wait).
 
 mod operations;
 mod paging;
@@ -18,6 +19,7 @@ mod schemas;
 mod services;
 #[cfg(test)]
 mod tests;
+mod waiters;
 
 use std::collections::BTreeMap;
 
@@ -25,7 +27,7 @@ use indexmap::IndexMap;
 use openapiv3::{Components, OpenAPI, ReferenceOr, SchemaData};
 
 use crate::error::{Error, ErrorKind};
-use crate::model::{Api, Docs, Rule, Service, TypeDef, TypeRef};
+use crate::model::{Api, ApiInfo, Docs, Rule, Service, TypeDef, TypeRef};
 use crate::names::Namespace;
 use crate::pointer::JsonPointer;
 
@@ -64,11 +66,18 @@ pub fn lower(doc: &OpenAPI) -> Result<Api, Error> {
     let mut types: Vec<TypeDef> = types.into_values().collect();
     schemas::mark_requests(&mut types, &operations);
     schemas::box_cycles(&mut types);
-    Ok(Api {
+    let mut api = Api {
         services,
         types,
         operations,
-    })
+        waiters: Vec::new(),
+        info: ApiInfo {
+            title: doc.info.title.clone(),
+            description: doc.info.description.clone(),
+        },
+    };
+    api.waiters = waiters::lower(doc, &api)?;
+    Ok(api)
 }
 
 /// What a schema lowers to, before it becomes a field or parameter.

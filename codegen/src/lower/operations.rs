@@ -14,6 +14,7 @@ use crate::error::{Error, ErrorKind};
 use crate::model::{Body, Docs, HttpMethod, Operation, Param, PathPart, TypeRef};
 use crate::names::{self, Namespace};
 use crate::pointer::JsonPointer;
+use crate::runtime_names::{RESERVED_BUILDER_MEMBERS, RESERVED_CLIENT_METHODS};
 
 /// The path parameter the client fills from its configuration (`ClientBuilder::project_id`)
 /// unless a request sets its own: Huawei Cloud scopes most paths by project, and a client
@@ -22,27 +23,6 @@ pub const CLIENT_PROJECT_ID: &str = "project_id";
 
 /// Items of the generated operations module besides the request builders.
 const RESERVED_OPERATION_ITEMS: [&str; 1] = ["Service"];
-/// Methods of the hand-written `Client` (public and crate-private).
-const RESERVED_CLIENT_METHODS: [&str; 8] = [
-    "builder",
-    "project_id",
-    "region",
-    "endpoint",
-    "validates_requests",
-    "resolve_project_id",
-    "execute",
-    "clone",
-];
-/// Fields and methods of every request builder.
-const RESERVED_BUILDER_MEMBERS: [&str; 7] = [
-    "client",
-    "body",
-    "validate",
-    "send",
-    "send_with_metadata",
-    "into_future",
-    "clone",
-];
 
 impl<'a> Lowerer<'a> {
     pub(super) fn lower_operations(&mut self) -> Result<Vec<Operation>, Error> {

@@ -3,7 +3,7 @@
 
 use super::Lowerer;
 use crate::model::{
-    Field, HttpMethod, Operation, PageMember, Paging, PagingMode, PagingParam, TypeDef, TypeRef,
+    Field, HttpMethod, MemberRef, Operation, Paging, PagingMode, PagingParam, TypeDef, TypeRef,
 };
 
 /// The query parameter that sets the page size.
@@ -68,7 +68,7 @@ impl Lowerer<'_> {
             .fields
             .iter()
             .find(|f| f.name == ITEM_ID && f.ty == TypeRef::String)
-            .map(PageMember::of);
+            .map(MemberRef::of);
         let mode = if marker.is_some() && item_id.is_some() {
             PagingMode::Marker
         } else if offset.is_some() {
@@ -80,7 +80,7 @@ impl Lowerer<'_> {
             body.fields
                 .iter()
                 .find(|f| f.name == name && is_integer(&f.ty))
-                .map(PageMember::of)
+                .map(MemberRef::of)
         };
         Some(Paging {
             mode,
@@ -88,7 +88,7 @@ impl Lowerer<'_> {
             offset,
             marker,
             page: page.clone(),
-            items: PageMember::of(items),
+            items: MemberRef::of(items),
             item: (*item).clone(),
             item_id,
             count: integer_member(COUNT),

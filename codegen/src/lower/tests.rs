@@ -6,7 +6,7 @@ use serde_json::json;
 use super::lower;
 use crate::error::{Error, ErrorKind};
 use crate::model::{
-    Api, ErrorFormat, HttpMethod, Operation, PageMember, PagingMode, PagingParam, Presence, Rule,
+    Api, ErrorFormat, HttpMethod, MemberRef, Operation, PagingMode, PagingParam, Presence, Rule,
     TypeKind, TypeRef,
 };
 
@@ -123,7 +123,7 @@ fn a_list_with_limit_and_offset_pages_by_offset() {
     assert_eq!(paging.item, "Thing");
     assert_eq!(
         paging.items,
-        PageMember {
+        MemberRef {
             name: "things".into(),
             rust_name: "things".into(),
             ty: TypeRef::Array(Box::new(TypeRef::Named("Thing".into()))),

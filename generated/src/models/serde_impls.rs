@@ -43,14 +43,14 @@ impl<'de> serde::Deserialize<'de> for AddShareMembersRequestBody {
                 mut __map: __A,
             ) -> Result<AddShareMembersRequestBody, __A::Error> {
                 let mut members: Option<Vec<String>> = None;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "members" => Some(__Key::members),
                     _ => None,
                 });
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::members) => {
-                            crate::de::next_member(&mut __map, &mut members, "members")?
+                            rt::de::next_member(&mut __map, &mut members, "members")?
                         }
                         None => __members.next_unknown(&mut __map)?,
                     }
@@ -109,7 +109,7 @@ impl<'de> serde::Deserialize<'de> for AddShareMembersResponseBody {
             ) -> Result<AddShareMembersResponseBody, __A::Error> {
                 let mut members: crate::Nullable<Vec<Member>> = crate::Nullable::Absent;
                 let mut count: crate::Nullable<i64> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "members" => Some(__Key::members),
                     "count" => Some(__Key::count),
                     _ => None,
@@ -117,14 +117,10 @@ impl<'de> serde::Deserialize<'de> for AddShareMembersResponseBody {
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::members) => {
-                            crate::de::next_nullable(
-                                &mut __map,
-                                &mut members,
-                                "members",
-                            )?
+                            rt::de::next_nullable(&mut __map, &mut members, "members")?
                         }
                         Some(__Key::count) => {
-                            crate::de::next_nullable(&mut __map, &mut count, "count")?
+                            rt::de::next_nullable(&mut __map, &mut count, "count")?
                         }
                         None => __members.next_unknown(&mut __map)?,
                     }
@@ -180,18 +176,14 @@ impl<'de> serde::Deserialize<'de> for AddVaultResourcesRequestBody {
                 mut __map: __A,
             ) -> Result<AddVaultResourcesRequestBody, __A::Error> {
                 let mut resources: Option<Vec<ResourceCreate>> = None;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "resources" => Some(__Key::resources),
                     _ => None,
                 });
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::resources) => {
-                            crate::de::next_member(
-                                &mut __map,
-                                &mut resources,
-                                "resources",
-                            )?
+                            rt::de::next_member(&mut __map, &mut resources, "resources")?
                         }
                         None => __members.next_unknown(&mut __map)?,
                     }
@@ -247,14 +239,14 @@ impl<'de> serde::Deserialize<'de> for AddVaultResourcesResponseBody {
                 mut __map: __A,
             ) -> Result<AddVaultResourcesResponseBody, __A::Error> {
                 let mut add_resource_ids: crate::Nullable<Vec<String>> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "add_resource_ids" => Some(__Key::add_resource_ids),
                     _ => None,
                 });
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::add_resource_ids) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut add_resource_ids,
                                 "add_resource_ids",
@@ -315,18 +307,14 @@ impl<'de> serde::Deserialize<'de> for AssociateVaultPolicyRequestBody {
                 mut __map: __A,
             ) -> Result<AssociateVaultPolicyRequestBody, __A::Error> {
                 let mut policy_id: Option<Option<String>> = None;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "policy_id" => Some(__Key::policy_id),
                     _ => None,
                 });
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::policy_id) => {
-                            crate::de::next_member(
-                                &mut __map,
-                                &mut policy_id,
-                                "policy_id",
-                            )?
+                            rt::de::next_member(&mut __map, &mut policy_id, "policy_id")?
                         }
                         None => __members.next_unknown(&mut __map)?,
                     }
@@ -381,14 +369,14 @@ impl<'de> serde::Deserialize<'de> for AssociateVaultPolicyResponseBody {
                 mut __map: __A,
             ) -> Result<AssociateVaultPolicyResponseBody, __A::Error> {
                 let mut associate_policy: crate::Nullable<VaultPolicyResp> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "associate_policy" => Some(__Key::associate_policy),
                     _ => None,
                 });
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::associate_policy) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut associate_policy,
                                 "associate_policy",
@@ -460,7 +448,7 @@ impl<'de> serde::Deserialize<'de> for BackupAppConsistency {
                 let mut app_consistency_status: crate::Nullable<String> = crate::Nullable::Absent;
                 let mut app_consistency_error_code: crate::Nullable<String> = crate::Nullable::Absent;
                 let mut app_consistency_error_message: crate::Nullable<String> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "app_consistency" => Some(__Key::app_consistency),
                     "app_consistency_status" => Some(__Key::app_consistency_status),
                     "app_consistency_error_code" => {
@@ -474,28 +462,28 @@ impl<'de> serde::Deserialize<'de> for BackupAppConsistency {
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::app_consistency) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut app_consistency,
                                 "app_consistency",
                             )?
                         }
                         Some(__Key::app_consistency_status) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut app_consistency_status,
                                 "app_consistency_status",
                             )?
                         }
                         Some(__Key::app_consistency_error_code) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut app_consistency_error_code,
                                 "app_consistency_error_code",
                             )?
                         }
                         Some(__Key::app_consistency_error_message) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut app_consistency_error_message,
                                 "app_consistency_error_message",
@@ -625,7 +613,7 @@ impl<'de> serde::Deserialize<'de> for BackupDetail {
                 let mut children: crate::Nullable<Vec<BackupResp>> = crate::Nullable::Absent;
                 let mut provider_id: crate::Nullable<String> = crate::Nullable::Absent;
                 let mut enterprise_project_id: crate::Nullable<String> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "checkpoint_id" => Some(__Key::checkpoint_id),
                     "created_at" => Some(__Key::created_at),
                     "description" => Some(__Key::description),
@@ -653,142 +641,134 @@ impl<'de> serde::Deserialize<'de> for BackupDetail {
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::checkpoint_id) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut checkpoint_id,
                                 "checkpoint_id",
                             )?
                         }
                         Some(__Key::created_at) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut created_at,
                                 "created_at",
                             )?
                         }
                         Some(__Key::description) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut description,
                                 "description",
                             )?
                         }
                         Some(__Key::expired_at) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut expired_at,
                                 "expired_at",
                             )?
                         }
                         Some(__Key::extend_info) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut extend_info,
                                 "extend_info",
                             )?
                         }
                         Some(__Key::id) => {
-                            crate::de::next_nullable(&mut __map, &mut id, "id")?
+                            rt::de::next_nullable(&mut __map, &mut id, "id")?
                         }
                         Some(__Key::image_type) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut image_type,
                                 "image_type",
                             )?
                         }
                         Some(__Key::name) => {
-                            crate::de::next_nullable(&mut __map, &mut name, "name")?
+                            rt::de::next_nullable(&mut __map, &mut name, "name")?
                         }
                         Some(__Key::parent_id) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut parent_id,
                                 "parent_id",
                             )?
                         }
                         Some(__Key::project_id) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut project_id,
                                 "project_id",
                             )?
                         }
                         Some(__Key::protected_at) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut protected_at,
                                 "protected_at",
                             )?
                         }
                         Some(__Key::resource_az) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut resource_az,
                                 "resource_az",
                             )?
                         }
                         Some(__Key::resource_id) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut resource_id,
                                 "resource_id",
                             )?
                         }
                         Some(__Key::resource_name) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut resource_name,
                                 "resource_name",
                             )?
                         }
                         Some(__Key::resource_size) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut resource_size,
                                 "resource_size",
                             )?
                         }
                         Some(__Key::resource_type) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut resource_type,
                                 "resource_type",
                             )?
                         }
                         Some(__Key::status) => {
-                            crate::de::next_nullable(&mut __map, &mut status, "status")?
+                            rt::de::next_nullable(&mut __map, &mut status, "status")?
                         }
                         Some(__Key::updated_at) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut updated_at,
                                 "updated_at",
                             )?
                         }
                         Some(__Key::vault_id) => {
-                            crate::de::next_nullable(
-                                &mut __map,
-                                &mut vault_id,
-                                "vault_id",
-                            )?
+                            rt::de::next_nullable(&mut __map, &mut vault_id, "vault_id")?
                         }
                         Some(__Key::children) => {
-                            crate::de::next_nullable(
-                                &mut __map,
-                                &mut children,
-                                "children",
-                            )?
+                            rt::de::next_nullable(&mut __map, &mut children, "children")?
                         }
                         Some(__Key::provider_id) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut provider_id,
                                 "provider_id",
                             )?
                         }
                         Some(__Key::enterprise_project_id) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut enterprise_project_id,
                                 "enterprise_project_id",
@@ -910,7 +890,7 @@ impl<'de> serde::Deserialize<'de> for BackupExtendInfo {
                 let mut progress: crate::Nullable<i64> = crate::Nullable::Absent;
                 let mut architecture: crate::Nullable<String> = crate::Nullable::Absent;
                 let mut app_consistency: crate::Nullable<BackupAppConsistency> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "auto_trigger" => Some(__Key::auto_trigger),
                     "bootable" => Some(__Key::bootable),
                     "incremental" => Some(__Key::incremental),
@@ -929,91 +909,83 @@ impl<'de> serde::Deserialize<'de> for BackupExtendInfo {
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::auto_trigger) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut auto_trigger,
                                 "auto_trigger",
                             )?
                         }
                         Some(__Key::bootable) => {
-                            crate::de::next_nullable(
-                                &mut __map,
-                                &mut bootable,
-                                "bootable",
-                            )?
+                            rt::de::next_nullable(&mut __map, &mut bootable, "bootable")?
                         }
                         Some(__Key::incremental) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut incremental,
                                 "incremental",
                             )?
                         }
                         Some(__Key::snapshot_id) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut snapshot_id,
                                 "snapshot_id",
                             )?
                         }
                         Some(__Key::support_lld) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut support_lld,
                                 "support_lld",
                             )?
                         }
                         Some(__Key::supported_restore_mode) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut supported_restore_mode,
                                 "supported_restore_mode",
                             )?
                         }
                         Some(__Key::os_images_data) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut os_images_data,
                                 "os_images_data",
                             )?
                         }
                         Some(__Key::contain_system_disk) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut contain_system_disk,
                                 "contain_system_disk",
                             )?
                         }
                         Some(__Key::encrypted) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut encrypted,
                                 "encrypted",
                             )?
                         }
                         Some(__Key::system_disk) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut system_disk,
                                 "system_disk",
                             )?
                         }
                         Some(__Key::progress) => {
-                            crate::de::next_nullable(
-                                &mut __map,
-                                &mut progress,
-                                "progress",
-                            )?
+                            rt::de::next_nullable(&mut __map, &mut progress, "progress")?
                         }
                         Some(__Key::architecture) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut architecture,
                                 "architecture",
                             )?
                         }
                         Some(__Key::app_consistency) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut app_consistency,
                                 "app_consistency",
@@ -1059,7 +1031,7 @@ impl<'de> serde::Deserialize<'de> for BackupExtendInfoSupportedRestoreMode {
     ) -> Result<Self, __D::Error> {
         deserializer
             .deserialize_str(
-                crate::de::StrVisitor::new(
+                rt::de::StrVisitor::new(
                     "a BackupExtendInfoSupportedRestoreMode value",
                     |value: &str| Self::from(value),
                 ),
@@ -1082,7 +1054,7 @@ impl<'de> serde::Deserialize<'de> for BackupImageType {
     ) -> Result<Self, __D::Error> {
         deserializer
             .deserialize_str(
-                crate::de::StrVisitor::new(
+                rt::de::StrVisitor::new(
                     "a BackupImageType value",
                     |value: &str| Self::from(value),
                 ),
@@ -1203,7 +1175,7 @@ impl<'de> serde::Deserialize<'de> for BackupResp {
                 let mut replication_records: crate::Nullable<
                     Vec<ReplicationRecordsExtraInfo>,
                 > = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "checkpoint_id" => Some(__Key::checkpoint_id),
                     "created_at" => Some(__Key::created_at),
                     "description" => Some(__Key::description),
@@ -1232,149 +1204,141 @@ impl<'de> serde::Deserialize<'de> for BackupResp {
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::checkpoint_id) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut checkpoint_id,
                                 "checkpoint_id",
                             )?
                         }
                         Some(__Key::created_at) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut created_at,
                                 "created_at",
                             )?
                         }
                         Some(__Key::description) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut description,
                                 "description",
                             )?
                         }
                         Some(__Key::expired_at) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut expired_at,
                                 "expired_at",
                             )?
                         }
                         Some(__Key::extend_info) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut extend_info,
                                 "extend_info",
                             )?
                         }
                         Some(__Key::id) => {
-                            crate::de::next_nullable(&mut __map, &mut id, "id")?
+                            rt::de::next_nullable(&mut __map, &mut id, "id")?
                         }
                         Some(__Key::image_type) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut image_type,
                                 "image_type",
                             )?
                         }
                         Some(__Key::name) => {
-                            crate::de::next_nullable(&mut __map, &mut name, "name")?
+                            rt::de::next_nullable(&mut __map, &mut name, "name")?
                         }
                         Some(__Key::parent_id) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut parent_id,
                                 "parent_id",
                             )?
                         }
                         Some(__Key::project_id) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut project_id,
                                 "project_id",
                             )?
                         }
                         Some(__Key::protected_at) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut protected_at,
                                 "protected_at",
                             )?
                         }
                         Some(__Key::resource_az) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut resource_az,
                                 "resource_az",
                             )?
                         }
                         Some(__Key::resource_id) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut resource_id,
                                 "resource_id",
                             )?
                         }
                         Some(__Key::resource_name) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut resource_name,
                                 "resource_name",
                             )?
                         }
                         Some(__Key::resource_size) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut resource_size,
                                 "resource_size",
                             )?
                         }
                         Some(__Key::resource_type) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut resource_type,
                                 "resource_type",
                             )?
                         }
                         Some(__Key::status) => {
-                            crate::de::next_nullable(&mut __map, &mut status, "status")?
+                            rt::de::next_nullable(&mut __map, &mut status, "status")?
                         }
                         Some(__Key::updated_at) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut updated_at,
                                 "updated_at",
                             )?
                         }
                         Some(__Key::vault_id) => {
-                            crate::de::next_nullable(
-                                &mut __map,
-                                &mut vault_id,
-                                "vault_id",
-                            )?
+                            rt::de::next_nullable(&mut __map, &mut vault_id, "vault_id")?
                         }
                         Some(__Key::enterprise_project_id) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut enterprise_project_id,
                                 "enterprise_project_id",
                             )?
                         }
                         Some(__Key::provider_id) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut provider_id,
                                 "provider_id",
                             )?
                         }
                         Some(__Key::children) => {
-                            crate::de::next_nullable(
-                                &mut __map,
-                                &mut children,
-                                "children",
-                            )?
+                            rt::de::next_nullable(&mut __map, &mut children, "children")?
                         }
                         Some(__Key::replication_records) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut replication_records,
                                 "replication_records",
@@ -1472,7 +1436,7 @@ impl<'de> serde::Deserialize<'de> for BackupRestore {
                 let mut power_on: Option<Option<bool>> = None;
                 let mut server_id: Option<Option<String>> = None;
                 let mut volume_id: Option<Option<String>> = None;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "mappings" => Some(__Key::mappings),
                     "power_on" => Some(__Key::power_on),
                     "server_id" => Some(__Key::server_id),
@@ -1482,32 +1446,16 @@ impl<'de> serde::Deserialize<'de> for BackupRestore {
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::mappings) => {
-                            crate::de::next_member(
-                                &mut __map,
-                                &mut mappings,
-                                "mappings",
-                            )?
+                            rt::de::next_member(&mut __map, &mut mappings, "mappings")?
                         }
                         Some(__Key::power_on) => {
-                            crate::de::next_member(
-                                &mut __map,
-                                &mut power_on,
-                                "power_on",
-                            )?
+                            rt::de::next_member(&mut __map, &mut power_on, "power_on")?
                         }
                         Some(__Key::server_id) => {
-                            crate::de::next_member(
-                                &mut __map,
-                                &mut server_id,
-                                "server_id",
-                            )?
+                            rt::de::next_member(&mut __map, &mut server_id, "server_id")?
                         }
                         Some(__Key::volume_id) => {
-                            crate::de::next_member(
-                                &mut __map,
-                                &mut volume_id,
-                                "volume_id",
-                            )?
+                            rt::de::next_member(&mut __map, &mut volume_id, "volume_id")?
                         }
                         None => __members.next_unknown(&mut __map)?,
                     }
@@ -1568,7 +1516,7 @@ impl<'de> serde::Deserialize<'de> for BackupRestoreServerMapping {
             ) -> Result<BackupRestoreServerMapping, __A::Error> {
                 let mut backup_id: Option<String> = None;
                 let mut volume_id: Option<String> = None;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "backup_id" => Some(__Key::backup_id),
                     "volume_id" => Some(__Key::volume_id),
                     _ => None,
@@ -1576,18 +1524,10 @@ impl<'de> serde::Deserialize<'de> for BackupRestoreServerMapping {
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::backup_id) => {
-                            crate::de::next_member(
-                                &mut __map,
-                                &mut backup_id,
-                                "backup_id",
-                            )?
+                            rt::de::next_member(&mut __map, &mut backup_id, "backup_id")?
                         }
                         Some(__Key::volume_id) => {
-                            crate::de::next_member(
-                                &mut __map,
-                                &mut volume_id,
-                                "volume_id",
-                            )?
+                            rt::de::next_member(&mut __map, &mut volume_id, "volume_id")?
                         }
                         None => __members.next_unknown(&mut __map)?,
                     }
@@ -1620,7 +1560,7 @@ impl<'de> serde::Deserialize<'de> for BackupStatus {
     ) -> Result<Self, __D::Error> {
         deserializer
             .deserialize_str(
-                crate::de::StrVisitor::new(
+                rt::de::StrVisitor::new(
                     "a BackupStatus value",
                     |value: &str| Self::from(value),
                 ),
@@ -1690,7 +1630,7 @@ impl<'de> serde::Deserialize<'de> for BackupSync {
                 let mut resource_name: Option<String> = None;
                 let mut resource_type: Option<BackupSyncResourceType> = None;
                 let mut created_at: Option<i64> = None;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "backup_id" => Some(__Key::backup_id),
                     "backup_name" => Some(__Key::backup_name),
                     "bucket_name" => Some(__Key::bucket_name),
@@ -1704,56 +1644,52 @@ impl<'de> serde::Deserialize<'de> for BackupSync {
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::backup_id) => {
-                            crate::de::next_member(
-                                &mut __map,
-                                &mut backup_id,
-                                "backup_id",
-                            )?
+                            rt::de::next_member(&mut __map, &mut backup_id, "backup_id")?
                         }
                         Some(__Key::backup_name) => {
-                            crate::de::next_member(
+                            rt::de::next_member(
                                 &mut __map,
                                 &mut backup_name,
                                 "backup_name",
                             )?
                         }
                         Some(__Key::bucket_name) => {
-                            crate::de::next_member(
+                            rt::de::next_member(
                                 &mut __map,
                                 &mut bucket_name,
                                 "bucket_name",
                             )?
                         }
                         Some(__Key::image_path) => {
-                            crate::de::next_member(
+                            rt::de::next_member(
                                 &mut __map,
                                 &mut image_path,
                                 "image_path",
                             )?
                         }
                         Some(__Key::resource_id) => {
-                            crate::de::next_member(
+                            rt::de::next_member(
                                 &mut __map,
                                 &mut resource_id,
                                 "resource_id",
                             )?
                         }
                         Some(__Key::resource_name) => {
-                            crate::de::next_member(
+                            rt::de::next_member(
                                 &mut __map,
                                 &mut resource_name,
                                 "resource_name",
                             )?
                         }
                         Some(__Key::resource_type) => {
-                            crate::de::next_member(
+                            rt::de::next_member(
                                 &mut __map,
                                 &mut resource_type,
                                 "resource_type",
                             )?
                         }
                         Some(__Key::created_at) => {
-                            crate::de::next_member(
+                            rt::de::next_member(
                                 &mut __map,
                                 &mut created_at,
                                 "created_at",
@@ -1806,7 +1742,7 @@ impl<'de> serde::Deserialize<'de> for BackupSyncResourceType {
     ) -> Result<Self, __D::Error> {
         deserializer
             .deserialize_str(
-                crate::de::StrVisitor::new(
+                rt::de::StrVisitor::new(
                     "a BackupSyncResourceType value",
                     |value: &str| Self::from(value),
                 ),
@@ -1857,7 +1793,7 @@ impl<'de> serde::Deserialize<'de> for BackupSyncRespBody {
             ) -> Result<BackupSyncRespBody, __A::Error> {
                 let mut backup_id: crate::Nullable<String> = crate::Nullable::Absent;
                 let mut operation_log_id: crate::Nullable<String> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "backup_id" => Some(__Key::backup_id),
                     "operation_log_id" => Some(__Key::operation_log_id),
                     _ => None,
@@ -1865,14 +1801,14 @@ impl<'de> serde::Deserialize<'de> for BackupSyncRespBody {
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::backup_id) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut backup_id,
                                 "backup_id",
                             )?
                         }
                         Some(__Key::operation_log_id) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut operation_log_id,
                                 "operation_log_id",
@@ -1973,7 +1909,7 @@ impl<'de> serde::Deserialize<'de> for Billing {
                 let mut storage_unit: crate::Nullable<String> = crate::Nullable::Absent;
                 let mut used: crate::Nullable<i64> = crate::Nullable::Absent;
                 let mut frozen_scene: crate::Nullable<String> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "allocated" => Some(__Key::allocated),
                     "charging_mode" => Some(__Key::charging_mode),
                     "cloud_type" => Some(__Key::cloud_type),
@@ -1993,86 +1929,82 @@ impl<'de> serde::Deserialize<'de> for Billing {
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::allocated) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut allocated,
                                 "allocated",
                             )?
                         }
                         Some(__Key::charging_mode) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut charging_mode,
                                 "charging_mode",
                             )?
                         }
                         Some(__Key::cloud_type) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut cloud_type,
                                 "cloud_type",
                             )?
                         }
                         Some(__Key::consistent_level) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut consistent_level,
                                 "consistent_level",
                             )?
                         }
                         Some(__Key::object_type) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut object_type,
                                 "object_type",
                             )?
                         }
                         Some(__Key::order_id) => {
-                            crate::de::next_nullable(
-                                &mut __map,
-                                &mut order_id,
-                                "order_id",
-                            )?
+                            rt::de::next_nullable(&mut __map, &mut order_id, "order_id")?
                         }
                         Some(__Key::product_id) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut product_id,
                                 "product_id",
                             )?
                         }
                         Some(__Key::protect_type) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut protect_type,
                                 "protect_type",
                             )?
                         }
                         Some(__Key::size) => {
-                            crate::de::next_nullable(&mut __map, &mut size, "size")?
+                            rt::de::next_nullable(&mut __map, &mut size, "size")?
                         }
                         Some(__Key::spec_code) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut spec_code,
                                 "spec_code",
                             )?
                         }
                         Some(__Key::status) => {
-                            crate::de::next_nullable(&mut __map, &mut status, "status")?
+                            rt::de::next_nullable(&mut __map, &mut status, "status")?
                         }
                         Some(__Key::storage_unit) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut storage_unit,
                                 "storage_unit",
                             )?
                         }
                         Some(__Key::used) => {
-                            crate::de::next_nullable(&mut __map, &mut used, "used")?
+                            rt::de::next_nullable(&mut __map, &mut used, "used")?
                         }
                         Some(__Key::frozen_scene) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut frozen_scene,
                                 "frozen_scene",
@@ -2180,7 +2112,7 @@ impl<'de> serde::Deserialize<'de> for BillingCreate {
                 let mut is_auto_renew: Option<Option<bool>> = None;
                 let mut is_auto_pay: Option<Option<bool>> = None;
                 let mut console_url: Option<Option<String>> = None;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "cloud_type" => Some(__Key::cloud_type),
                     "consistent_level" => Some(__Key::consistent_level),
                     "object_type" => Some(__Key::object_type),
@@ -2195,59 +2127,59 @@ impl<'de> serde::Deserialize<'de> for BillingCreate {
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::cloud_type) => {
-                            crate::de::next_member(
+                            rt::de::next_member(
                                 &mut __map,
                                 &mut cloud_type,
                                 "cloud_type",
                             )?
                         }
                         Some(__Key::consistent_level) => {
-                            crate::de::next_member(
+                            rt::de::next_member(
                                 &mut __map,
                                 &mut consistent_level,
                                 "consistent_level",
                             )?
                         }
                         Some(__Key::object_type) => {
-                            crate::de::next_member(
+                            rt::de::next_member(
                                 &mut __map,
                                 &mut object_type,
                                 "object_type",
                             )?
                         }
                         Some(__Key::protect_type) => {
-                            crate::de::next_member(
+                            rt::de::next_member(
                                 &mut __map,
                                 &mut protect_type,
                                 "protect_type",
                             )?
                         }
                         Some(__Key::size) => {
-                            crate::de::next_member(&mut __map, &mut size, "size")?
+                            rt::de::next_member(&mut __map, &mut size, "size")?
                         }
                         Some(__Key::charging_mode) => {
-                            crate::de::next_member(
+                            rt::de::next_member(
                                 &mut __map,
                                 &mut charging_mode,
                                 "charging_mode",
                             )?
                         }
                         Some(__Key::is_auto_renew) => {
-                            crate::de::next_member(
+                            rt::de::next_member(
                                 &mut __map,
                                 &mut is_auto_renew,
                                 "is_auto_renew",
                             )?
                         }
                         Some(__Key::is_auto_pay) => {
-                            crate::de::next_member(
+                            rt::de::next_member(
                                 &mut __map,
                                 &mut is_auto_pay,
                                 "is_auto_pay",
                             )?
                         }
                         Some(__Key::console_url) => {
-                            crate::de::next_member(
+                            rt::de::next_member(
                                 &mut __map,
                                 &mut console_url,
                                 "console_url",
@@ -2294,7 +2226,7 @@ impl<'de> serde::Deserialize<'de> for BillingSpecCode {
     ) -> Result<Self, __D::Error> {
         deserializer
             .deserialize_str(
-                crate::de::StrVisitor::new(
+                rt::de::StrVisitor::new(
                     "a BillingSpecCode value",
                     |value: &str| Self::from(value),
                 ),
@@ -2344,14 +2276,14 @@ impl<'de> serde::Deserialize<'de> for BillingUpdate {
                 mut __map: __A,
             ) -> Result<BillingUpdate, __A::Error> {
                 let mut size: Option<Option<i64>> = None;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "size" => Some(__Key::size),
                     _ => None,
                 });
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::size) => {
-                            crate::de::next_member(&mut __map, &mut size, "size")?
+                            rt::de::next_member(&mut __map, &mut size, "size")?
                         }
                         None => __members.next_unknown(&mut __map)?,
                     }
@@ -2409,7 +2341,7 @@ impl<'de> serde::Deserialize<'de> for CbrError {
             ) -> Result<CbrError, __A::Error> {
                 let mut error_code: crate::Nullable<String> = crate::Nullable::Absent;
                 let mut error_msg: crate::Nullable<String> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "error_code" => Some(__Key::error_code),
                     "error_msg" => Some(__Key::error_msg),
                     _ => None,
@@ -2417,14 +2349,14 @@ impl<'de> serde::Deserialize<'de> for CbrError {
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::error_code) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut error_code,
                                 "error_code",
                             )?
                         }
                         Some(__Key::error_msg) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut error_msg,
                                 "error_msg",
@@ -2459,7 +2391,7 @@ impl<'de> serde::Deserialize<'de> for ChargingMode {
     ) -> Result<Self, __D::Error> {
         deserializer
             .deserialize_str(
-                crate::de::StrVisitor::new(
+                rt::de::StrVisitor::new(
                     "a ChargingMode value",
                     |value: &str| Self::from(value),
                 ),
@@ -2523,7 +2455,7 @@ impl<'de> serde::Deserialize<'de> for CheckpointCreate {
                 let mut status: crate::Nullable<CheckpointCreateStatus> = crate::Nullable::Absent;
                 let mut vault: crate::Nullable<CheckpointPlanCreate> = crate::Nullable::Absent;
                 let mut extra_info: crate::Nullable<CheckpointExtraInfoResp> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "created_at" => Some(__Key::created_at),
                     "id" => Some(__Key::id),
                     "project_id" => Some(__Key::project_id),
@@ -2535,30 +2467,30 @@ impl<'de> serde::Deserialize<'de> for CheckpointCreate {
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::created_at) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut created_at,
                                 "created_at",
                             )?
                         }
                         Some(__Key::id) => {
-                            crate::de::next_nullable(&mut __map, &mut id, "id")?
+                            rt::de::next_nullable(&mut __map, &mut id, "id")?
                         }
                         Some(__Key::project_id) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut project_id,
                                 "project_id",
                             )?
                         }
                         Some(__Key::status) => {
-                            crate::de::next_nullable(&mut __map, &mut status, "status")?
+                            rt::de::next_nullable(&mut __map, &mut status, "status")?
                         }
                         Some(__Key::vault) => {
-                            crate::de::next_nullable(&mut __map, &mut vault, "vault")?
+                            rt::de::next_nullable(&mut __map, &mut vault, "vault")?
                         }
                         Some(__Key::extra_info) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut extra_info,
                                 "extra_info",
@@ -2634,7 +2566,7 @@ impl<'de> serde::Deserialize<'de> for CheckpointCreateSkippedResource {
                 let mut name: crate::Nullable<String> = crate::Nullable::Absent;
                 let mut code: crate::Nullable<String> = crate::Nullable::Absent;
                 let mut reason: crate::Nullable<String> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "id" => Some(__Key::id),
                     "type" => Some(__Key::r#type),
                     "name" => Some(__Key::name),
@@ -2645,19 +2577,19 @@ impl<'de> serde::Deserialize<'de> for CheckpointCreateSkippedResource {
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::id) => {
-                            crate::de::next_nullable(&mut __map, &mut id, "id")?
+                            rt::de::next_nullable(&mut __map, &mut id, "id")?
                         }
                         Some(__Key::r#type) => {
-                            crate::de::next_nullable(&mut __map, &mut r#type, "type")?
+                            rt::de::next_nullable(&mut __map, &mut r#type, "type")?
                         }
                         Some(__Key::name) => {
-                            crate::de::next_nullable(&mut __map, &mut name, "name")?
+                            rt::de::next_nullable(&mut __map, &mut name, "name")?
                         }
                         Some(__Key::code) => {
-                            crate::de::next_nullable(&mut __map, &mut code, "code")?
+                            rt::de::next_nullable(&mut __map, &mut code, "code")?
                         }
                         Some(__Key::reason) => {
-                            crate::de::next_nullable(&mut __map, &mut reason, "reason")?
+                            rt::de::next_nullable(&mut __map, &mut reason, "reason")?
                         }
                         None => __members.next_unknown(&mut __map)?,
                     }
@@ -2691,7 +2623,7 @@ impl<'de> serde::Deserialize<'de> for CheckpointCreateStatus {
     ) -> Result<Self, __D::Error> {
         deserializer
             .deserialize_str(
-                crate::de::StrVisitor::new(
+                rt::de::StrVisitor::new(
                     "a CheckpointCreateStatus value",
                     |value: &str| Self::from(value),
                 ),
@@ -2745,7 +2677,7 @@ impl<'de> serde::Deserialize<'de> for CheckpointExtraInfoResp {
                 let mut name: crate::Nullable<String> = crate::Nullable::Absent;
                 let mut description: crate::Nullable<String> = crate::Nullable::Absent;
                 let mut retention_duration: crate::Nullable<i64> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "name" => Some(__Key::name),
                     "description" => Some(__Key::description),
                     "retention_duration" => Some(__Key::retention_duration),
@@ -2754,17 +2686,17 @@ impl<'de> serde::Deserialize<'de> for CheckpointExtraInfoResp {
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::name) => {
-                            crate::de::next_nullable(&mut __map, &mut name, "name")?
+                            rt::de::next_nullable(&mut __map, &mut name, "name")?
                         }
                         Some(__Key::description) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut description,
                                 "description",
                             )?
                         }
                         Some(__Key::retention_duration) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut retention_duration,
                                 "retention_duration",
@@ -2853,7 +2785,7 @@ impl<'de> serde::Deserialize<'de> for CheckpointParam {
                 let mut name: Option<Option<String>> = None;
                 let mut resources: Option<Option<Vec<String>>> = None;
                 let mut resource_details: Option<Option<Vec<Resource>>> = None;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "auto_trigger" => Some(__Key::auto_trigger),
                     "description" => Some(__Key::description),
                     "incremental" => Some(__Key::incremental),
@@ -2865,38 +2797,34 @@ impl<'de> serde::Deserialize<'de> for CheckpointParam {
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::auto_trigger) => {
-                            crate::de::next_member(
+                            rt::de::next_member(
                                 &mut __map,
                                 &mut auto_trigger,
                                 "auto_trigger",
                             )?
                         }
                         Some(__Key::description) => {
-                            crate::de::next_member(
+                            rt::de::next_member(
                                 &mut __map,
                                 &mut description,
                                 "description",
                             )?
                         }
                         Some(__Key::incremental) => {
-                            crate::de::next_member(
+                            rt::de::next_member(
                                 &mut __map,
                                 &mut incremental,
                                 "incremental",
                             )?
                         }
                         Some(__Key::name) => {
-                            crate::de::next_member(&mut __map, &mut name, "name")?
+                            rt::de::next_member(&mut __map, &mut name, "name")?
                         }
                         Some(__Key::resources) => {
-                            crate::de::next_member(
-                                &mut __map,
-                                &mut resources,
-                                "resources",
-                            )?
+                            rt::de::next_member(&mut __map, &mut resources, "resources")?
                         }
                         Some(__Key::resource_details) => {
-                            crate::de::next_member(
+                            rt::de::next_member(
                                 &mut __map,
                                 &mut resource_details,
                                 "resource_details",
@@ -2974,7 +2902,7 @@ impl<'de> serde::Deserialize<'de> for CheckpointPlanCreate {
                     Vec<CheckpointCreateSkippedResource>,
                 > = crate::Nullable::Absent;
                 let mut provider_id: crate::Nullable<String> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "id" => Some(__Key::id),
                     "name" => Some(__Key::name),
                     "resources" => Some(__Key::resources),
@@ -2985,27 +2913,27 @@ impl<'de> serde::Deserialize<'de> for CheckpointPlanCreate {
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::id) => {
-                            crate::de::next_nullable(&mut __map, &mut id, "id")?
+                            rt::de::next_nullable(&mut __map, &mut id, "id")?
                         }
                         Some(__Key::name) => {
-                            crate::de::next_nullable(&mut __map, &mut name, "name")?
+                            rt::de::next_nullable(&mut __map, &mut name, "name")?
                         }
                         Some(__Key::resources) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut resources,
                                 "resources",
                             )?
                         }
                         Some(__Key::skipped_resources) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut skipped_resources,
                                 "skipped_resources",
                             )?
                         }
                         Some(__Key::provider_id) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut provider_id,
                                 "provider_id",
@@ -3090,7 +3018,7 @@ impl<'de> serde::Deserialize<'de> for CheckpointResourceResp {
                 let mut r#type: crate::Nullable<ResourceType> = crate::Nullable::Absent;
                 let mut backup_size: crate::Nullable<String> = crate::Nullable::Absent;
                 let mut backup_count: crate::Nullable<String> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "extra_info" => Some(__Key::extra_info),
                     "id" => Some(__Key::id),
                     "name" => Some(__Key::name),
@@ -3104,44 +3032,44 @@ impl<'de> serde::Deserialize<'de> for CheckpointResourceResp {
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::extra_info) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut extra_info,
                                 "extra_info",
                             )?
                         }
                         Some(__Key::id) => {
-                            crate::de::next_nullable(&mut __map, &mut id, "id")?
+                            rt::de::next_nullable(&mut __map, &mut id, "id")?
                         }
                         Some(__Key::name) => {
-                            crate::de::next_nullable(&mut __map, &mut name, "name")?
+                            rt::de::next_nullable(&mut __map, &mut name, "name")?
                         }
                         Some(__Key::protect_status) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut protect_status,
                                 "protect_status",
                             )?
                         }
                         Some(__Key::resource_size) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut resource_size,
                                 "resource_size",
                             )?
                         }
                         Some(__Key::r#type) => {
-                            crate::de::next_nullable(&mut __map, &mut r#type, "type")?
+                            rt::de::next_nullable(&mut __map, &mut r#type, "type")?
                         }
                         Some(__Key::backup_size) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut backup_size,
                                 "backup_size",
                             )?
                         }
                         Some(__Key::backup_count) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut backup_count,
                                 "backup_count",
@@ -3182,7 +3110,7 @@ impl<'de> serde::Deserialize<'de> for CloudType {
     ) -> Result<Self, __D::Error> {
         deserializer
             .deserialize_str(
-                crate::de::StrVisitor::new(
+                rt::de::StrVisitor::new(
                     "a CloudType value",
                     |value: &str| Self::from(value),
                 ),
@@ -3205,7 +3133,7 @@ impl<'de> serde::Deserialize<'de> for ConsistentLevel {
     ) -> Result<Self, __D::Error> {
         deserializer
             .deserialize_str(
-                crate::de::StrVisitor::new(
+                rt::de::StrVisitor::new(
                     "a ConsistentLevel value",
                     |value: &str| Self::from(value),
                 ),
@@ -3253,14 +3181,14 @@ impl<'de> serde::Deserialize<'de> for CreateCheckpointRequestBody {
                 mut __map: __A,
             ) -> Result<CreateCheckpointRequestBody, __A::Error> {
                 let mut checkpoint: Option<VaultBackup> = None;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "checkpoint" => Some(__Key::checkpoint),
                     _ => None,
                 });
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::checkpoint) => {
-                            crate::de::next_member(
+                            rt::de::next_member(
                                 &mut __map,
                                 &mut checkpoint,
                                 "checkpoint",
@@ -3320,14 +3248,14 @@ impl<'de> serde::Deserialize<'de> for CreateCheckpointResponseBody {
                 mut __map: __A,
             ) -> Result<CreateCheckpointResponseBody, __A::Error> {
                 let mut checkpoint: crate::Nullable<CheckpointCreate> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "checkpoint" => Some(__Key::checkpoint),
                     _ => None,
                 });
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::checkpoint) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut checkpoint,
                                 "checkpoint",
@@ -3386,14 +3314,14 @@ impl<'de> serde::Deserialize<'de> for CreatePolicyRequestBody {
                 mut __map: __A,
             ) -> Result<CreatePolicyRequestBody, __A::Error> {
                 let mut policy: Option<PolicyCreate> = None;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "policy" => Some(__Key::policy),
                     _ => None,
                 });
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::policy) => {
-                            crate::de::next_member(&mut __map, &mut policy, "policy")?
+                            rt::de::next_member(&mut __map, &mut policy, "policy")?
                         }
                         None => __members.next_unknown(&mut __map)?,
                     }
@@ -3449,14 +3377,14 @@ impl<'de> serde::Deserialize<'de> for CreatePolicyResponseBody {
                 mut __map: __A,
             ) -> Result<CreatePolicyResponseBody, __A::Error> {
                 let mut policy: crate::Nullable<Policy> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "policy" => Some(__Key::policy),
                     _ => None,
                 });
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::policy) => {
-                            crate::de::next_nullable(&mut __map, &mut policy, "policy")?
+                            rt::de::next_nullable(&mut __map, &mut policy, "policy")?
                         }
                         None => __members.next_unknown(&mut __map)?,
                     }
@@ -3511,14 +3439,14 @@ impl<'de> serde::Deserialize<'de> for CreateVaultRequestBody {
                 mut __map: __A,
             ) -> Result<CreateVaultRequestBody, __A::Error> {
                 let mut vault: Option<VaultCreate> = None;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "vault" => Some(__Key::vault),
                     _ => None,
                 });
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::vault) => {
-                            crate::de::next_member(&mut __map, &mut vault, "vault")?
+                            rt::de::next_member(&mut __map, &mut vault, "vault")?
                         }
                         None => __members.next_unknown(&mut __map)?,
                     }
@@ -3574,14 +3502,14 @@ impl<'de> serde::Deserialize<'de> for CreateVaultResponseBody {
                 mut __map: __A,
             ) -> Result<CreateVaultResponseBody, __A::Error> {
                 let mut vault: crate::Nullable<VaultCreateResource> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "vault" => Some(__Key::vault),
                     _ => None,
                 });
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::vault) => {
-                            crate::de::next_nullable(&mut __map, &mut vault, "vault")?
+                            rt::de::next_nullable(&mut __map, &mut vault, "vault")?
                         }
                         None => __members.next_unknown(&mut __map)?,
                     }
@@ -3636,14 +3564,14 @@ impl<'de> serde::Deserialize<'de> for CreateVbsBackupRequestBody {
                 mut __map: __A,
             ) -> Result<CreateVbsBackupRequestBody, __A::Error> {
                 let mut backup: Option<VbsBackupCreate> = None;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "backup" => Some(__Key::backup),
                     _ => None,
                 });
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::backup) => {
-                            crate::de::next_member(&mut __map, &mut backup, "backup")?
+                            rt::de::next_member(&mut __map, &mut backup, "backup")?
                         }
                         None => __members.next_unknown(&mut __map)?,
                     }
@@ -3699,14 +3627,14 @@ impl<'de> serde::Deserialize<'de> for CreateVbsBackupResponseBody {
                 mut __map: __A,
             ) -> Result<CreateVbsBackupResponseBody, __A::Error> {
                 let mut job_id: crate::Nullable<String> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "job_id" => Some(__Key::job_id),
                     _ => None,
                 });
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::job_id) => {
-                            crate::de::next_nullable(&mut __map, &mut job_id, "job_id")?
+                            rt::de::next_nullable(&mut __map, &mut job_id, "job_id")?
                         }
                         None => __members.next_unknown(&mut __map)?,
                     }
@@ -3761,18 +3689,14 @@ impl<'de> serde::Deserialize<'de> for DissociateVaultPolicyRequestBody {
                 mut __map: __A,
             ) -> Result<DissociateVaultPolicyRequestBody, __A::Error> {
                 let mut policy_id: Option<String> = None;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "policy_id" => Some(__Key::policy_id),
                     _ => None,
                 });
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::policy_id) => {
-                            crate::de::next_member(
-                                &mut __map,
-                                &mut policy_id,
-                                "policy_id",
-                            )?
+                            rt::de::next_member(&mut __map, &mut policy_id, "policy_id")?
                         }
                         None => __members.next_unknown(&mut __map)?,
                     }
@@ -3828,14 +3752,14 @@ impl<'de> serde::Deserialize<'de> for DissociateVaultPolicyResponseBody {
                 mut __map: __A,
             ) -> Result<DissociateVaultPolicyResponseBody, __A::Error> {
                 let mut dissociate_policy: crate::Nullable<VaultPolicyResp> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "dissociate_policy" => Some(__Key::dissociate_policy),
                     _ => None,
                 });
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::dissociate_policy) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut dissociate_policy,
                                 "dissociate_policy",
@@ -3894,18 +3818,14 @@ impl<'de> serde::Deserialize<'de> for ImageData {
                 mut __map: __A,
             ) -> Result<ImageData, __A::Error> {
                 let mut image_id: crate::Nullable<String> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "image_id" => Some(__Key::image_id),
                     _ => None,
                 });
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::image_id) => {
-                            crate::de::next_nullable(
-                                &mut __map,
-                                &mut image_id,
-                                "image_id",
-                            )?
+                            rt::de::next_nullable(&mut __map, &mut image_id, "image_id")?
                         }
                         None => __members.next_unknown(&mut __map)?,
                     }
@@ -3935,7 +3855,7 @@ impl<'de> serde::Deserialize<'de> for ListBackupsOwnType {
     ) -> Result<Self, __D::Error> {
         deserializer
             .deserialize_str(
-                crate::de::StrVisitor::new(
+                rt::de::StrVisitor::new(
                     "a ListBackupsOwnType value",
                     |value: &str| Self::from(value),
                 ),
@@ -3992,7 +3912,7 @@ impl<'de> serde::Deserialize<'de> for ListBackupsResponseBody {
                 let mut count: crate::Nullable<i64> = crate::Nullable::Absent;
                 let mut offset: crate::Nullable<i64> = crate::Nullable::Absent;
                 let mut limit: crate::Nullable<i64> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "backups" => Some(__Key::backups),
                     "count" => Some(__Key::count),
                     "offset" => Some(__Key::offset),
@@ -4002,20 +3922,16 @@ impl<'de> serde::Deserialize<'de> for ListBackupsResponseBody {
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::backups) => {
-                            crate::de::next_nullable(
-                                &mut __map,
-                                &mut backups,
-                                "backups",
-                            )?
+                            rt::de::next_nullable(&mut __map, &mut backups, "backups")?
                         }
                         Some(__Key::count) => {
-                            crate::de::next_nullable(&mut __map, &mut count, "count")?
+                            rt::de::next_nullable(&mut __map, &mut count, "count")?
                         }
                         Some(__Key::offset) => {
-                            crate::de::next_nullable(&mut __map, &mut offset, "offset")?
+                            rt::de::next_nullable(&mut __map, &mut offset, "offset")?
                         }
                         Some(__Key::limit) => {
-                            crate::de::next_nullable(&mut __map, &mut limit, "limit")?
+                            rt::de::next_nullable(&mut __map, &mut limit, "limit")?
                         }
                         None => __members.next_unknown(&mut __map)?,
                     }
@@ -4082,7 +3998,7 @@ impl<'de> serde::Deserialize<'de> for ListOperationLogsResponseBody {
                 let mut count: crate::Nullable<i64> = crate::Nullable::Absent;
                 let mut limit: crate::Nullable<i64> = crate::Nullable::Absent;
                 let mut offset: crate::Nullable<i64> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "operation_logs" => Some(__Key::operation_logs),
                     "count" => Some(__Key::count),
                     "limit" => Some(__Key::limit),
@@ -4092,20 +4008,20 @@ impl<'de> serde::Deserialize<'de> for ListOperationLogsResponseBody {
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::operation_logs) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut operation_logs,
                                 "operation_logs",
                             )?
                         }
                         Some(__Key::count) => {
-                            crate::de::next_nullable(&mut __map, &mut count, "count")?
+                            rt::de::next_nullable(&mut __map, &mut count, "count")?
                         }
                         Some(__Key::limit) => {
-                            crate::de::next_nullable(&mut __map, &mut limit, "limit")?
+                            rt::de::next_nullable(&mut __map, &mut limit, "limit")?
                         }
                         Some(__Key::offset) => {
-                            crate::de::next_nullable(&mut __map, &mut offset, "offset")?
+                            rt::de::next_nullable(&mut __map, &mut offset, "offset")?
                         }
                         None => __members.next_unknown(&mut __map)?,
                     }
@@ -4166,7 +4082,7 @@ impl<'de> serde::Deserialize<'de> for ListPoliciesResponseBody {
             ) -> Result<ListPoliciesResponseBody, __A::Error> {
                 let mut policies: crate::Nullable<Vec<Policy>> = crate::Nullable::Absent;
                 let mut count: crate::Nullable<i64> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "policies" => Some(__Key::policies),
                     "count" => Some(__Key::count),
                     _ => None,
@@ -4174,14 +4090,10 @@ impl<'de> serde::Deserialize<'de> for ListPoliciesResponseBody {
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::policies) => {
-                            crate::de::next_nullable(
-                                &mut __map,
-                                &mut policies,
-                                "policies",
-                            )?
+                            rt::de::next_nullable(&mut __map, &mut policies, "policies")?
                         }
                         Some(__Key::count) => {
-                            crate::de::next_nullable(&mut __map, &mut count, "count")?
+                            rt::de::next_nullable(&mut __map, &mut count, "count")?
                         }
                         None => __members.next_unknown(&mut __map)?,
                     }
@@ -4240,7 +4152,7 @@ impl<'de> serde::Deserialize<'de> for ListShareMembersResponseBody {
             ) -> Result<ListShareMembersResponseBody, __A::Error> {
                 let mut members: crate::Nullable<Vec<Member>> = crate::Nullable::Absent;
                 let mut count: crate::Nullable<i64> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "members" => Some(__Key::members),
                     "count" => Some(__Key::count),
                     _ => None,
@@ -4248,14 +4160,10 @@ impl<'de> serde::Deserialize<'de> for ListShareMembersResponseBody {
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::members) => {
-                            crate::de::next_nullable(
-                                &mut __map,
-                                &mut members,
-                                "members",
-                            )?
+                            rt::de::next_nullable(&mut __map, &mut members, "members")?
                         }
                         Some(__Key::count) => {
-                            crate::de::next_nullable(&mut __map, &mut count, "count")?
+                            rt::de::next_nullable(&mut __map, &mut count, "count")?
                         }
                         None => __members.next_unknown(&mut __map)?,
                     }
@@ -4320,7 +4228,7 @@ impl<'de> serde::Deserialize<'de> for ListVaultsResponseBody {
                 let mut count: crate::Nullable<i64> = crate::Nullable::Absent;
                 let mut limit: crate::Nullable<i64> = crate::Nullable::Absent;
                 let mut offset: crate::Nullable<i64> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "vaults" => Some(__Key::vaults),
                     "count" => Some(__Key::count),
                     "limit" => Some(__Key::limit),
@@ -4330,16 +4238,16 @@ impl<'de> serde::Deserialize<'de> for ListVaultsResponseBody {
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::vaults) => {
-                            crate::de::next_nullable(&mut __map, &mut vaults, "vaults")?
+                            rt::de::next_nullable(&mut __map, &mut vaults, "vaults")?
                         }
                         Some(__Key::count) => {
-                            crate::de::next_nullable(&mut __map, &mut count, "count")?
+                            rt::de::next_nullable(&mut __map, &mut count, "count")?
                         }
                         Some(__Key::limit) => {
-                            crate::de::next_nullable(&mut __map, &mut limit, "limit")?
+                            rt::de::next_nullable(&mut __map, &mut limit, "limit")?
                         }
                         Some(__Key::offset) => {
-                            crate::de::next_nullable(&mut __map, &mut offset, "offset")?
+                            rt::de::next_nullable(&mut __map, &mut offset, "offset")?
                         }
                         None => __members.next_unknown(&mut __map)?,
                     }
@@ -4419,7 +4327,7 @@ impl<'de> serde::Deserialize<'de> for Member {
                 let mut dest_project_id: crate::Nullable<String> = crate::Nullable::Absent;
                 let mut vault_id: crate::Nullable<String> = crate::Nullable::Absent;
                 let mut id: crate::Nullable<String> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "status" => Some(__Key::status),
                     "created_at" => Some(__Key::created_at),
                     "updated_at" => Some(__Key::updated_at),
@@ -4433,52 +4341,44 @@ impl<'de> serde::Deserialize<'de> for Member {
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::status) => {
-                            crate::de::next_nullable(&mut __map, &mut status, "status")?
+                            rt::de::next_nullable(&mut __map, &mut status, "status")?
                         }
                         Some(__Key::created_at) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut created_at,
                                 "created_at",
                             )?
                         }
                         Some(__Key::updated_at) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut updated_at,
                                 "updated_at",
                             )?
                         }
                         Some(__Key::backup_id) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut backup_id,
                                 "backup_id",
                             )?
                         }
                         Some(__Key::image_id) => {
-                            crate::de::next_nullable(
-                                &mut __map,
-                                &mut image_id,
-                                "image_id",
-                            )?
+                            rt::de::next_nullable(&mut __map, &mut image_id, "image_id")?
                         }
                         Some(__Key::dest_project_id) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut dest_project_id,
                                 "dest_project_id",
                             )?
                         }
                         Some(__Key::vault_id) => {
-                            crate::de::next_nullable(
-                                &mut __map,
-                                &mut vault_id,
-                                "vault_id",
-                            )?
+                            rt::de::next_nullable(&mut __map, &mut vault_id, "vault_id")?
                         }
                         Some(__Key::id) => {
-                            crate::de::next_nullable(&mut __map, &mut id, "id")?
+                            rt::de::next_nullable(&mut __map, &mut id, "id")?
                         }
                         None => __members.next_unknown(&mut __map)?,
                     }
@@ -4515,7 +4415,7 @@ impl<'de> serde::Deserialize<'de> for MemberStatus {
     ) -> Result<Self, __D::Error> {
         deserializer
             .deserialize_str(
-                crate::de::StrVisitor::new(
+                rt::de::StrVisitor::new(
                     "a MemberStatus value",
                     |value: &str| Self::from(value),
                 ),
@@ -4538,7 +4438,7 @@ impl<'de> serde::Deserialize<'de> for ObjectType {
     ) -> Result<Self, __D::Error> {
         deserializer
             .deserialize_str(
-                crate::de::StrVisitor::new(
+                rt::de::StrVisitor::new(
                     "an ObjectType value",
                     |value: &str| Self::from(value),
                 ),
@@ -4589,7 +4489,7 @@ impl<'de> serde::Deserialize<'de> for OpErrorInfo {
             ) -> Result<OpErrorInfo, __A::Error> {
                 let mut code: crate::Nullable<String> = crate::Nullable::Absent;
                 let mut message: crate::Nullable<String> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "code" => Some(__Key::code),
                     "message" => Some(__Key::message),
                     _ => None,
@@ -4597,14 +4497,10 @@ impl<'de> serde::Deserialize<'de> for OpErrorInfo {
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::code) => {
-                            crate::de::next_nullable(&mut __map, &mut code, "code")?
+                            rt::de::next_nullable(&mut __map, &mut code, "code")?
                         }
                         Some(__Key::message) => {
-                            crate::de::next_nullable(
-                                &mut __map,
-                                &mut message,
-                                "message",
-                            )?
+                            rt::de::next_nullable(&mut __map, &mut message, "message")?
                         }
                         None => __members.next_unknown(&mut __map)?,
                     }
@@ -4682,7 +4578,7 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoBackup {
                 let mut backup_id: crate::Nullable<String> = crate::Nullable::Absent;
                 let mut backup_name: crate::Nullable<String> = crate::Nullable::Absent;
                 let mut incremental: crate::Nullable<OpExtendInfoBackupIncremental> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "app_consistency_error_code" => {
                         Some(__Key::app_consistency_error_code)
                     }
@@ -4698,42 +4594,42 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoBackup {
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::app_consistency_error_code) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut app_consistency_error_code,
                                 "app_consistency_error_code",
                             )?
                         }
                         Some(__Key::app_consistency_error_message) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut app_consistency_error_message,
                                 "app_consistency_error_message",
                             )?
                         }
                         Some(__Key::app_consistency_status) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut app_consistency_status,
                                 "app_consistency_status",
                             )?
                         }
                         Some(__Key::backup_id) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut backup_id,
                                 "backup_id",
                             )?
                         }
                         Some(__Key::backup_name) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut backup_name,
                                 "backup_name",
                             )?
                         }
                         Some(__Key::incremental) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut incremental,
                                 "incremental",
@@ -4772,7 +4668,7 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoBackupAppConsistencyStatus {
     ) -> Result<Self, __D::Error> {
         deserializer
             .deserialize_str(
-                crate::de::StrVisitor::new(
+                rt::de::StrVisitor::new(
                     "an OpExtendInfoBackupAppConsistencyStatus value",
                     |value: &str| Self::from(value),
                 ),
@@ -4795,7 +4691,7 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoBackupIncremental {
     ) -> Result<Self, __D::Error> {
         deserializer
             .deserialize_str(
-                crate::de::StrVisitor::new(
+                rt::de::StrVisitor::new(
                     "an OpExtendInfoBackupIncremental value",
                     |value: &str| Self::from(value),
                 ),
@@ -4849,7 +4745,7 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoCommon {
                 let mut progress: crate::Nullable<i64> = crate::Nullable::Absent;
                 let mut request_id: crate::Nullable<String> = crate::Nullable::Absent;
                 let mut task_id: crate::Nullable<String> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "progress" => Some(__Key::progress),
                     "request_id" => Some(__Key::request_id),
                     "task_id" => Some(__Key::task_id),
@@ -4858,25 +4754,17 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoCommon {
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::progress) => {
-                            crate::de::next_nullable(
-                                &mut __map,
-                                &mut progress,
-                                "progress",
-                            )?
+                            rt::de::next_nullable(&mut __map, &mut progress, "progress")?
                         }
                         Some(__Key::request_id) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut request_id,
                                 "request_id",
                             )?
                         }
                         Some(__Key::task_id) => {
-                            crate::de::next_nullable(
-                                &mut __map,
-                                &mut task_id,
-                                "task_id",
-                            )?
+                            rt::de::next_nullable(&mut __map, &mut task_id, "task_id")?
                         }
                         None => __members.next_unknown(&mut __map)?,
                     }
@@ -4936,7 +4824,7 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoDelete {
             ) -> Result<OpExtendInfoDelete, __A::Error> {
                 let mut backup_id: crate::Nullable<String> = crate::Nullable::Absent;
                 let mut backup_name: crate::Nullable<String> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "backup_id" => Some(__Key::backup_id),
                     "backup_name" => Some(__Key::backup_name),
                     _ => None,
@@ -4944,14 +4832,14 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoDelete {
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::backup_id) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut backup_id,
                                 "backup_id",
                             )?
                         }
                         Some(__Key::backup_name) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut backup_name,
                                 "backup_name",
@@ -5017,7 +4905,7 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoRemoveResources {
                 let mut fail_count: crate::Nullable<i64> = crate::Nullable::Absent;
                 let mut total_count: crate::Nullable<i64> = crate::Nullable::Absent;
                 let mut resources: crate::Nullable<Vec<OpResource>> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "fail_count" => Some(__Key::fail_count),
                     "total_count" => Some(__Key::total_count),
                     "resources" => Some(__Key::resources),
@@ -5026,21 +4914,21 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoRemoveResources {
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::fail_count) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut fail_count,
                                 "fail_count",
                             )?
                         }
                         Some(__Key::total_count) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut total_count,
                                 "total_count",
                             )?
                         }
                         Some(__Key::resources) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut resources,
                                 "resources",
@@ -5111,7 +4999,7 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoRestore {
                 let mut backup_name: crate::Nullable<String> = crate::Nullable::Absent;
                 let mut target_resource_id: crate::Nullable<String> = crate::Nullable::Absent;
                 let mut target_resource_name: crate::Nullable<String> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "backup_id" => Some(__Key::backup_id),
                     "backup_name" => Some(__Key::backup_name),
                     "target_resource_id" => Some(__Key::target_resource_id),
@@ -5121,28 +5009,28 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoRestore {
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::backup_id) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut backup_id,
                                 "backup_id",
                             )?
                         }
                         Some(__Key::backup_name) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut backup_name,
                                 "backup_name",
                             )?
                         }
                         Some(__Key::target_resource_id) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut target_resource_id,
                                 "target_resource_id",
                             )?
                         }
                         Some(__Key::target_resource_name) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut target_resource_name,
                                 "target_resource_name",
@@ -5210,7 +5098,7 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoSync {
                 let mut sync_backup_num: crate::Nullable<i64> = crate::Nullable::Absent;
                 let mut delete_backup_num: crate::Nullable<i64> = crate::Nullable::Absent;
                 let mut err_sync_backup_num: crate::Nullable<i64> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "sync_backup_num" => Some(__Key::sync_backup_num),
                     "delete_backup_num" => Some(__Key::delete_backup_num),
                     "err_sync_backup_num" => Some(__Key::err_sync_backup_num),
@@ -5219,21 +5107,21 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoSync {
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::sync_backup_num) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut sync_backup_num,
                                 "sync_backup_num",
                             )?
                         }
                         Some(__Key::delete_backup_num) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut delete_backup_num,
                                 "delete_backup_num",
                             )?
                         }
                         Some(__Key::err_sync_backup_num) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut err_sync_backup_num,
                                 "err_sync_backup_num",
@@ -5297,7 +5185,7 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoVaultDelete {
             ) -> Result<OpExtendInfoVaultDelete, __A::Error> {
                 let mut fail_count: crate::Nullable<i64> = crate::Nullable::Absent;
                 let mut total_count: crate::Nullable<i64> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "fail_count" => Some(__Key::fail_count),
                     "total_count" => Some(__Key::total_count),
                     _ => None,
@@ -5305,14 +5193,14 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoVaultDelete {
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::fail_count) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut fail_count,
                                 "fail_count",
                             )?
                         }
                         Some(__Key::total_count) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut total_count,
                                 "total_count",
@@ -5394,7 +5282,7 @@ impl<'de> serde::Deserialize<'de> for OpExtraInfo {
                 let mut resource: crate::Nullable<OpResource> = crate::Nullable::Absent;
                 let mut restore: crate::Nullable<OpExtendInfoRestore> = crate::Nullable::Absent;
                 let mut vault_delete: crate::Nullable<OpExtendInfoVaultDelete> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "backup" => Some(__Key::backup),
                     "common" => Some(__Key::common),
                     "delete" => Some(__Key::delete),
@@ -5408,40 +5296,32 @@ impl<'de> serde::Deserialize<'de> for OpExtraInfo {
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::backup) => {
-                            crate::de::next_nullable(&mut __map, &mut backup, "backup")?
+                            rt::de::next_nullable(&mut __map, &mut backup, "backup")?
                         }
                         Some(__Key::common) => {
-                            crate::de::next_nullable(&mut __map, &mut common, "common")?
+                            rt::de::next_nullable(&mut __map, &mut common, "common")?
                         }
                         Some(__Key::delete) => {
-                            crate::de::next_nullable(&mut __map, &mut delete, "delete")?
+                            rt::de::next_nullable(&mut __map, &mut delete, "delete")?
                         }
                         Some(__Key::sync) => {
-                            crate::de::next_nullable(&mut __map, &mut sync, "sync")?
+                            rt::de::next_nullable(&mut __map, &mut sync, "sync")?
                         }
                         Some(__Key::remove_resources) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut remove_resources,
                                 "remove_resources",
                             )?
                         }
                         Some(__Key::resource) => {
-                            crate::de::next_nullable(
-                                &mut __map,
-                                &mut resource,
-                                "resource",
-                            )?
+                            rt::de::next_nullable(&mut __map, &mut resource, "resource")?
                         }
                         Some(__Key::restore) => {
-                            crate::de::next_nullable(
-                                &mut __map,
-                                &mut restore,
-                                "restore",
-                            )?
+                            rt::de::next_nullable(&mut __map, &mut restore, "restore")?
                         }
                         Some(__Key::vault_delete) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut vault_delete,
                                 "vault_delete",
@@ -5513,7 +5393,7 @@ impl<'de> serde::Deserialize<'de> for OpResource {
                 let mut id: crate::Nullable<String> = crate::Nullable::Absent;
                 let mut name: crate::Nullable<String> = crate::Nullable::Absent;
                 let mut r#type: crate::Nullable<ResourceType> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "id" => Some(__Key::id),
                     "name" => Some(__Key::name),
                     "type" => Some(__Key::r#type),
@@ -5522,13 +5402,13 @@ impl<'de> serde::Deserialize<'de> for OpResource {
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::id) => {
-                            crate::de::next_nullable(&mut __map, &mut id, "id")?
+                            rt::de::next_nullable(&mut __map, &mut id, "id")?
                         }
                         Some(__Key::name) => {
-                            crate::de::next_nullable(&mut __map, &mut name, "name")?
+                            rt::de::next_nullable(&mut __map, &mut name, "name")?
                         }
                         Some(__Key::r#type) => {
-                            crate::de::next_nullable(&mut __map, &mut r#type, "type")?
+                            rt::de::next_nullable(&mut __map, &mut r#type, "type")?
                         }
                         None => __members.next_unknown(&mut __map)?,
                     }
@@ -5629,7 +5509,7 @@ impl<'de> serde::Deserialize<'de> for OperationLog {
                 let mut updated_at: crate::Nullable<String> = crate::Nullable::Absent;
                 let mut vault_id: crate::Nullable<String> = crate::Nullable::Absent;
                 let mut vault_name: crate::Nullable<String> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "checkpoint_id" => Some(__Key::checkpoint_id),
                     "created_at" => Some(__Key::created_at),
                     "ended_at" => Some(__Key::ended_at),
@@ -5650,97 +5530,89 @@ impl<'de> serde::Deserialize<'de> for OperationLog {
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::checkpoint_id) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut checkpoint_id,
                                 "checkpoint_id",
                             )?
                         }
                         Some(__Key::created_at) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut created_at,
                                 "created_at",
                             )?
                         }
                         Some(__Key::ended_at) => {
-                            crate::de::next_nullable(
-                                &mut __map,
-                                &mut ended_at,
-                                "ended_at",
-                            )?
+                            rt::de::next_nullable(&mut __map, &mut ended_at, "ended_at")?
                         }
                         Some(__Key::error_info) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut error_info,
                                 "error_info",
                             )?
                         }
                         Some(__Key::extra_info) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut extra_info,
                                 "extra_info",
                             )?
                         }
                         Some(__Key::id) => {
-                            crate::de::next_nullable(&mut __map, &mut id, "id")?
+                            rt::de::next_nullable(&mut __map, &mut id, "id")?
                         }
                         Some(__Key::operation_type) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut operation_type,
                                 "operation_type",
                             )?
                         }
                         Some(__Key::policy_id) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut policy_id,
                                 "policy_id",
                             )?
                         }
                         Some(__Key::project_id) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut project_id,
                                 "project_id",
                             )?
                         }
                         Some(__Key::provider_id) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut provider_id,
                                 "provider_id",
                             )?
                         }
                         Some(__Key::started_at) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut started_at,
                                 "started_at",
                             )?
                         }
                         Some(__Key::status) => {
-                            crate::de::next_nullable(&mut __map, &mut status, "status")?
+                            rt::de::next_nullable(&mut __map, &mut status, "status")?
                         }
                         Some(__Key::updated_at) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut updated_at,
                                 "updated_at",
                             )?
                         }
                         Some(__Key::vault_id) => {
-                            crate::de::next_nullable(
-                                &mut __map,
-                                &mut vault_id,
-                                "vault_id",
-                            )?
+                            rt::de::next_nullable(&mut __map, &mut vault_id, "vault_id")?
                         }
                         Some(__Key::vault_name) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut vault_name,
                                 "vault_name",
@@ -5788,7 +5660,7 @@ impl<'de> serde::Deserialize<'de> for OperationLogStatus {
     ) -> Result<Self, __D::Error> {
         deserializer
             .deserialize_str(
-                crate::de::StrVisitor::new(
+                rt::de::StrVisitor::new(
                     "an OperationLogStatus value",
                     |value: &str| Self::from(value),
                 ),
@@ -5811,7 +5683,7 @@ impl<'de> serde::Deserialize<'de> for OperationLogType {
     ) -> Result<Self, __D::Error> {
         deserializer
             .deserialize_str(
-                crate::de::StrVisitor::new(
+                rt::de::StrVisitor::new(
                     "an OperationLogType value",
                     |value: &str| Self::from(value),
                 ),
@@ -5878,7 +5750,7 @@ impl<'de> serde::Deserialize<'de> for Policy {
                 let mut operation_type: crate::Nullable<PolicyOperationType> = crate::Nullable::Absent;
                 let mut trigger: crate::Nullable<PolicyTriggerResp> = crate::Nullable::Absent;
                 let mut associated_vaults: crate::Nullable<Vec<PolicyAssociateVault>> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "enabled" => Some(__Key::enabled),
                     "id" => Some(__Key::id),
                     "name" => Some(__Key::name),
@@ -5891,41 +5763,33 @@ impl<'de> serde::Deserialize<'de> for Policy {
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::enabled) => {
-                            crate::de::next_nullable(
-                                &mut __map,
-                                &mut enabled,
-                                "enabled",
-                            )?
+                            rt::de::next_nullable(&mut __map, &mut enabled, "enabled")?
                         }
                         Some(__Key::id) => {
-                            crate::de::next_nullable(&mut __map, &mut id, "id")?
+                            rt::de::next_nullable(&mut __map, &mut id, "id")?
                         }
                         Some(__Key::name) => {
-                            crate::de::next_nullable(&mut __map, &mut name, "name")?
+                            rt::de::next_nullable(&mut __map, &mut name, "name")?
                         }
                         Some(__Key::operation_definition) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut operation_definition,
                                 "operation_definition",
                             )?
                         }
                         Some(__Key::operation_type) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut operation_type,
                                 "operation_type",
                             )?
                         }
                         Some(__Key::trigger) => {
-                            crate::de::next_nullable(
-                                &mut __map,
-                                &mut trigger,
-                                "trigger",
-                            )?
+                            rt::de::next_nullable(&mut __map, &mut trigger, "trigger")?
                         }
                         Some(__Key::associated_vaults) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut associated_vaults,
                                 "associated_vaults",
@@ -5993,7 +5857,7 @@ impl<'de> serde::Deserialize<'de> for PolicyAssociateVault {
             ) -> Result<PolicyAssociateVault, __A::Error> {
                 let mut destination_vault_id: crate::Nullable<String> = crate::Nullable::Absent;
                 let mut vault_id: crate::Nullable<String> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "destination_vault_id" => Some(__Key::destination_vault_id),
                     "vault_id" => Some(__Key::vault_id),
                     _ => None,
@@ -6001,18 +5865,14 @@ impl<'de> serde::Deserialize<'de> for PolicyAssociateVault {
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::destination_vault_id) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut destination_vault_id,
                                 "destination_vault_id",
                             )?
                         }
                         Some(__Key::vault_id) => {
-                            crate::de::next_nullable(
-                                &mut __map,
-                                &mut vault_id,
-                                "vault_id",
-                            )?
+                            rt::de::next_nullable(&mut __map, &mut vault_id, "vault_id")?
                         }
                         None => __members.next_unknown(&mut __map)?,
                     }
@@ -6083,7 +5943,7 @@ impl<'de> serde::Deserialize<'de> for PolicyCreate {
                 let mut operation_definition: Option<PolicyOdCreate> = None;
                 let mut operation_type: Option<PolicyCreateOperationType> = None;
                 let mut trigger: Option<PolicyTriggerReq> = None;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "enabled" => Some(__Key::enabled),
                     "name" => Some(__Key::name),
                     "operation_definition" => Some(__Key::operation_definition),
@@ -6094,27 +5954,27 @@ impl<'de> serde::Deserialize<'de> for PolicyCreate {
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::enabled) => {
-                            crate::de::next_member(&mut __map, &mut enabled, "enabled")?
+                            rt::de::next_member(&mut __map, &mut enabled, "enabled")?
                         }
                         Some(__Key::name) => {
-                            crate::de::next_member(&mut __map, &mut name, "name")?
+                            rt::de::next_member(&mut __map, &mut name, "name")?
                         }
                         Some(__Key::operation_definition) => {
-                            crate::de::next_member(
+                            rt::de::next_member(
                                 &mut __map,
                                 &mut operation_definition,
                                 "operation_definition",
                             )?
                         }
                         Some(__Key::operation_type) => {
-                            crate::de::next_member(
+                            rt::de::next_member(
                                 &mut __map,
                                 &mut operation_type,
                                 "operation_type",
                             )?
                         }
                         Some(__Key::trigger) => {
-                            crate::de::next_member(&mut __map, &mut trigger, "trigger")?
+                            rt::de::next_member(&mut __map, &mut trigger, "trigger")?
                         }
                         None => __members.next_unknown(&mut __map)?,
                     }
@@ -6155,7 +6015,7 @@ impl<'de> serde::Deserialize<'de> for PolicyCreateOperationType {
     ) -> Result<Self, __D::Error> {
         deserializer
             .deserialize_str(
-                crate::de::StrVisitor::new(
+                rt::de::StrVisitor::new(
                     "a PolicyCreateOperationType value",
                     |value: &str| Self::from(value),
                 ),
@@ -6224,7 +6084,7 @@ impl<'de> serde::Deserialize<'de> for PolicyOdCreate {
                 let mut timezone: crate::Nullable<String> = crate::Nullable::Absent;
                 let mut week_backups: crate::Nullable<i64> = crate::Nullable::Absent;
                 let mut year_backups: crate::Nullable<i64> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "day_backups" => Some(__Key::day_backups),
                     "max_backups" => Some(__Key::max_backups),
                     "month_backups" => Some(__Key::month_backups),
@@ -6237,49 +6097,45 @@ impl<'de> serde::Deserialize<'de> for PolicyOdCreate {
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::day_backups) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut day_backups,
                                 "day_backups",
                             )?
                         }
                         Some(__Key::max_backups) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut max_backups,
                                 "max_backups",
                             )?
                         }
                         Some(__Key::month_backups) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut month_backups,
                                 "month_backups",
                             )?
                         }
                         Some(__Key::retention_duration_days) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut retention_duration_days,
                                 "retention_duration_days",
                             )?
                         }
                         Some(__Key::timezone) => {
-                            crate::de::next_nullable(
-                                &mut __map,
-                                &mut timezone,
-                                "timezone",
-                            )?
+                            rt::de::next_nullable(&mut __map, &mut timezone, "timezone")?
                         }
                         Some(__Key::week_backups) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut week_backups,
                                 "week_backups",
                             )?
                         }
                         Some(__Key::year_backups) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut year_backups,
                                 "year_backups",
@@ -6319,7 +6175,7 @@ impl<'de> serde::Deserialize<'de> for PolicyOperationType {
     ) -> Result<Self, __D::Error> {
         deserializer
             .deserialize_str(
-                crate::de::StrVisitor::new(
+                rt::de::StrVisitor::new(
                     "a PolicyOperationType value",
                     |value: &str| Self::from(value),
                 ),
@@ -6367,14 +6223,14 @@ impl<'de> serde::Deserialize<'de> for PolicyTriggerPropertiesReq {
                 mut __map: __A,
             ) -> Result<PolicyTriggerPropertiesReq, __A::Error> {
                 let mut pattern: Option<Vec<String>> = None;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "pattern" => Some(__Key::pattern),
                     _ => None,
                 });
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::pattern) => {
-                            crate::de::next_member(&mut __map, &mut pattern, "pattern")?
+                            rt::de::next_member(&mut __map, &mut pattern, "pattern")?
                         }
                         None => __members.next_unknown(&mut __map)?,
                     }
@@ -6433,7 +6289,7 @@ impl<'de> serde::Deserialize<'de> for PolicyTriggerPropertiesResp {
             ) -> Result<PolicyTriggerPropertiesResp, __A::Error> {
                 let mut pattern: crate::Nullable<Vec<String>> = crate::Nullable::Absent;
                 let mut start_time: crate::Nullable<String> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "pattern" => Some(__Key::pattern),
                     "start_time" => Some(__Key::start_time),
                     _ => None,
@@ -6441,14 +6297,10 @@ impl<'de> serde::Deserialize<'de> for PolicyTriggerPropertiesResp {
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::pattern) => {
-                            crate::de::next_nullable(
-                                &mut __map,
-                                &mut pattern,
-                                "pattern",
-                            )?
+                            rt::de::next_nullable(&mut __map, &mut pattern, "pattern")?
                         }
                         Some(__Key::start_time) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut start_time,
                                 "start_time",
@@ -6508,14 +6360,14 @@ impl<'de> serde::Deserialize<'de> for PolicyTriggerReq {
                 mut __map: __A,
             ) -> Result<PolicyTriggerReq, __A::Error> {
                 let mut properties: Option<PolicyTriggerPropertiesReq> = None;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "properties" => Some(__Key::properties),
                     _ => None,
                 });
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::properties) => {
-                            crate::de::next_member(
+                            rt::de::next_member(
                                 &mut __map,
                                 &mut properties,
                                 "properties",
@@ -6584,7 +6436,7 @@ impl<'de> serde::Deserialize<'de> for PolicyTriggerResp {
                 let mut name: crate::Nullable<String> = crate::Nullable::Absent;
                 let mut properties: crate::Nullable<PolicyTriggerPropertiesResp> = crate::Nullable::Absent;
                 let mut r#type: crate::Nullable<PolicyTriggerRespType> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "id" => Some(__Key::id),
                     "name" => Some(__Key::name),
                     "properties" => Some(__Key::properties),
@@ -6594,20 +6446,20 @@ impl<'de> serde::Deserialize<'de> for PolicyTriggerResp {
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::id) => {
-                            crate::de::next_nullable(&mut __map, &mut id, "id")?
+                            rt::de::next_nullable(&mut __map, &mut id, "id")?
                         }
                         Some(__Key::name) => {
-                            crate::de::next_nullable(&mut __map, &mut name, "name")?
+                            rt::de::next_nullable(&mut __map, &mut name, "name")?
                         }
                         Some(__Key::properties) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut properties,
                                 "properties",
                             )?
                         }
                         Some(__Key::r#type) => {
-                            crate::de::next_nullable(&mut __map, &mut r#type, "type")?
+                            rt::de::next_nullable(&mut __map, &mut r#type, "type")?
                         }
                         None => __members.next_unknown(&mut __map)?,
                     }
@@ -6640,7 +6492,7 @@ impl<'de> serde::Deserialize<'de> for PolicyTriggerRespType {
     ) -> Result<Self, __D::Error> {
         deserializer
             .deserialize_str(
-                crate::de::StrVisitor::new(
+                rt::de::StrVisitor::new(
                     "a PolicyTriggerRespType value",
                     |value: &str| Self::from(value),
                 ),
@@ -6705,7 +6557,7 @@ impl<'de> serde::Deserialize<'de> for PolicyUpdate {
                 let mut name: Option<Option<String>> = None;
                 let mut operation_definition: Option<Option<PolicyOdCreate>> = None;
                 let mut trigger: Option<Option<PolicyTriggerReq>> = None;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "enabled" => Some(__Key::enabled),
                     "name" => Some(__Key::name),
                     "operation_definition" => Some(__Key::operation_definition),
@@ -6715,20 +6567,20 @@ impl<'de> serde::Deserialize<'de> for PolicyUpdate {
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::enabled) => {
-                            crate::de::next_member(&mut __map, &mut enabled, "enabled")?
+                            rt::de::next_member(&mut __map, &mut enabled, "enabled")?
                         }
                         Some(__Key::name) => {
-                            crate::de::next_member(&mut __map, &mut name, "name")?
+                            rt::de::next_member(&mut __map, &mut name, "name")?
                         }
                         Some(__Key::operation_definition) => {
-                            crate::de::next_member(
+                            rt::de::next_member(
                                 &mut __map,
                                 &mut operation_definition,
                                 "operation_definition",
                             )?
                         }
                         Some(__Key::trigger) => {
-                            crate::de::next_member(&mut __map, &mut trigger, "trigger")?
+                            rt::de::next_member(&mut __map, &mut trigger, "trigger")?
                         }
                         None => __members.next_unknown(&mut __map)?,
                     }
@@ -6761,7 +6613,7 @@ impl<'de> serde::Deserialize<'de> for ProtectStatus {
     ) -> Result<Self, __D::Error> {
         deserializer
             .deserialize_str(
-                crate::de::StrVisitor::new(
+                rt::de::StrVisitor::new(
                     "a ProtectStatus value",
                     |value: &str| Self::from(value),
                 ),
@@ -6784,7 +6636,7 @@ impl<'de> serde::Deserialize<'de> for ProtectType {
     ) -> Result<Self, __D::Error> {
         deserializer
             .deserialize_str(
-                crate::de::StrVisitor::new(
+                rt::de::StrVisitor::new(
                     "a ProtectType value",
                     |value: &str| Self::from(value),
                 ),
@@ -6832,14 +6684,14 @@ impl<'de> serde::Deserialize<'de> for RemoveVaultResourcesRequestBody {
                 mut __map: __A,
             ) -> Result<RemoveVaultResourcesRequestBody, __A::Error> {
                 let mut resource_ids: Option<Vec<String>> = None;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "resource_ids" => Some(__Key::resource_ids),
                     _ => None,
                 });
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::resource_ids) => {
-                            crate::de::next_member(
+                            rt::de::next_member(
                                 &mut __map,
                                 &mut resource_ids,
                                 "resource_ids",
@@ -6899,14 +6751,14 @@ impl<'de> serde::Deserialize<'de> for RemoveVaultResourcesResponseBody {
                 mut __map: __A,
             ) -> Result<RemoveVaultResourcesResponseBody, __A::Error> {
                 let mut remove_resource_ids: crate::Nullable<Vec<String>> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "remove_resource_ids" => Some(__Key::remove_resource_ids),
                     _ => None,
                 });
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::remove_resource_ids) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut remove_resource_ids,
                                 "remove_resource_ids",
@@ -6978,7 +6830,7 @@ impl<'de> serde::Deserialize<'de> for ReplicationRecordsExtraInfo {
                 let mut fail_reason: crate::Nullable<String> = crate::Nullable::Absent;
                 let mut auto_trigger: crate::Nullable<bool> = crate::Nullable::Absent;
                 let mut destination_vault_id: crate::Nullable<String> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "progress" => Some(__Key::progress),
                     "fail_code" => Some(__Key::fail_code),
                     "fail_reason" => Some(__Key::fail_reason),
@@ -6989,35 +6841,31 @@ impl<'de> serde::Deserialize<'de> for ReplicationRecordsExtraInfo {
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::progress) => {
-                            crate::de::next_nullable(
-                                &mut __map,
-                                &mut progress,
-                                "progress",
-                            )?
+                            rt::de::next_nullable(&mut __map, &mut progress, "progress")?
                         }
                         Some(__Key::fail_code) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut fail_code,
                                 "fail_code",
                             )?
                         }
                         Some(__Key::fail_reason) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut fail_reason,
                                 "fail_reason",
                             )?
                         }
                         Some(__Key::auto_trigger) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut auto_trigger,
                                 "auto_trigger",
                             )?
                         }
                         Some(__Key::destination_vault_id) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut destination_vault_id,
                                 "destination_vault_id",
@@ -7088,7 +6936,7 @@ impl<'de> serde::Deserialize<'de> for Resource {
                 let mut id: Option<String> = None;
                 let mut name: Option<Option<String>> = None;
                 let mut r#type: Option<ResourceType> = None;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "id" => Some(__Key::id),
                     "name" => Some(__Key::name),
                     "type" => Some(__Key::r#type),
@@ -7097,13 +6945,13 @@ impl<'de> serde::Deserialize<'de> for Resource {
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::id) => {
-                            crate::de::next_member(&mut __map, &mut id, "id")?
+                            rt::de::next_member(&mut __map, &mut id, "id")?
                         }
                         Some(__Key::name) => {
-                            crate::de::next_member(&mut __map, &mut name, "name")?
+                            rt::de::next_member(&mut __map, &mut name, "name")?
                         }
                         Some(__Key::r#type) => {
-                            crate::de::next_member(&mut __map, &mut r#type, "type")?
+                            rt::de::next_member(&mut __map, &mut r#type, "type")?
                         }
                         None => __members.next_unknown(&mut __map)?,
                     }
@@ -7174,7 +7022,7 @@ impl<'de> serde::Deserialize<'de> for ResourceCreate {
                 let mut r#type: Option<ResourceType> = None;
                 let mut name: Option<Option<String>> = None;
                 let mut extra_info: Option<Option<ResourceExtraInfo>> = None;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "id" => Some(__Key::id),
                     "type" => Some(__Key::r#type),
                     "name" => Some(__Key::name),
@@ -7184,16 +7032,16 @@ impl<'de> serde::Deserialize<'de> for ResourceCreate {
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::id) => {
-                            crate::de::next_member(&mut __map, &mut id, "id")?
+                            rt::de::next_member(&mut __map, &mut id, "id")?
                         }
                         Some(__Key::r#type) => {
-                            crate::de::next_member(&mut __map, &mut r#type, "type")?
+                            rt::de::next_member(&mut __map, &mut r#type, "type")?
                         }
                         Some(__Key::name) => {
-                            crate::de::next_member(&mut __map, &mut name, "name")?
+                            rt::de::next_member(&mut __map, &mut name, "name")?
                         }
                         Some(__Key::extra_info) => {
-                            crate::de::next_member(
+                            rt::de::next_member(
                                 &mut __map,
                                 &mut extra_info,
                                 "extra_info",
@@ -7261,7 +7109,7 @@ impl<'de> serde::Deserialize<'de> for ResourceExtraInfo {
                 let mut include_volumes: crate::Nullable<
                     Vec<ResourceExtraInfoIncludeVolumes>,
                 > = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "exclude_volumes" => Some(__Key::exclude_volumes),
                     "include_volumes" => Some(__Key::include_volumes),
                     _ => None,
@@ -7269,14 +7117,14 @@ impl<'de> serde::Deserialize<'de> for ResourceExtraInfo {
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::exclude_volumes) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut exclude_volumes,
                                 "exclude_volumes",
                             )?
                         }
                         Some(__Key::include_volumes) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut include_volumes,
                                 "include_volumes",
@@ -7339,7 +7187,7 @@ impl<'de> serde::Deserialize<'de> for ResourceExtraInfoIncludeVolumes {
             ) -> Result<ResourceExtraInfoIncludeVolumes, __A::Error> {
                 let mut id: crate::Nullable<String> = crate::Nullable::Absent;
                 let mut os_version: crate::Nullable<String> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "id" => Some(__Key::id),
                     "os_version" => Some(__Key::os_version),
                     _ => None,
@@ -7347,10 +7195,10 @@ impl<'de> serde::Deserialize<'de> for ResourceExtraInfoIncludeVolumes {
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::id) => {
-                            crate::de::next_nullable(&mut __map, &mut id, "id")?
+                            rt::de::next_nullable(&mut __map, &mut id, "id")?
                         }
                         Some(__Key::os_version) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut os_version,
                                 "os_version",
@@ -7432,7 +7280,7 @@ impl<'de> serde::Deserialize<'de> for ResourceResp {
                 let mut backup_size: crate::Nullable<i64> = crate::Nullable::Absent;
                 let mut backup_count: crate::Nullable<i64> = crate::Nullable::Absent;
                 let mut extra_info: crate::Nullable<ResourceExtraInfo> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "id" => Some(__Key::id),
                     "name" => Some(__Key::name),
                     "protect_status" => Some(__Key::protect_status),
@@ -7446,40 +7294,40 @@ impl<'de> serde::Deserialize<'de> for ResourceResp {
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::id) => {
-                            crate::de::next_nullable(&mut __map, &mut id, "id")?
+                            rt::de::next_nullable(&mut __map, &mut id, "id")?
                         }
                         Some(__Key::name) => {
-                            crate::de::next_nullable(&mut __map, &mut name, "name")?
+                            rt::de::next_nullable(&mut __map, &mut name, "name")?
                         }
                         Some(__Key::protect_status) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut protect_status,
                                 "protect_status",
                             )?
                         }
                         Some(__Key::size) => {
-                            crate::de::next_nullable(&mut __map, &mut size, "size")?
+                            rt::de::next_nullable(&mut __map, &mut size, "size")?
                         }
                         Some(__Key::r#type) => {
-                            crate::de::next_nullable(&mut __map, &mut r#type, "type")?
+                            rt::de::next_nullable(&mut __map, &mut r#type, "type")?
                         }
                         Some(__Key::backup_size) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut backup_size,
                                 "backup_size",
                             )?
                         }
                         Some(__Key::backup_count) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut backup_count,
                                 "backup_count",
                             )?
                         }
                         Some(__Key::extra_info) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut extra_info,
                                 "extra_info",
@@ -7520,7 +7368,7 @@ impl<'de> serde::Deserialize<'de> for ResourceType {
     ) -> Result<Self, __D::Error> {
         deserializer
             .deserialize_str(
-                crate::de::StrVisitor::new(
+                rt::de::StrVisitor::new(
                     "a ResourceType value",
                     |value: &str| Self::from(value),
                 ),
@@ -7568,14 +7416,14 @@ impl<'de> serde::Deserialize<'de> for RestoreBackupRequestBody {
                 mut __map: __A,
             ) -> Result<RestoreBackupRequestBody, __A::Error> {
                 let mut restore: Option<BackupRestore> = None;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "restore" => Some(__Key::restore),
                     _ => None,
                 });
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::restore) => {
-                            crate::de::next_member(&mut __map, &mut restore, "restore")?
+                            rt::de::next_member(&mut __map, &mut restore, "restore")?
                         }
                         None => __members.next_unknown(&mut __map)?,
                     }
@@ -7631,14 +7479,14 @@ impl<'de> serde::Deserialize<'de> for ShowBackupResponseBody {
                 mut __map: __A,
             ) -> Result<ShowBackupResponseBody, __A::Error> {
                 let mut backup: crate::Nullable<BackupDetail> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "backup" => Some(__Key::backup),
                     _ => None,
                 });
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::backup) => {
-                            crate::de::next_nullable(&mut __map, &mut backup, "backup")?
+                            rt::de::next_nullable(&mut __map, &mut backup, "backup")?
                         }
                         None => __members.next_unknown(&mut __map)?,
                     }
@@ -7693,14 +7541,14 @@ impl<'de> serde::Deserialize<'de> for ShowCheckpointResponseBody {
                 mut __map: __A,
             ) -> Result<ShowCheckpointResponseBody, __A::Error> {
                 let mut checkpoint: crate::Nullable<CheckpointCreate> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "checkpoint" => Some(__Key::checkpoint),
                     _ => None,
                 });
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::checkpoint) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut checkpoint,
                                 "checkpoint",
@@ -7759,14 +7607,14 @@ impl<'de> serde::Deserialize<'de> for ShowOperationLogResponseBody {
                 mut __map: __A,
             ) -> Result<ShowOperationLogResponseBody, __A::Error> {
                 let mut operation_log: crate::Nullable<OperationLog> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "operation_log" => Some(__Key::operation_log),
                     _ => None,
                 });
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::operation_log) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut operation_log,
                                 "operation_log",
@@ -7825,14 +7673,14 @@ impl<'de> serde::Deserialize<'de> for ShowPolicyResponseBody {
                 mut __map: __A,
             ) -> Result<ShowPolicyResponseBody, __A::Error> {
                 let mut policy: crate::Nullable<Policy> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "policy" => Some(__Key::policy),
                     _ => None,
                 });
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::policy) => {
-                            crate::de::next_nullable(&mut __map, &mut policy, "policy")?
+                            rt::de::next_nullable(&mut __map, &mut policy, "policy")?
                         }
                         None => __members.next_unknown(&mut __map)?,
                     }
@@ -7887,14 +7735,14 @@ impl<'de> serde::Deserialize<'de> for ShowShareMemberResponseBody {
                 mut __map: __A,
             ) -> Result<ShowShareMemberResponseBody, __A::Error> {
                 let mut member: crate::Nullable<Member> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "member" => Some(__Key::member),
                     _ => None,
                 });
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::member) => {
-                            crate::de::next_nullable(&mut __map, &mut member, "member")?
+                            rt::de::next_nullable(&mut __map, &mut member, "member")?
                         }
                         None => __members.next_unknown(&mut __map)?,
                     }
@@ -7949,14 +7797,14 @@ impl<'de> serde::Deserialize<'de> for ShowVaultResponseBody {
                 mut __map: __A,
             ) -> Result<ShowVaultResponseBody, __A::Error> {
                 let mut vault: crate::Nullable<Vault> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "vault" => Some(__Key::vault),
                     _ => None,
                 });
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::vault) => {
-                            crate::de::next_nullable(&mut __map, &mut vault, "vault")?
+                            rt::de::next_nullable(&mut __map, &mut vault, "vault")?
                         }
                         None => __members.next_unknown(&mut __map)?,
                     }
@@ -8011,14 +7859,14 @@ impl<'de> serde::Deserialize<'de> for SyncBackupsRequestBody {
                 mut __map: __A,
             ) -> Result<SyncBackupsRequestBody, __A::Error> {
                 let mut sync: Option<Vec<BackupSync>> = None;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "sync" => Some(__Key::sync),
                     _ => None,
                 });
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::sync) => {
-                            crate::de::next_member(&mut __map, &mut sync, "sync")?
+                            rt::de::next_member(&mut __map, &mut sync, "sync")?
                         }
                         None => __members.next_unknown(&mut __map)?,
                     }
@@ -8073,14 +7921,14 @@ impl<'de> serde::Deserialize<'de> for SyncBackupsResponseBody {
                 mut __map: __A,
             ) -> Result<SyncBackupsResponseBody, __A::Error> {
                 let mut sync: crate::Nullable<Vec<BackupSyncRespBody>> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "sync" => Some(__Key::sync),
                     _ => None,
                 });
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::sync) => {
-                            crate::de::next_nullable(&mut __map, &mut sync, "sync")?
+                            rt::de::next_nullable(&mut __map, &mut sync, "sync")?
                         }
                         None => __members.next_unknown(&mut __map)?,
                     }
@@ -8135,14 +7983,14 @@ impl<'de> serde::Deserialize<'de> for SyncCheckpointRequestBody {
                 mut __map: __A,
             ) -> Result<SyncCheckpointRequestBody, __A::Error> {
                 let mut sync: Option<SyncParam> = None;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "sync" => Some(__Key::sync),
                     _ => None,
                 });
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::sync) => {
-                            crate::de::next_member(&mut __map, &mut sync, "sync")?
+                            rt::de::next_member(&mut __map, &mut sync, "sync")?
                         }
                         None => __members.next_unknown(&mut __map)?,
                     }
@@ -8197,14 +8045,14 @@ impl<'de> serde::Deserialize<'de> for SyncCheckpointResponseBody {
                 mut __map: __A,
             ) -> Result<SyncCheckpointResponseBody, __A::Error> {
                 let mut sync: crate::Nullable<SyncRespBody> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "sync" => Some(__Key::sync),
                     _ => None,
                 });
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::sync) => {
-                            crate::de::next_nullable(&mut __map, &mut sync, "sync")?
+                            rt::de::next_nullable(&mut __map, &mut sync, "sync")?
                         }
                         None => __members.next_unknown(&mut __map)?,
                     }
@@ -8262,7 +8110,7 @@ impl<'de> serde::Deserialize<'de> for SyncParam {
             ) -> Result<SyncParam, __A::Error> {
                 let mut auto_trigger: Option<bool> = None;
                 let mut vault_id: Option<String> = None;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "auto_trigger" => Some(__Key::auto_trigger),
                     "vault_id" => Some(__Key::vault_id),
                     _ => None,
@@ -8270,18 +8118,14 @@ impl<'de> serde::Deserialize<'de> for SyncParam {
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::auto_trigger) => {
-                            crate::de::next_member(
+                            rt::de::next_member(
                                 &mut __map,
                                 &mut auto_trigger,
                                 "auto_trigger",
                             )?
                         }
                         Some(__Key::vault_id) => {
-                            crate::de::next_member(
-                                &mut __map,
-                                &mut vault_id,
-                                "vault_id",
-                            )?
+                            rt::de::next_member(&mut __map, &mut vault_id, "vault_id")?
                         }
                         None => __members.next_unknown(&mut __map)?,
                     }
@@ -8342,7 +8186,7 @@ impl<'de> serde::Deserialize<'de> for SyncRespBody {
             ) -> Result<SyncRespBody, __A::Error> {
                 let mut operation_log_id: crate::Nullable<String> = crate::Nullable::Absent;
                 let mut vault_id: crate::Nullable<String> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "operation_log_id" => Some(__Key::operation_log_id),
                     "vault_id" => Some(__Key::vault_id),
                     _ => None,
@@ -8350,18 +8194,14 @@ impl<'de> serde::Deserialize<'de> for SyncRespBody {
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::operation_log_id) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut operation_log_id,
                                 "operation_log_id",
                             )?
                         }
                         Some(__Key::vault_id) => {
-                            crate::de::next_nullable(
-                                &mut __map,
-                                &mut vault_id,
-                                "vault_id",
-                            )?
+                            rt::de::next_nullable(&mut __map, &mut vault_id, "vault_id")?
                         }
                         None => __members.next_unknown(&mut __map)?,
                     }
@@ -8420,7 +8260,7 @@ impl<'de> serde::Deserialize<'de> for Tag {
             ) -> Result<Tag, __A::Error> {
                 let mut key: Option<String> = None;
                 let mut value: crate::Nullable<String> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "key" => Some(__Key::key),
                     "value" => Some(__Key::value),
                     _ => None,
@@ -8428,10 +8268,10 @@ impl<'de> serde::Deserialize<'de> for Tag {
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::key) => {
-                            crate::de::next_member(&mut __map, &mut key, "key")?
+                            rt::de::next_member(&mut __map, &mut key, "key")?
                         }
                         Some(__Key::value) => {
-                            crate::de::next_nullable(&mut __map, &mut value, "value")?
+                            rt::de::next_nullable(&mut __map, &mut value, "value")?
                         }
                         None => __members.next_unknown(&mut __map)?,
                     }
@@ -8487,14 +8327,14 @@ impl<'de> serde::Deserialize<'de> for UpdatePolicyRequestBody {
                 mut __map: __A,
             ) -> Result<UpdatePolicyRequestBody, __A::Error> {
                 let mut policy: Option<PolicyUpdate> = None;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "policy" => Some(__Key::policy),
                     _ => None,
                 });
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::policy) => {
-                            crate::de::next_member(&mut __map, &mut policy, "policy")?
+                            rt::de::next_member(&mut __map, &mut policy, "policy")?
                         }
                         None => __members.next_unknown(&mut __map)?,
                     }
@@ -8550,14 +8390,14 @@ impl<'de> serde::Deserialize<'de> for UpdatePolicyResponseBody {
                 mut __map: __A,
             ) -> Result<UpdatePolicyResponseBody, __A::Error> {
                 let mut policy: crate::Nullable<Policy> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "policy" => Some(__Key::policy),
                     _ => None,
                 });
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::policy) => {
-                            crate::de::next_nullable(&mut __map, &mut policy, "policy")?
+                            rt::de::next_nullable(&mut __map, &mut policy, "policy")?
                         }
                         None => __members.next_unknown(&mut __map)?,
                     }
@@ -8617,7 +8457,7 @@ impl<'de> serde::Deserialize<'de> for UpdateShareMemberRequestBody {
             ) -> Result<UpdateShareMemberRequestBody, __A::Error> {
                 let mut status: Option<MemberStatus> = None;
                 let mut vault_id: Option<Option<String>> = None;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "status" => Some(__Key::status),
                     "vault_id" => Some(__Key::vault_id),
                     _ => None,
@@ -8625,14 +8465,10 @@ impl<'de> serde::Deserialize<'de> for UpdateShareMemberRequestBody {
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::status) => {
-                            crate::de::next_member(&mut __map, &mut status, "status")?
+                            rt::de::next_member(&mut __map, &mut status, "status")?
                         }
                         Some(__Key::vault_id) => {
-                            crate::de::next_member(
-                                &mut __map,
-                                &mut vault_id,
-                                "vault_id",
-                            )?
+                            rt::de::next_member(&mut __map, &mut vault_id, "vault_id")?
                         }
                         None => __members.next_unknown(&mut __map)?,
                     }
@@ -8689,14 +8525,14 @@ impl<'de> serde::Deserialize<'de> for UpdateShareMemberResponseBody {
                 mut __map: __A,
             ) -> Result<UpdateShareMemberResponseBody, __A::Error> {
                 let mut member: crate::Nullable<Member> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "member" => Some(__Key::member),
                     _ => None,
                 });
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::member) => {
-                            crate::de::next_nullable(&mut __map, &mut member, "member")?
+                            rt::de::next_nullable(&mut __map, &mut member, "member")?
                         }
                         None => __members.next_unknown(&mut __map)?,
                     }
@@ -8751,14 +8587,14 @@ impl<'de> serde::Deserialize<'de> for UpdateVaultRequestBody {
                 mut __map: __A,
             ) -> Result<UpdateVaultRequestBody, __A::Error> {
                 let mut vault: Option<VaultUpdate> = None;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "vault" => Some(__Key::vault),
                     _ => None,
                 });
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::vault) => {
-                            crate::de::next_member(&mut __map, &mut vault, "vault")?
+                            rt::de::next_member(&mut __map, &mut vault, "vault")?
                         }
                         None => __members.next_unknown(&mut __map)?,
                     }
@@ -8814,14 +8650,14 @@ impl<'de> serde::Deserialize<'de> for UpdateVaultResponseBody {
                 mut __map: __A,
             ) -> Result<UpdateVaultResponseBody, __A::Error> {
                 let mut vault: crate::Nullable<Vault> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "vault" => Some(__Key::vault),
                     _ => None,
                 });
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::vault) => {
-                            crate::de::next_nullable(&mut __map, &mut vault, "vault")?
+                            rt::de::next_nullable(&mut __map, &mut vault, "vault")?
                         }
                         None => __members.next_unknown(&mut __map)?,
                     }
@@ -8917,7 +8753,7 @@ impl<'de> serde::Deserialize<'de> for Vault {
                 let mut user_id: crate::Nullable<String> = crate::Nullable::Absent;
                 let mut created_at: crate::Nullable<String> = crate::Nullable::Absent;
                 let mut auto_expand: crate::Nullable<bool> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "billing" => Some(__Key::billing),
                     "description" => Some(__Key::description),
                     "id" => Some(__Key::id),
@@ -8937,86 +8773,78 @@ impl<'de> serde::Deserialize<'de> for Vault {
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::billing) => {
-                            crate::de::next_nullable(
-                                &mut __map,
-                                &mut billing,
-                                "billing",
-                            )?
+                            rt::de::next_nullable(&mut __map, &mut billing, "billing")?
                         }
                         Some(__Key::description) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut description,
                                 "description",
                             )?
                         }
                         Some(__Key::id) => {
-                            crate::de::next_nullable(&mut __map, &mut id, "id")?
+                            rt::de::next_nullable(&mut __map, &mut id, "id")?
                         }
                         Some(__Key::name) => {
-                            crate::de::next_nullable(&mut __map, &mut name, "name")?
+                            rt::de::next_nullable(&mut __map, &mut name, "name")?
                         }
                         Some(__Key::project_id) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut project_id,
                                 "project_id",
                             )?
                         }
                         Some(__Key::provider_id) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut provider_id,
                                 "provider_id",
                             )?
                         }
                         Some(__Key::resources) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut resources,
                                 "resources",
                             )?
                         }
                         Some(__Key::tags) => {
-                            crate::de::next_nullable(&mut __map, &mut tags, "tags")?
+                            rt::de::next_nullable(&mut __map, &mut tags, "tags")?
                         }
                         Some(__Key::enterprise_project_id) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut enterprise_project_id,
                                 "enterprise_project_id",
                             )?
                         }
                         Some(__Key::auto_bind) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut auto_bind,
                                 "auto_bind",
                             )?
                         }
                         Some(__Key::bind_rules) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut bind_rules,
                                 "bind_rules",
                             )?
                         }
                         Some(__Key::user_id) => {
-                            crate::de::next_nullable(
-                                &mut __map,
-                                &mut user_id,
-                                "user_id",
-                            )?
+                            rt::de::next_nullable(&mut __map, &mut user_id, "user_id")?
                         }
                         Some(__Key::created_at) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut created_at,
                                 "created_at",
                             )?
                         }
                         Some(__Key::auto_expand) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut auto_expand,
                                 "auto_expand",
@@ -9093,7 +8921,7 @@ impl<'de> serde::Deserialize<'de> for VaultBackup {
             ) -> Result<VaultBackup, __A::Error> {
                 let mut parameters: Option<Option<CheckpointParam>> = None;
                 let mut vault_id: Option<String> = None;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "parameters" => Some(__Key::parameters),
                     "vault_id" => Some(__Key::vault_id),
                     _ => None,
@@ -9101,18 +8929,14 @@ impl<'de> serde::Deserialize<'de> for VaultBackup {
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::parameters) => {
-                            crate::de::next_member(
+                            rt::de::next_member(
                                 &mut __map,
                                 &mut parameters,
                                 "parameters",
                             )?
                         }
                         Some(__Key::vault_id) => {
-                            crate::de::next_member(
-                                &mut __map,
-                                &mut vault_id,
-                                "vault_id",
-                            )?
+                            rt::de::next_member(&mut __map, &mut vault_id, "vault_id")?
                         }
                         None => __members.next_unknown(&mut __map)?,
                     }
@@ -9169,14 +8993,14 @@ impl<'de> serde::Deserialize<'de> for VaultBindRules {
                 mut __map: __A,
             ) -> Result<VaultBindRules, __A::Error> {
                 let mut tags: crate::Nullable<Vec<Tag>> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "tags" => Some(__Key::tags),
                     _ => None,
                 });
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::tags) => {
-                            crate::de::next_nullable(&mut __map, &mut tags, "tags")?
+                            rt::de::next_nullable(&mut __map, &mut tags, "tags")?
                         }
                         None => __members.next_unknown(&mut __map)?,
                     }
@@ -9268,7 +9092,7 @@ impl<'de> serde::Deserialize<'de> for VaultCreate {
                 let mut enterprise_project_id: Option<Option<String>> = None;
                 let mut auto_bind: Option<Option<bool>> = None;
                 let mut bind_rules: Option<Option<VaultBindRules>> = None;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "backup_policy_id" => Some(__Key::backup_policy_id),
                     "billing" => Some(__Key::billing),
                     "description" => Some(__Key::description),
@@ -9283,51 +9107,43 @@ impl<'de> serde::Deserialize<'de> for VaultCreate {
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::backup_policy_id) => {
-                            crate::de::next_member(
+                            rt::de::next_member(
                                 &mut __map,
                                 &mut backup_policy_id,
                                 "backup_policy_id",
                             )?
                         }
                         Some(__Key::billing) => {
-                            crate::de::next_member(&mut __map, &mut billing, "billing")?
+                            rt::de::next_member(&mut __map, &mut billing, "billing")?
                         }
                         Some(__Key::description) => {
-                            crate::de::next_member(
+                            rt::de::next_member(
                                 &mut __map,
                                 &mut description,
                                 "description",
                             )?
                         }
                         Some(__Key::name) => {
-                            crate::de::next_member(&mut __map, &mut name, "name")?
+                            rt::de::next_member(&mut __map, &mut name, "name")?
                         }
                         Some(__Key::resources) => {
-                            crate::de::next_member(
-                                &mut __map,
-                                &mut resources,
-                                "resources",
-                            )?
+                            rt::de::next_member(&mut __map, &mut resources, "resources")?
                         }
                         Some(__Key::tags) => {
-                            crate::de::next_member(&mut __map, &mut tags, "tags")?
+                            rt::de::next_member(&mut __map, &mut tags, "tags")?
                         }
                         Some(__Key::enterprise_project_id) => {
-                            crate::de::next_member(
+                            rt::de::next_member(
                                 &mut __map,
                                 &mut enterprise_project_id,
                                 "enterprise_project_id",
                             )?
                         }
                         Some(__Key::auto_bind) => {
-                            crate::de::next_member(
-                                &mut __map,
-                                &mut auto_bind,
-                                "auto_bind",
-                            )?
+                            rt::de::next_member(&mut __map, &mut auto_bind, "auto_bind")?
                         }
                         Some(__Key::bind_rules) => {
-                            crate::de::next_member(
+                            rt::de::next_member(
                                 &mut __map,
                                 &mut bind_rules,
                                 "bind_rules",
@@ -9437,7 +9253,7 @@ impl<'de> serde::Deserialize<'de> for VaultCreateResource {
                 let mut user_id: crate::Nullable<String> = crate::Nullable::Absent;
                 let mut created_at: crate::Nullable<String> = crate::Nullable::Absent;
                 let mut auto_expand: crate::Nullable<bool> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "billing" => Some(__Key::billing),
                     "description" => Some(__Key::description),
                     "id" => Some(__Key::id),
@@ -9457,86 +9273,78 @@ impl<'de> serde::Deserialize<'de> for VaultCreateResource {
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::billing) => {
-                            crate::de::next_nullable(
-                                &mut __map,
-                                &mut billing,
-                                "billing",
-                            )?
+                            rt::de::next_nullable(&mut __map, &mut billing, "billing")?
                         }
                         Some(__Key::description) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut description,
                                 "description",
                             )?
                         }
                         Some(__Key::id) => {
-                            crate::de::next_nullable(&mut __map, &mut id, "id")?
+                            rt::de::next_nullable(&mut __map, &mut id, "id")?
                         }
                         Some(__Key::name) => {
-                            crate::de::next_nullable(&mut __map, &mut name, "name")?
+                            rt::de::next_nullable(&mut __map, &mut name, "name")?
                         }
                         Some(__Key::project_id) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut project_id,
                                 "project_id",
                             )?
                         }
                         Some(__Key::provider_id) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut provider_id,
                                 "provider_id",
                             )?
                         }
                         Some(__Key::resources) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut resources,
                                 "resources",
                             )?
                         }
                         Some(__Key::tags) => {
-                            crate::de::next_nullable(&mut __map, &mut tags, "tags")?
+                            rt::de::next_nullable(&mut __map, &mut tags, "tags")?
                         }
                         Some(__Key::enterprise_project_id) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut enterprise_project_id,
                                 "enterprise_project_id",
                             )?
                         }
                         Some(__Key::auto_bind) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut auto_bind,
                                 "auto_bind",
                             )?
                         }
                         Some(__Key::bind_rules) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut bind_rules,
                                 "bind_rules",
                             )?
                         }
                         Some(__Key::user_id) => {
-                            crate::de::next_nullable(
-                                &mut __map,
-                                &mut user_id,
-                                "user_id",
-                            )?
+                            rt::de::next_nullable(&mut __map, &mut user_id, "user_id")?
                         }
                         Some(__Key::created_at) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut created_at,
                                 "created_at",
                             )?
                         }
                         Some(__Key::auto_expand) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut auto_expand,
                                 "auto_expand",
@@ -9611,7 +9419,7 @@ impl<'de> serde::Deserialize<'de> for VaultPolicyResp {
             ) -> Result<VaultPolicyResp, __A::Error> {
                 let mut policy_id: crate::Nullable<String> = crate::Nullable::Absent;
                 let mut vault_id: crate::Nullable<String> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "policy_id" => Some(__Key::policy_id),
                     "vault_id" => Some(__Key::vault_id),
                     _ => None,
@@ -9619,18 +9427,14 @@ impl<'de> serde::Deserialize<'de> for VaultPolicyResp {
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::policy_id) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut policy_id,
                                 "policy_id",
                             )?
                         }
                         Some(__Key::vault_id) => {
-                            crate::de::next_nullable(
-                                &mut __map,
-                                &mut vault_id,
-                                "vault_id",
-                            )?
+                            rt::de::next_nullable(&mut __map, &mut vault_id, "vault_id")?
                         }
                         None => __members.next_unknown(&mut __map)?,
                     }
@@ -9661,7 +9465,7 @@ impl<'de> serde::Deserialize<'de> for VaultStatus {
     ) -> Result<Self, __D::Error> {
         deserializer
             .deserialize_str(
-                crate::de::StrVisitor::new(
+                rt::de::StrVisitor::new(
                     "a VaultStatus value",
                     |value: &str| Self::from(value),
                 ),
@@ -9742,7 +9546,7 @@ impl<'de> serde::Deserialize<'de> for VaultUpdate {
                 let mut auto_expand: Option<Option<bool>> = None;
                 let mut smn_notify: Option<Option<bool>> = None;
                 let mut threshold: Option<Option<i64>> = None;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "billing" => Some(__Key::billing),
                     "name" => Some(__Key::name),
                     "auto_bind" => Some(__Key::auto_bind),
@@ -9755,45 +9559,37 @@ impl<'de> serde::Deserialize<'de> for VaultUpdate {
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::billing) => {
-                            crate::de::next_member(&mut __map, &mut billing, "billing")?
+                            rt::de::next_member(&mut __map, &mut billing, "billing")?
                         }
                         Some(__Key::name) => {
-                            crate::de::next_member(&mut __map, &mut name, "name")?
+                            rt::de::next_member(&mut __map, &mut name, "name")?
                         }
                         Some(__Key::auto_bind) => {
-                            crate::de::next_member(
-                                &mut __map,
-                                &mut auto_bind,
-                                "auto_bind",
-                            )?
+                            rt::de::next_member(&mut __map, &mut auto_bind, "auto_bind")?
                         }
                         Some(__Key::bind_rules) => {
-                            crate::de::next_member(
+                            rt::de::next_member(
                                 &mut __map,
                                 &mut bind_rules,
                                 "bind_rules",
                             )?
                         }
                         Some(__Key::auto_expand) => {
-                            crate::de::next_member(
+                            rt::de::next_member(
                                 &mut __map,
                                 &mut auto_expand,
                                 "auto_expand",
                             )?
                         }
                         Some(__Key::smn_notify) => {
-                            crate::de::next_member(
+                            rt::de::next_member(
                                 &mut __map,
                                 &mut smn_notify,
                                 "smn_notify",
                             )?
                         }
                         Some(__Key::threshold) => {
-                            crate::de::next_member(
-                                &mut __map,
-                                &mut threshold,
-                                "threshold",
-                            )?
+                            rt::de::next_member(&mut __map, &mut threshold, "threshold")?
                         }
                         None => __members.next_unknown(&mut __map)?,
                     }
@@ -9870,7 +9666,7 @@ impl<'de> serde::Deserialize<'de> for VbsBackupCreate {
                 let mut name: Option<String> = None;
                 let mut description: Option<Option<String>> = None;
                 let mut tags: Option<Option<Vec<Tag>>> = None;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "volume_id" => Some(__Key::volume_id),
                     "snapshot_id" => Some(__Key::snapshot_id),
                     "name" => Some(__Key::name),
@@ -9881,31 +9677,27 @@ impl<'de> serde::Deserialize<'de> for VbsBackupCreate {
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::volume_id) => {
-                            crate::de::next_member(
-                                &mut __map,
-                                &mut volume_id,
-                                "volume_id",
-                            )?
+                            rt::de::next_member(&mut __map, &mut volume_id, "volume_id")?
                         }
                         Some(__Key::snapshot_id) => {
-                            crate::de::next_nullable(
+                            rt::de::next_nullable(
                                 &mut __map,
                                 &mut snapshot_id,
                                 "snapshot_id",
                             )?
                         }
                         Some(__Key::name) => {
-                            crate::de::next_member(&mut __map, &mut name, "name")?
+                            rt::de::next_member(&mut __map, &mut name, "name")?
                         }
                         Some(__Key::description) => {
-                            crate::de::next_member(
+                            rt::de::next_member(
                                 &mut __map,
                                 &mut description,
                                 "description",
                             )?
                         }
                         Some(__Key::tags) => {
-                            crate::de::next_member(&mut __map, &mut tags, "tags")?
+                            rt::de::next_member(&mut __map, &mut tags, "tags")?
                         }
                         None => __members.next_unknown(&mut __map)?,
                     }
@@ -9965,14 +9757,14 @@ impl<'de> serde::Deserialize<'de> for VbsError {
                 mut __map: __A,
             ) -> Result<VbsError, __A::Error> {
                 let mut error: crate::Nullable<VbsErrorDetail> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "error" => Some(__Key::error),
                     _ => None,
                 });
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::error) => {
-                            crate::de::next_nullable(&mut __map, &mut error, "error")?
+                            rt::de::next_nullable(&mut __map, &mut error, "error")?
                         }
                         None => __members.next_unknown(&mut __map)?,
                     }
@@ -10030,7 +9822,7 @@ impl<'de> serde::Deserialize<'de> for VbsErrorDetail {
             ) -> Result<VbsErrorDetail, __A::Error> {
                 let mut message: crate::Nullable<String> = crate::Nullable::Absent;
                 let mut code: crate::Nullable<String> = crate::Nullable::Absent;
-                let mut __members = crate::de::Members::new(|__name: &str| match __name {
+                let mut __members = rt::de::Members::new(|__name: &str| match __name {
                     "message" => Some(__Key::message),
                     "code" => Some(__Key::code),
                     _ => None,
@@ -10038,14 +9830,10 @@ impl<'de> serde::Deserialize<'de> for VbsErrorDetail {
                 while let Some(__key) = __members.next_key(&mut __map)? {
                     match __key {
                         Some(__Key::message) => {
-                            crate::de::next_nullable(
-                                &mut __map,
-                                &mut message,
-                                "message",
-                            )?
+                            rt::de::next_nullable(&mut __map, &mut message, "message")?
                         }
                         Some(__Key::code) => {
-                            crate::de::next_nullable(&mut __map, &mut code, "code")?
+                            rt::de::next_nullable(&mut __map, &mut code, "code")?
                         }
                         None => __members.next_unknown(&mut __map)?,
                     }

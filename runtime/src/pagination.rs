@@ -1,19 +1,16 @@
 //! Paginated listings: [`Pages`] and [`Items`], streams that walk every page of a list
 //! operation.
 //!
-//! The request builders of the list operations that page (`list_vaults`, `list_backups`,
-//! `list_operation_logs`, `list_share_members`) have `into_pages()` and `into_items()`. Both
-//! return a [`futures_core::Stream`]; without a stream library, call their own
-//! [`next`](Pages::next) or [`try_collect`](Pages::try_collect).
+//! The generated request builders of the list operations that page have `into_pages()` and
+//! `into_items()` (they implement [`Paginate`]). Both return a [`futures_core::Stream`];
+//! without a stream library, call their own [`next`](Pages::next) or
+//! [`try_collect`](Pages::try_collect):
 //!
-//! ```no_run
-//! # async fn run(client: huaweicloud_cbr::Client) -> Result<(), huaweicloud_cbr::Error> {
-//! let mut vaults = client.list_vaults().limit(100).into_items();
-//! while let Some(vault) = vaults.next().await {
-//!     println!("{:?}", vault?.name.value());
+//! ```text
+//! let mut servers = client.list_servers().limit(100).into_items();
+//! while let Some(server) = servers.next().await {
+//!     println!("{:?}", server?.name);
 //! }
-//! # Ok(())
-//! # }
 //! ```
 //!
 //! A listing starts where the builder says (its `offset` or `marker`, if set) and moves on by
@@ -31,8 +28,9 @@ use std::task::{Context, Poll};
 
 use serde::Serialize;
 
+use crate::client::ResponseFuture;
 use crate::error::{Error, PaginationError};
-use crate::ResponseFuture;
+use crate::response::{CodeOf, Operation};
 
 /// How a listing moves from one page to the next.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,9 +42,9 @@ pub enum PagingMode {
     Marker,
 }
 
-/// Where the next page starts.
+/// Where the next page starts. Generated `Paginate` impls match on it, so it has exactly these
+/// two variants.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum Position {
     /// The number of items to skip.
     Offset(i64),
@@ -58,14 +56,14 @@ pub enum Position {
 ///
 /// The methods are what [`Pages`] needs to walk the listing; call `into_pages()` or
 /// `into_items()` on the builder instead of using them directly.
-pub trait Paginate: Clone + Send + Unpin + 'static {
+pub trait Paginate: Operation + Clone + Send + Unpin + 'static {
     /// The response body of one page.
     type Page: Send + 'static;
     /// One item of a page.
     type Item: Serialize + Send + Unpin + 'static;
 
     /// The operation ID, for errors and logs.
-    const OPERATION: &'static str;
+    const OPERATION: &'static str = Self::OPERATION_ID;
     /// How the operation moves from page to page.
     const MODE: PagingMode;
 
@@ -76,7 +74,7 @@ pub trait Paginate: Clone + Send + Unpin + 'static {
     /// The same request for the page at `position`.
     fn at_position(self, position: Position) -> Self;
     /// Sends the request for one page.
-    fn send_page(self) -> ResponseFuture<Self::Page>;
+    fn send_page(self) -> ResponseFuture<Self::Page, CodeOf<Self>>;
     /// The total number of items the page reports (`count`).
     fn total(page: &Self::Page) -> Option<i64>;
     /// The page size the page reports (`limit`), where it has one.
@@ -89,6 +87,12 @@ pub trait Paginate: Clone + Send + Unpin + 'static {
     fn marker(item: &Self::Item) -> Option<&str>;
 }
 
+/// One page of the listing of `B`, or why it could not be fetched.
+pub type PageResult<B> = Result<<B as Paginate>::Page, Error<CodeOf<B>>>;
+
+/// One item of the listing of `B`, or why its page could not be fetched.
+pub type ItemResult<B> = Result<<B as Paginate>::Item, Error<CodeOf<B>>>;
+
 /// Every page of a listing, as a [`futures_core::Stream`] of `Result<Page, Error>`.
 ///
 /// The stream ends after an error.
@@ -97,7 +101,7 @@ pub struct Pages<B: Paginate> {
     next: Option<B>,
     /// The request of the page being fetched.
     current: Option<B>,
-    fetching: Option<ResponseFuture<B::Page>>,
+    fetching: Option<ResponseFuture<B::Page, CodeOf<B>>>,
     pages: u64,
     offset: i64,
     seen: HashSet<u64>,
@@ -127,12 +131,12 @@ impl<B: Paginate> Pages<B> {
     }
 
     /// The next page, or `None` at the end.
-    pub async fn next(&mut self) -> Option<Result<B::Page, Error>> {
+    pub async fn next(&mut self) -> Option<PageResult<B>> {
         std::future::poll_fn(|cx| self.poll_page(cx)).await
     }
 
     /// Every page, or the first error.
-    pub async fn try_collect(mut self) -> Result<Vec<B::Page>, Error> {
+    pub async fn try_collect(mut self) -> Result<Vec<B::Page>, Error<CodeOf<B>>> {
         let mut pages = Vec::new();
         while let Some(page) = self.next().await {
             pages.push(page?);
@@ -140,7 +144,7 @@ impl<B: Paginate> Pages<B> {
         Ok(pages)
     }
 
-    fn poll_page(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<B::Page, Error>>> {
+    fn poll_page(&mut self, cx: &mut Context<'_>) -> Poll<Option<PageResult<B>>> {
         loop {
             if let Some(fetching) = &mut self.fetching {
                 let result = match fetching.as_mut().poll(cx) {
@@ -169,7 +173,7 @@ impl<B: Paginate> Pages<B> {
 
     /// Takes a page and decides on the next request; `None` for a page not to yield (an
     /// empty page after the first).
-    fn accept(&mut self, page: B::Page) -> Option<Result<B::Page, Error>> {
+    fn accept(&mut self, page: B::Page) -> Option<PageResult<B>> {
         let request = self.current.take();
         self.pages += 1;
         let items = B::items(&page);
@@ -219,7 +223,7 @@ fn fingerprint<T: Serialize>(items: &[T]) -> u64 {
 }
 
 impl<B: Paginate> futures_core::Stream for Pages<B> {
-    type Item = Result<B::Page, Error>;
+    type Item = PageResult<B>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         self.get_mut().poll_page(cx)
@@ -255,12 +259,12 @@ impl<B: Paginate> Items<B> {
     }
 
     /// The next item, or `None` at the end.
-    pub async fn next(&mut self) -> Option<Result<B::Item, Error>> {
+    pub async fn next(&mut self) -> Option<ItemResult<B>> {
         std::future::poll_fn(|cx| self.poll_item(cx)).await
     }
 
     /// Every item, or the first error.
-    pub async fn try_collect(mut self) -> Result<Vec<B::Item>, Error> {
+    pub async fn try_collect(mut self) -> Result<Vec<B::Item>, Error<CodeOf<B>>> {
         let mut items = Vec::new();
         while let Some(item) = self.next().await {
             items.push(item?);
@@ -268,7 +272,7 @@ impl<B: Paginate> Items<B> {
         Ok(items)
     }
 
-    fn poll_item(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<B::Item, Error>>> {
+    fn poll_item(&mut self, cx: &mut Context<'_>) -> Poll<Option<ItemResult<B>>> {
         loop {
             if let Some(item) = self.buffered.next() {
                 return Poll::Ready(Some(Ok(item)));
@@ -284,7 +288,7 @@ impl<B: Paginate> Items<B> {
 }
 
 impl<B: Paginate> futures_core::Stream for Items<B> {
-    type Item = Result<B::Item, Error>;
+    type Item = ItemResult<B>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         self.get_mut().poll_item(cx)

@@ -8,7 +8,7 @@
 //! Both use the operating system's certificate verifier (`rustls-platform-verifier`). When both
 //! features are on (features add up across a dependency graph), `aws-lc-rs` is used.
 
-use crate::error::Error;
+use crate::error::ConfigError;
 
 /// Whether this build can speak HTTPS.
 pub(crate) const HTTPS: bool = cfg!(any(feature = "rustls-aws-lc", feature = "rustls-ring"));
@@ -26,13 +26,17 @@ pub fn tls_backend() -> &'static str {
 
 /// Sets the TLS stack of a client the builder creates.
 #[cfg(all(feature = "rustls-ring", not(feature = "rustls-aws-lc")))]
-pub(crate) fn configure(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, Error> {
+pub(crate) fn configure(
+    builder: reqwest::ClientBuilder,
+) -> Result<reqwest::ClientBuilder, ConfigError> {
     use std::sync::Arc;
 
     use rustls_platform_verifier::BuilderVerifierExt;
 
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let tls_error = |e: rustls::Error| Error::Config(format!("cannot set up TLS (ring): {e}"));
+    let tls_error = |e: rustls::Error| ConfigError::HttpClient {
+        message: format!("cannot set up TLS (ring): {e}"),
+    };
     let mut config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(tls_error)?
@@ -46,7 +50,9 @@ pub(crate) fn configure(builder: reqwest::ClientBuilder) -> Result<reqwest::Clie
 
 /// Sets the TLS stack of a client the builder creates: reqwest's own default.
 #[cfg(not(all(feature = "rustls-ring", not(feature = "rustls-aws-lc"))))]
-pub(crate) fn configure(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, Error> {
+pub(crate) fn configure(
+    builder: reqwest::ClientBuilder,
+) -> Result<reqwest::ClientBuilder, ConfigError> {
     Ok(builder)
 }
 
@@ -54,11 +60,8 @@ pub(crate) fn configure(builder: reqwest::ClientBuilder) -> Result<reqwest::Clie
 mod tests {
     #[test]
     fn an_https_client_builds_with_the_chosen_stack() {
-        let built = super::configure(reqwest::Client::builder()).and_then(|b| {
-            b.build()
-                .map_err(|e| crate::Error::Config(format!("build: {e}")))
-        });
-        assert!(built.is_ok(), "{:?}", built.err());
+        let built = super::configure(reqwest::Client::builder()).map(|b| b.build());
+        assert!(matches!(built, Ok(Ok(_))), "{built:?}");
         assert_eq!(super::HTTPS, super::tls_backend() != "none");
     }
 }

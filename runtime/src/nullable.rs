@@ -14,10 +14,10 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// [`value`](Self::value) or [`into_option`](Self::into_option), which treat both alike.
 ///
 /// ```
-/// use huaweicloud_cbr::Nullable;
+/// use huaweicloud_sdk_runtime::Nullable;
 ///
-/// let name: Nullable<String> = Nullable::Value("vault-1".to_owned());
-/// assert_eq!(name.value().map(String::as_str), Some("vault-1"));
+/// let name: Nullable<String> = Nullable::Value("server-1".to_owned());
+/// assert_eq!(name.value().map(String::as_str), Some("server-1"));
 /// assert_eq!(Nullable::<String>::Null.into_option(), None);
 /// assert!(Nullable::<String>::default().is_absent());
 /// ```
@@ -88,7 +88,8 @@ impl<T: Serialize> Nullable<T> {
     /// Writes the member `name` into `map`, unless it is absent; the generated `Serialize`
     /// impls call this for every `Nullable` member.
     #[inline]
-    pub(crate) fn serialize_member<M: SerializeMap>(
+    #[doc(hidden)]
+    pub fn serialize_member<M: SerializeMap>(
         &self,
         map: &mut M,
         name: &'static str,

@@ -30,7 +30,7 @@
 //!   [`QueryValue`] keeps integers and booleans typed instead of as text.
 //! * Keys and values are encoded like Python's `quote(s, safe='~')`: only `A-Z a-z 0-9 - . _ ~`
 //!   stay literal, a space is `%20`, hex digits are upper case.
-//! * **The canonical URI always ends in `/`** (`/v3/p/vaults` signs as `/v3/p/vaults/`); the path
+//! * **The canonical URI always ends in `/`** (`/v3/p/servers` signs as `/v3/p/servers/`); the path
 //!   on the wire keeps its own form.
 //! * The path is percent-**decoded** and re-encoded segment by segment, so an encoded slash in a
 //!   path parameter (`/a%2Fb`) signs as a separator (`/a/b/`).
@@ -49,16 +49,16 @@
 //! # Example
 //!
 //! ```
-//! use huaweicloud_cbr::signing::{sign, Credentials, QueryValue, SdkDate, SignableRequest};
+//! use huaweicloud_sdk_runtime::signing::{sign, Credentials, QueryValue, SdkDate, SignableRequest};
 //!
 //! let credentials = Credentials::new("HPUAEXAMPLEAK0000001", "example-secret-key");
-//! let query = [("limit", QueryValue::Int(10)), ("name", QueryValue::Text("my vault"))];
+//! let query = [("limit", QueryValue::Int(10)), ("name", QueryValue::from("my server"))];
 //! let headers = [("Content-Type", "application/json"), ("X-Project-Id", "0a1b2c3d")];
 //! let request = SignableRequest::new(
 //!     "GET",
 //!     "https",
-//!     "cbr.cn-north-4.myhuaweicloud.com",
-//!     "/v3/0a1b2c3d/vaults",
+//!     "ecs.cn-north-4.myhuaweicloud.com",
+//!     "/v3/0a1b2c3d/servers",
 //! )
 //! .with_query(&query)
 //! .with_headers(&headers);
@@ -67,8 +67,8 @@
 //! let date = SdkDate::parse("20240315T083000Z")?;
 //! let signed = sign(&request, &credentials, date)?;
 //!
-//! assert_eq!(signed.canonical_uri(), "/v3/0a1b2c3d/vaults/");
-//! assert_eq!(signed.uri(), "/v3/0a1b2c3d/vaults?limit=10&name=my%20vault");
+//! assert_eq!(signed.canonical_uri(), "/v3/0a1b2c3d/servers/");
+//! assert_eq!(signed.uri(), "/v3/0a1b2c3d/servers?limit=10&name=my%20server");
 //! assert_eq!(
 //!     signed.signed_headers(),
 //!     "content-type;host;x-project-id;x-sdk-date"
@@ -78,9 +78,9 @@
 //! assert_eq!(headers.last(), Some(&("Authorization", signed.authorization())));
 //! assert_eq!(
 //!     signed.url(),
-//!     "https://cbr.cn-north-4.myhuaweicloud.com/v3/0a1b2c3d/vaults?limit=10&name=my%20vault"
+//!     "https://ecs.cn-north-4.myhuaweicloud.com/v3/0a1b2c3d/servers?limit=10&name=my%20server"
 //! );
-//! # Ok::<(), huaweicloud_cbr::signing::SigningError>(())
+//! # Ok::<(), huaweicloud_sdk_runtime::signing::SigningError>(())
 //! ```
 
 use std::borrow::Cow;
@@ -89,11 +89,20 @@ use std::fmt;
 use std::ops::Range;
 
 use hmac::{Hmac, KeyInit, Mac};
-use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet};
 use sha2::{Digest, Sha256};
 use time::format_description::BorrowedFormatItem;
 use time::macros::format_description;
 use time::{Date, Month, OffsetDateTime, Time, UtcOffset};
+
+use reqwest::header::{HeaderMap, HeaderName, ACCEPT, CONTENT_TYPE, USER_AGENT};
+
+use crate::client::{header_value, is_header_text, Endpoint, Request};
+use crate::credentials::CredentialsError;
+use crate::error::{ConfigError, Error};
+use crate::redacted::Redacted;
+use crate::uri::UNRESERVED;
+use crate::validation::{Rule, ValidationError};
 
 /// Name of the signing algorithm, the first word of the `Authorization` header.
 pub const ALGORITHM: &str = "SDK-HMAC-SHA256";
@@ -117,17 +126,9 @@ pub const HEADER_SECURITY_TOKEN: &str = "X-Security-Token";
 const HEADER_HOST: &str = "Host";
 const HEADER_AUTHORIZATION: &str = "Authorization";
 
-/// What Python's `quote(s, safe='~')` leaves literal: `A-Z a-z 0-9 - . _ ~`. Every other byte,
-/// including each byte of a non-ASCII character, becomes `%XX` with upper-case hex.
-const QUOTE: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
-
-/// [`QUOTE`] that also keeps `/`. The SDK splits the decoded path on `/`, quotes each segment
+/// [`UNRESERVED`] that also keeps `/`. The SDK splits the decoded path on `/`, quotes each segment
 /// and joins them with `/` again, which is the same as quoting the whole path with `/` kept.
-const QUOTE_PATH: &AsciiSet = &QUOTE.remove(b'/');
+const QUOTE_PATH: &AsciiSet = &UNRESERVED.remove(b'/');
 
 /// Format of `X-Sdk-Date`: ISO 8601 basic format with a literal `Z`.
 const SDK_DATE_FORMAT: &[BorrowedFormatItem<'static>] =
@@ -137,17 +138,6 @@ const SDK_DATE_FORMAT: &[BorrowedFormatItem<'static>] =
 /// `Authorization` is among them: its signature lets anyone replay the request while the
 /// signing time is accepted.
 const SENSITIVE_HEADERS: [&str; 3] = ["x-security-token", "x-auth-token", "authorization"];
-
-const REDACTED: &str = "** redacted **";
-
-/// Stands in for a secret in `Debug` output.
-struct Redacted;
-
-impl fmt::Debug for Redacted {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(REDACTED)
-    }
-}
 
 /// Errors that prevent a request from being signed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -370,10 +360,13 @@ fn is_valid_sdk_date(text: &str) -> bool {
 ///
 /// Floating-point numbers have no variant: Python's `str(float)` (`1e+16`, `1.0`) differs from
 /// Rust's formatting, so pass the exact text as [`Text`](Self::Text).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+///
+/// The client keeps a request's query in this type too, owning its text
+/// (`QueryValue::Text(Cow::Owned(…))`), so what it signs and what it sends are the same values.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum QueryValue<'a> {
     /// A string, given raw (not percent-encoded). The empty string gives `key=`.
-    Text(&'a str),
+    Text(Cow<'a, str>),
     /// An integer.
     Int(i64),
     /// A boolean, sent as `true` or `false`.
@@ -394,8 +387,8 @@ impl QueryValue<'_> {
 
     /// The value as a Python `int`; `bool` is a subclass of `int` with `False == 0` and
     /// `True == 1`.
-    fn number(self) -> Option<i64> {
-        match self {
+    fn number(&self) -> Option<i64> {
+        match *self {
             Self::Int(n) => Some(n),
             Self::Bool(b) => Some(i64::from(b)),
             Self::Text(_) => None,
@@ -405,13 +398,19 @@ impl QueryValue<'_> {
 
 impl<'a> From<&'a str> for QueryValue<'a> {
     fn from(text: &'a str) -> Self {
-        Self::Text(text)
+        Self::Text(Cow::Borrowed(text))
     }
 }
 
 impl<'a> From<&'a String> for QueryValue<'a> {
     fn from(text: &'a String) -> Self {
-        Self::Text(text)
+        Self::Text(Cow::Borrowed(text))
+    }
+}
+
+impl From<String> for QueryValue<'_> {
+    fn from(text: String) -> Self {
+        Self::Text(Cow::Owned(text))
     }
 }
 
@@ -624,12 +623,12 @@ impl<'a> HeaderTable<'a> {
     }
 }
 
-/// Python's `str.strip()`: Unicode `White_Space` plus U+001C..U+001F, which Python also strips.
 /// Whether `text` is printable ASCII (`!` to `~`): what a credential sent in a header may hold.
 fn is_printable_ascii(text: &str) -> bool {
     text.bytes().all(|b| b.is_ascii_graphic())
 }
 
+/// Python's `str.strip()`: Unicode `White_Space` plus U+001C..U+001F, which Python also strips.
 fn py_strip(text: &str) -> &str {
     text.trim_matches(|c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c))
 }
@@ -786,7 +785,7 @@ impl fmt::Debug for SignedRequest<'_> {
                 Some((name, _)) if is_sensitive(name) => {
                     canonical_request.push_str(name);
                     canonical_request.push(':');
-                    canonical_request.push_str(REDACTED);
+                    canonical_request.push_str(Redacted::TEXT);
                 }
                 _ => canonical_request.push_str(line),
             }
@@ -1024,10 +1023,10 @@ fn push_canonical_query(out: &mut String, query: &[(&str, QueryValue<'_>)]) -> R
         if index > 0 {
             out.push('&');
         }
-        out.extend(utf8_percent_encode(key, QUOTE));
+        out.extend(utf8_percent_encode(key, UNRESERVED));
         out.push('=');
         match *value {
-            QueryValue::Text(text) => out.extend(utf8_percent_encode(text, QUOTE)),
+            QueryValue::Text(ref text) => out.extend(utf8_percent_encode(text, UNRESERVED)),
             QueryValue::Bool(flag) => out.push_str(if flag { "true" } else { "false" }),
             // Digits and `-` need no escaping.
             QueryValue::Int(n) => {
@@ -1078,6 +1077,67 @@ fn push_canonical_headers(
     (canonical_headers, signed_headers)
 }
 
+/// The header that names the project of an AK/SK-signed request, as the official SDKs send it.
+const PROJECT_HEADER: &str = "X-Project-Id";
+
+/// The AK/SK branch of building one attempt of a client request: adds `X-Project-Id`, signs
+/// the headers set so far with a fresh `X-Sdk-Date`, and returns the headers to send and the
+/// URL, whose query is the canonical one that was signed.
+pub(crate) fn sign_request<S, C>(
+    request: &Request<S>,
+    endpoint: &Endpoint,
+    path: &str,
+    mut headers: HeaderMap,
+    credentials: &Credentials,
+) -> Result<(HeaderMap, String), Error<C>> {
+    if let Some(project) = &request.project_id {
+        // HTTP drops spaces at the ends of a header value; the path would keep them.
+        if !is_header_text(project) || project.trim() != project {
+            return Err(ValidationError::new("project_id", Rule::HeaderValue).into());
+        }
+        headers.insert(PROJECT_HEADER, header_value(PROJECT_HEADER, project)?);
+    }
+    // Sign exactly the headers set above, in their wire spelling.
+    let names = [
+        ("Accept", ACCEPT.as_str()),
+        ("User-Agent", USER_AGENT.as_str()),
+        ("Content-Type", CONTENT_TYPE.as_str()),
+        (PROJECT_HEADER, "x-project-id"),
+    ];
+    let to_sign: Vec<(&str, &str)> = names
+        .iter()
+        .filter_map(|(name, key)| Some((*name, headers.get(*key)?.to_str().ok()?)))
+        .collect();
+    let signable = SignableRequest::new(
+        request.method.as_str(),
+        &endpoint.scheme,
+        &endpoint.authority,
+        path,
+    )
+    .with_query(&request.query)
+    .with_headers(&to_sign)
+    .with_body(request.body.as_deref().unwrap_or_default());
+    let signing_error = |e: SigningError| CredentialsError::with_source(e.to_string(), e);
+    let date = SdkDate::from_datetime(OffsetDateTime::now_utc()).map_err(signing_error)?;
+    let signed = sign(&signable, credentials, date).map_err(signing_error)?;
+    let mut signed_headers = HeaderMap::new();
+    for (name, value) in signed.headers() {
+        // The HTTP client writes `Host` from the URL: the same authority.
+        if name.eq_ignore_ascii_case("host") {
+            continue;
+        }
+        let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+            ConfigError::InvalidHeaderValue {
+                name: name.to_owned(),
+            }
+        })?;
+        let mut value = header_value(name, value)?;
+        value.set_sensitive(is_sensitive(name));
+        signed_headers.insert(header, value);
+    }
+    Ok((signed_headers, signed.url()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1114,15 +1174,15 @@ mod tests {
     #[test]
     fn query_sorted_on_raw_pairs_before_encoding() {
         let query = [
-            ("é", QueryValue::Text("1")),
-            ("a/b", QueryValue::Text("2")),
-            ("a.b", QueryValue::Text("3")),
-            ("a", QueryValue::Text("4")),
-            ("Z", QueryValue::Text("5")),
-            ("_x", QueryValue::Text("6")),
-            ("~k", QueryValue::Text("7")),
-            ("dup", QueryValue::Text("b+c")),
-            ("dup", QueryValue::Text("b c")),
+            ("é", QueryValue::from("1")),
+            ("a/b", QueryValue::from("2")),
+            ("a.b", QueryValue::from("3")),
+            ("a", QueryValue::from("4")),
+            ("Z", QueryValue::from("5")),
+            ("_x", QueryValue::from("6")),
+            ("~k", QueryValue::from("7")),
+            ("dup", QueryValue::from("b+c")),
+            ("dup", QueryValue::from("b c")),
         ];
         assert_eq!(
             canonical_query(&query),
@@ -1133,14 +1193,14 @@ mod tests {
     #[test]
     fn query_encoding_is_quote_with_tilde_safe() {
         let query = [
-            ("name", QueryValue::Text("my vault & more=yes")),
-            ("r", QueryValue::Text("a+b/c*d(e)!f'g:h")),
-            ("tilde", QueryValue::Text("~-_.ok")),
-            ("empty", QueryValue::Text("")),
+            ("name", QueryValue::from("my server & more=yes")),
+            ("r", QueryValue::from("a+b/c*d(e)!f'g:h")),
+            ("tilde", QueryValue::from("~-_.ok")),
+            ("empty", QueryValue::from("")),
         ];
         assert_eq!(
             canonical_query(&query),
-            "empty=&name=my%20vault%20%26%20more%3Dyes&r=a%2Bb%2Fc%2Ad%28e%29%21f%27g%3Ah&tilde=~-_.ok"
+            "empty=&name=my%20server%20%26%20more%3Dyes&r=a%2Bb%2Fc%2Ad%28e%29%21f%27g%3Ah&tilde=~-_.ok"
         );
     }
 
@@ -1150,8 +1210,8 @@ mod tests {
             ("k", QueryValue::Int(10)),
             ("k", QueryValue::Int(9)),
             ("k", QueryValue::Int(-3)),
-            ("t", QueryValue::Text("10")),
-            ("t", QueryValue::Text("9")),
+            ("t", QueryValue::from("10")),
+            ("t", QueryValue::from("9")),
         ];
         assert_eq!(canonical_query(&query), "k=-3&k=9&k=10&t=10&t=9");
     }
@@ -1171,10 +1231,10 @@ mod tests {
     #[test]
     fn numbers_sort_before_text_of_the_same_key() {
         let query = [
-            ("k", QueryValue::Text("5")),
+            ("k", QueryValue::from("5")),
             ("k", QueryValue::Int(10)),
             ("k", QueryValue::Int(9)),
-            ("k", QueryValue::Text("10")),
+            ("k", QueryValue::from("10")),
             ("k", QueryValue::Bool(true)),
         ];
         assert_eq!(canonical_query(&query), "k=true&k=9&k=10&k=10&k=5");
@@ -1194,18 +1254,18 @@ mod tests {
 
     #[test]
     fn canonical_uri_gets_a_trailing_slash_the_wire_path_does_not() {
-        assert_eq!(canonical_uri("/v3/p/vaults"), "/v3/p/vaults/");
-        assert_eq!(canonical_uri("/v3/p/vaults/"), "/v3/p/vaults/");
+        assert_eq!(canonical_uri("/v3/p/servers"), "/v3/p/servers/");
+        assert_eq!(canonical_uri("/v3/p/servers/"), "/v3/p/servers/");
         assert_eq!(canonical_uri("/"), "/");
         assert_eq!(canonical_uri(""), "/");
 
         let credentials = credentials();
         let query = [("limit", QueryValue::Int(5))];
-        let request = SignableRequest::new("GET", "https", "h", "/v3/p/vaults").with_query(&query);
+        let request = SignableRequest::new("GET", "https", "h", "/v3/p/servers").with_query(&query);
         let signed = sign_ok(&request, &credentials);
-        assert_eq!(signed.canonical_uri(), "/v3/p/vaults/");
-        assert_eq!(signed.uri(), "/v3/p/vaults?limit=5");
-        assert_eq!(signed.url(), "https://h/v3/p/vaults?limit=5");
+        assert_eq!(signed.canonical_uri(), "/v3/p/servers/");
+        assert_eq!(signed.uri(), "/v3/p/servers?limit=5");
+        assert_eq!(signed.url(), "https://h/v3/p/servers?limit=5");
     }
 
     #[test]
@@ -1223,8 +1283,8 @@ mod tests {
     #[test]
     fn path_segments_are_decoded_and_re_encoded() {
         assert_eq!(
-            canonical_uri("/v/my%20vault%20%E5%A4%87/a~b%28c%29/x+y/%7e"),
-            "/v/my%20vault%20%E5%A4%87/a~b%28c%29/x%2By/~/"
+            canonical_uri("/v/my%20server%20%E5%A4%87/a~b%28c%29/x+y/%7e"),
+            "/v/my%20server%20%E5%A4%87/a~b%28c%29/x%2By/~/"
         );
         // Not an escape: left as is by the decoder, then `%` itself is encoded.
         assert_eq!(canonical_uri("/100%/%zz"), "/100%25/%25zz/");

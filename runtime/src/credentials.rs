@@ -9,6 +9,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
+use crate::redacted::Redacted;
 use crate::signing::Credentials;
 
 /// Environment variable of the access key (AK), as the official SDKs name it.
@@ -137,14 +138,6 @@ impl fmt::Debug for Token {
     }
 }
 
-struct Redacted;
-
-impl fmt::Debug for Redacted {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
-    }
-}
-
 /// The future of [`ProvideAuth::provide_auth`].
 pub type AuthFuture<'a> = Pin<Box<dyn Future<Output = Result<Auth, CredentialsError>> + Send + 'a>>;
 
@@ -162,7 +155,7 @@ pub type AuthFuture<'a> = Pin<Box<dyn Future<Output = Result<Auth, CredentialsEr
 /// use std::sync::Mutex;
 /// use std::time::{Duration, Instant};
 ///
-/// use huaweicloud_cbr::{Auth, AuthFuture, CredentialsError, ProvideAuth};
+/// use huaweicloud_sdk_runtime::{Auth, AuthFuture, CredentialsError, ProvideAuth};
 ///
 /// #[derive(Debug, Default)]
 /// struct RefreshingToken {
@@ -191,15 +184,10 @@ pub type AuthFuture<'a> = Pin<Box<dyn Future<Output = Result<Auth, CredentialsEr
 ///     }
 /// }
 ///
-/// # fn main() -> Result<(), huaweicloud_cbr::Error> {
-/// let client = huaweicloud_cbr::Client::builder()
-///     .region("my-kualalumpur-1")
-///     .project_id("0605767b5780d5762fc5c0118072a564")
-///     .auth_provider(RefreshingToken::default())
-///     .build()?;
-/// # let _ = client;
-/// # Ok(())
-/// # }
+/// // Given to a generated client's builder:
+/// // `Client::builder().region(…).auth_provider(RefreshingToken::default())`.
+/// let provider: Box<dyn ProvideAuth> = Box::new(RefreshingToken::default());
+/// # let _ = provider;
 /// ```
 pub trait ProvideAuth: fmt::Debug + Send + Sync {
     /// The credentials for the next attempt.

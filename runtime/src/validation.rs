@@ -80,7 +80,7 @@ impl fmt::Display for Rule {
 }
 
 /// A request value breaks a documented constraint: which member (as a path such as
-/// `vault.billing.size` or `resources[2].id`) and which rule.
+/// `server.flavor.vcpus` or `nics[2].id`) and which rule.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ValidationError {
     path: String,
@@ -88,14 +88,16 @@ pub struct ValidationError {
 }
 
 impl ValidationError {
-    pub(crate) fn new(path: impl Into<String>, rule: Rule) -> Self {
+    /// The value at `path` breaks `rule`; generated `validate()` methods build these.
+    #[doc(hidden)]
+    pub fn new(path: impl Into<String>, rule: Rule) -> Self {
         ValidationError {
             path: path.into(),
             rule,
         }
     }
 
-    /// The path of the member, from the request body (`vault.billing.size`), or the name of the
+    /// The path of the member, from the request body (`server.flavor.vcpus`), or the name of the
     /// parameter (`limit`).
     pub fn path(&self) -> &str {
         &self.path
@@ -107,7 +109,8 @@ impl ValidationError {
     }
 
     /// The same error, seen from the object that holds `member`.
-    pub(crate) fn within(mut self, member: &str) -> Self {
+    #[doc(hidden)]
+    pub fn within(mut self, member: &str) -> Self {
         if member.is_empty() {
             return self;
         }
@@ -138,8 +141,7 @@ impl fmt::Display for ValidationError {
 impl std::error::Error for ValidationError {}
 
 /// Checks every item of a list; errors name the item's index.
-#[allow(dead_code)] // used by generated code when a spec has constrained list items
-pub(crate) fn each<T>(
+pub fn each<T>(
     items: &[T],
     member: &str,
     check: impl Fn(&T) -> Result<(), ValidationError>,
@@ -151,8 +153,7 @@ pub(crate) fn each<T>(
 }
 
 /// Checks every value of a map; errors name the value's key.
-#[allow(dead_code)] // used by generated code when a spec has maps of constrained values
-pub(crate) fn each_value<T>(
+pub fn each_value<T>(
     items: &BTreeMap<String, T>,
     member: &str,
     check: impl Fn(&T) -> Result<(), ValidationError>,
@@ -169,10 +170,10 @@ mod tests {
 
     #[test]
     fn paths_compose_from_the_innermost_member() {
-        let error = ValidationError::new("size", Rule::MinItems(1));
+        let error = ValidationError::new("vcpus", Rule::MinItems(1));
         assert_eq!(
-            error.within("billing").within("vault").path(),
-            "vault.billing.size"
+            error.within("flavor").within("server").path(),
+            "server.flavor.vcpus"
         );
         let error = ValidationError::new("id", Rule::Required)
             .at_index(2)

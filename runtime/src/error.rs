@@ -6,19 +6,20 @@ use std::time::Duration;
 use reqwest::StatusCode;
 
 use crate::credentials::CredentialsError;
-use crate::error_codes::ErrorCode;
+use crate::service::ServiceErrorCode;
 use crate::validation::{Rule, ValidationError};
 
 /// Everything that can go wrong when building the client or sending a request.
 ///
 /// Its `Display` is one line that says what happened and what to do about it;
 /// [`is_retryable`](Self::is_retryable) says whether sending the request again may succeed.
-/// No variant holds or prints a credential.
+/// No variant holds or prints a credential. `C` is the generated crate's error-code enumeration
+/// (each generated crate names `Error<ErrorCode>` its `Error`).
 #[derive(Debug)]
 #[non_exhaustive]
-pub enum Error {
+pub enum Error<C> {
     /// The client's configuration is unusable (no region, a malformed endpoint, …).
-    Config(String),
+    Config(ConfigError),
     /// The credentials provider failed, or the credentials cannot sign; nothing was sent.
     Credentials(CredentialsError),
     /// The request breaks a documented constraint; nothing was sent.
@@ -28,7 +29,7 @@ pub enum Error {
     /// The request did not get a response: no connection, a timeout, a broken connection.
     Transport(Box<TransportError>),
     /// The service answered with an error status.
-    Api(Box<ApiError>),
+    Api(Box<ApiError<C>>),
     /// The service answered with a success status, but the body does not match the spec (or is
     /// not JSON).
     Decode(Box<DecodeError>),
@@ -40,7 +41,7 @@ pub enum Error {
     BodyTooLarge(Box<BodyTooLargeError>),
 }
 
-impl Error {
+impl<C> Error<C> {
     /// The HTTP status of the response, if there was one.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
@@ -63,7 +64,7 @@ impl Error {
     }
 
     /// The service's error code, for an error response that has one.
-    pub fn error_code(&self) -> Option<&ErrorCode> {
+    pub fn error_code(&self) -> Option<&C> {
         match self {
             Error::Api(error) => error.error_code.as_ref(),
             _ => None,
@@ -92,10 +93,10 @@ pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
     matches!(status.as_u16(), 429 | 502 | 503 | 504)
 }
 
-impl RawDisplay for Error {
+impl<C: ServiceErrorCode> RawDisplay for Error<C> {
     fn fmt_raw(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Config(message) => write!(f, "invalid client configuration: {message}"),
+            Error::Config(error) => write!(f, "invalid client configuration: {error}"),
             Error::Credentials(error) => write!(f, "no usable credentials, not sent: {error}"),
             // Only documented constraints can be switched off; the others protect the request.
             Error::InvalidRequest(error)
@@ -123,31 +124,164 @@ impl RawDisplay for Error {
     }
 }
 
-impl std::error::Error for Error {
+impl<C: ServiceErrorCode> std::error::Error for Error<C> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
+            Error::Config(error) => Some(error),
             Error::Credentials(error) => Some(error),
             Error::InvalidRequest(error) => Some(error),
             Error::Encode(error) => Some(error),
             Error::Transport(error) => Some(&error.source),
-            Error::Config(_)
-            | Error::Api(_)
-            | Error::Decode(_)
-            | Error::Pagination(_)
-            | Error::BodyTooLarge(_) => None,
+            Error::Api(_) | Error::Decode(_) | Error::Pagination(_) | Error::BodyTooLarge(_) => {
+                None
+            }
         }
     }
 }
 
-impl From<ValidationError> for Error {
+impl<C> From<ValidationError> for Error<C> {
     fn from(error: ValidationError) -> Self {
         Error::InvalidRequest(error)
     }
 }
 
-impl From<CredentialsError> for Error {
+impl<C> From<ConfigError> for Error<C> {
+    fn from(error: ConfigError) -> Self {
+        Error::Config(error)
+    }
+}
+
+impl<C> From<CredentialsError> for Error<C> {
     fn from(error: CredentialsError) -> Self {
         Error::Credentials(error)
+    }
+}
+
+/// Why the client's configuration is unusable; [`Error::Config`] holds it. Nothing was sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// No credentials were given, in code or in the environment.
+    NoCredentials,
+    /// A service has neither an endpoint of its own, nor a common base URL, nor a region to
+    /// derive one from.
+    NoEndpoint {
+        /// The service (`Ecs`).
+        service: &'static str,
+    },
+    /// The region is not a region ID (lower-case letters, digits and `-`).
+    InvalidRegion {
+        /// The region as given.
+        region: String,
+    },
+    /// The domain suffix is not a domain (labels of lower-case letters, digits and `-`).
+    InvalidDomainSuffix {
+        /// The suffix as given.
+        suffix: String,
+    },
+    /// An endpoint URL cannot be used.
+    InvalidEndpoint {
+        /// The service (`Ecs`).
+        service: &'static str,
+        /// The URL as given.
+        url: String,
+        /// What is wrong with it.
+        problem: EndpointProblem,
+    },
+    /// A header value of the request cannot be sent (a line break or other control character,
+    /// or a character beyond ASCII).
+    InvalidHeaderValue {
+        /// The header.
+        name: String,
+    },
+    /// The HTTP client (or its TLS configuration) could not be built, or it refused a request.
+    HttpClient {
+        /// The HTTP client's message.
+        message: String,
+    },
+}
+
+/// What is wrong with an endpoint URL ([`ConfigError::InvalidEndpoint`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum EndpointProblem {
+    /// It contains whitespace or control characters, which the URL parser would silently drop.
+    ControlCharacters,
+    /// It is not a URL; the parser's message.
+    NotAUrl(String),
+    /// It has no host, or has a query, fragment or user information.
+    NotABaseUrl,
+    /// It is `https://`, but this build has no TLS.
+    NoTls,
+    /// It is plain `http://`, and `allow_http(true)` was not set.
+    PlainHttp,
+    /// Its scheme is neither `https` nor `http`.
+    Scheme(String),
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigError::NoCredentials => f.write_str(
+                "no credentials: call `ClientBuilder::token`, `ak_sk`, `auth_provider` or use \
+                 `ClientBuilder::from_env`",
+            ),
+            ConfigError::NoEndpoint { service } => write!(
+                f,
+                "no endpoint for {service}: call `ClientBuilder::region`, `base_url` or `endpoint`"
+            ),
+            ConfigError::InvalidRegion { region } => {
+                write!(f, "`{region}` is not a region ID (like `my-kualalumpur-1`)")
+            }
+            ConfigError::InvalidDomainSuffix { suffix } => write!(
+                f,
+                "`{suffix}` is not a domain suffix (like `myhuaweicloud.com`)"
+            ),
+            ConfigError::InvalidEndpoint {
+                service,
+                url,
+                problem,
+            } => problem.describe(f, service, url),
+            ConfigError::InvalidHeaderValue { name } => write!(
+                f,
+                "the value of header `{name}` is not printable ASCII, so it cannot be sent"
+            ),
+            ConfigError::HttpClient { message } => write!(f, "the HTTP client: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl EndpointProblem {
+    fn describe(&self, f: &mut fmt::Formatter<'_>, service: &str, url: &str) -> fmt::Result {
+        match self {
+            EndpointProblem::ControlCharacters => write!(
+                f,
+                "endpoint {url:?} of {service} contains whitespace or control characters"
+            ),
+            EndpointProblem::NotAUrl(message) => {
+                write!(f, "endpoint `{url}` of {service}: {message}")
+            }
+            EndpointProblem::NotABaseUrl => write!(
+                f,
+                "endpoint `{url}` of {service} is not a base URL (`https://host[:port][/prefix]`)"
+            ),
+            EndpointProblem::NoTls => write!(
+                f,
+                "endpoint `{url}` of {service} needs HTTPS, but this build of the runtime has no \
+                 TLS: enable the `rustls-aws-lc` or `rustls-ring` feature"
+            ),
+            EndpointProblem::PlainHttp => write!(
+                f,
+                "endpoint `{url}` of {service} is plain HTTP: credentials would travel in clear; \
+                 use https, or call `ClientBuilder::allow_http(true)` for a local test server"
+            ),
+            EndpointProblem::Scheme(scheme) => write!(
+                f,
+                "endpoint `{url}` of {service} has the scheme `{scheme}`, not https"
+            ),
+        }
     }
 }
 
@@ -254,15 +388,15 @@ impl RawDisplay for TransportError {
     }
 }
 
-/// An error response of the service.
+/// An error response of the service. `C` is the generated error-code enumeration.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub struct ApiError {
+pub struct ApiError<C> {
     /// The HTTP status.
     pub status: StatusCode,
-    /// The service's error code (`BackupService.6500`), if the body has one; codes the
-    /// catalogue does not list are [`ErrorCode::Unknown`].
-    pub error_code: Option<ErrorCode>,
+    /// The service's error code (`APIGW.0301`), if the body has one; codes the catalogue
+    /// does not list are kept as received (the generated enumeration's `Unknown`).
+    pub error_code: Option<C>,
     /// The service's error message, if the body has one.
     pub error_msg: Option<String>,
     /// The service's request ID (response header `X-Request-Id`).
@@ -273,7 +407,14 @@ pub struct ApiError {
     pub body: String,
 }
 
-impl RawDisplay for ApiError {
+impl<C> ApiError<C> {
+    /// The service's error code, if the body has one.
+    pub fn error_code(&self) -> Option<&C> {
+        self.error_code.as_ref()
+    }
+}
+
+impl<C: ServiceErrorCode> RawDisplay for ApiError<C> {
     fn fmt_raw(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "the service answered {}", self.status)?;
         match (&self.error_code, &self.error_msg) {
@@ -285,7 +426,7 @@ impl RawDisplay for ApiError {
         if let Some(id) = &self.request_id {
             write!(f, " (request ID {id})")?;
         }
-        if let Some(handling) = self.error_code.as_ref().and_then(ErrorCode::handling) {
+        if let Some(handling) = self.error_code.as_ref().and_then(C::handling) {
             write!(f, "; what to do: {handling}")?;
         } else if is_retryable_status(self.status) {
             f.write_str("; try again later")?;
@@ -298,7 +439,7 @@ impl RawDisplay for ApiError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct PaginationError {
-    /// The operation (`list_vaults`).
+    /// The operation (`list_servers`).
     pub operation: &'static str,
     /// The 1-based number of the page that repeated the previous one.
     pub page: u64,
@@ -323,7 +464,7 @@ impl fmt::Display for PaginationError {
 pub struct DecodeError {
     /// The HTTP status.
     pub status: StatusCode,
-    /// The path of the member that failed (`vaults[0].billing.size`), empty for the whole body.
+    /// The path of the member that failed (`servers[0].flavor.vcpus`), empty for the whole body.
     pub path: String,
     /// What was wrong with it.
     pub message: String,
@@ -403,13 +544,8 @@ pub(crate) fn snippet(body: &[u8]) -> String {
     format!("{}…", &text[..end])
 }
 
-one_line_display!(
-    Error,
-    TransportError,
-    ApiError,
-    DecodeError,
-    BodyTooLargeError
-);
+one_line_display!(TransportError, DecodeError, BodyTooLargeError);
+one_line_display!(generic: Error<C>, ApiError<C>);
 
 /// The text of an error as its parts make it, before [`OneLine`]: a message, an error code or a
 /// body snippet from a response can hold any character.
@@ -429,6 +565,15 @@ impl<T: RawDisplay> fmt::Display for Raw<'_, T> {
 /// control character escaped (`\u{1b}`), so that a hostile response can neither split a log
 /// line nor send escape sequences to a terminal.
 macro_rules! one_line_display {
+    // Types generic over the error-code enumeration `C`.
+    (generic: $($ty:ty),*) => {$(
+        impl<C: ServiceErrorCode> fmt::Display for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let raw = Raw(self).to_string();
+                OneLine(&raw).fmt(f)
+            }
+        }
+    )*};
     ($($ty:ty),*) => {$(
         impl fmt::Display for $ty {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

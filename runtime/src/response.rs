@@ -1,21 +1,25 @@
 //! Responses: [`ResponseMetadata`], the decoding of bodies, and [`decode_response`], the
 //! client's response handling without the network.
 
+use std::time::Duration;
+
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use serde_json::error::Category;
 
-use crate::client::{api_error, ErrorFormat};
-use crate::error::{snippet, DecodeError, Error};
+use crate::error::{snippet, ApiError, DecodeError, Error};
 use crate::retry;
+use crate::service::{ServiceApi, ServiceErrorCode};
 
-/// An operation of the API, as its request builder type
-/// ([`operations::ListVaults`](crate::operations::ListVaults), …): what its success response
-/// decodes to and how its error responses are read. Implemented by the generated operations
-/// only.
+/// An operation of an API, as its generated request builder type (`operations::ListServers`,
+/// …): what its success response decodes to and how its error responses are read. Implemented
+/// by the generated operations only.
 pub trait Operation: sealed::Sealed {
-    /// The operation ID in the spec (`list_vaults`).
+    /// The API the operation belongs to.
+    type Api: ServiceApi;
+
+    /// The operation ID in the spec (`list_servers`).
     const OPERATION_ID: &'static str;
 
     /// The decoded success body (`()` for operations documented without one).
@@ -27,13 +31,36 @@ pub trait Operation: sealed::Sealed {
 
     /// Decodes a success response.
     #[doc(hidden)]
-    fn decode(response: RawResponse) -> Result<(Self::Output, ResponseMetadata), Error>;
+    fn decode(
+        response: RawResponse,
+    ) -> Result<(Self::Output, ResponseMetadata), Error<CodeOf<Self>>>;
 }
 
-pub(crate) mod sealed {
+/// The error-code enumeration of the API of operation `O`.
+pub type CodeOf<O> = <<O as Operation>::Api as ServiceApi>::ErrorCode;
+
+#[doc(hidden)]
+pub mod sealed {
     /// Keeps [`Operation`](super::Operation) to the generated operations, so that its hidden
-    /// items can change without a breaking release.
+    /// items can change with the runtime's version; generated crates name it, users do not.
     pub trait Sealed {}
+}
+
+/// Where an error body keeps its code and message, as the spec's error response describes it.
+#[derive(Debug, Clone, Copy)]
+#[doc(hidden)]
+pub enum ErrorFormat {
+    /// `{"error_code": "…", "error_msg": "…"}`.
+    Flat {
+        code: &'static str,
+        message: &'static str,
+    },
+    /// `{"error": {"code": "…", "message": "…"}}`.
+    Nested {
+        member: &'static str,
+        code: &'static str,
+        message: &'static str,
+    },
 }
 
 /// Handles a response of operation `O` exactly as the client does after reading it from the
@@ -44,22 +71,13 @@ pub(crate) mod sealed {
 /// For replaying recorded responses in tests, or for responses fetched by other means.
 /// Whatever the input, the result is a value or an error, never a panic.
 ///
-/// ```
-/// use huaweicloud_cbr::{decode_response, operations::ShowVault, Error, StatusCode};
-///
-/// let body = br#"{"error_code": "BackupService.6500", "error_msg": "vault not found"}"#;
-/// let error = decode_response::<ShowVault>(StatusCode::NOT_FOUND, Default::default(), body)
-///     .unwrap_err();
-/// assert_eq!(error.error_code().map(|code| code.as_str()), Some("BackupService.6500"));
-///
-/// let error = decode_response::<ShowVault>(StatusCode::OK, Default::default(), b"{").unwrap_err();
-/// assert!(matches!(error, Error::Decode(_)), "{error}");
-/// ```
+/// A generated crate re-exports it: `decode_response::<operations::ShowServer>(status, headers,
+/// body)`.
 pub fn decode_response<O: Operation>(
     status: StatusCode,
     headers: HeaderMap,
     body: &[u8],
-) -> Result<(O::Output, ResponseMetadata), Error> {
+) -> Result<(O::Output, ResponseMetadata), Error<CodeOf<O>>> {
     let response = RawResponse::classify(status, headers, body.to_vec(), 1, &O::ERRORS)?;
     O::decode(response)
 }
@@ -107,13 +125,13 @@ pub struct RawResponse {
 
 impl RawResponse {
     /// A whole response: a success one to decode, or an error status as [`Error::Api`].
-    pub(crate) fn classify(
+    pub(crate) fn classify<C: ServiceErrorCode>(
         status: StatusCode,
         headers: HeaderMap,
         body: Vec<u8>,
         attempt: u32,
         errors: &ErrorFormat,
-    ) -> Result<Self, Error> {
+    ) -> Result<Self, Error<C>> {
         let retry_after = retry::retry_after(&headers);
         let metadata = ResponseMetadata::new(status, headers, attempt);
         if !status.is_success() {
@@ -124,8 +142,7 @@ impl RawResponse {
     }
 
     /// Decodes the JSON body; a failure names the member path.
-    #[allow(dead_code)] // used by generated code when an operation returns a body
-    pub(crate) fn json<T: DeserializeOwned>(self) -> Result<(T, ResponseMetadata), Error> {
+    pub fn json<T: DeserializeOwned, C>(self) -> Result<(T, ResponseMetadata), Error<C>> {
         let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
         let decoded = serde_path_to_error::deserialize(&mut deserializer)
             .map_err(|error| {
@@ -152,8 +169,46 @@ impl RawResponse {
     }
 
     /// For operations documented without a body: whatever the body, it is ignored.
-    #[allow(dead_code)] // used by generated code when an operation returns no body
-    pub(crate) fn empty(self) -> Result<((), ResponseMetadata), Error> {
+    pub fn empty<C>(self) -> Result<((), ResponseMetadata), Error<C>> {
         Ok(((), self.metadata))
+    }
+}
+
+/// Reads an error response's code and message where `format` says they are.
+pub(crate) fn api_error<C: ServiceErrorCode>(
+    metadata: ResponseMetadata,
+    retry_after: Option<Duration>,
+    body: &[u8],
+    format: &ErrorFormat,
+) -> ApiError<C> {
+    let json: Option<serde_json::Value> = serde_json::from_slice(body).ok();
+    let object = match format {
+        ErrorFormat::Flat { .. } => json.as_ref(),
+        ErrorFormat::Nested { member, .. } => json.as_ref().and_then(|j| j.get(member)),
+    };
+    let (code, message) = match format {
+        ErrorFormat::Flat { code, message } | ErrorFormat::Nested { code, message, .. } => {
+            (*code, *message)
+        }
+    };
+    let text = |name: &str| object.and_then(|o| o.get(name)).and_then(json_text);
+    ApiError {
+        status: metadata.status,
+        error_code: text(code)
+            .filter(|code| !code.is_empty())
+            .map(|code| C::from(code.as_str())),
+        error_msg: text(message),
+        request_id: metadata.request_id,
+        retry_after,
+        body: String::from_utf8_lossy(body).into_owned(),
+    }
+}
+
+/// A JSON scalar as text (a code sent as a number is still a code).
+fn json_text(value: &serde_json::Value) -> Option<String> {
+    match value {
+        serde_json::Value::String(text) => Some(text.clone()),
+        serde_json::Value::Number(number) => Some(number.to_string()),
+        _ => None,
     }
 }

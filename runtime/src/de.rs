@@ -8,13 +8,13 @@ use crate::Nullable;
 
 /// Visits a string and maps it with `F` while it is borrowed, so that a known value costs no
 /// allocation.
-pub(crate) struct StrVisitor<F> {
+pub struct StrVisitor<F> {
     expecting: &'static str,
     map: F,
 }
 
 impl<F> StrVisitor<F> {
-    pub(crate) fn new(expecting: &'static str, map: F) -> Self {
+    pub fn new(expecting: &'static str, map: F) -> Self {
         StrVisitor { expecting, map }
     }
 }
@@ -33,16 +33,16 @@ impl<'de, T, F: FnOnce(&str) -> T> Visitor<'de> for StrVisitor<F> {
 
 /// The members of an object being read: `key` maps a listed member name (borrowed) to the
 /// struct's key enum, and the members the spec does not list are collected in `unknown`.
-pub(crate) struct Members<F> {
+pub struct Members<F> {
     key: F,
     /// The name of the last member `key` did not know: the only member name ever copied.
     name: String,
     /// Members the spec does not list, in the order read.
-    pub(crate) unknown: serde_json::Map<String, serde_json::Value>,
+    pub unknown: serde_json::Map<String, serde_json::Value>,
 }
 
 impl<K, F: Fn(&str) -> Option<K> + Copy> Members<F> {
-    pub(crate) fn new(key: F) -> Self {
+    pub fn new(key: F) -> Self {
         Members {
             key,
             name: String::new(),
@@ -53,7 +53,7 @@ impl<K, F: Fn(&str) -> Option<K> + Copy> Members<F> {
     /// The key of the next member: `Some(None)` for one the spec does not list (then read
     /// its value with [`next_unknown`](Self::next_unknown)), `None` at the end of the object.
     #[inline]
-    pub(crate) fn next_key<'de, A: MapAccess<'de>>(
+    pub fn next_key<'de, A: MapAccess<'de>>(
         &mut self,
         map: &mut A,
     ) -> Result<Option<Option<K>>, A::Error> {
@@ -70,10 +70,7 @@ impl<K, F: Fn(&str) -> Option<K> + Copy> Members<F> {
 
     /// Reads the value of the member the spec does not list that [`next_key`](Self::next_key)
     /// just returned; a name seen twice is an error, as for listed members.
-    pub(crate) fn next_unknown<'de, A: MapAccess<'de>>(
-        &mut self,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
+    pub fn next_unknown<'de, A: MapAccess<'de>>(&mut self, map: &mut A) -> Result<(), A::Error> {
         if self.unknown.contains_key(&self.name) {
             return Err(A::Error::custom(format_args!(
                 "duplicate field `{}`",
@@ -100,7 +97,7 @@ impl<'de, T, F: FnOnce(&str) -> T> DeserializeSeed<'de> for KeySeed<F> {
 /// Reads the value of a listed member into `member`, which is `None` until then; a second
 /// occurrence is an error.
 #[inline]
-pub(crate) fn next_member<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
+pub fn next_member<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
     map: &mut A,
     member: &mut Option<T>,
     name: &'static str,
@@ -116,7 +113,7 @@ pub(crate) fn next_member<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
 /// [`Nullable::Absent`] until then (reading never gives `Absent`); a second occurrence is an
 /// error.
 #[inline]
-pub(crate) fn next_nullable<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
+pub fn next_nullable<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
     map: &mut A,
     member: &mut Nullable<T>,
     name: &'static str,

@@ -4,15 +4,16 @@ use std::fmt;
 
 /// A value of an enumeration that the spec this crate was generated from does not list.
 ///
-/// It has no public constructor: it is only made when a value is parsed or deserialised and
-/// matches no known variant, so an `Unknown` never holds a value that has a variant of its
+/// Only generated code makes one (its constructor is hidden): when a value is parsed or
+/// deserialised and matches no known variant, so an `Unknown` never holds a value that has a variant of its
 /// own. A request carrying one fails validation, unless validation is switched off.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct UnknownValue(Box<str>);
 
 impl UnknownValue {
     /// Wraps a value that matched no variant; only generated `From<&str>` impls call this.
-    pub(crate) fn new(value: &str) -> Self {
+    #[doc(hidden)]
+    pub fn new(value: &str) -> Self {
         UnknownValue(value.into())
     }
 

@@ -75,7 +75,7 @@ impl RetryConfig {
 
     /// Whether to retry `POST` requests too. Off by default: a `POST` that timed out or got a
     /// 502 may have been carried out, and sending it again could, for instance, create a
-    /// second backup.
+    /// second resource.
     pub fn with_retry_non_idempotent(mut self, retry: bool) -> Self {
         self.retry_non_idempotent = retry;
         self

@@ -1,0 +1,107 @@
+//! The runtime of generated Huawei Cloud API clients: the client core, configuration,
+//! authentication and AK/SK signing, errors, retries, pagination, waiters, request validation,
+//! [`Nullable`] and unknown values, and TLS.
+//!
+//! It knows no particular service. A generated crate describes its service through
+//! [`ServiceApi`] (endpoints, error codes, user agent, the span of a call) and
+//! [`ServiceErrorCode`], and hands each request over as a [`Request`]; its paginated operations
+//! implement [`pagination::Paginate`], its waiters [`waiters::WaitFor`]. Users reach everything
+//! through the generated crate, which re-exports what they need under its own name (its
+//! `Error` is this crate's [`Error`] over its `ErrorCode`, its `ClientBuilder` this crate's
+//! [`ClientBuilder`] over its `Api`).
+//!
+//! # Configuration
+//!
+//! [`ClientBuilder`] takes a region (each endpoint is the service's URL template with the region
+//! filled in, with [`domain_suffix`](ClientBuilder::domain_suffix) for another domain) or
+//! explicit base URLs ([`base_url`](ClientBuilder::base_url),
+//! [`endpoint`](ClientBuilder::endpoint)); the project ID; credentials; timeouts (10 s to
+//! connect, 60 s per attempt); the [`RetryConfig`]; and optionally a `reqwest::Client` of your
+//! own (root certificates, proxies). Endpoints must be HTTPS unless
+//! [`allow_http(true)`](ClientBuilder::allow_http) is set.
+//!
+//! # Authentication
+//!
+//! An IAM token ([`ClientBuilder::token`], sent as `X-Auth-Token`) or an AK/SK pair
+//! ([`ClientBuilder::ak_sk`], [`Auth::temporary`] with a security token): every attempt is
+//! signed with `SDK-HMAC-SHA256` ([`signing`]) and a fresh `X-Sdk-Date`, and the query string
+//! sent is the canonical one that was signed. Credentials come from a [`ProvideAuth`], asked
+//! before every attempt, so tokens (valid 24 hours) can be refreshed. No `Debug` output, error
+//! message or log line contains a credential.
+//!
+//! # Errors, retries and logs
+//!
+//! Every failure is an [`Error`]: configuration ([`ConfigError`]), transport
+//! ([`TransportErrorKind::Connect`], [`TransportErrorKind::Tls`],
+//! [`TransportErrorKind::Timeout`]), [`ApiError`] (status, typed error code, message, request
+//! ID, body), [`DecodeError`] (status, failing member path, body snippet),
+//! [`BodyTooLargeError`], invalid request, credentials. [`Error::is_retryable`] says whether
+//! trying again may help; the client itself retries 429, 502, 503, 504 and connection failures
+//! of idempotent requests (`GET`, `PUT`, `DELETE`) with exponential backoff and jitter,
+//! honouring `Retry-After` ([`RetryConfig`]). Each call is a `tracing` span opened by the
+//! generated crate, with the operation, method, path template, authentication scheme, attempt
+//! and status.
+//!
+//! # TLS
+//!
+//! The cargo feature `rustls-aws-lc` (default) uses rustls with aws-lc-rs; `rustls-ring` uses
+//! rustls with ring, whose smaller C build makes cold builds faster; without either the runtime
+//! speaks plain HTTP only. [`tls_backend`] says which one is built.
+
+#![deny(missing_docs)]
+
+pub mod client;
+mod credentials;
+#[doc(hidden)]
+pub mod de;
+mod error;
+mod nullable;
+pub mod pagination;
+mod redacted;
+mod response;
+mod retry;
+pub mod service;
+pub mod signing;
+#[cfg(test)]
+mod test_api;
+mod tls;
+mod unknown;
+mod uri;
+#[doc(hidden)]
+pub mod validation;
+pub mod waiters;
+
+pub use client::{
+    json_body, push_segment, Client, ClientBuilder, Request, ResponseFuture,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY_SIZE, DEFAULT_TIMEOUT,
+};
+pub use credentials::{
+    Auth, AuthFuture, CredentialsError, ProvideAuth, Token, ENV_ACCESS_KEY, ENV_PROJECT_ID,
+    ENV_REGION, ENV_SECRET_KEY, ENV_SECURITY_TOKEN,
+};
+pub use error::{
+    ApiError, BodyTooLargeError, ConfigError, DecodeError, EndpointProblem, Error, PaginationError,
+    TransportError, TransportErrorKind, SNIPPET_LIMIT,
+};
+pub use nullable::Nullable;
+pub use pagination::{Items, Pages};
+/// The HTTP client crate the client is built on, whose types appear in this crate's API
+/// ([`ClientBuilder::http_client`], [`HeaderMap`], [`StatusCode`], [`Method`]).
+pub use reqwest;
+pub use reqwest::header::HeaderMap;
+pub use reqwest::{Method, StatusCode};
+#[doc(hidden)]
+pub use response::sealed;
+pub use response::{
+    decode_response, CodeOf, ErrorFormat, Operation, RawResponse, ResponseMetadata,
+};
+pub use retry::RetryConfig;
+pub use service::{CallInfo, ServiceApi, ServiceDef, ServiceErrorCode};
+pub use signing::QueryValue;
+pub use tls::tls_backend;
+/// The logging crate of the call spans, for the generated crates' [`ServiceApi::call_span`].
+#[doc(hidden)]
+pub use tracing;
+pub use unknown::UnknownValue;
+pub use validation::{Rule, ValidationError};
+pub use waiters::{WaitError, WaitFor, Waiter};
