@@ -347,6 +347,15 @@ impl<'a> Lowerer<'a> {
                 "discriminator",
             ));
         }
+        // OpenAPI 3.0.3 gives `nullable` effect only beside `type`; read elsewhere, the
+        // generator would accept `null` where strict validators and mock servers reject it.
+        if data.nullable && !matches!(schema.schema_kind, SchemaKind::Type(_)) {
+            return Err(Error::invalid(
+                format!("{pointer}/nullable"),
+                "`nullable` without `type` has no effect (a nullable reference is \
+                 `anyOf: [{$ref: …}, {enum: [null]}]`)",
+            ));
+        }
         let mut shape = self.kind_shape(&schema.schema_kind, data, pointer, inline_name)?;
         shape.nullable = shape.nullable || data.nullable;
         Ok(shape)
@@ -373,9 +382,17 @@ impl<'a> Lowerer<'a> {
             SchemaKind::OneOf { .. } => {
                 Err(Error::unsupported(format!("{pointer}/oneOf"), "oneOf"))
             }
-            SchemaKind::AnyOf { .. } => {
-                Err(Error::unsupported(format!("{pointer}/anyOf"), "anyOf"))
-            }
+            SchemaKind::AnyOf { any_of } => match nullable_reference(any_of) {
+                Some(reference) => {
+                    let mut shape = self.reference(reference, &format!("{pointer}/anyOf/0"))?;
+                    shape.nullable = true;
+                    Ok(shape)
+                }
+                None => Err(Error::unsupported(
+                    format!("{pointer}/anyOf"),
+                    "anyOf other than a $ref and the null schema {enum: [null]}",
+                )),
+            },
             SchemaKind::Not { .. } => Err(Error::unsupported(format!("{pointer}/not"), "not")),
             SchemaKind::Any(any) if *any == openapiv3::AnySchema::default() => {
                 Ok(Shape::plain(TypeRef::Json))
@@ -1076,6 +1093,12 @@ impl<'a> Lowerer<'a> {
                 }
                 _ => Ok(None),
             },
+            SchemaKind::AnyOf { any_of } => match nullable_reference(any_of) {
+                Some(reference) => {
+                    self.object_in(self.resolve_schema(reference, pointer)?, pointer)
+                }
+                None => Ok(None),
+            },
             _ => Ok(None),
         }
     }
@@ -1114,6 +1137,30 @@ fn check_operation_ids(doc: &OpenAPI) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// The reference of `anyOf: [{$ref: …}, {enum: [null]}]`, the spec's nullable reference: the
+/// one form that strict validators, mock servers and other generators all read as "the
+/// referenced schema, or `null`" (`nullable` beside an `allOf` is ignored by the first two).
+fn nullable_reference(any_of: &[ReferenceOr<Schema>]) -> Option<&str> {
+    match any_of {
+        [ReferenceOr::Reference { reference }, ReferenceOr::Item(null)] if is_null_schema(null) => {
+            Some(reference)
+        }
+        _ => None,
+    }
+}
+
+/// `{enum: [null]}` and nothing else.
+fn is_null_schema(schema: &Schema) -> bool {
+    let SchemaKind::Any(any) = &schema.schema_kind else {
+        return false;
+    };
+    let only_null = openapiv3::AnySchema {
+        enumeration: vec![serde_json::Value::Null],
+        ..openapiv3::AnySchema::default()
+    };
+    *any == only_null && schema.schema_data == SchemaData::default()
 }
 
 /// Whether a component schema becomes a named type (an object with members or an enumeration).
