@@ -135,6 +135,25 @@ pub fn run() -> Result<(), String> {
                 .current_dir(&root),
         )
     })?;
+    stage("prism", &|| {
+        // Ignored by `cargo test` (it needs Prism); `--workspace` keeps the feature set of the
+        // `cargo test` stage, so nothing is rebuilt.
+        crate::prism::run_e2e(&root, |env| {
+            cargo(
+                &root,
+                &[
+                    "test",
+                    "--workspace",
+                    "--test",
+                    "e2e_prism",
+                    "--",
+                    "--ignored",
+                    "--show-output",
+                ],
+                env,
+            )
+        })
+    })?;
     stage("other-language generators", &|| {
         // openapi-python-client and openapi-typescript read the same spec: every example must
         // round-trip through the Python models and type-check against the TypeScript types.
