@@ -267,11 +267,13 @@ fn finish(page: Map<String, Value>, schema: &str) -> Page {
     }
 }
 
-/// The component schema a member refers to (directly or through a one-element `allOf`).
+/// The component schema a member refers to (directly, through a one-element `allOf`, or as a
+/// nullable reference `anyOf: [$ref, {enum: [null]}]`).
 pub(crate) fn schema_ref(member: &Value) -> Option<&str> {
     member["$ref"]
         .as_str()
         .or_else(|| member["allOf"][0]["$ref"].as_str())
+        .or_else(|| member["anyOf"][0]["$ref"].as_str())
         .and_then(|r| r.strip_prefix("#/components/schemas/"))
 }
 

@@ -687,9 +687,9 @@ impl BackupExtendInfo {
 
 /// Restoration mode. snapshot indicates the backup can be used to create a full-server image. backup indicates the data is restored from backups of the EVS disks of the server. na indicates the backup can only be used to create new resources but cannot be used for restoration.
 ///
-/// Default: `"na"`.
+/// Documentation: 002 §4.5.1 Table 4-153; 002 §4.5.2 Table 4-162; 003 Table 5.
 ///
-/// Schema: `#/components/schemas/BackupExtendInfo/properties/supported_restore_mode`. The enum is `#[non_exhaustive]`, so a `match` needs a wildcard arm; a value this version of the crate does not know is kept in [`BackupExtendInfoSupportedRestoreMode::Unknown`] (and sent back as is), so a newer service does not break deserialisation.
+/// Schema: `#/components/schemas/BackupExtendInfoSupportedRestoreMode`. The enum is `#[non_exhaustive]`, so a `match` needs a wildcard arm; a value this version of the crate does not know is kept in [`BackupExtendInfoSupportedRestoreMode::Unknown`] (and sent back as is), so a newer service does not break deserialisation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum BackupExtendInfoSupportedRestoreMode {
@@ -1867,7 +1867,9 @@ impl BillingCreate {
 
 /// Specification code: vault.backup.server.normal for a server backup vault, vault.backup.volume.normal for a disk backup vault, vault.backup.turbo.normal for a file system backup vault.
 ///
-/// Schema: `#/components/schemas/Billing/properties/spec_code`. The enum is `#[non_exhaustive]`, so a `match` needs a wildcard arm; a value this version of the crate does not know is kept in [`BillingSpecCode::Unknown`] (and sent back as is), so a newer service does not break deserialisation.
+/// Documentation: 002 §4.4.1 Table 4-93; 002 §4.4.2 Table 4-101; 002 §4.4.2 Table 4-106; 002 §4.4.3 Table 4-114; 002 §4.4.4 Table 4-125.
+///
+/// Schema: `#/components/schemas/BillingSpecCode`. The enum is `#[non_exhaustive]`, so a `match` needs a wildcard arm; a value this version of the crate does not know is kept in [`BillingSpecCode::Unknown`] (and sent back as is), so a newer service does not break deserialisation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum BillingSpecCode {
@@ -2239,9 +2241,11 @@ impl CheckpointCreateSkippedResource {
     }
 }
 
-/// Status
+/// Status of a restore point.
 ///
-/// Schema: `#/components/schemas/CheckpointCreate/properties/status`. The enum is `#[non_exhaustive]`, so a `match` needs a wildcard arm; a value this version of the crate does not know is kept in [`CheckpointCreateStatus::Unknown`] (and sent back as is), so a newer service does not break deserialisation.
+/// Documentation: 002 §4.3.1 Table 4-67; 002 §4.3.2 Table 4-79.
+///
+/// Schema: `#/components/schemas/CheckpointCreateStatus`. The enum is `#[non_exhaustive]`, so a `match` needs a wildcard arm; a value this version of the crate does not know is kept in [`CheckpointCreateStatus::Unknown`] (and sent back as is), so a newer service does not break deserialisation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CheckpointCreateStatus {
@@ -3854,7 +3858,9 @@ impl OpExtendInfoBackup {
 
 /// Application-consistent backup status: 0 (non-application-consistent backup) or 1 (application-consistent backup)
 ///
-/// Schema: `#/components/schemas/OpExtendInfoBackup/properties/app_consistency_status`. The enum is `#[non_exhaustive]`, so a `match` needs a wildcard arm; a value this version of the crate does not know is kept in [`OpExtendInfoBackupAppConsistencyStatus::Unknown`] (and sent back as is), so a newer service does not break deserialisation.
+/// Documentation: 002 §4.1.1 Table 4-7; 002 §4.1.2 Table 4-23; 002 §4.1.2 Table 4-35.
+///
+/// Schema: `#/components/schemas/OpExtendInfoBackupAppConsistencyStatus`. The enum is `#[non_exhaustive]`, so a `match` needs a wildcard arm; a value this version of the crate does not know is kept in [`OpExtendInfoBackupAppConsistencyStatus::Unknown`] (and sent back as is), so a newer service does not break deserialisation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OpExtendInfoBackupAppConsistencyStatus {
@@ -3911,7 +3917,9 @@ impl std::str::FromStr for OpExtendInfoBackupAppConsistencyStatus {
 
 /// Whether incremental backup is used
 ///
-/// Schema: `#/components/schemas/OpExtendInfoBackup/properties/incremental`. The enum is `#[non_exhaustive]`, so a `match` needs a wildcard arm; a value this version of the crate does not know is kept in [`OpExtendInfoBackupIncremental::Unknown`] (and sent back as is), so a newer service does not break deserialisation.
+/// Documentation: 002 §4.1.1 Table 4-7; 002 §4.1.2 Table 4-23; 002 §4.1.2 Table 4-35.
+///
+/// Schema: `#/components/schemas/OpExtendInfoBackupIncremental`. The enum is `#[non_exhaustive]`, so a `match` needs a wildcard arm; a value this version of the crate does not know is kept in [`OpExtendInfoBackupIncremental::Unknown`] (and sent back as is), so a newer service does not break deserialisation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OpExtendInfoBackupIncremental {
@@ -5546,7 +5554,9 @@ impl PolicyTriggerResp {
 
 /// Scheduler type. Currently, only time (periodic scheduling) is supported.
 ///
-/// Schema: `#/components/schemas/PolicyTriggerResp/properties/type`. The enum is `#[non_exhaustive]`, so a `match` needs a wildcard arm; a value this version of the crate does not know is kept in [`PolicyTriggerRespType::Unknown`] (and sent back as is), so a newer service does not break deserialisation.
+/// Documentation: 002 §4.6.1 Table 4-182; 002 §4.6.2 Table 4-190; 002 §4.6.3 Table 4-199; 002 §4.6.4 Table 4-212.
+///
+/// Schema: `#/components/schemas/PolicyTriggerRespType`. The enum is `#[non_exhaustive]`, so a `match` needs a wildcard arm; a value this version of the crate does not know is kept in [`PolicyTriggerRespType::Unknown`] (and sent back as is), so a newer service does not break deserialisation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PolicyTriggerRespType {

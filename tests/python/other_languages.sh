@@ -8,7 +8,8 @@
 #               hand-written payloads of tests/typescript/usage.ts.
 #
 # Run from anywhere: `bash tests/python/other_languages.sh`. Everything it writes is under
-# target/ (python-venv, other-languages, python-client, typescript). It runs every step even
+# target/ (python-venv, other-languages, python-client, typescript, and node for the Node.js tools
+# that tests/node/install.sh installs). It runs every step even
 # after a failure (a step whose input failed is skipped), prints each step's time, and exits
 # non-zero if any step failed.
 set -euo pipefail
@@ -27,6 +28,7 @@ WORK=target/other-languages
 SPEC_JSON="$WORK/cbr.json"
 PY_CLIENT=target/python-client
 TS=target/typescript
+NODE_BIN=target/node/node_modules/.bin
 # The generated types are written as cbr.ts, not cbr.d.ts, so that --skipLibCheck skips only
 # TypeScript's own lib.*.d.ts (about a second) while the generated file is still fully checked.
 TSC_FLAGS=(--noEmit --strict --skipLibCheck --target es2022 --module esnext --moduleResolution bundler)
@@ -79,25 +81,9 @@ step_python_roundtrip() {
 }
 
 step_ts_install() {
-    # npm ci from the committed lock file; skipped when target/typescript already holds
-    # exactly that install.
-    if ! command -v npm >/dev/null; then
-        # A fresh machine may lack Node.js; Debian's packages provide it.
-        say "npm not found: installing Debian's nodejs and npm"
-        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; } \
-            || { echo "npm (with Node.js) is needed for the TypeScript check and could not be installed" >&2; exit 1; }
-    fi
+    # The project's pinned Node.js tools (tests/node), shared with `cargo xtask test`.
+    bash tests/node/install.sh | sed 's/^/    /'
     mkdir -p "$TS"
-    if cmp -s tests/typescript/package.json "$TS/package.json" \
-        && cmp -s tests/typescript/package-lock.json "$TS/package-lock.json" \
-        && [[ -f "$TS/node_modules/.package-lock.json" && -x "$TS/node_modules/.bin/tsc" ]]; then
-        say "npm packages already installed in $TS/node_modules"
-    else
-        say "npm ci in $TS (tests/typescript/package.json, package-lock.json)"
-        cp tests/typescript/package.json tests/typescript/package-lock.json "$TS/"
-        (cd "$TS" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
-    fi
-    say "$(cd "$TS" && node -p '["openapi-typescript", "typescript"].map((p) => p + " " + require(p + "/package.json").version).join(", ")')"
 }
 
 step_ts_generate() {
@@ -105,7 +91,7 @@ step_ts_generate() {
     # means (the server applies the default when the member is absent). With the generator's
     # default (true) such members become required and documented examples that omit them fail.
     say "openapi-typescript: $SPEC -> $TS/cbr.ts"
-    "$TS/node_modules/.bin/openapi-typescript" "$SPEC" \
+    "$NODE_BIN/openapi-typescript" "$SPEC" \
         --output "$TS/cbr.ts" \
         --default-non-nullable=false
     say "every example as a typed constant -> $TS/examples.ts"
@@ -114,7 +100,7 @@ step_ts_generate() {
 
 step_tsc() {
     say "tsc ${TSC_FLAGS[*]} $TS/cbr.ts $TS/examples.ts tests/typescript/usage.ts"
-    "$TS/node_modules/.bin/tsc" "${TSC_FLAGS[@]}" \
+    "$NODE_BIN/tsc" "${TSC_FLAGS[@]}" \
         "$TS/cbr.ts" "$TS/examples.ts" tests/typescript/usage.ts
     say "tsc: no errors"
 }

@@ -1,9 +1,12 @@
 //! Turns OpenAPI 3.0 schema objects into JSON Schema (draft 7) for validating examples.
 //!
-//! Two rules make the validation strict enough to catch transcription errors:
-//! `nullable: true` becomes an explicit `null` alternative (OpenAPI 3.0's `nullable` is not a
-//! JSON Schema keyword), and every object schema without `additionalProperties` is closed, so a
-//! member that an example has but the schema lacks is an error rather than silently allowed.
+//! `nullable` is read as OpenAPI 3.0.3 defines it, as strict validators and mock servers read it:
+//! `nullable: true` adds `null` to the `type` beside it and does nothing without one, and the
+//! other keywords still apply (an `enum` that does not list `null` rejects it). A nullable
+//! reference is therefore `anyOf: [{$ref}, {enum: [null]}]`, plain JSON Schema.
+//!
+//! Every object schema without `additionalProperties` is closed, so a member that an example
+//! has but the schema lacks is an error rather than silently allowed.
 
 use serde_json::{json, Map, Value};
 
@@ -63,25 +66,11 @@ pub fn convert(schema: &Value) -> Value {
     if is_object && !object.contains_key("additionalProperties") {
         out.insert("additionalProperties".into(), Value::Bool(false));
     }
-    if object.get("nullable").and_then(Value::as_bool) == Some(true) {
-        return make_nullable(out);
+    let nullable = object.get("nullable").and_then(Value::as_bool) == Some(true);
+    if let (true, Some(Value::String(ty))) = (nullable, out.get("type").cloned()) {
+        out.insert("type".into(), json!([ty, "null"]));
     }
     Value::Object(out)
-}
-
-fn make_nullable(mut schema: Map<String, Value>) -> Value {
-    match schema.get("type").cloned() {
-        Some(Value::String(t)) => {
-            schema.insert("type".into(), json!([t, "null"]));
-            if let Some(Value::Array(values)) = schema.get_mut("enum") {
-                if !values.contains(&Value::Null) {
-                    values.push(Value::Null);
-                }
-            }
-            Value::Object(schema)
-        }
-        _ => json!({ "anyOf": [Value::Object(schema), { "type": "null" }] }),
-    }
 }
 
 /// A self-contained JSON Schema for `schema`, with every component schema of `spec` under
@@ -119,9 +108,11 @@ mod tests {
         json!({"components": {"schemas": {
             "Inner": {"type": "object", "properties": {"n": {"type": "integer", "nullable": true}}},
             "Outer": {"type": "object", "properties": {
-                "inner": {"allOf": [{"$ref": "#/components/schemas/Inner"}], "nullable": true},
-                "kind": {"type": "string", "enum": ["a", "b"], "nullable": true},
-                "strict": {"type": "string", "enum": ["x"]}
+                "inner": {"anyOf": [{"$ref": "#/components/schemas/Inner"}, {"enum": [null]}]},
+                "kind": {"type": "string", "enum": ["a", "b", null], "nullable": true},
+                "strict": {"type": "string", "enum": ["x"]},
+                "unlisted": {"type": "string", "enum": ["x"], "nullable": true},
+                "ignored": {"allOf": [{"$ref": "#/components/schemas/Inner"}], "nullable": true}
             }}
         }}})
     }
@@ -151,5 +142,17 @@ mod tests {
         assert!(accepts(&spec, &outer, &json!({"inner": {"n": null}})));
         assert!(!accepts(&spec, &outer, &json!({"strict": null})));
         assert!(!accepts(&spec, &outer, &json!({"kind": "c"})));
+    }
+
+    /// OpenAPI 3.0.3: "Other Schema Object constraints retain their defined behavior, and
+    /// therefore may disallow the use of null", and `nullable` without `type` has no effect.
+    #[test]
+    fn nullable_reads_as_openapi_3_0_3_defines_it() {
+        let spec = fixture();
+        let outer = json!({"$ref": "#/components/schemas/Outer"});
+        assert!(!accepts(&spec, &outer, &json!({"unlisted": null})));
+        assert!(accepts(&spec, &outer, &json!({"unlisted": "x"})));
+        assert!(!accepts(&spec, &outer, &json!({"ignored": null})));
+        assert!(accepts(&spec, &outer, &json!({"ignored": {"n": 1}})));
     }
 }

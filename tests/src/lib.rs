@@ -115,3 +115,17 @@ pub fn resolve<'a>(doc: &'a Value, reference: &str) -> Option<&'a Value> {
     let pointer = reference.strip_prefix('#')?;
     doc.pointer(pointer)
 }
+
+/// The reference of a nullable reference, `anyOf: [{$ref: …}, {enum: [null]}]` (the spec's one
+/// form of "this schema, or `null`"; see `spec/CONVENTIONS.md`), else `None`.
+pub fn nullable_reference(schema: &Value) -> Option<&str> {
+    match schema.get("anyOf")?.as_array()?.as_slice() {
+        [reference, null] if is_null_schema(null) => reference.get("$ref")?.as_str(),
+        _ => None,
+    }
+}
+
+/// Whether `schema` is `{enum: [null]}`, the schema that admits `null` alone.
+pub fn is_null_schema(schema: &Value) -> bool {
+    *schema == serde_json::json!({ "enum": [null] })
+}

@@ -193,7 +193,14 @@ impl MockServer {
 
     /// A server that answers every request with what `handler` returns.
     pub fn with_handler(handler: impl FnMut(&Received) -> Reply + Send + 'static) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
+        Self::on("127.0.0.1:0", handler)
+    }
+
+    /// A server on `address` (a loopback address another process was told to call) that
+    /// answers every request with what `handler` returns.
+    pub fn on(address: &str, handler: impl FnMut(&Received) -> Reply + Send + 'static) -> Self {
+        let listener = TcpListener::bind(address)
+            .unwrap_or_else(|e| panic!("cannot listen on {address}: {e}"));
         let address = listener.local_addr().expect("local address");
         let (sender, received) = mpsc::channel();
         let stop = Arc::new(AtomicBool::new(false));

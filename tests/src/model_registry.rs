@@ -33,7 +33,7 @@ pub const MODELS: &[(&str, &str)] = &[
     ("#/components/schemas/BackupDetail", "BackupDetail"),
     ("#/components/schemas/BackupExtendInfo", "BackupExtendInfo"),
     (
-        "#/components/schemas/BackupExtendInfo/properties/supported_restore_mode",
+        "#/components/schemas/BackupExtendInfoSupportedRestoreMode",
         "BackupExtendInfoSupportedRestoreMode",
     ),
     ("#/components/schemas/BackupImageType", "BackupImageType"),
@@ -49,7 +49,7 @@ pub const MODELS: &[(&str, &str)] = &[
     ("#/components/schemas/BackupSyncRespBody", "BackupSyncRespBody"),
     ("#/components/schemas/Billing", "Billing"),
     ("#/components/schemas/BillingCreate", "BillingCreate"),
-    ("#/components/schemas/Billing/properties/spec_code", "BillingSpecCode"),
+    ("#/components/schemas/BillingSpecCode", "BillingSpecCode"),
     ("#/components/schemas/BillingUpdate", "BillingUpdate"),
     ("#/components/schemas/CbrError", "CbrError"),
     ("#/components/schemas/ChargingMode", "ChargingMode"),
@@ -58,10 +58,7 @@ pub const MODELS: &[(&str, &str)] = &[
         "#/components/schemas/CheckpointCreateSkippedResource",
         "CheckpointCreateSkippedResource",
     ),
-    (
-        "#/components/schemas/CheckpointCreate/properties/status",
-        "CheckpointCreateStatus",
-    ),
+    ("#/components/schemas/CheckpointCreateStatus", "CheckpointCreateStatus"),
     ("#/components/schemas/CheckpointExtraInfoResp", "CheckpointExtraInfoResp"),
     ("#/components/schemas/CheckpointParam", "CheckpointParam"),
     ("#/components/schemas/CheckpointPlanCreate", "CheckpointPlanCreate"),
@@ -109,11 +106,11 @@ pub const MODELS: &[(&str, &str)] = &[
     ("#/components/schemas/OpErrorInfo", "OpErrorInfo"),
     ("#/components/schemas/OpExtendInfoBackup", "OpExtendInfoBackup"),
     (
-        "#/components/schemas/OpExtendInfoBackup/properties/app_consistency_status",
+        "#/components/schemas/OpExtendInfoBackupAppConsistencyStatus",
         "OpExtendInfoBackupAppConsistencyStatus",
     ),
     (
-        "#/components/schemas/OpExtendInfoBackup/properties/incremental",
+        "#/components/schemas/OpExtendInfoBackupIncremental",
         "OpExtendInfoBackupIncremental",
     ),
     ("#/components/schemas/OpExtendInfoCommon", "OpExtendInfoCommon"),
@@ -140,7 +137,7 @@ pub const MODELS: &[(&str, &str)] = &[
     ("#/components/schemas/PolicyTriggerPropertiesResp", "PolicyTriggerPropertiesResp"),
     ("#/components/schemas/PolicyTriggerReq", "PolicyTriggerReq"),
     ("#/components/schemas/PolicyTriggerResp", "PolicyTriggerResp"),
-    ("#/components/schemas/PolicyTriggerResp/properties/type", "PolicyTriggerRespType"),
+    ("#/components/schemas/PolicyTriggerRespType", "PolicyTriggerRespType"),
     ("#/components/schemas/PolicyUpdate", "PolicyUpdate"),
     ("#/components/schemas/ProtectStatus", "ProtectStatus"),
     ("#/components/schemas/ProtectType", "ProtectType"),
@@ -250,7 +247,7 @@ pub fn roundtrip(
             "#/components/schemas/BackupExtendInfo" => {
                 through::<models::BackupExtendInfo>("BackupExtendInfo", json)
             }
-            "#/components/schemas/BackupExtendInfo/properties/supported_restore_mode" => {
+            "#/components/schemas/BackupExtendInfoSupportedRestoreMode" => {
                 through::<
                     models::BackupExtendInfoSupportedRestoreMode,
                 >("BackupExtendInfoSupportedRestoreMode", json)
@@ -285,7 +282,7 @@ pub fn roundtrip(
             "#/components/schemas/BillingCreate" => {
                 through::<models::BillingCreate>("BillingCreate", json)
             }
-            "#/components/schemas/Billing/properties/spec_code" => {
+            "#/components/schemas/BillingSpecCode" => {
                 through::<models::BillingSpecCode>("BillingSpecCode", json)
             }
             "#/components/schemas/BillingUpdate" => {
@@ -305,7 +302,7 @@ pub fn roundtrip(
                     models::CheckpointCreateSkippedResource,
                 >("CheckpointCreateSkippedResource", json)
             }
-            "#/components/schemas/CheckpointCreate/properties/status" => {
+            "#/components/schemas/CheckpointCreateStatus" => {
                 through::<models::CheckpointCreateStatus>("CheckpointCreateStatus", json)
             }
             "#/components/schemas/CheckpointExtraInfoResp" => {
@@ -418,12 +415,12 @@ pub fn roundtrip(
             "#/components/schemas/OpExtendInfoBackup" => {
                 through::<models::OpExtendInfoBackup>("OpExtendInfoBackup", json)
             }
-            "#/components/schemas/OpExtendInfoBackup/properties/app_consistency_status" => {
+            "#/components/schemas/OpExtendInfoBackupAppConsistencyStatus" => {
                 through::<
                     models::OpExtendInfoBackupAppConsistencyStatus,
                 >("OpExtendInfoBackupAppConsistencyStatus", json)
             }
-            "#/components/schemas/OpExtendInfoBackup/properties/incremental" => {
+            "#/components/schemas/OpExtendInfoBackupIncremental" => {
                 through::<
                     models::OpExtendInfoBackupIncremental,
                 >("OpExtendInfoBackupIncremental", json)
@@ -499,7 +496,7 @@ pub fn roundtrip(
             "#/components/schemas/PolicyTriggerResp" => {
                 through::<models::PolicyTriggerResp>("PolicyTriggerResp", json)
             }
-            "#/components/schemas/PolicyTriggerResp/properties/type" => {
+            "#/components/schemas/PolicyTriggerRespType" => {
                 through::<models::PolicyTriggerRespType>("PolicyTriggerRespType", json)
             }
             "#/components/schemas/PolicyUpdate" => {

@@ -11,6 +11,8 @@ use proptest::prelude::*;
 use proptest::sample::select;
 use serde_json::{Map, Number, Value};
 
+use crate::nullable_reference;
+
 /// How large generated values get.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
@@ -75,6 +77,9 @@ impl<'a> SchemaStrategies<'a> {
             return Err(format!("{at}: required members form a cycle"));
         }
         if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+            return self.non_null(self.resolve(reference, at)?, depth, reference);
+        }
+        if let Some(reference) = nullable_reference(schema) {
             return self.non_null(self.resolve(reference, at)?, depth, reference);
         }
         for keyword in ["oneOf", "anyOf", "not"] {
@@ -197,6 +202,7 @@ impl<'a> SchemaStrategies<'a> {
 
 fn nullable(schema: &Value) -> bool {
     schema.get("nullable").and_then(Value::as_bool) == Some(true)
+        || nullable_reference(schema).is_some()
 }
 
 fn usize_of(schema: &Value, keyword: &str) -> Option<usize> {
@@ -352,7 +358,7 @@ mod tests {
                 "kind": {"$ref": "#/components/schemas/Kind"},
                 "count": {"type": "integer", "format": "int32", "minimum": 0, "maximum": 9,
                           "nullable": true},
-                "inner": {"allOf": [{"$ref": "#/components/schemas/Outer"}], "nullable": true},
+                "inner": {"anyOf": [{"$ref": "#/components/schemas/Outer"}, {"enum": [null]}]},
                 "tags": {"type": "array", "maxItems": 2, "items": {"type": "string",
                          "maxLength": 3}}
             }},
@@ -367,6 +373,7 @@ mod tests {
         let values = samples(&spec, "#/components/schemas/Outer");
         let (mut unknown_kind, mut null_count, mut absent_count, mut extra, mut nested) =
             (false, false, false, false, false);
+        let mut null_inner = false;
         for value in &values {
             let object = value.as_object().unwrap();
             let kind = object["kind"].as_str().unwrap();
@@ -386,8 +393,9 @@ mod tests {
             let listed = ["kind", "count", "inner", "tags"];
             extra |= object.keys().any(|k| !listed.contains(&k.as_str()));
             nested |= object.get("inner").is_some_and(Value::is_object);
+            null_inner |= object.get("inner").is_some_and(Value::is_null);
         }
-        assert!(unknown_kind && null_count && absent_count && extra && nested);
+        assert!(unknown_kind && null_count && absent_count && extra && nested && null_inner);
     }
 
     #[test]

@@ -22,10 +22,9 @@ fn generating_twice_gives_identical_output() {
 
 #[test]
 fn output_does_not_depend_on_the_order_of_component_schemas() {
-    let fixture = std::fs::read_to_string(workspace_file(
-        "tests/fixtures/codegen/nullable_allof_ref.yaml",
-    ))
-    .expect("fixture is readable");
+    let fixture =
+        std::fs::read_to_string(workspace_file("tests/fixtures/codegen/nullable_ref.yaml"))
+            .expect("fixture is readable");
     let mut document: serde_yaml::Mapping = serde_yaml::from_str(&fixture).unwrap();
     let schemas = document["components"]["schemas"].as_mapping_mut().unwrap();
     let reversed: serde_yaml::Mapping = schemas

@@ -91,6 +91,66 @@ fn an_allof_of_two_schemas_is_unsupported() {
 }
 
 #[test]
+fn nullable_without_type_is_an_error() {
+    // OpenAPI 3.0.3 ignores it there; strict validators and Prism reject `null` for the member.
+    let error = error_of(&spec_with_schemas(
+        "    A:
+      type: object
+      properties:
+        x: {type: string}
+    B:
+      type: object
+      properties:
+        a:
+          allOf:
+          - $ref: '#/components/schemas/A'
+          nullable: true
+",
+    ));
+    assert!(matches!(error.kind, ErrorKind::Invalid(_)), "{error:?}");
+    assert_eq!(
+        error.pointer(),
+        Some("#/components/schemas/B/properties/a/nullable")
+    );
+    assert!(error
+        .to_string()
+        .contains("anyOf: [{$ref: …}, {enum: [null]}]"));
+}
+
+#[test]
+fn an_anyof_other_than_a_nullable_reference_is_unsupported() {
+    for branches in [
+        "- $ref: '#/components/schemas/A'\n          - {type: string}",
+        "- {enum: [null]}\n          - $ref: '#/components/schemas/A'",
+        "- $ref: '#/components/schemas/A'\n          - {enum: [null], description: x}",
+        "- $ref: '#/components/schemas/A'",
+    ] {
+        let error = error_of(&spec_with_schemas(&format!(
+            "    A:
+      type: object
+      properties:
+        x: {{type: string}}
+    B:
+      type: object
+      properties:
+        a:
+          anyOf:
+          {branches}
+"
+        )));
+        assert!(
+            matches!(error.kind, ErrorKind::Unsupported(_)),
+            "{branches}: {error:?}"
+        );
+        assert_eq!(
+            error.pointer(),
+            Some("#/components/schemas/B/properties/a/anyOf"),
+            "{branches}"
+        );
+    }
+}
+
+#[test]
 fn type_names_that_collide_after_case_conversion_are_an_error() {
     let error = error_of(&spec_with_schemas(
         "    PolicyODCreate:

@@ -49,7 +49,7 @@ macro_rules! snapshot {
 snapshot!(
     enumeration,
     optional_nullable,
-    nullable_allof_ref,
+    nullable_ref,
     array_of_refs,
     nested_objects,
     operation_path_query_body,

@@ -4,7 +4,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use cbr_tests::{escape_pointer, json_schema, operations, resolve, spec, workspace_file};
+use cbr_tests::{
+    escape_pointer, json_schema, nullable_reference, operations, resolve, spec, workspace_file,
+};
 use serde_json::Value;
 
 /// Operations for which 002 §6 lists no IAM action (see ERRATA.md).
@@ -156,14 +158,23 @@ fn lint_properties(schema: &Value, pointer: &str, problems: &mut Vec<String>) {
             {
                 problems.push(format!("{pp}: no description"));
             }
-            let typed = property.get("type").is_some() || property.get("allOf").is_some();
+            let typed = property.get("type").is_some()
+                || property.get("allOf").is_some()
+                || property.get("anyOf").is_some();
             if !typed {
-                problems.push(format!("{pp}: no type (a reference must be allOf: [$ref])"));
+                problems.push(format!(
+                    "{pp}: no type (a reference is allOf: [$ref], or anyOf: [$ref, {{enum: [null]}}] if nullable)"
+                ));
             }
             if let Some(all_of) = property["allOf"].as_array() {
                 if all_of.len() != 1 || all_of[0].get("$ref").is_none() {
                     problems.push(format!("{pp}: allOf must wrap exactly one $ref"));
                 }
+            }
+            if property.get("anyOf").is_some() && nullable_reference(property).is_none() {
+                problems.push(format!(
+                    "{pp}: anyOf must be [{{$ref: …}}, {{enum: [null]}}], a nullable reference"
+                ));
             }
             lint_properties(property, &pp, problems);
         }
@@ -282,7 +293,7 @@ fn every_component_is_used() {
 }
 
 fn is_nullable(property: &Value) -> bool {
-    property["nullable"] == Value::Bool(true)
+    property["nullable"] == Value::Bool(true) || nullable_reference(property).is_some()
 }
 
 /// Response members may be `null` or absent; request members follow their table. A schema in
@@ -319,20 +330,63 @@ fn nullability_follows_the_direction_of_each_schema() {
                 _ => {}
             }
         }
-        walk(schema, p.clone(), &mut |pointer, node| {
-            let lists_null = node["enum"]
-                .as_array()
-                .is_none_or(|values| values.contains(&Value::Null));
-            if is_nullable(node) && !lists_null {
-                problems.push(format!("{pointer}: nullable enum does not list null"));
-            }
-        });
         if in_response && !in_request && !required.is_empty() {
             problems.push(format!(
                 "{p}: response-only schema has required members {required:?}"
             ));
         }
     }
+    assert_none(problems);
+}
+
+/// `nullable` and `null` appear only in the forms that strict validators (OpenAPI 3.0.3),
+/// Prism, Redocly, Spectral and the generators all read alike (CONVENTIONS.md, ERRATA GEN-07,
+/// GEN-09): `nullable: true` beside a `type` and never beside an `enum` (an enumeration that
+/// may be `null` is a component behind a nullable reference), `null` only in the null schema
+/// `{enum: [null]}` of a nullable reference, and no `allOf` with nothing beside it.
+#[test]
+fn nullable_forms_read_the_same_in_every_tool() {
+    let doc = spec();
+    let mut problems = Vec::new();
+    walk(&doc, "#".into(), &mut |pointer, node| {
+        let Some(object) = node.as_object() else {
+            return;
+        };
+        if pointer.contains("/example") {
+            return;
+        }
+        if object.get("nullable") == Some(&Value::Bool(true)) {
+            if !object.contains_key("type") {
+                problems.push(format!(
+                    "{pointer}: nullable without type has no effect; a nullable reference is anyOf: [$ref, {{enum: [null]}}]"
+                ));
+            }
+            if object.contains_key("enum") {
+                problems.push(format!(
+                    "{pointer}: nullable enumeration; make it a component and refer to it with anyOf: [$ref, {{enum: [null]}}]"
+                ));
+            }
+        }
+        let lists_null = object
+            .get("enum")
+            .and_then(Value::as_array)
+            .is_some_and(|values| values.contains(&Value::Null));
+        if lists_null && !cbr_tests::is_null_schema(node) {
+            problems.push(format!(
+                "{pointer}: null among the enum values; only the null schema {{enum: [null]}} lists it"
+            ));
+        }
+        if cbr_tests::is_null_schema(node) && !pointer.ends_with("/anyOf/1") {
+            problems.push(format!(
+                "{pointer}: the null schema outside a nullable reference"
+            ));
+        }
+        if object.keys().eq(["allOf"]) {
+            problems.push(format!(
+                "{pointer}: allOf with nothing beside it; use the $ref itself"
+            ));
+        }
+    });
     assert_none(problems);
 }
 

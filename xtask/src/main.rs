@@ -3,6 +3,7 @@
 
 mod codegen;
 mod fuzz;
+mod prism;
 mod test_suite;
 
 use std::path::PathBuf;

@@ -10,6 +10,10 @@ use std::time::Instant;
 /// The pinned Python tools, installed into a project-local virtualenv.
 const PYTHON_REQUIREMENTS: &str = "tests/python/requirements.txt";
 const VENV_DIR: &str = "target/python-venv";
+/// The pinned Node.js tools (`tests/node`), installed by `tests/node/install.sh`.
+const NODE_BIN: &str = "target/node/node_modules/.bin";
+/// The spec in both its forms, as other teams lint it.
+const SPEC_FILES: [&str; 2] = ["spec/cbr.yaml", "spec/cbr.json"];
 
 pub fn run() -> Result<(), String> {
     let root = workspace_root();
@@ -96,6 +100,59 @@ pub fn run() -> Result<(), String> {
                 .args(["spec/cbr.yaml", "spec/cbr.json"])
                 .current_dir(&root),
         )
+    })?;
+    stage("node tools", &|| {
+        run_command(
+            Command::new("bash")
+                .arg("tests/node/install.sh")
+                .current_dir(&root),
+        )
+    })?;
+    stage("redocly", &|| {
+        // `redocly.yaml`: the `recommended` rules, each an error; telemetry and the update
+        // check off, since the registries are the only network the tests may use.
+        run_command(
+            Command::new(root.join(NODE_BIN).join("redocly"))
+                .args(["lint", "--config", "redocly.yaml"])
+                .args(SPEC_FILES)
+                .env("REDOCLY_TELEMETRY", "off")
+                .env("REDOCLY_SUPPRESS_UPDATE_NOTICE", "true")
+                .current_dir(&root),
+        )
+    })?;
+    stage("spectral", &|| {
+        // `.spectral.yaml`: `spectral:oas`; a warning fails the stage as an error does.
+        run_command(
+            Command::new(root.join(NODE_BIN).join("spectral"))
+                .args([
+                    "lint",
+                    "--ruleset",
+                    ".spectral.yaml",
+                    "--fail-severity",
+                    "warn",
+                ])
+                .args(SPEC_FILES)
+                .current_dir(&root),
+        )
+    })?;
+    stage("prism", &|| {
+        // Ignored by `cargo test` (it needs Prism); `--workspace` keeps the feature set of the
+        // `cargo test` stage, so nothing is rebuilt.
+        crate::prism::run_e2e(&root, |env| {
+            cargo(
+                &root,
+                &[
+                    "test",
+                    "--workspace",
+                    "--test",
+                    "e2e_prism",
+                    "--",
+                    "--ignored",
+                    "--show-output",
+                ],
+                env,
+            )
+        })
     })?;
     stage("other-language generators", &|| {
         // openapi-python-client and openapi-typescript read the same spec: every example must

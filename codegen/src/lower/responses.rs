@@ -272,6 +272,12 @@ impl<'a> Lowerer<'a> {
                 }
                 _ => Ok(None),
             },
+            SchemaKind::AnyOf { any_of } => match super::schemas::nullable_reference(any_of) {
+                Some(reference) => {
+                    self.object_in(self.resolve_schema(reference, pointer)?, pointer)
+                }
+                None => Ok(None),
+            },
             _ => Ok(None),
         }
     }

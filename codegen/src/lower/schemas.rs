@@ -193,6 +193,15 @@ impl<'a> Lowerer<'a> {
                 "discriminator",
             ));
         }
+        // OpenAPI 3.0.3 gives `nullable` effect only beside `type`; read elsewhere, the
+        // generator would accept `null` where strict validators and mock servers reject it.
+        if data.nullable && !matches!(schema.schema_kind, SchemaKind::Type(_)) {
+            return Err(Error::invalid(
+                pointer.join("nullable"),
+                "`nullable` without `type` has no effect (a nullable reference is \
+                 `anyOf: [{$ref: …}, {enum: [null]}]`)",
+            ));
+        }
         let mut shape = self.kind_shape(&schema.schema_kind, data, pointer, inline_name)?;
         shape.nullable = shape.nullable || data.nullable;
         Ok(shape)
@@ -217,7 +226,17 @@ impl<'a> Lowerer<'a> {
                 )),
             },
             SchemaKind::OneOf { .. } => Err(Error::unsupported(pointer.join("oneOf"), "oneOf")),
-            SchemaKind::AnyOf { .. } => Err(Error::unsupported(pointer.join("anyOf"), "anyOf")),
+            SchemaKind::AnyOf { any_of } => match nullable_reference(any_of) {
+                Some(reference) => {
+                    let mut shape = self.reference(reference, &pointer.join("anyOf").join("0"))?;
+                    shape.nullable = true;
+                    Ok(shape)
+                }
+                None => Err(Error::unsupported(
+                    pointer.join("anyOf"),
+                    "anyOf other than a $ref and the null schema {enum: [null]}",
+                )),
+            },
             SchemaKind::Not { .. } => Err(Error::unsupported(pointer.join("not"), "not")),
             SchemaKind::Any(any) if *any == openapiv3::AnySchema::default() => {
                 Ok(Shape::plain(TypeRef::Json))
@@ -388,6 +407,30 @@ impl<'a> Lowerer<'a> {
 
 fn schemas(doc: &OpenAPI) -> impl Iterator<Item = (&String, &ReferenceOr<Schema>)> {
     doc.components.iter().flat_map(|c| c.schemas.iter())
+}
+
+/// The reference of `anyOf: [{$ref: …}, {enum: [null]}]`, the spec's nullable reference: the
+/// one form that strict validators, mock servers and other generators all read as "the
+/// referenced schema, or `null`" (`nullable` beside an `allOf` is ignored by the first two).
+pub(super) fn nullable_reference(any_of: &[ReferenceOr<Schema>]) -> Option<&str> {
+    match any_of {
+        [ReferenceOr::Reference { reference }, ReferenceOr::Item(null)] if is_null_schema(null) => {
+            Some(reference)
+        }
+        _ => None,
+    }
+}
+
+/// `{enum: [null]}` and nothing else.
+fn is_null_schema(schema: &Schema) -> bool {
+    let SchemaKind::Any(any) = &schema.schema_kind else {
+        return false;
+    };
+    let only_null = openapiv3::AnySchema {
+        enumeration: vec![serde_json::Value::Null],
+        ..openapiv3::AnySchema::default()
+    };
+    *any == only_null && schema.schema_data == SchemaData::default()
 }
 
 /// Whether a component schema becomes a named type (an object with members or an enumeration).

@@ -142,6 +142,37 @@ pub fn response_example(operation_id: &str) -> (u16, Option<Value>) {
     (status.parse().expect("a numeric status"), example)
 }
 
+/// Every documented request-body example of `operation`, sorted by name (none for an
+/// operation without a body).
+pub fn request_examples(operation_id: &str) -> Vec<(String, Value)> {
+    named_examples(&operation(operation_id)["requestBody"])
+}
+
+/// The documented success status of `operation` and every example of that response, sorted by
+/// name.
+pub fn response_examples(operation_id: &str) -> (u16, Vec<(String, Value)>) {
+    let responses = operation(operation_id)["responses"]
+        .as_object()
+        .expect("responses");
+    let (status, response) = responses
+        .iter()
+        .find(|(status, _)| status.starts_with('2'))
+        .unwrap_or_else(|| panic!("{operation_id} documents no success response"));
+    (
+        status.parse().expect("a numeric status"),
+        named_examples(response),
+    )
+}
+
+fn named_examples(body: &Value) -> Vec<(String, Value)> {
+    body["content"]["application/json"]["examples"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(name, example)| (name.clone(), example["value"].clone()))
+        .collect()
+}
+
 /// The documented success response of `operation`, as the server sends it.
 pub fn documented_reply(operation_id: &str) -> Reply {
     match response_example(operation_id) {
