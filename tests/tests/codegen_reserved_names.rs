@@ -69,6 +69,7 @@ const WAITED: &str = "        default:
             application/json:
               schema:
                 type: object
+                x-error-format: {code: /error_code, message: /error_msg}
                 properties:
                   error_code: {type: string}
                   error_msg: {type: string}
