@@ -1,6 +1,10 @@
-//! `cargo xtask codegen [--check] [--root <dir>]`: regenerates the client crate from
-//! `spec/cbr.yaml` and the error-code catalogue `spec/error-codes.yaml`, in this workspace or in
-//! the one at `<dir>` (where the tests run it on broken copies of the spec).
+//! `cargo xtask codegen [--check | --changelog] [--root <dir>]`: regenerates the client crate
+//! from `spec/cbr.yaml` and the error-code catalogue `spec/error-codes.yaml`, in this workspace
+//! or in the one at `<dir>` (where the tests run it on broken copies of the spec).
+//!
+//! When files change, it prints what the spec change does to users, against the spec at `HEAD`
+//! (`api-diff against HEAD: semver: minor (1 addition)`); with `--changelog` it also lists
+//! those changes under "Unreleased" in `generated/CHANGELOG.md`, grouped by class.
 //!
 //! Writes only files whose contents changed: all to temporary files first, then each renamed
 //! into place, so that neither an interrupted run nor a failed write leaves a half-written
@@ -19,11 +23,16 @@ const SPEC: &str = "spec/cbr.yaml";
 /// The error-code catalogue, the generator's second input.
 const ERROR_CODES: &str = "spec/error-codes.yaml";
 
+/// The published crate's changelog, which `--changelog` adds the spec changes to.
+const CHANGELOG: &str = "generated/CHANGELOG.md";
+
 /// Whether to write the files or only compare them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     /// Write every changed file.
     Write,
+    /// Write every changed file, and list the spec changes in the changelog.
+    WriteWithChangelog,
     /// Write nothing; fail if a file is stale.
     Check,
 }
@@ -46,10 +55,59 @@ pub fn run(root: &Path, mode: Mode) -> Result<(), String> {
         }
         stale.push(file);
     }
-    match mode {
-        Mode::Check => check_report(&stale),
-        Mode::Write => write_all(root, &stale, files.len()),
+    let changelog = match mode {
+        Mode::Check => return check_report(&stale),
+        Mode::Write => false,
+        Mode::WriteWithChangelog => true,
+    };
+    write_all(root, &stale, files.len())?;
+    if stale.is_empty() && !changelog {
+        return Ok(());
     }
+    report_spec_change(root, &spec, &codes, changelog)
+}
+
+/// The spec change against `HEAD` in one line; with `changelog`, its lines in the changelog.
+/// Without `--changelog`, a comparison that cannot be made (no git, no spec at `HEAD`, a spec
+/// there the generator no longer reads) is only reported: the files are written either way.
+fn report_spec_change(root: &Path, spec: &str, codes: &str, changelog: bool) -> Result<(), String> {
+    let diff = match crate::api_diff::against_head(root, spec, codes) {
+        Ok(diff) => diff,
+        Err(reason) if changelog => return Err(format!("--changelog: {reason}")),
+        Err(reason) => {
+            println!("api-diff against HEAD: not compared ({reason})");
+            return Ok(());
+        }
+    };
+    println!(
+        "api-diff against HEAD: {} (`cargo xtask api-diff HEAD:{SPEC}` lists them)",
+        crate::api_diff::summary(&diff)
+    );
+    if !changelog {
+        return Ok(());
+    }
+    let path = root.join(CHANGELOG);
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let updated = cbr_codegen::api_diff::changelog::add_to_unreleased(&text, &diff);
+    if updated == text {
+        println!("{CHANGELOG}: every change is already listed");
+        return Ok(());
+    }
+    let temporary = write_temporary(&path, &updated)?;
+    std::fs::rename(&temporary, &path).map_err(|e| {
+        let _ = std::fs::remove_file(&temporary);
+        format!(
+            "cannot rename {} to {}: {e}",
+            temporary.display(),
+            path.display()
+        )
+    })?;
+    println!(
+        "wrote {CHANGELOG}: {} change(s) under Unreleased",
+        diff.changes().len()
+    );
+    Ok(())
 }
 
 /// Whether `path` already holds `file`'s contents; a file without the header is an error.
