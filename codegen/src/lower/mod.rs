@@ -6,10 +6,10 @@
 //! objects and enumerations are named `<Parent><Member>` (`<Parent><Member>Item` for array
 //! items).
 //!
-//! One `Lowerer` walks the document; its methods are split by concern: [`services`] (server
-//! URLs), [`schemas`] (named types and the shape of every member), [`operations`] (paths,
-//! parameters and bodies), [`responses`] (the success body and the error format) and
-//! [`paging`] (which list operations page, and how).
+//! One `Lowerer` walks the document; its methods are split by concern, one private module each:
+//! `services` (server URLs), `schemas` (named types and the shape of every member),
+//! `operations` (paths, parameters and bodies), `responses` (the success body and the error
+//! format) and `paging` (which list operations page, and how).
 
 mod operations;
 mod paging;
