@@ -376,6 +376,17 @@ responses:
         ],
     ),
     spec(
+        "last required member removed, from a type both sent and read",
+        &[
+            Remove("/components/schemas/Tag/properties/key"),
+            Remove("/components/schemas/Tag/required"),
+        ],
+        &[
+            "breaking  #/components/schemas/Tag/properties/key  member 'key' removed: the service no longer documents it in requests: field Tag::key removed; Tag::new loses an argument; Tag now implements Default",
+            "semver: major",
+        ],
+    ),
+    spec(
         "request member made required",
         &[Set("/components/schemas/VaultCreate/required/-", "description")],
         &[

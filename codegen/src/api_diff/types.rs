@@ -193,10 +193,10 @@ impl Structs<'_, '_, '_> {
         let mut rust = format!("field {name}::{} removed", field.rust_name);
         if field.required {
             rust.push_str(&format!("; {name}::new loses an argument"));
+            rust.push_str(&self.default_note());
         } else {
             rust.push_str(&format!("; {name}::with_{} removed", field.rust_name));
         }
-        rust.push_str(&self.default_note());
         let at = Self::member_pointer(self.old, field);
         let wire = by_side(self.sides, request, response);
         self.out.record(at, wire, Effect::breaking(rust));
