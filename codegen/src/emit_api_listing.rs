@@ -612,7 +612,7 @@ mod tests {
             services: vec![crate::model::Service {
                 rust_name: "Svc".into(),
                 url_template: "https://svc.{region}.example.com".into(),
-                description: None,
+                ..Default::default()
             }],
             types: Vec::new(),
             operations: vec![Operation {

@@ -9,7 +9,11 @@
 //!    the error codes from the second input, the error-code catalogue;
 //! 4. *files* ([`files`]): each output parsed by `syn`, printed by `prettyplease`, and given the
 //!    `@generated` header.
+//!
+//! [`api_diff`] compares two versions of the inputs through the intermediate model and says what
+//! changed for users of the generated crate, classified as semver.
 
+pub mod api_diff;
 pub mod emit_api_listing;
 pub mod emit_crate_root;
 pub mod emit_error_codes;

@@ -97,6 +97,8 @@ pub struct Service {
     pub rust_name: String,
     /// The URL template; `{region}` is the only variable left in it.
     pub url_template: String,
+    /// JSON pointer of the first server object that names the service.
+    pub pointer: JsonPointer,
     /// The server's description.
     pub description: Option<String>,
 }
@@ -485,6 +487,9 @@ pub struct Param {
     pub name: String,
     /// The Rust name (argument or setter).
     pub rust_name: String,
+    /// JSON pointer of the parameter where the operation lists it (a `$ref` to a component
+    /// parameter is located where it is used).
+    pub pointer: JsonPointer,
     /// Documentation.
     pub docs: Docs,
     /// The type (for arrays, sent as repeated keys).

@@ -1,11 +1,16 @@
-//! `cargo xtask codegen [--check] [--root <dir>]`: regenerates every generated client crate of
-//! the workspace (the published `huaweicloud-cbr` from `spec/cbr.yaml` and the error-code
-//! catalogue `spec/error-codes.yaml`, and the EVS client of the test fixtures), in this
-//! workspace or in the one at `<dir>` (where the tests run it on broken copies of the spec).
+//! `cargo xtask codegen [--check | --changelog] [--root <dir>]`: regenerates every generated
+//! client crate of the workspace (the published `huaweicloud-cbr` from `spec/cbr.yaml` and the
+//! error-code catalogue `spec/error-codes.yaml`, and the EVS client of the test fixtures), in
+//! this workspace or in the one at `<dir>` (where the tests run it on broken copies of the spec).
 //!
 //! The xtask owns each crate's `src/` folder: every Rust file in it is generated. A generated
 //! file that the spec no longer produces is removed (`--check` names it), and a file without
 //! the `@generated` header there is an error.
+//!
+//! When the published crate's files change, it prints what the spec change does to users,
+//! against the spec at `HEAD` (`api-diff against HEAD: semver: minor (1 addition)`); with
+//! `--changelog` it also lists those changes under "Unreleased" in `generated/CHANGELOG.md`,
+//! grouped by class.
 //!
 //! Writes only files whose contents changed: all to temporary files first, then each renamed
 //! into place, so that neither an interrupted run nor a failed write leaves a half-written
@@ -19,11 +24,9 @@ use std::path::{Path, PathBuf};
 use cbr_codegen::{GeneratedFile, Input, Target};
 
 /// The spec of the published crate, relative to the workspace root.
-#[cfg(test)]
 const SPEC: &str = Target::CBR.spec_path;
 
 /// Its error-code catalogue, the generator's second input.
-#[cfg(test)]
 const ERROR_CODES: &str = Target::CBR.error_codes_path;
 
 /// Every generated crate of the workspace.
@@ -40,11 +43,16 @@ const TARGETS: [Target<'static>; 2] = [
     },
 ];
 
+/// The published crate's changelog, which `--changelog` adds the spec changes to.
+const CHANGELOG: &str = "generated/CHANGELOG.md";
+
 /// Whether to write the files or only compare them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     /// Write every changed file.
     Write,
+    /// Write every changed file, and list the spec changes in the changelog.
+    WriteWithChangelog,
     /// Write nothing; fail if a file is stale.
     Check,
 }
@@ -60,20 +68,76 @@ pub fn run(root: &Path, mode: Mode) -> Result<(), String> {
         }
         let generated = generate(root, target)?;
         orphans.extend(orphans_of(root, &target, &generated)?);
-        files.extend(generated);
+        files.extend(generated.into_iter().map(|file| (target, file)));
     }
     let mut stale = Vec::new();
-    for file in &files {
+    for (target, file) in &files {
         let path = root.join(&file.path);
         if is_current(&path, file)? {
             continue;
         }
-        stale.push(file);
+        stale.push((target, file));
     }
-    match mode {
-        Mode::Check => check_report(&stale, &orphans),
-        Mode::Write => write_all(root, &stale, &orphans, files.len()),
+    // Only the published crate's spec change is reported: the other crates are test fixtures.
+    let published_changed = stale.iter().any(|(target, _)| **target == Target::CBR);
+    let stale: Vec<&GeneratedFile> = stale.into_iter().map(|(_, file)| file).collect();
+    let changelog = match mode {
+        Mode::Check => return check_report(&stale, &orphans),
+        Mode::Write => false,
+        Mode::WriteWithChangelog => true,
+    };
+    write_all(root, &stale, &orphans, files.len())?;
+    if !published_changed && !changelog {
+        return Ok(());
     }
+    let read = |input: &str| {
+        let path = root.join(input);
+        std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+    };
+    report_spec_change(root, &read(SPEC)?, &read(ERROR_CODES)?, changelog)
+}
+
+/// The spec change against `HEAD` in one line; with `changelog`, its lines in the changelog.
+/// Without `--changelog`, a comparison that cannot be made (no git, no spec at `HEAD`, a spec
+/// there the generator no longer reads) is only reported: the files are written either way.
+fn report_spec_change(root: &Path, spec: &str, codes: &str, changelog: bool) -> Result<(), String> {
+    let diff = match crate::api_diff::against_head(root, spec, codes) {
+        Ok(diff) => diff,
+        Err(reason) if changelog => return Err(format!("--changelog: {reason}")),
+        Err(reason) => {
+            println!("api-diff against HEAD: not compared ({reason})");
+            return Ok(());
+        }
+    };
+    println!(
+        "api-diff against HEAD: {} (`cargo xtask api-diff HEAD:{SPEC}` lists them)",
+        crate::api_diff::summary(&diff)
+    );
+    if !changelog {
+        return Ok(());
+    }
+    let path = root.join(CHANGELOG);
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let updated = cbr_codegen::api_diff::changelog::add_to_unreleased(&text, &diff);
+    if updated == text {
+        println!("{CHANGELOG}: every change is already listed");
+        return Ok(());
+    }
+    let temporary = write_temporary(&path, &updated)?;
+    std::fs::rename(&temporary, &path).map_err(|e| {
+        let _ = std::fs::remove_file(&temporary);
+        format!(
+            "cannot rename {} to {}: {e}",
+            temporary.display(),
+            path.display()
+        )
+    })?;
+    println!(
+        "wrote {CHANGELOG}: {} change(s) under Unreleased",
+        diff.changes().len()
+    );
+    Ok(())
 }
 
 /// Every file of one crate; a generator error names the input it is in.

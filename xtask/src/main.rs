@@ -1,6 +1,7 @@
-//! Workspace automation: `cargo xtask codegen [--check] [--root <dir>]`, `cargo xtask test` and
-//! `cargo xtask fuzz`.
+//! Workspace automation: `cargo xtask codegen [--check | --changelog] [--root <dir>]`,
+//! `cargo xtask api-diff OLD [NEW]`, `cargo xtask test` and `cargo xtask fuzz`.
 
+mod api_diff;
 mod codegen;
 mod fuzz;
 mod prism;
@@ -13,15 +14,21 @@ const USAGE: &str = "\
 usage: cargo xtask [--root <dir>] <command>
 
 commands:
-  codegen [--check]   regenerate the client crate from spec/cbr.yaml
-                      (--check: write nothing, fail if a generated file is stale)
+  codegen [--check | --changelog]
+                      regenerate the client crate from spec/cbr.yaml; when files change,
+                      print the semver class of the spec change against HEAD
+                      (--check: write nothing, fail if a generated file is stale;
+                      --changelog: also list the changes in generated/CHANGELOG.md)
+  api-diff OLD [NEW]  what changed for users between two specs, one line per change, the
+                      last line `semver: major|minor|patch|none`; OLD and NEW are files or
+                      REV:path (HEAD~1:spec/cbr.yaml); NEW defaults to spec/cbr.yaml
   test                run every check and test of the workspace, timing each stage
   fuzz [--time SECONDS] [TARGET...]
                       run the fuzz targets of fuzz/ (every one unless named), each for
                       SECONDS (default 30); installs cargo-fuzz into target/tools
 
 options:
-  --root <dir>        the workspace to generate into, instead of this one (codegen only)";
+  --root <dir>        the workspace to work in, instead of this one (codegen, api-diff)";
 
 /// The workspace root: xtask lives one level below it.
 pub(crate) fn workspace_root() -> PathBuf {
@@ -65,6 +72,10 @@ fn dispatch(invocation: Invocation) -> Result<(), String> {
     match words.as_slice() {
         ["codegen"] => codegen::run(&codegen_root, codegen::Mode::Write),
         ["codegen", "--check"] => codegen::run(&codegen_root, codegen::Mode::Check),
+        ["codegen", "--changelog"] => {
+            codegen::run(&codegen_root, codegen::Mode::WriteWithChangelog)
+        }
+        ["api-diff", rest @ ..] => api_diff::run(&codegen_root, rest),
         // The suite runs cargo on this workspace; another root would check nothing it builds.
         ["test"] if invocation.root.is_some() => Err("--root applies to codegen only".into()),
         ["test"] => test_suite::run(),

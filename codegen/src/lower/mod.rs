@@ -6,10 +6,10 @@
 //! objects and enumerations are named `<Parent><Member>` (`<Parent><Member>Item` for array
 //! items).
 //!
-//! One `Lowerer` walks the document; its methods are split by concern: `services.rs` (server
-//! URLs), `schemas.rs` (named types and the shape of every member), `operations.rs` (paths,
-//! parameters and bodies), `responses.rs` (the success body and the error format) and
-//! `paging.rs` (which list operations page, and how) and `waiters.rs` (the `x-waiters`
+//! One `Lowerer` walks the document; its methods are split by concern, one private module each:
+//! `services` (server URLs), `schemas` (named types and the shape of every member),
+//! `operations` (paths, parameters and bodies), `responses` (the success body and the error
+//! format), `paging` (which list operations page, and how) and `waiters` (the `x-waiters`
 //! extension: what a `wait_for_…` method polls and which states end the wait).
 
 mod operations;

@@ -230,6 +230,7 @@ impl<'a> Lowerer<'a> {
             from_client: data.name == CLIENT_PROJECT_ID && shape.ty == TypeRef::String,
             name: data.name.clone(),
             rust_name: names::member_name(&data.name, pointer)?,
+            pointer: pointer.clone(),
             docs: parameter_docs(data),
             ty: shape.ty,
             required: true,
@@ -262,6 +263,7 @@ impl<'a> Lowerer<'a> {
         Ok(Param {
             name: data.name.clone(),
             rust_name: names::member_name(&data.name, pointer)?,
+            pointer: pointer.clone(),
             docs: parameter_docs(data),
             ty: shape.ty,
             required: data.required,

@@ -48,6 +48,7 @@ impl Lowerer<'_> {
         self.services.push(Service {
             rust_name: rust_name.clone(),
             url_template: url,
+            pointer: pointer.clone(),
             description: server.description.clone(),
         });
         Ok(rust_name)
