@@ -72,7 +72,7 @@ pub mod validation;
 pub mod waiters;
 
 pub use client::{
-    json_body, push_segment, Client, ClientBuilder, Request, ResponseFuture,
+    json_body, push_segment, Client, ClientBuilder, Request, ResponseFuture, DEFAULT_CALL_TIMEOUT,
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY_SIZE, DEFAULT_TIMEOUT,
 };
 pub use credentials::{
@@ -80,8 +80,8 @@ pub use credentials::{
     ENV_REGION, ENV_SECRET_KEY, ENV_SECURITY_TOKEN,
 };
 pub use error::{
-    ApiError, BodyTooLargeError, ConfigError, DecodeError, EndpointProblem, Error, PaginationError,
-    TransportError, TransportErrorKind, SNIPPET_LIMIT,
+    ApiError, BodyTooLargeError, ConfigError, DeadlineError, DecodeError, DecodeErrorKind,
+    EndpointProblem, Error, PaginationError, TransportError, TransportErrorKind, SNIPPET_LIMIT,
 };
 pub use nullable::Nullable;
 pub use pagination::{Items, Pages};
@@ -95,7 +95,7 @@ pub use response::sealed;
 pub use response::{
     decode_response, CodeOf, ErrorFormat, Operation, RawResponse, ResponseMetadata,
 };
-pub use retry::RetryConfig;
+pub use retry::{RetryBudget, RetryConfig};
 pub use service::{CallInfo, ServiceApi, ServiceDef, ServiceErrorCode};
 pub use signing::QueryValue;
 pub use tls::tls_backend;
