@@ -79,6 +79,9 @@ impl Answer {
 pub enum Fault {
     /// No fault: the answer, with a correct `Content-Length`; the connection stays open.
     None(Answer),
+    /// No fault, but a chunked body (no `Content-Length`) in chunks of at most 64 KiB; the
+    /// connection stays open.
+    Chunked(Answer),
     /// Resets the connection (TCP RST) before writing anything.
     ResetBeforeHeaders,
     /// Writes the status line and headers, then resets the connection.
@@ -312,6 +315,16 @@ async fn apply(fault: Fault, stream: &mut TcpStream) -> bool {
         Fault::None(answer) => {
             let mut bytes = head(&answer, &length_framing(answer.body.len()));
             bytes.extend_from_slice(&answer.body);
+            return stream.write_all(&bytes).await.is_ok();
+        }
+        Fault::Chunked(answer) => {
+            let mut bytes = head(&answer, "Transfer-Encoding: chunked");
+            for chunk in answer.body.chunks(64 * 1024) {
+                bytes.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
+                bytes.extend_from_slice(chunk);
+                bytes.extend_from_slice(b"\r\n");
+            }
+            bytes.extend_from_slice(b"0\r\n\r\n");
             return stream.write_all(&bytes).await.is_ok();
         }
         Fault::ResetBeforeHeaders => {
