@@ -460,14 +460,16 @@ fn call_index(target: &str) -> usize {
         .expect("an offset")
 }
 
-fn budget_client(server: &FaultServer, budget: Option<RetryBudget>) -> Client {
+/// A client with the default retry budget, or with none.
+fn budget_client(server: &FaultServer, budgeted: bool) -> Client {
+    let mut retry = RetryConfig::standard()
+        .with_initial_backoff(Duration::from_millis(2))
+        .with_max_backoff(Duration::from_millis(4));
+    if !budgeted {
+        retry = retry.with_budget(None);
+    }
     e2e_support::builder(&server.base_url, AuthKind::Token.auth())
-        .retry_config(
-            RetryConfig::standard()
-                .with_initial_backoff(Duration::from_millis(2))
-                .with_max_backoff(Duration::from_millis(4))
-                .with_budget(budget),
-        )
+        .retry_config(retry)
         .build()
         .unwrap()
 }
@@ -476,21 +478,21 @@ fn budget_client(server: &FaultServer, budget: Option<RetryBudget>) -> Client {
 async fn under_constant_503s_the_budget_keeps_requests_near_the_number_of_calls() {
     const CALLS: usize = 300;
     let server = FaultServer::start(|_, _| Fault::None(Answer::unavailable(None)));
-    let results = run_calls(
-        &budget_client(&server, Some(RetryBudget::standard())),
-        CALLS,
-        50,
-    )
-    .await;
+    let results = run_calls(&budget_client(&server, true), CALLS, 50).await;
     assert!(results.iter().all(|r| r
         .as_ref()
         .is_err_and(|e| e.status().is_some_and(|s| s == 503))));
-    // The standard budget: 500 tokens, 5 per retry, nothing refunded by failures.
+    // On by default, the standard budget: 500 tokens, 5 per retry, nothing refunded by
+    // failures.
+    assert_eq!(
+        RetryConfig::standard().budget(),
+        Some(&RetryBudget::standard())
+    );
     let with_budget = server.requests();
     assert_eq!(with_budget, CALLS + 100, "first attempts are never refused");
 
     let server = FaultServer::start(|_, _| Fault::None(Answer::unavailable(None)));
-    run_calls(&budget_client(&server, None), CALLS, 50).await;
+    run_calls(&budget_client(&server, false), CALLS, 50).await;
     assert_eq!(
         server.requests(),
         3 * CALLS,
@@ -510,12 +512,7 @@ async fn intermittent_failures_are_still_retried_under_the_budget() {
         }
         Fault::None(vaults())
     });
-    let results = run_calls(
-        &budget_client(&server, Some(RetryBudget::standard())),
-        CALLS,
-        50,
-    )
-    .await;
+    let results = run_calls(&budget_client(&server, true), CALLS, 50).await;
     let failed: Vec<_> = results.iter().filter_map(|r| r.as_ref().err()).collect();
     assert!(
         failed.is_empty(),
