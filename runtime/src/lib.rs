@@ -33,14 +33,20 @@
 //!
 //! Every failure is an [`Error`]: configuration ([`ConfigError`]), transport
 //! ([`TransportErrorKind::Connect`], [`TransportErrorKind::Tls`],
-//! [`TransportErrorKind::Timeout`]), [`ApiError`] (status, typed error code, message, request
-//! ID, body), [`DecodeError`] (status, failing member path, body snippet),
-//! [`BodyTooLargeError`], invalid request, credentials. [`Error::is_retryable`] says whether
-//! trying again may help; the client itself retries 429, 502, 503, 504 and connection failures
-//! of idempotent requests (`GET`, `PUT`, `DELETE`) with exponential backoff and jitter,
-//! honouring `Retry-After` ([`RetryConfig`]). Each call is a `tracing` span opened by the
-//! generated crate, with the operation, method, path template, authentication scheme, attempt
-//! and status.
+//! [`TransportErrorKind::Timeout`], [`TransportErrorKind::MalformedResponse`], a broken
+//! connection; a body lost after the status arrived keeps that status, request ID and headers
+//! in [`TransportError::response`]), [`ApiError`] (status, typed error code, message, request
+//! ID, body, a `Retry-After` longer than the client waits), [`DecodeError`] (status, failing
+//! member path, body snippet, and whether the body mismatched the spec, was not JSON or was
+//! cut short: [`DecodeErrorKind`]), [`BodyTooLargeError`], [`DeadlineError`] (the call's
+//! overall deadline, after how many attempts), invalid request, credentials.
+//! [`Error::is_retryable`] says whether trying again may help; the client itself retries 429,
+//! 502, 503, 504 and connection failures of idempotent requests (`GET`, `PUT`, `DELETE`) with
+//! exponential backoff and equal jitter, honouring `Retry-After`, within the call's deadline
+//! ([`ClientBuilder::call_timeout`]) and a retry budget shared by the client's calls
+//! ([`RetryConfig`], [`RetryBudget`]). Each call is a `tracing` span opened by the generated
+//! crate, with the operation, method, path template, authentication scheme, attempt and
+//! status.
 //!
 //! # TLS
 //!
