@@ -63,7 +63,7 @@ unsafe impl GlobalAlloc for CountingAllocator {
 #[global_allocator]
 static ALLOCATOR: CountingAllocator = CountingAllocator;
 
-static SERIAL: Mutex<()> = Mutex::new(());
+static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 // ----- what is measured --------------------------------------------------------------------------
 
@@ -170,7 +170,7 @@ async fn run_calls(client: &Client, calls: usize, concurrency: usize) -> Vec<Res
 #[tokio::test]
 async fn a_thousand_calls_a_hundred_at_a_time_all_accounted_for_and_nothing_leaked() {
     const CALLS: usize = 1000;
-    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let _serial = SERIAL.lock().await;
     let server = faulty_server();
     let (sockets, tasks) = (open_sockets(), alive_tasks());
     let client = e2e_support::builder(&server.base_url, AuthKind::Token.auth())
@@ -245,7 +245,7 @@ async fn a_thousand_calls_a_hundred_at_a_time_all_accounted_for_and_nothing_leak
 async fn fifty_concurrent_bodies_near_the_limit_keep_the_clients_heap_bounded() {
     const LIMIT: usize = 1 << 20;
     const CALLS: usize = 50;
-    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let _serial = SERIAL.lock().await;
     // Half the calls get a body just under the limit, half a chunked body eight times over
     // it, which the client must stop reading at the limit.
     let padding = "x".repeat(LIMIT - 1024);
