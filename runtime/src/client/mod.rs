@@ -121,11 +121,6 @@ impl<A: ServiceApi> Client<A> {
         self.inner.timeout
     }
 
-    /// The time allowed for a whole call: every attempt and every wait in between.
-    pub fn call_timeout(&self) -> Duration {
-        self.inner.call_timeout
-    }
-
     /// The largest response body the client reads, in bytes.
     pub fn max_response_body_size(&self) -> usize {
         self.inner.max_body_size
