@@ -68,7 +68,7 @@ impl<A: ServiceApi> Client<A> {
                 tracing::debug!(attempt, elapsed_ms, "overall deadline passed in an attempt");
                 return Err(deadline_error(call_timeout, attempt, last_seen, None));
             };
-            let error = match outcome {
+            let mut error = match outcome {
                 Ok(response) => {
                     let status = response.metadata.status.as_u16();
                     span.record("status", status);
@@ -87,26 +87,23 @@ impl<A: ServiceApi> Client<A> {
             if let Some(status) = error.status() {
                 span.record("status", status.as_u16());
             }
-            let delay = match self.retry_delay(error, attempt, max_attempts, deadline) {
+            let delay = match self.retry_delay(&mut error, attempt, max_attempts, deadline) {
                 Ok(delay) => delay,
-                Err(Stop::Failed(error)) => {
+                Err(Stop::Final) => {
                     tracing::debug!(attempt, elapsed_ms, error = %error, "request failed");
-                    return Err(*error);
+                    return Err(error);
                 }
-                Err(Stop::Deadline(error)) => {
+                Err(Stop::Deadline) => {
                     tracing::debug!(attempt, elapsed_ms, error = %error, "no time left to retry");
-                    return Err(deadline_error(
-                        call_timeout,
-                        attempt,
-                        last_seen,
-                        Some(*error),
-                    ));
+                    let last_error = Some(error);
+                    return Err(deadline_error(call_timeout, attempt, last_seen, last_error));
                 }
             };
             tracing::info!(
                 attempt,
                 elapsed_ms,
                 delay_ms = delay.as_millis() as u64,
+                error = %error,
                 "retrying"
             );
             tokio::time::sleep(delay).await;
@@ -119,14 +116,14 @@ impl<A: ServiceApi> Client<A> {
     /// the call's deadline would pass during the wait.
     fn retry_delay(
         &self,
-        mut error: Error<A::ErrorCode>,
+        error: &mut Error<A::ErrorCode>,
         attempt: u32,
         max_attempts: u32,
         deadline: tokio::time::Instant,
-    ) -> Result<std::time::Duration, Stop<A::ErrorCode>> {
+    ) -> Result<std::time::Duration, Stop> {
         let retry = &self.inner.retry;
         let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-        let retry_after = match &mut error {
+        let retry_after = match error {
             Error::Api(api) => {
                 // A wait the client will not make is part of the error, which is then final
                 // (even after the last attempt, so that `is_retryable` tells the caller).
@@ -139,17 +136,17 @@ impl<A: ServiceApi> Client<A> {
             _ => None,
         };
         if attempt >= max_attempts || !error.is_retryable() {
-            return Err(Stop::Failed(Box::new(error)));
+            return Err(Stop::Final);
         }
         let Some(delay) = retry.delay(attempt, retry_after) else {
-            return Err(Stop::Failed(Box::new(error)));
+            return Err(Stop::Final);
         };
         if delay >= left {
-            return Err(Stop::Deadline(Box::new(error)));
+            return Err(Stop::Deadline);
         }
         if !self.inner.retry_tokens.try_take_retry() {
             tracing::info!(attempt, "retry budget exhausted; not retrying");
-            return Err(Stop::Failed(Box::new(error)));
+            return Err(Stop::Final);
         }
         Ok(delay)
     }
@@ -265,11 +262,11 @@ impl<A: ServiceApi> Client<A> {
 }
 
 /// Why the retry loop stops after a failed attempt.
-enum Stop<C> {
+enum Stop {
     /// The failure is final: not retryable, out of attempts or budget, or a wait too long.
-    Failed(Box<Error<C>>),
+    Final,
     /// The call's deadline would pass before the next attempt.
-    Deadline(Box<Error<C>>),
+    Deadline,
 }
 
 /// The error of a call stopped by its overall deadline, with the last response seen.
