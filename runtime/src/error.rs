@@ -6,6 +6,7 @@ use std::time::Duration;
 use reqwest::StatusCode;
 
 use crate::credentials::CredentialsError;
+use crate::response::ResponseMetadata;
 use crate::service::ServiceErrorCode;
 use crate::validation::{Rule, ValidationError};
 
@@ -26,12 +27,14 @@ pub enum Error<C> {
     InvalidRequest(ValidationError),
     /// The request body could not be serialised; nothing was sent.
     Encode(serde_json::Error),
-    /// The request did not get a response: no connection, a timeout, a broken connection.
+    /// The request did not get a complete response: no connection, a timeout, a broken
+    /// connection, bytes that are not HTTP, or a body cut off after the status and headers
+    /// arrived (then [`TransportError::response`] keeps them).
     Transport(Box<TransportError>),
     /// The service answered with an error status.
     Api(Box<ApiError<C>>),
-    /// The service answered with a success status, but the body does not match the spec (or is
-    /// not JSON).
+    /// The service answered with a success status, but the body does not match the spec, is
+    /// not JSON, or ends in the middle of its JSON ([`DecodeErrorKind`] tells which).
     Decode(Box<DecodeError>),
     /// A paginated listing stopped because the service sent the same page again.
     Pagination(Box<PaginationError>),
@@ -39,6 +42,10 @@ pub enum Error<C> {
     /// ([`ClientBuilder::max_response_body_size`](crate::ClientBuilder::max_response_body_size));
     /// the rest of it was not read.
     BodyTooLarge(Box<BodyTooLargeError>),
+    /// The call's overall deadline
+    /// ([`ClientBuilder::call_timeout`](crate::ClientBuilder::call_timeout)) passed, in an
+    /// attempt or before a retry.
+    Deadline(Box<DeadlineError<C>>),
 }
 
 impl<C> Error<C> {
@@ -47,8 +54,9 @@ impl<C> Error<C> {
         match self {
             Error::Api(error) => Some(error.status),
             Error::Decode(error) => Some(error.status),
-            Error::Transport(error) => error.source.status(),
+            Error::Transport(error) => error.response.as_ref().map(|r| r.status),
             Error::BodyTooLarge(error) => Some(error.status),
+            Error::Deadline(error) => error.status,
             _ => None,
         }
     }
@@ -59,6 +67,8 @@ impl<C> Error<C> {
             Error::Api(error) => error.request_id.as_deref(),
             Error::Decode(error) => error.request_id.as_deref(),
             Error::BodyTooLarge(error) => error.request_id.as_deref(),
+            Error::Transport(error) => error.response.as_ref()?.request_id.as_deref(),
+            Error::Deadline(error) => error.request_id.as_deref(),
             _ => None,
         }
     }
@@ -72,17 +82,19 @@ impl<C> Error<C> {
     }
 
     /// Whether the same request may succeed if sent again: a throttled (429) or unavailable
-    /// (502, 503, 504) service, or a connection that could not be made or broke. These are the
-    /// failures the client retries by itself (see [`RetryConfig`](crate::RetryConfig)); a
-    /// timeout is not among them, since the service may still be carrying the request out, nor
-    /// is a failed TLS handshake, which fails the same way every time.
+    /// (502, 503, 504) service that did not ask for a longer wait than the client makes
+    /// ([`ApiError::wait_limit`]), a connection that could not be made, or, for an idempotent
+    /// method only, a connection that broke. These are the failures the client retries by
+    /// itself (see [`RetryConfig`](crate::RetryConfig)).
+    ///
+    /// Never retryable: a timeout (the service may still be carrying the request out), a
+    /// failed TLS handshake (it fails the same way every time), a malformed response (the
+    /// service answered, with bytes that are not HTTP), an exceeded overall deadline, and a
+    /// broken connection of a non-idempotent request (`POST`), which may have taken effect.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Transport(error) => !matches!(
-                error.kind,
-                TransportErrorKind::Timeout | TransportErrorKind::Tls
-            ),
-            Error::Api(error) => is_retryable_status(error.status),
+            Error::Transport(error) => error.is_retryable(),
+            Error::Api(error) => is_retryable_status(error.status) && error.wait_limit.is_none(),
             _ => false,
         }
     }
@@ -120,6 +132,7 @@ impl<C: ServiceErrorCode> RawDisplay for Error<C> {
             Error::Decode(error) => fmt::Display::fmt(error, f),
             Error::Pagination(error) => fmt::Display::fmt(error, f),
             Error::BodyTooLarge(error) => fmt::Display::fmt(error, f),
+            Error::Deadline(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -132,6 +145,10 @@ impl<C: ServiceErrorCode> std::error::Error for Error<C> {
             Error::InvalidRequest(error) => Some(error),
             Error::Encode(error) => Some(error),
             Error::Transport(error) => Some(&error.source),
+            Error::Deadline(error) => error
+                .last_error
+                .as_ref()
+                .map(|e| e as &(dyn std::error::Error + 'static)),
             Error::Api(_) | Error::Decode(_) | Error::Pagination(_) | Error::BodyTooLarge(_) => {
                 None
             }
@@ -298,6 +315,10 @@ pub enum TransportErrorKind {
     Tls,
     /// The request timed out after the connection was made; the service may have received it.
     Timeout,
+    /// The service answered with bytes that are not an HTTP response (a malformed status line
+    /// or header). Not retried: the request reached something that answered, and may have
+    /// taken effect.
+    MalformedResponse,
     /// The connection broke while sending the request or reading the response.
     Other,
 }
@@ -314,16 +335,30 @@ pub struct TransportError {
     pub timeout: Option<Duration>,
     /// The HTTP client's error (also [`std::error::Error::source`] of the [`Error`]).
     pub source: reqwest::Error,
+    /// The status line and headers, when they arrived before the failure: the service
+    /// answered, and the operation may have taken effect even though its body was lost.
+    pub response: Option<ResponseMetadata>,
+    /// Whether the request's method is idempotent (`GET`, `PUT`, `DELETE`, `HEAD`,
+    /// `OPTIONS`), so that sending it again cannot do the operation twice.
+    pub idempotent: bool,
 }
 
 impl TransportError {
-    pub(crate) fn new(source: reqwest::Error, url: &str, timeout: Duration) -> Self {
+    pub(crate) fn new(
+        source: reqwest::Error,
+        url: &str,
+        timeout: Duration,
+        idempotent: bool,
+        response: Option<ResponseMetadata>,
+    ) -> Self {
         let kind = if source.is_connect() && is_tls_failure(&source) {
             TransportErrorKind::Tls
         } else if source.is_connect() {
             TransportErrorKind::Connect
         } else if source.is_timeout() {
             TransportErrorKind::Timeout
+        } else if is_malformed_response(&source) {
+            TransportErrorKind::MalformedResponse
         } else {
             TransportErrorKind::Other
         };
@@ -332,8 +367,37 @@ impl TransportError {
             url: url.to_owned(),
             timeout: (kind == TransportErrorKind::Timeout).then_some(timeout),
             source,
+            response,
+            idempotent,
         }
     }
+
+    /// See [`Error::is_retryable`]: only a failure that cannot have reached the service, or
+    /// a broken connection of an idempotent request, is worth sending again.
+    pub fn is_retryable(&self) -> bool {
+        match self.kind {
+            TransportErrorKind::Connect => true,
+            TransportErrorKind::Other => self.idempotent,
+            TransportErrorKind::Timeout
+            | TransportErrorKind::Tls
+            | TransportErrorKind::MalformedResponse => false,
+        }
+    }
+}
+
+/// Whether the HTTP parser refused what the service sent (status line, headers, chunk
+/// framing): hyper marks those errors as parse errors, somewhere in the source chain.
+fn is_malformed_response(error: &reqwest::Error) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(current) = cause {
+        if let Some(hyper) = current.downcast_ref::<hyper::Error>() {
+            if hyper.is_parse() || hyper.is_parse_status() {
+                return true;
+            }
+        }
+        cause = current.source();
+    }
+    false
 }
 
 /// Whether a connect error is a failed TLS handshake: the TLS layer reports its failures
@@ -365,7 +429,16 @@ impl RawDisplay for TransportError {
         while let Some(next) = cause.source() {
             cause = next;
         }
+        if let Some(response) = &self.response {
+            return self.describe_lost_body(f, response, cause);
+        }
         match (self.kind, self.timeout) {
+            (TransportErrorKind::MalformedResponse, _) => write!(
+                f,
+                "the response from {} is not valid HTTP: {cause} (a proxy or a server fault; \
+                 not retried, since the request may have taken effect)",
+                self.url
+            ),
             (TransportErrorKind::Connect, _) => write!(
                 f,
                 "cannot connect to {}: {cause} (check the endpoint, the network and any proxy)",
@@ -388,6 +461,44 @@ impl RawDisplay for TransportError {
     }
 }
 
+impl TransportError {
+    /// The message of a failure after the status and headers arrived: the service answered,
+    /// so the caller must not assume the operation did not happen.
+    fn describe_lost_body(
+        &self,
+        f: &mut fmt::Formatter<'_>,
+        response: &ResponseMetadata,
+        cause: &dyn std::error::Error,
+    ) -> fmt::Result {
+        write!(
+            f,
+            "the service answered {} from {}",
+            response.status, self.url
+        )?;
+        if let Some(id) = &response.request_id {
+            write!(f, " (request ID {id})")?;
+        }
+        match (self.kind, self.timeout) {
+            (TransportErrorKind::Timeout, Some(timeout)) => write!(
+                f,
+                ", but its body did not arrive within the request timeout of {timeout:?}"
+            )?,
+            (TransportErrorKind::MalformedResponse, _) => {
+                write!(f, ", but its body is not valid HTTP framing: {cause}")?
+            }
+            _ => write!(f, ", but its body was cut off: {cause}")?,
+        }
+        if self.idempotent {
+            f.write_str("; the operation may have taken effect")
+        } else {
+            f.write_str(
+                "; the operation may have taken effect, so it was not sent again (check its \
+                 result before repeating it)",
+            )
+        }
+    }
+}
+
 /// An error response of the service. `C` is the generated error-code enumeration.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -403,6 +514,10 @@ pub struct ApiError<C> {
     pub request_id: Option<String>,
     /// The wait the response asked for (header `Retry-After`).
     pub retry_after: Option<Duration>,
+    /// The longest wait the client was willing to make (its maximum backoff, or what was left
+    /// of the call's deadline), set when [`retry_after`](Self::retry_after) asked for more: the
+    /// client then gave up at once, and [`Error::is_retryable`] is false.
+    pub wait_limit: Option<Duration>,
     /// The response body as received (invalid UTF-8 replaced).
     pub body: String,
 }
@@ -426,9 +541,16 @@ impl<C: ServiceErrorCode> RawDisplay for ApiError<C> {
         if let Some(id) = &self.request_id {
             write!(f, " (request ID {id})")?;
         }
+        if let (Some(asked), Some(limit)) = (self.retry_after, self.wait_limit) {
+            write!(
+                f,
+                "; the service asked to wait {asked:?} before trying again, longer than the \
+                 client waits ({limit:?}), so it was not retried"
+            )?;
+        }
         if let Some(handling) = self.error_code.as_ref().and_then(C::handling) {
             write!(f, "; what to do: {handling}")?;
-        } else if is_retryable_status(self.status) {
+        } else if is_retryable_status(self.status) && self.wait_limit.is_none() {
             f.write_str("; try again later")?;
         }
         Ok(())
@@ -458,12 +580,71 @@ impl fmt::Display for PaginationError {
     }
 }
 
-/// A success response whose body does not match the spec.
+/// A call stopped by its overall deadline
+/// ([`ClientBuilder::call_timeout`](crate::ClientBuilder::call_timeout)). `C` is the generated
+/// error-code enumeration.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct DeadlineError<C> {
+    /// The overall deadline in force.
+    pub deadline: Duration,
+    /// The attempts made, the interrupted one included.
+    pub attempts: u32,
+    /// The status of the last response received, if any.
+    pub status: Option<StatusCode>,
+    /// The service's request ID of the last response received (`X-Request-Id`), if any.
+    pub request_id: Option<String>,
+    /// The failure of the last completed attempt, when the deadline passed before a retry
+    /// rather than in an attempt.
+    pub last_error: Option<Error<C>>,
+}
+
+impl<C: ServiceErrorCode> RawDisplay for DeadlineError<C> {
+    fn fmt_raw(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let attempts = match self.attempts {
+            1 => "1 attempt".to_owned(),
+            n => format!("{n} attempts"),
+        };
+        write!(
+            f,
+            "the call did not finish within its overall deadline of {:?}, after {attempts}",
+            self.deadline
+        )?;
+        match (&self.last_error, self.status) {
+            (Some(last), _) => write!(f, "; the last attempt: {}", Raw(last))?,
+            (None, Some(status)) => write!(f, "; the last response was {status}")?,
+            (None, None) => {}
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " (request ID {id})")?;
+        }
+        f.write_str(" (raise it with `ClientBuilder::call_timeout`)")
+    }
+}
+
+/// Why a success body could not be decoded ([`DecodeError::kind`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DecodeErrorKind {
+    /// The body is JSON, but a member does not match the spec.
+    Mismatch,
+    /// The body is not JSON (an HTML error page from a gateway, say).
+    NotJson,
+    /// The body ends in the middle of its JSON: it was cut short in transit or framed wrong
+    /// (a `Content-Length` shorter than the body), which is no fault of the spec.
+    Truncated,
+}
+
+/// A success response whose body could not be decoded.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DecodeError {
     /// The HTTP status.
     pub status: StatusCode,
+    /// Whether the body does not match the spec, is not JSON, or was cut short.
+    pub kind: DecodeErrorKind,
+    /// The number of body bytes received.
+    pub body_len: usize,
     /// The path of the member that failed (`servers[0].flavor.vcpus`), empty for the whole body.
     pub path: String,
     /// What was wrong with it.
@@ -484,11 +665,20 @@ impl RawDisplay for DecodeError {
         } else {
             format!(" at `{}`", self.path)
         };
-        write!(
-            f,
-            "the {} response does not match the spec{at}: {}; body: {}",
-            self.status, self.message, self.snippet
-        )?;
+        match self.kind {
+            DecodeErrorKind::Truncated => write!(
+                f,
+                "the {} response body ends in the middle of its JSON{at} after {} bytes: it was \
+                 cut short in transit or framed wrong (its length is not the body's), not a \
+                 spec mismatch ({}); body: {}",
+                self.status, self.body_len, self.message, self.snippet
+            )?,
+            DecodeErrorKind::NotJson | DecodeErrorKind::Mismatch => write!(
+                f,
+                "the {} response does not match the spec{at}: {}; body: {}",
+                self.status, self.message, self.snippet
+            )?,
+        }
         if let Some(id) = &self.request_id {
             write!(f, " (request ID {id})")?;
         }
@@ -545,7 +735,7 @@ pub(crate) fn snippet(body: &[u8]) -> String {
 }
 
 one_line_display!(TransportError, DecodeError, BodyTooLargeError);
-one_line_display!(generic: Error<C>, ApiError<C>);
+one_line_display!(generic: Error<C>, ApiError<C>, DeadlineError<C>);
 
 /// The text of an error as its parts make it, before [`OneLine`]: a message, an error code or a
 /// body snippet from a response can hold any character.

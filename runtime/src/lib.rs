@@ -33,14 +33,20 @@
 //!
 //! Every failure is an [`Error`]: configuration ([`ConfigError`]), transport
 //! ([`TransportErrorKind::Connect`], [`TransportErrorKind::Tls`],
-//! [`TransportErrorKind::Timeout`]), [`ApiError`] (status, typed error code, message, request
-//! ID, body), [`DecodeError`] (status, failing member path, body snippet),
-//! [`BodyTooLargeError`], invalid request, credentials. [`Error::is_retryable`] says whether
-//! trying again may help; the client itself retries 429, 502, 503, 504 and connection failures
-//! of idempotent requests (`GET`, `PUT`, `DELETE`) with exponential backoff and jitter,
-//! honouring `Retry-After` ([`RetryConfig`]). Each call is a `tracing` span opened by the
-//! generated crate, with the operation, method, path template, authentication scheme, attempt
-//! and status.
+//! [`TransportErrorKind::Timeout`], [`TransportErrorKind::MalformedResponse`], a broken
+//! connection; a body lost after the status arrived keeps that status, request ID and headers
+//! in [`TransportError::response`]), [`ApiError`] (status, typed error code, message, request
+//! ID, body, a `Retry-After` longer than the client waits), [`DecodeError`] (status, failing
+//! member path, body snippet, and whether the body mismatched the spec, was not JSON or was
+//! cut short: [`DecodeErrorKind`]), [`BodyTooLargeError`], [`DeadlineError`] (the call's
+//! overall deadline, after how many attempts), invalid request, credentials.
+//! [`Error::is_retryable`] says whether trying again may help; the client itself retries 429,
+//! 502, 503, 504 and connection failures of idempotent requests (`GET`, `PUT`, `DELETE`) with
+//! exponential backoff and equal jitter, honouring `Retry-After`, within the call's deadline
+//! ([`ClientBuilder::call_timeout`]) and a retry budget shared by the client's calls
+//! ([`RetryConfig`], [`RetryBudget`]). Each call is a `tracing` span opened by the generated
+//! crate, with the operation, method, path template, authentication scheme, attempt and
+//! status.
 //!
 //! # TLS
 //!
@@ -72,7 +78,7 @@ pub mod validation;
 pub mod waiters;
 
 pub use client::{
-    json_body, push_segment, Client, ClientBuilder, Request, ResponseFuture,
+    json_body, push_segment, Client, ClientBuilder, Request, ResponseFuture, DEFAULT_CALL_TIMEOUT,
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY_SIZE, DEFAULT_TIMEOUT,
 };
 pub use credentials::{
@@ -80,8 +86,8 @@ pub use credentials::{
     ENV_REGION, ENV_SECRET_KEY, ENV_SECURITY_TOKEN,
 };
 pub use error::{
-    ApiError, BodyTooLargeError, ConfigError, DecodeError, EndpointProblem, Error, PaginationError,
-    TransportError, TransportErrorKind, SNIPPET_LIMIT,
+    ApiError, BodyTooLargeError, ConfigError, DeadlineError, DecodeError, DecodeErrorKind,
+    EndpointProblem, Error, PaginationError, TransportError, TransportErrorKind, SNIPPET_LIMIT,
 };
 pub use nullable::Nullable;
 pub use pagination::{Items, Pages};
@@ -95,7 +101,7 @@ pub use response::sealed;
 pub use response::{
     decode_response, CodeOf, ErrorFormat, Operation, RawResponse, ResponseMetadata,
 };
-pub use retry::RetryConfig;
+pub use retry::{RetryBudget, RetryConfig};
 pub use service::{CallInfo, ServiceApi, ServiceDef, ServiceErrorCode};
 pub use signing::QueryValue;
 pub use tls::tls_backend;

@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use serde_json::error::Category;
 
-use crate::error::{snippet, ApiError, DecodeError, Error};
+use crate::error::{snippet, ApiError, DecodeError, DecodeErrorKind, Error};
 use crate::retry;
 use crate::service::{ServiceApi, ServiceErrorCode};
 
@@ -157,10 +157,16 @@ impl RawResponse {
             Ok(value) => Ok((value, self.metadata)),
             Err((path, error)) => Err(Error::Decode(Box::new(DecodeError {
                 status: self.metadata.status,
+                kind: match error.classify() {
+                    Category::Eof => DecodeErrorKind::Truncated,
+                    Category::Syntax => DecodeErrorKind::NotJson,
+                    Category::Data | Category::Io => DecodeErrorKind::Mismatch,
+                },
+                body_len: self.body.len(),
                 path,
                 message: match error.classify() {
-                    Category::Syntax | Category::Eof => format!("the body is not JSON ({error})"),
-                    Category::Data | Category::Io => error.to_string(),
+                    Category::Syntax => format!("the body is not JSON ({error})"),
+                    Category::Eof | Category::Data | Category::Io => error.to_string(),
                 },
                 snippet: snippet(&self.body),
                 request_id: self.metadata.request_id,
@@ -200,6 +206,7 @@ pub(crate) fn api_error<C: ServiceErrorCode>(
         error_msg: text(message),
         request_id: metadata.request_id,
         retry_after,
+        wait_limit: None,
         body: String::from_utf8_lossy(body).into_owned(),
     }
 }

@@ -1,7 +1,9 @@
-//! [`RetryConfig`]: which failures are retried, how often, and how long to wait in between.
+//! [`RetryConfig`]: which failures are retried, how often, and how long to wait in between;
+//! [`RetryBudget`]: how many retries a client may make when the service keeps failing.
 
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, SystemTime};
 
 use reqwest::header::{HeaderMap, RETRY_AFTER};
@@ -13,24 +15,29 @@ use time::PrimitiveDateTime;
 /// When and how requests are retried.
 ///
 /// A failed attempt is retried when the error is [retryable](crate::Error::is_retryable) (HTTP
-/// 429, 502, 503 or 504, or a connection that could not be made or broke; not a timeout),
-/// attempts are left, and the method is
+/// 429, 502, 503 or 504, or a connection that could not be made, or that broke under an
+/// idempotent request; not a timeout, nor a malformed response, nor a body lost after the
+/// status arrived for a `POST`), attempts are left, the retry budget has tokens, the call's
+/// deadline leaves time, and the method is
 /// idempotent (`GET`, `PUT`, `DELETE`, `HEAD`), unless
 /// [`with_retry_non_idempotent`](Self::with_retry_non_idempotent) allows `POST` too. Before
-/// attempt *n + 1* the client waits a random time between zero and
-/// `min(max_backoff, initial_backoff × 2ⁿ⁻¹)` ("full jitter"), but at least what the response's
-/// `Retry-After` header asks; a `Retry-After` longer than `max_backoff` ends the retries. Every
+/// attempt *n + 1* the client waits a random time between half and all of
+/// `min(max_backoff, initial_backoff × 2ⁿ⁻¹)` ("equal jitter": the floor is half the ceiling,
+/// so never less than `initial_backoff / 2`), but at least what the response's `Retry-After`
+/// header asks; a `Retry-After` longer than `max_backoff`, or than what is left of the call's
+/// deadline, ends the retries ([`ApiError::wait_limit`](crate::ApiError::wait_limit)). Every
 /// attempt is sent afresh: new credentials from the provider, a new signature and
 /// `X-Sdk-Date`.
 ///
 /// The default is [`RetryConfig::standard`]: three attempts, 1 s initial and 20 s maximum
-/// backoff, idempotent methods only.
+/// backoff, idempotent methods only, and the [standard budget](RetryBudget::standard).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetryConfig {
     max_attempts: u32,
     initial_backoff: Duration,
     max_backoff: Duration,
     retry_non_idempotent: bool,
+    budget: Option<RetryBudget>,
 }
 
 impl Default for RetryConfig {
@@ -40,13 +47,15 @@ impl Default for RetryConfig {
 }
 
 impl RetryConfig {
-    /// Three attempts, backoff from 1 s up to 20 s, idempotent methods only.
+    /// Three attempts, backoff from 1 s up to 20 s, idempotent methods only,
+    /// [`RetryBudget::standard`].
     pub fn standard() -> Self {
         RetryConfig {
             max_attempts: 3,
             initial_backoff: Duration::from_secs(1),
             max_backoff: Duration::from_secs(20),
             retry_non_idempotent: false,
+            budget: Some(RetryBudget::standard()),
         }
     }
 
@@ -75,10 +84,23 @@ impl RetryConfig {
 
     /// Whether to retry `POST` requests too. Off by default: a `POST` that timed out or got a
     /// 502 may have been carried out, and sending it again could, for instance, create a
-    /// second resource.
+    /// second resource. Even when on, a `POST` whose connection broke after it was sent, or
+    /// whose body was lost after the status arrived, is not sent again.
     pub fn with_retry_non_idempotent(mut self, retry: bool) -> Self {
         self.retry_non_idempotent = retry;
         self
+    }
+
+    /// The budget retries draw from, shared by every call of a client; `None` lets every
+    /// call make all its attempts however often the service fails.
+    pub fn with_budget(mut self, budget: Option<RetryBudget>) -> Self {
+        self.budget = budget;
+        self
+    }
+
+    /// The retry budget, if any.
+    pub fn budget(&self) -> Option<&RetryBudget> {
+        self.budget.as_ref()
     }
 
     /// The number of attempts, the first included.
@@ -101,13 +123,17 @@ impl RetryConfig {
         self.retry_non_idempotent
     }
 
-    /// The attempts a request with `method` gets.
-    pub(crate) fn attempts_for(&self, method: &Method) -> u32 {
-        let idempotent = matches!(
+    /// Whether sending a request with `method` twice does no more than sending it once.
+    pub(crate) fn is_idempotent(method: &Method) -> bool {
+        matches!(
             *method,
             Method::GET | Method::PUT | Method::DELETE | Method::HEAD | Method::OPTIONS
-        );
-        if idempotent || self.retry_non_idempotent {
+        )
+    }
+
+    /// The attempts a request with `method` gets.
+    pub(crate) fn attempts_for(&self, method: &Method) -> u32 {
+        if Self::is_idempotent(method) || self.retry_non_idempotent {
             self.max_attempts
         } else {
             1
@@ -118,12 +144,116 @@ impl RetryConfig {
     /// `None` when the server asks for a longer wait than `max_backoff`.
     pub(crate) fn delay(&self, attempt: u32, retry_after: Option<Duration>) -> Option<Duration> {
         let ceiling = exponential(self.initial_backoff, attempt, self.max_backoff);
-        let backoff = ceiling.mul_f64(random_fraction());
+        // Equal jitter: spread, but never so short that a retry lands on the same outage.
+        let backoff = ceiling / 2 + (ceiling / 2).mul_f64(random_fraction());
         match retry_after {
             Some(asked) if asked > self.max_backoff => None,
             Some(asked) => Some(backoff.max(asked)),
             None => Some(backoff),
         }
+    }
+}
+
+/// A token bucket that retries draw from, shared by every call of one client, so that a
+/// service that keeps failing gets at most a bounded number of extra requests instead of
+/// `max_attempts` times the load. First attempts never draw from it and are never refused.
+///
+/// The bucket starts full with `capacity` tokens; every retry takes `retry_cost` tokens, and is
+/// not made when the bucket has fewer; every call that succeeds puts `success_refund` back, up
+/// to the capacity. [`standard`](Self::standard): capacity 500, cost 5, refund 1, the numbers
+/// of the AWS SDKs' standard retry mode: at most 100 retries in a row against a failing
+/// service, while a service failing fewer than one call in five keeps the bucket full.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryBudget {
+    capacity: u32,
+    retry_cost: u32,
+    success_refund: u32,
+}
+
+impl Default for RetryBudget {
+    fn default() -> Self {
+        Self::standard()
+    }
+}
+
+impl RetryBudget {
+    /// Capacity 500, 5 tokens per retry, 1 back per successful call.
+    pub fn standard() -> Self {
+        RetryBudget {
+            capacity: 500,
+            retry_cost: 5,
+            success_refund: 1,
+        }
+    }
+
+    /// A budget of `capacity` tokens, `retry_cost` per retry, `success_refund` back per
+    /// successful call.
+    pub fn new(capacity: u32, retry_cost: u32, success_refund: u32) -> Self {
+        RetryBudget {
+            capacity,
+            retry_cost,
+            success_refund,
+        }
+    }
+
+    /// The tokens the bucket holds when full.
+    pub fn capacity(&self) -> u32 {
+        self.capacity
+    }
+
+    /// The tokens a retry takes.
+    pub fn retry_cost(&self) -> u32 {
+        self.retry_cost
+    }
+
+    /// The tokens a successful call puts back.
+    pub fn success_refund(&self) -> u32 {
+        self.success_refund
+    }
+}
+
+/// The live token count of a client's [`RetryBudget`].
+#[derive(Debug)]
+pub(crate) struct RetryTokens {
+    budget: Option<RetryBudget>,
+    available: AtomicU32,
+}
+
+impl RetryTokens {
+    pub(crate) fn new(budget: Option<RetryBudget>) -> Self {
+        RetryTokens {
+            budget,
+            available: AtomicU32::new(budget.map_or(0, |b| b.capacity)),
+        }
+    }
+
+    /// Takes the cost of one retry; false (and nothing taken) when the bucket has too few.
+    pub(crate) fn try_take_retry(&self) -> bool {
+        let Some(budget) = self.budget else {
+            return true;
+        };
+        self.available
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |available| {
+                available.checked_sub(budget.retry_cost)
+            })
+            .is_ok()
+    }
+
+    /// Puts back the refund of one successful call, up to the capacity.
+    pub(crate) fn refund_success(&self) {
+        let Some(budget) = self.budget else {
+            return;
+        };
+        // The closure always returns `Some`, so the update cannot fail.
+        let _ = self
+            .available
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |available| {
+                Some(
+                    available
+                        .saturating_add(budget.success_refund)
+                        .min(budget.capacity),
+                )
+            });
     }
 }
 
@@ -195,7 +325,12 @@ mod tests {
             .with_initial_backoff(initial)
             .with_max_backoff(max);
         let delays: Vec<Duration> = (0..50).map(|_| config.delay(2, None).unwrap()).collect();
-        assert!(delays.iter().all(|d| *d < Duration::from_millis(200)));
+        assert!(delays.iter().all(|d| *d <= Duration::from_millis(200)));
+        // The documented floor: half the ceiling.
+        assert!(
+            delays.iter().all(|d| *d >= Duration::from_millis(100)),
+            "{delays:?}"
+        );
         // Jittered: not all the same.
         assert!(delays.iter().any(|d| *d != delays[0]), "{delays:?}");
     }
@@ -208,6 +343,30 @@ mod tests {
         let delay = config.delay(1, Some(Duration::from_secs(2))).unwrap();
         assert_eq!(delay, Duration::from_secs(2));
         assert_eq!(config.delay(1, Some(Duration::from_secs(6))), None);
+    }
+
+    #[test]
+    fn the_budget_refuses_retries_when_empty_and_refills_with_successes() {
+        let tokens = RetryTokens::new(Some(RetryBudget::new(10, 5, 1)));
+        assert!(tokens.try_take_retry());
+        assert!(tokens.try_take_retry());
+        assert!(!tokens.try_take_retry());
+        for _ in 0..4 {
+            tokens.refund_success();
+        }
+        assert!(
+            !tokens.try_take_retry(),
+            "4 tokens are fewer than one retry"
+        );
+        tokens.refund_success();
+        assert!(tokens.try_take_retry());
+        for _ in 0..100 {
+            tokens.refund_success();
+        }
+        assert!(tokens.try_take_retry() && tokens.try_take_retry());
+        assert!(!tokens.try_take_retry(), "refunds stop at the capacity");
+        let unlimited = RetryTokens::new(None);
+        assert!((0..1000).all(|_| unlimited.try_take_retry()));
     }
 
     #[test]

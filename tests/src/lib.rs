@@ -4,6 +4,7 @@
 //! lint rules look at things a typed model throws away: `x-` extensions, `$ref` siblings and the
 //! exact shape of every node.
 
+pub mod fault_http;
 pub mod json_schema;
 pub mod mock_http;
 // The fuzzing harness itself, so that fuzz findings and property tests go through the same

@@ -11,7 +11,7 @@ use super::endpoint::{self, check_domain_suffix, check_region};
 use super::{Client, Inner};
 use crate::credentials::{Auth, CredentialsError, ProvideAuth, ENV_PROJECT_ID, ENV_REGION};
 use crate::error::{ConfigError, Error};
-use crate::retry::RetryConfig;
+use crate::retry::{RetryConfig, RetryTokens};
 use crate::service::ServiceApi;
 
 /// The default time allowed to make a connection.
@@ -19,6 +19,10 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The default time allowed for one attempt, from connecting to the end of the response body.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The default time allowed for a whole call, every attempt and backoff included: two
+/// minutes, so that three attempts of [`DEFAULT_TIMEOUT`] cannot hold a caller for three.
+pub const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// The default largest response body the client reads: 32 MiB. A page of a thousand listed
 /// resources is a few megabytes; the limit is there so that a faulty or hostile server cannot
@@ -40,6 +44,7 @@ pub struct ClientBuilder<A: ServiceApi> {
     http: Option<reqwest::Client>,
     connect_timeout: Duration,
     timeout: Duration,
+    call_timeout: Duration,
     max_body_size: usize,
     retry: RetryConfig,
     api: PhantomData<fn() -> A>,
@@ -60,6 +65,7 @@ impl<A: ServiceApi> Clone for ClientBuilder<A> {
             http: self.http.clone(),
             connect_timeout: self.connect_timeout,
             timeout: self.timeout,
+            call_timeout: self.call_timeout,
             max_body_size: self.max_body_size,
             retry: self.retry.clone(),
             api: PhantomData,
@@ -80,6 +86,7 @@ impl<A: ServiceApi> fmt::Debug for ClientBuilder<A> {
             .field("validate_requests", &self.validate_requests)
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
+            .field("call_timeout", &self.call_timeout)
             .field("max_response_body_size", &self.max_body_size)
             .field("retry", &self.retry)
             .finish()
@@ -109,6 +116,7 @@ impl<A: ServiceApi> ClientBuilder<A> {
             http: None,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: DEFAULT_TIMEOUT,
+            call_timeout: DEFAULT_CALL_TIMEOUT,
             max_body_size: DEFAULT_MAX_RESPONSE_BODY_SIZE,
             retry: RetryConfig::standard(),
             api: PhantomData,
@@ -229,6 +237,15 @@ impl<A: ServiceApi> ClientBuilder<A> {
         self
     }
 
+    /// The time allowed for a whole call, every attempt and every wait between attempts
+    /// included (default [`DEFAULT_CALL_TIMEOUT`], 2 minutes). When it passes, in an attempt
+    /// or because the next backoff would outlast it, the call fails with [`Error::Deadline`],
+    /// which counts the attempts and keeps the last response's status and request ID.
+    pub fn call_timeout(mut self, timeout: Duration) -> Self {
+        self.call_timeout = timeout;
+        self
+    }
+
     /// The largest response body to read, in bytes (default
     /// [`DEFAULT_MAX_RESPONSE_BODY_SIZE`], 32 MiB). A larger response, success or error, fails
     /// with [`Error::BodyTooLarge`] as soon as it is known to be larger: at once when its
@@ -304,8 +321,10 @@ impl<A: ServiceApi> ClientBuilder<A> {
                 project_id: self.project_id,
                 auth,
                 validate_requests: self.validate_requests,
+                retry_tokens: RetryTokens::new(self.retry.budget().copied()),
                 retry: self.retry,
                 timeout: self.timeout,
+                call_timeout: self.call_timeout,
                 max_body_size: self.max_body_size,
                 user_agent: HeaderValue::from_static(A::USER_AGENT),
             }),

@@ -17,7 +17,7 @@ use reqwest::header::HeaderValue;
 
 use crate::credentials::ProvideAuth;
 use crate::error::Error;
-use crate::retry::RetryConfig;
+use crate::retry::{RetryConfig, RetryTokens};
 use crate::service::ServiceApi;
 use crate::validation::{Rule, ValidationError};
 
@@ -27,7 +27,8 @@ mod request;
 mod transport;
 
 pub use builder::{
-    ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY_SIZE, DEFAULT_TIMEOUT,
+    ClientBuilder, DEFAULT_CALL_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY_SIZE,
+    DEFAULT_TIMEOUT,
 };
 pub(crate) use request::{header_value, is_header_text};
 pub use request::{json_body, push_segment, Request};
@@ -55,7 +56,9 @@ struct Inner<A: ServiceApi> {
     auth: Arc<dyn ProvideAuth>,
     validate_requests: bool,
     retry: RetryConfig,
+    retry_tokens: RetryTokens,
     timeout: Duration,
+    call_timeout: Duration,
     max_body_size: usize,
     user_agent: HeaderValue,
 }
@@ -84,6 +87,7 @@ impl<A: ServiceApi> fmt::Debug for Client<A> {
             .field("validate_requests", &self.inner.validate_requests)
             .field("retry", &self.inner.retry)
             .field("timeout", &self.inner.timeout)
+            .field("call_timeout", &self.inner.call_timeout)
             .field("max_response_body_size", &self.inner.max_body_size)
             .finish()
     }

@@ -9,8 +9,9 @@ use tracing::Instrument;
 use super::request::encode_query;
 use super::{is_header_text, Client, Endpoint, Request};
 use crate::credentials::{Auth, CredentialsError};
-use crate::error::{BodyTooLargeError, ConfigError, Error, TransportError};
+use crate::error::{BodyTooLargeError, ConfigError, DeadlineError, Error, TransportError};
 use crate::response::{RawResponse, ResponseMetadata};
+use crate::retry::RetryConfig;
 use crate::service::{CallInfo, ServiceApi};
 
 /// The header that carries an IAM token.
@@ -47,6 +48,9 @@ impl<A: ServiceApi> Client<A> {
             ConfigError::NoEndpoint { service: name }
         })?;
         let max_attempts = self.inner.retry.attempts_for(&request.method);
+        let call_timeout = self.inner.call_timeout;
+        let deadline = tokio::time::Instant::now() + call_timeout;
+        let mut last_seen: Option<ResponseMetadata> = None;
         let mut attempt = 1;
         loop {
             span.record("attempt", attempt);
@@ -55,9 +59,16 @@ impl<A: ServiceApi> Client<A> {
             let (http_request, url) = self.http_request(&request, endpoint, &auth)?;
             tracing::debug!(attempt, "sending request");
             let started = Instant::now();
-            let outcome = self.send(http_request, &url, &request, attempt).await;
+            let mut answered = None;
+            let sent = self.send(http_request, &url, &request, attempt, &mut answered);
+            let outcome = tokio::time::timeout_at(deadline, sent).await;
+            last_seen = answered.or(last_seen);
             let elapsed_ms = started.elapsed().as_millis() as u64;
-            let error = match outcome {
+            let Ok(outcome) = outcome else {
+                tracing::debug!(attempt, elapsed_ms, "overall deadline passed in an attempt");
+                return Err(deadline_error(call_timeout, attempt, last_seen, None));
+            };
+            let mut error = match outcome {
                 Ok(response) => {
                     let status = response.metadata.status.as_u16();
                     span.record("status", status);
@@ -68,6 +79,7 @@ impl<A: ServiceApi> Client<A> {
                         request_id = response.metadata.request_id.as_deref(),
                         "response"
                     );
+                    self.inner.retry_tokens.refund_success();
                     return Ok(response);
                 }
                 Err(error) => error,
@@ -75,16 +87,17 @@ impl<A: ServiceApi> Client<A> {
             if let Some(status) = error.status() {
                 span.record("status", status.as_u16());
             }
-            let retry_after = match &error {
-                Error::Api(api) => api.retry_after,
-                _ => None,
-            };
-            let delay = (attempt < max_attempts && error.is_retryable())
-                .then(|| self.inner.retry.delay(attempt, retry_after))
-                .flatten();
-            let Some(delay) = delay else {
-                tracing::debug!(attempt, elapsed_ms, error = %error, "request failed");
-                return Err(error);
+            let delay = match self.retry_delay(&mut error, attempt, max_attempts, deadline) {
+                Ok(delay) => delay,
+                Err(Stop::Final) => {
+                    tracing::debug!(attempt, elapsed_ms, error = %error, "request failed");
+                    return Err(error);
+                }
+                Err(Stop::Deadline) => {
+                    tracing::debug!(attempt, elapsed_ms, error = %error, "no time left to retry");
+                    let last_error = Some(error);
+                    return Err(deadline_error(call_timeout, attempt, last_seen, last_error));
+                }
             };
             tracing::info!(
                 attempt,
@@ -96,6 +109,46 @@ impl<A: ServiceApi> Client<A> {
             tokio::time::sleep(delay).await;
             attempt += 1;
         }
+    }
+
+    /// The wait before the next attempt, or why there is none: the error is final, the
+    /// service asked for a longer wait than the client makes, the retry budget is empty, or
+    /// the call's deadline would pass during the wait.
+    fn retry_delay(
+        &self,
+        error: &mut Error<A::ErrorCode>,
+        attempt: u32,
+        max_attempts: u32,
+        deadline: tokio::time::Instant,
+    ) -> Result<std::time::Duration, Stop> {
+        let retry = &self.inner.retry;
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        let retry_after = match error {
+            Error::Api(api) => {
+                // A wait the client will not make is part of the error, which is then final
+                // (even after the last attempt, so that `is_retryable` tells the caller).
+                let limit = retry.max_backoff().min(left);
+                if api.retry_after.is_some_and(|asked| asked > limit) {
+                    api.wait_limit = Some(limit);
+                }
+                api.retry_after
+            }
+            _ => None,
+        };
+        if attempt >= max_attempts || !error.is_retryable() {
+            return Err(Stop::Final);
+        }
+        let Some(delay) = retry.delay(attempt, retry_after) else {
+            return Err(Stop::Final);
+        };
+        if delay >= left {
+            return Err(Stop::Deadline);
+        }
+        if !self.inner.retry_tokens.try_take_retry() {
+            tracing::info!(attempt, "retry budget exhausted; not retrying");
+            return Err(Stop::Final);
+        }
+        Ok(delay)
     }
 
     /// Builds one attempt: the URL, headers and body, authenticated (and signed) now.
@@ -160,18 +213,23 @@ impl<A: ServiceApi> Client<A> {
         url: &str,
         request: &Request<A::Service>,
         attempt: u32,
+        answered: &mut Option<ResponseMetadata>,
     ) -> Result<RawResponse, Error<A::ErrorCode>> {
-        let transport = |e: reqwest::Error| {
-            Error::Transport(Box::new(TransportError::new(e, url, self.inner.timeout)))
+        let idempotent = RetryConfig::is_idempotent(&request.method);
+        let transport = |e: reqwest::Error, response: Option<ResponseMetadata>| {
+            let error = TransportError::new(e, url, self.inner.timeout, idempotent, response);
+            Error::Transport(Box::new(error))
         };
         let mut response = self
             .inner
             .http
             .execute(http_request)
             .await
-            .map_err(transport)?;
+            .map_err(|e| transport(e, None))?;
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
+        // From here on the service has answered: a failure keeps what it said.
+        *answered = Some(ResponseMetadata::new(status, headers.clone(), attempt));
         let limit = self.inner.max_body_size;
         let too_large = |content_length: Option<u64>| {
             Error::BodyTooLarge(Box::new(BodyTooLargeError {
@@ -189,7 +247,11 @@ impl<A: ServiceApi> Client<A> {
         // Announced is not sent: reserve at most a few megabytes up front.
         let reserve = announced.map_or(0, |length| length.min(4 << 20) as usize);
         let mut body = Vec::with_capacity(reserve);
-        while let Some(chunk) = response.chunk().await.map_err(transport)? {
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| transport(e, answered.clone()))?
+        {
             if chunk.len() > limit - body.len() {
                 return Err(too_large(announced));
             }
@@ -197,4 +259,32 @@ impl<A: ServiceApi> Client<A> {
         }
         RawResponse::classify(status, headers, body, attempt, &request.errors)
     }
+}
+
+/// Why the retry loop stops after a failed attempt.
+enum Stop {
+    /// The failure is final: not retryable, out of attempts or budget, or a wait too long.
+    Final,
+    /// The call's deadline would pass before the next attempt.
+    Deadline,
+}
+
+/// The error of a call stopped by its overall deadline, with the last response seen.
+fn deadline_error<C>(
+    deadline: std::time::Duration,
+    attempts: u32,
+    last_seen: Option<ResponseMetadata>,
+    last_error: Option<Error<C>>,
+) -> Error<C> {
+    let (status, request_id) = match last_seen {
+        Some(seen) => (Some(seen.status), seen.request_id),
+        None => (None, None),
+    };
+    Error::Deadline(Box::new(DeadlineError {
+        deadline,
+        attempts,
+        status,
+        request_id,
+        last_error,
+    }))
 }
