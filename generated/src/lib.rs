@@ -58,12 +58,13 @@ pub use operations::Service;
 pub use waiters::{WaitError, Waiter};
 pub use rt::{
     decode_response, pagination, reqwest, signing, tls_backend, Auth, AuthFuture,
-    BodyTooLargeError, ConfigError, CredentialsError, DecodeError, EndpointProblem,
-    HeaderMap, Items, Nullable, Operation, Pages, PaginationError, ProvideAuth,
-    ResponseMetadata, RetryConfig, Rule, StatusCode, Token, TransportError,
-    TransportErrorKind, UnknownValue, ValidationError, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_MAX_RESPONSE_BODY_SIZE, DEFAULT_TIMEOUT, ENV_ACCESS_KEY, ENV_PROJECT_ID,
-    ENV_REGION, ENV_SECRET_KEY, ENV_SECURITY_TOKEN, SNIPPET_LIMIT,
+    BodyTooLargeError, ConfigError, CredentialsError, DecodeError, DecodeErrorKind,
+    EndpointProblem, HeaderMap, Items, Nullable, Operation, Pages, PaginationError,
+    ProvideAuth, ResponseMetadata, RetryBudget, RetryConfig, Rule, StatusCode, Token,
+    TransportError, TransportErrorKind, UnknownValue, ValidationError,
+    DEFAULT_CALL_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY_SIZE,
+    DEFAULT_TIMEOUT, ENV_ACCESS_KEY, ENV_PROJECT_ID, ENV_REGION, ENV_SECRET_KEY,
+    ENV_SECURITY_TOKEN, SNIPPET_LIMIT,
 };
 
 /// Everything that can go wrong when building the client or sending a request; API
@@ -72,6 +73,10 @@ pub type Error = rt::Error<ErrorCode>;
 
 /// An error response of the service, with its typed [`ErrorCode`].
 pub type ApiError = rt::ApiError<ErrorCode>;
+
+/// A call that ran out of its overall deadline ([`ClientBuilder::call_timeout`]), with
+/// what its last attempt saw.
+pub type DeadlineError = rt::DeadlineError<ErrorCode>;
 
 /// The future of a request builder awaited directly (its `IntoFuture`).
 pub type ResponseFuture<T> = rt::ResponseFuture<T, ErrorCode>;

@@ -11,7 +11,7 @@ use cbr_tests::fault_http::{Answer, Fault, FaultServer};
 use e2e_support::{request_example, response_example, AuthKind};
 use huaweicloud_cbr::models::CreateVaultRequestBody;
 use huaweicloud_cbr::{Client, Error, RetryConfig, TransportErrorKind};
-use huaweicloud_sdk_runtime::{DecodeErrorKind, RetryBudget};
+use huaweicloud_cbr::{DecodeErrorKind, RetryBudget};
 
 /// The documented success body of `operation`, as the server sends it.
 fn documented(operation: &str, request_id: &str) -> Answer {
