@@ -27,6 +27,8 @@ use Edit::{MoveLast, Remove, Rename, Set};
 /// One rule: the edits and the expected output.
 struct Case {
     rule: &'static str,
+    /// Edits of the fixture spec that make the old version (usually none).
+    base: &'static [Edit],
     spec: &'static [Edit],
     codes: &'static [Edit],
     lines: &'static [&'static str],
@@ -35,6 +37,24 @@ struct Case {
 const fn spec(rule: &'static str, edits: &'static [Edit], lines: &'static [&'static str]) -> Case {
     Case {
         rule,
+        base: &[],
+        spec: edits,
+        codes: &[],
+        lines,
+    }
+}
+
+/// A rule whose old version is the fixture with `base` applied, and whose new version has
+/// `edits` applied after it.
+const fn spec_from(
+    base: &'static [Edit],
+    rule: &'static str,
+    edits: &'static [Edit],
+    lines: &'static [&'static str],
+) -> Case {
+    Case {
+        rule,
+        base,
         spec: edits,
         codes: &[],
         lines,
@@ -44,11 +64,18 @@ const fn spec(rule: &'static str, edits: &'static [Edit], lines: &'static [&'sta
 const fn codes(rule: &'static str, edits: &'static [Edit], lines: &'static [&'static str]) -> Case {
     Case {
         rule,
+        base: &[],
         spec: &[],
         codes: edits,
         lines,
     }
 }
+
+/// `show_vault` polled by a waiter: the old version of the waiter rows.
+const WITH_WAITER: &[Edit] = &[Set(
+    "/paths/~1v3~1{project_id}~1vaults~1{vault_id}/get/x-waiters",
+    "[{method: wait_for_vault, type: VaultAvailable, resource: vault, result: vault, state: status, success: [available], failure: [frozen]}]",
+)];
 
 /// The operation `delete_vault` with `vault_id` sent in the query, for the location row.
 const DELETE_WITH_QUERY_ID: &str = "
@@ -103,6 +130,44 @@ responses:
         &[Set("/paths/~1v3~1{project_id}~1vaults~1{vault_id}/delete/operationId", "DeleteVault")],
         &[
             "patch     #/paths/~1v3~1{project_id}~1vaults~1{vault_id}/delete/operationId  operationId 'delete_vault' renamed to 'DeleteVault' (not sent on the wire): Client::delete_vault and DeleteVault unchanged; Operation::OPERATION_ID changes",
+            "semver: patch",
+        ],
+    ),
+    spec(
+        "waiter added",
+        &[Set(
+            "/paths/~1v3~1{project_id}~1vaults~1{vault_id}/get/x-waiters",
+            "[{method: wait_for_vault_locked, type: VaultLocked, resource: vault, result: vault, state: status, success: [locked], failure: [frozen]}]",
+        )],
+        &[
+            "addition  #/paths/~1v3~1{project_id}~1vaults~1{vault_id}/get/x-waiters/0  waiter 'wait_for_vault_locked' added (not sent on the wire): Client::wait_for_vault_locked and VaultLocked added",
+            "semver: minor",
+        ],
+    ),
+    spec_from(
+        WITH_WAITER,
+        "waiter removed",
+        &[Remove("/paths/~1v3~1{project_id}~1vaults~1{vault_id}/get/x-waiters/0")],
+        &[
+            "breaking  #/paths/~1v3~1{project_id}~1vaults~1{vault_id}/get/x-waiters/0  waiter 'wait_for_vault' removed (not sent on the wire): Client::wait_for_vault and VaultAvailable removed",
+            "semver: major",
+        ],
+    ),
+    spec_from(
+        WITH_WAITER,
+        "waiter type renamed",
+        &[Set("/paths/~1v3~1{project_id}~1vaults~1{vault_id}/get/x-waiters/0/type", "VaultReady")],
+        &[
+            "breaking  #/paths/~1v3~1{project_id}~1vaults~1{vault_id}/get/x-waiters/0/type  waiter type renamed (not sent on the wire): VaultAvailable renamed to VaultReady: Client::wait_for_vault returns Waiter<VaultReady>",
+            "semver: major",
+        ],
+    ),
+    spec_from(
+        WITH_WAITER,
+        "waiter states changed",
+        &[Set("/paths/~1v3~1{project_id}~1vaults~1{vault_id}/get/x-waiters/0/failure", "[frozen, locked]")],
+        &[
+            "patch     #/paths/~1v3~1{project_id}~1vaults~1{vault_id}/get/x-waiters/0  states that end the wait: success [\"available\"] -> [\"available\"], failure [\"frozen\"] -> [\"frozen\", \"locked\"]: Client::wait_for_vault ends on other states; its API is unchanged",
             "semver: patch",
         ],
     ),
@@ -827,10 +892,14 @@ fn version(spec: &str, codes: &str) -> Version {
 
 #[test]
 fn each_rule_prints_its_lines_and_the_strongest_class() {
-    let base = version(&edited("cbr.yaml", &[]), &edited("error-codes.yaml", &[]));
     let mut failures = Vec::new();
     for case in CASES {
-        let spec = edited("cbr.yaml", case.spec);
+        let base = version(
+            &edited("cbr.yaml", case.base),
+            &edited("error-codes.yaml", &[]),
+        );
+        let edits = [case.base, case.spec].concat();
+        let spec = edited("cbr.yaml", &edits);
         let codes = edited("error-codes.yaml", case.codes);
         let changed = version(&spec, &codes);
         assert_ne!(changed, base, "{}: the edits change nothing", case.rule);

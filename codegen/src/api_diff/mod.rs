@@ -25,6 +25,7 @@ mod operations;
 mod rules;
 mod spelling;
 mod types;
+mod waiters;
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -165,6 +166,7 @@ impl Effect {
 enum Section {
     Services,
     Operations,
+    Waiters,
     Types,
     ErrorCodes,
 }
@@ -262,6 +264,7 @@ pub fn compare(old: &Version, new: &Version) -> ApiDiff {
     let mut changes = Changes::default();
     operations::compare_services(&old.api, &new.api, &mut changes);
     operations::compare(&old.api, &new.api, &mut changes);
+    waiters::compare(&old.api, &new.api, &mut changes);
     types::compare(&old.api, &new.api, &mut changes);
     if let (Some(old), Some(new)) = (&old.catalogue, &new.catalogue) {
         error_codes::compare(old, new, &mut changes);
