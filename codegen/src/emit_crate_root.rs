@@ -110,10 +110,11 @@ fn front_page(api: &Api, target: &Target<'_>) -> String {
          let client = ClientBuilder::from_env().build()?;\n\
          // Every operation is a method returning a request builder: set optional parameters,\n\
          // then await it, or call `send_with_metadata` for the status, request ID and headers.\n\
-         # let _ = client;\n\
+         {call}\
          # Ok(())\n\
          # }}\n\
-         ```\n\n"
+         ```\n\n",
+        call = quick_start_call(api),
     ));
     page.push_str(
         "# Configuration, errors, retries, logs\n\n\
@@ -312,5 +313,27 @@ fn emit_client() -> TokenStream {
                 self.0.execute(request).await
             }
         }
+    }
+}
+
+/// The quick start's call: the first operation that pages and needs no argument (a listing
+/// that works in any project), or none.
+fn quick_start_call(api: &Api) -> String {
+    let needs_nothing = |operation: &&crate::model::Operation| {
+        operation.path_params.iter().all(|p| p.from_client)
+            && operation.query_params.iter().all(|p| !p.required)
+            && operation.body.as_ref().is_none_or(|body| !body.required)
+    };
+    match api
+        .operations
+        .iter()
+        .filter(|operation| operation.paging.is_some())
+        .find(needs_nothing)
+    {
+        Some(operation) => format!(
+            "let first_page = client.{}().await?;\n# let _ = first_page;\n",
+            operation.method_name
+        ),
+        None => "# let _ = client;\n".to_owned(),
     }
 }

@@ -16,7 +16,8 @@
 //! let client = ClientBuilder::from_env().build()?;
 //! // Every operation is a method returning a request builder: set optional parameters,
 //! // then await it, or call `send_with_metadata` for the status, request ID and headers.
-//! # let _ = client;
+//! let first_page = client.list_operation_logs().await?;
+//! # let _ = first_page;
 //! # Ok(())
 //! # }
 //! ```
