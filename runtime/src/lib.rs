@@ -78,12 +78,14 @@ pub mod validation;
 pub mod waiters;
 
 pub use client::{
-    json_body, push_segment, Client, ClientBuilder, Request, ResponseFuture, DEFAULT_CALL_TIMEOUT,
-    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY_SIZE, DEFAULT_TIMEOUT,
+    json_body, push_segment, Client, ClientBuilder, Proxy, Request, ResponseFuture,
+    DEFAULT_CALL_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY_SIZE, DEFAULT_TIMEOUT,
 };
 pub use credentials::{
-    Auth, AuthFuture, CredentialsError, ProvideAuth, Token, ENV_ACCESS_KEY, ENV_PROJECT_ID,
-    ENV_REGION, ENV_SECRET_KEY, ENV_SECURITY_TOKEN,
+    Auth, AuthFuture, CredentialSource, CredentialsChain, CredentialsError, MetadataCredentials,
+    ProvideAuth, Token, DEFAULT_METADATA_CONNECT_TIMEOUT, DEFAULT_METADATA_ENDPOINT,
+    DEFAULT_METADATA_REFRESH_BEFORE, DEFAULT_METADATA_TIMEOUT, ENV_ACCESS_KEY,
+    ENV_CREDENTIALS_FILE, ENV_PROJECT_ID, ENV_REGION, ENV_SECRET_KEY, ENV_SECURITY_TOKEN,
 };
 pub use error::{
     ApiError, BodyTooLargeError, ConfigError, DeadlineError, DecodeError, DecodeErrorKind,
