@@ -393,8 +393,11 @@ impl<A: ServiceApi> ClientBuilder<A> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(feature = "profile-file")]
     use crate::credentials::profile::tests::TempFile;
-    use crate::credentials::{ENV_ACCESS_KEY, ENV_CREDENTIALS_FILE, ENV_SECRET_KEY};
+    #[cfg(feature = "profile-file")]
+    use crate::credentials::ENV_CREDENTIALS_FILE;
+    use crate::credentials::{ENV_ACCESS_KEY, ENV_SECRET_KEY};
     use crate::test_api::TestApi;
 
     #[test]
@@ -431,6 +434,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "profile-file")]
     fn the_profile_file_gives_credentials_and_its_project_id() {
         let file = TempFile::with("[basic]\nak = PAK\nsk = PSK\nproject_id = p-profile\n");
         let path = file.0.display().to_string();
@@ -455,6 +459,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "profile-file")]
     fn a_malformed_profile_file_fails_the_build_unless_credentials_are_set_in_code() {
         let file = TempFile::with("[basic\nak = A\n");
         let path = file.0.display().to_string();

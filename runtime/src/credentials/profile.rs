@@ -10,13 +10,16 @@
 //! ```
 //!
 //! Only the `basic` section (project-scoped credentials) is read: the `global` section is for
-//! domain-scoped services.
+//! domain-scoped services. Without the cargo feature `profile-file` the file is not read, and
+//! the chain says so.
 
 use std::path::{Path, PathBuf};
 
+#[cfg(feature = "profile-file")]
 use ini::{Ini, ParseOption};
 
 use super::{Auth, CredentialsError};
+#[cfg(feature = "profile-file")]
 use crate::signing::Credentials;
 
 /// Environment variable of the profile file's path, as the official SDKs name it. Without it,
@@ -27,15 +30,22 @@ pub const ENV_CREDENTIALS_FILE: &str = "HUAWEICLOUD_SDK_CREDENTIALS_FILE";
 const DEFAULT_DIR: &str = ".huaweicloud";
 const DEFAULT_FILE: &str = "credentials";
 
+#[cfg(feature = "profile-file")]
 /// The section of project-scoped credentials.
 const SECTION: &str = "basic";
 
+#[cfg(feature = "profile-file")]
 const KEY_ACCESS_KEY: &str = "ak";
+#[cfg(feature = "profile-file")]
 const KEY_SECRET_KEY: &str = "sk";
+#[cfg(feature = "profile-file")]
 const KEY_SECURITY_TOKEN: &str = "security_token";
+#[cfg(feature = "profile-file")]
 const KEY_PROJECT_ID: &str = "project_id";
 /// Keys of federated identities, which need an IAM token exchange this client does not do.
+#[cfg(feature = "profile-file")]
 const KEY_IDP_ID: &str = "idp_id";
+#[cfg(feature = "profile-file")]
 const KEY_ID_TOKEN_FILE: &str = "id_token_file";
 
 /// Complete credentials read from a profile file.
@@ -47,6 +57,7 @@ pub(crate) struct Profile {
 
 /// What reading the profile file gave.
 #[derive(Debug)]
+#[cfg_attr(not(feature = "profile-file"), allow(dead_code))]
 pub(crate) enum ProfileOutcome {
     /// Complete credentials.
     Found(Profile),
@@ -71,7 +82,14 @@ pub(crate) fn profile_path(lookup: &dyn Fn(&str) -> Option<String>) -> Result<Pa
     Ok(Path::new(&home).join(DEFAULT_DIR).join(DEFAULT_FILE))
 }
 
+/// Without the feature, the file is not read.
+#[cfg(not(feature = "profile-file"))]
+pub(crate) fn read_profile(_path: &Path) -> ProfileOutcome {
+    ProfileOutcome::Incomplete("not read: this build lacks the cargo feature `profile-file`".into())
+}
+
 /// Reads the `[basic]` credentials of the profile file at `path`.
+#[cfg(feature = "profile-file")]
 pub(crate) fn read_profile(path: &Path) -> ProfileOutcome {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
@@ -114,6 +132,7 @@ pub(crate) fn read_profile(path: &Path) -> ProfileOutcome {
 /// The line of a key that runs over a line break. The parser reads a key up to the next `=` or
 /// `:`, wherever that is, so a line without either becomes the start of the next key instead of
 /// an error: this finds it.
+#[cfg(feature = "profile-file")]
 fn line_without_separator(ini: &Ini, text: &str) -> Option<usize> {
     let key = ini
         .iter()
@@ -126,6 +145,7 @@ fn line_without_separator(ini: &Ini, text: &str) -> Option<usize> {
         .map(|index| index + 1)
 }
 
+#[cfg(feature = "profile-file")]
 fn credentials_of(ini: &Ini) -> ProfileOutcome {
     let Some(section) = ini.section(Some(SECTION)) else {
         return ProfileOutcome::Incomplete(format!("no [{SECTION}] section"));
@@ -170,7 +190,7 @@ fn credentials_of(ini: &Ini) -> ProfileOutcome {
     })
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "profile-file"))]
 pub(crate) mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
 
