@@ -49,12 +49,14 @@ pub fn emit(api: &Api, target: &Target<'_>) -> TokenStream {
         pub use waiters::{WaitError, Waiter};
         pub use rt::{
             decode_response, pagination, reqwest, signing, tls_backend, Auth, AuthFuture,
-            BodyTooLargeError, ConfigError, CredentialsError, DecodeError, DecodeErrorKind,
-            EndpointProblem, HeaderMap, Items, Nullable, Operation, Pages, PaginationError,
-            ProvideAuth, ResponseMetadata, RetryBudget, RetryConfig, Rule, StatusCode, Token,
-            TransportError, TransportErrorKind, UnknownValue, ValidationError,
-            DEFAULT_CALL_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY_SIZE,
-            DEFAULT_TIMEOUT, ENV_ACCESS_KEY, ENV_PROJECT_ID,
+            BodyTooLargeError, ConfigError, CredentialSource, CredentialsChain, CredentialsError,
+            DecodeError, DecodeErrorKind, EndpointProblem, HeaderMap, Items, MetadataCredentials,
+            Nullable, Operation, Pages, PaginationError, ProvideAuth, Proxy, ResponseMetadata,
+            RetryBudget, RetryConfig, Rule, StatusCode, Token, TransportError, TransportErrorKind,
+            UnknownValue, ValidationError, DEFAULT_CALL_TIMEOUT, DEFAULT_CONNECT_TIMEOUT,
+            DEFAULT_MAX_RESPONSE_BODY_SIZE, DEFAULT_METADATA_CONNECT_TIMEOUT,
+            DEFAULT_METADATA_ENDPOINT, DEFAULT_METADATA_REFRESH_BEFORE, DEFAULT_METADATA_TIMEOUT,
+            DEFAULT_TIMEOUT, ENV_ACCESS_KEY, ENV_CREDENTIALS_FILE, ENV_PROJECT_ID,
             ENV_REGION, ENV_SECRET_KEY, ENV_SECURITY_TOKEN, SNIPPET_LIMIT,
         };
 
@@ -105,8 +107,9 @@ fn front_page(api: &Api, target: &Target<'_>) -> String {
          ```no_run\n\
          use {krate}::{{ClientBuilder, Error}};\n\n\
          # async fn run() -> Result<(), Error> {{\n\
-         // Region, project ID and AK/SK from HUAWEICLOUD_SDK_REGION, HUAWEICLOUD_SDK_PROJECT_ID,\n\
-         // HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK (and HUAWEICLOUD_SDK_SECURITY_TOKEN).\n\
+         // Region and project ID from HUAWEICLOUD_SDK_REGION, HUAWEICLOUD_SDK_PROJECT_ID; AK/SK\n\
+         // from HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK (and HUAWEICLOUD_SDK_SECURITY_TOKEN),\n\
+         // else ~/.huaweicloud/credentials, else the instance metadata service.\n\
          let client = ClientBuilder::from_env().build()?;\n\
          // Every operation is a method returning a request builder: set optional parameters,\n\
          // then await it, or call `send_with_metadata` for the status, request ID and headers.\n\

@@ -1,7 +1,7 @@
 //! Signs requests with an AK/SK pair from the environment: `cargo run --example aksk_from_env`.
 //!
 //! Reads HUAWEICLOUD_SDK_AK, _SK (and _SECURITY_TOKEN for temporary credentials), _PROJECT_ID
-//! and _REGION. CBR_ENDPOINT, if set, replaces the regional endpoint (a private cloud or a
+//! and _REGION (credentials from the profile file or the instance metadata service otherwise). CBR_ENDPOINT, if set, replaces the regional endpoint (a private cloud or a
 //! local test server); `http://` is allowed only there.
 
 use huaweicloud_cbr::models::Vault;
@@ -9,7 +9,8 @@ use huaweicloud_cbr::{Client, ClientBuilder, Error};
 
 /// The client the environment describes: the official SDKs' variables, plus `CBR_ENDPOINT`.
 pub fn client_from_env() -> Result<Client, Error> {
-    // Missing or half-set credentials surface here, from `build`, with the variable's name.
+    // The environment, else ~/.huaweicloud/credentials, else the instance metadata service; a
+    // malformed profile file surfaces here, from `build`, with its path and line.
     let mut builder = ClientBuilder::from_env();
     if let Ok(endpoint) = std::env::var("CBR_ENDPOINT") {
         // Plain HTTP only when the endpoint itself says so, never as a silent downgrade.

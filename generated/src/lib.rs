@@ -11,8 +11,9 @@
 //! use huaweicloud_cbr::{ClientBuilder, Error};
 //!
 //! # async fn run() -> Result<(), Error> {
-//! // Region, project ID and AK/SK from HUAWEICLOUD_SDK_REGION, HUAWEICLOUD_SDK_PROJECT_ID,
-//! // HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK (and HUAWEICLOUD_SDK_SECURITY_TOKEN).
+//! // Region and project ID from HUAWEICLOUD_SDK_REGION, HUAWEICLOUD_SDK_PROJECT_ID; AK/SK
+//! // from HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK (and HUAWEICLOUD_SDK_SECURITY_TOKEN),
+//! // else ~/.huaweicloud/credentials, else the instance metadata service.
 //! let client = ClientBuilder::from_env().build()?;
 //! // Every operation is a method returning a request builder: set optional parameters,
 //! // then await it, or call `send_with_metadata` for the status, request ID and headers.
@@ -59,12 +60,15 @@ pub use operations::Service;
 pub use waiters::{WaitError, Waiter};
 pub use rt::{
     decode_response, pagination, reqwest, signing, tls_backend, Auth, AuthFuture,
-    BodyTooLargeError, ConfigError, CredentialsError, DecodeError, DecodeErrorKind,
-    EndpointProblem, HeaderMap, Items, Nullable, Operation, Pages, PaginationError,
-    ProvideAuth, ResponseMetadata, RetryBudget, RetryConfig, Rule, StatusCode, Token,
-    TransportError, TransportErrorKind, UnknownValue, ValidationError,
-    DEFAULT_CALL_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY_SIZE,
-    DEFAULT_TIMEOUT, ENV_ACCESS_KEY, ENV_PROJECT_ID, ENV_REGION, ENV_SECRET_KEY,
+    BodyTooLargeError, ConfigError, CredentialSource, CredentialsChain, CredentialsError,
+    DecodeError, DecodeErrorKind, EndpointProblem, HeaderMap, Items, MetadataCredentials,
+    Nullable, Operation, Pages, PaginationError, ProvideAuth, Proxy, ResponseMetadata,
+    RetryBudget, RetryConfig, Rule, StatusCode, Token, TransportError,
+    TransportErrorKind, UnknownValue, ValidationError, DEFAULT_CALL_TIMEOUT,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY_SIZE,
+    DEFAULT_METADATA_CONNECT_TIMEOUT, DEFAULT_METADATA_ENDPOINT,
+    DEFAULT_METADATA_REFRESH_BEFORE, DEFAULT_METADATA_TIMEOUT, DEFAULT_TIMEOUT,
+    ENV_ACCESS_KEY, ENV_CREDENTIALS_FILE, ENV_PROJECT_ID, ENV_REGION, ENV_SECRET_KEY,
     ENV_SECURITY_TOKEN, SNIPPET_LIMIT,
 };
 

@@ -216,6 +216,13 @@ pub enum ConfigError {
         /// The HTTP client's message.
         message: String,
     },
+    /// The proxy of [`ClientBuilder::proxy`](crate::ClientBuilder::proxy) cannot be used.
+    InvalidProxy {
+        /// The proxy's URL, any credentials in it replaced by `<redacted>`.
+        url: String,
+        /// What is wrong with it.
+        problem: String,
+    },
 }
 
 /// What is wrong with an endpoint URL ([`ConfigError::InvalidEndpoint`]).
@@ -241,7 +248,8 @@ impl fmt::Display for ConfigError {
         match self {
             ConfigError::NoCredentials => f.write_str(
                 "no credentials: call `ClientBuilder::token`, `ak_sk`, `auth_provider` or use \
-                 `ClientBuilder::from_env`",
+                 `ClientBuilder::from_env` (the environment, the profile file, then the \
+                 instance metadata)",
             ),
             ConfigError::NoEndpoint { service } => write!(
                 f,
@@ -264,6 +272,9 @@ impl fmt::Display for ConfigError {
                 "the value of header `{name}` is not printable ASCII, so it cannot be sent"
             ),
             ConfigError::HttpClient { message } => write!(f, "the HTTP client: {message}"),
+            ConfigError::InvalidProxy { url, problem } => {
+                write!(f, "the proxy `{url}` cannot be used: {problem}")
+            }
         }
     }
 }

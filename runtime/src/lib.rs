@@ -16,9 +16,10 @@
 //! filled in, with [`domain_suffix`](ClientBuilder::domain_suffix) for another domain) or
 //! explicit base URLs ([`base_url`](ClientBuilder::base_url),
 //! [`endpoint`](ClientBuilder::endpoint)); the project ID; credentials; timeouts (10 s to
-//! connect, 60 s per attempt); the [`RetryConfig`]; and optionally a `reqwest::Client` of your
-//! own (root certificates, proxies). Endpoints must be HTTPS unless
-//! [`allow_http(true)`](ClientBuilder::allow_http) is set.
+//! connect, 60 s per attempt); the [`RetryConfig`]; an HTTP [`Proxy`] (else the standard
+//! `HTTPS_PROXY`/`NO_PROXY` variables, unless [`proxy_from_env(false)`](ClientBuilder::proxy_from_env));
+//! and optionally a `reqwest::Client` of your own (root certificates). Endpoints must be HTTPS
+//! unless [`allow_http(true)`](ClientBuilder::allow_http) is set.
 //!
 //! # Authentication
 //!
@@ -28,6 +29,12 @@
 //! sent is the canonical one that was signed. Credentials come from a [`ProvideAuth`], asked
 //! before every attempt, so tokens (valid 24 hours) can be refreshed. No `Debug` output, error
 //! message or log line contains a credential.
+//!
+//! [`ClientBuilder::from_env`] uses the official SDKs' chain, [`CredentialsChain`]: the
+//! `HUAWEICLOUD_SDK_*` variables, else the profile file ([`ENV_CREDENTIALS_FILE`] or
+//! `~/.huaweicloud/credentials`), else the instance metadata service
+//! ([`MetadataCredentials`]: temporary credentials refreshed before they expire, one fetch at a
+//! time).
 //!
 //! # Errors, retries and logs
 //!
@@ -78,12 +85,14 @@ pub mod validation;
 pub mod waiters;
 
 pub use client::{
-    json_body, push_segment, Client, ClientBuilder, Request, ResponseFuture, DEFAULT_CALL_TIMEOUT,
-    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY_SIZE, DEFAULT_TIMEOUT,
+    json_body, push_segment, Client, ClientBuilder, Proxy, Request, ResponseFuture,
+    DEFAULT_CALL_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY_SIZE, DEFAULT_TIMEOUT,
 };
 pub use credentials::{
-    Auth, AuthFuture, CredentialsError, ProvideAuth, Token, ENV_ACCESS_KEY, ENV_PROJECT_ID,
-    ENV_REGION, ENV_SECRET_KEY, ENV_SECURITY_TOKEN,
+    Auth, AuthFuture, CredentialSource, CredentialsChain, CredentialsError, MetadataCredentials,
+    ProvideAuth, Token, DEFAULT_METADATA_CONNECT_TIMEOUT, DEFAULT_METADATA_ENDPOINT,
+    DEFAULT_METADATA_REFRESH_BEFORE, DEFAULT_METADATA_TIMEOUT, ENV_ACCESS_KEY,
+    ENV_CREDENTIALS_FILE, ENV_PROJECT_ID, ENV_REGION, ENV_SECRET_KEY, ENV_SECURITY_TOKEN,
 };
 pub use error::{
     ApiError, BodyTooLargeError, ConfigError, DeadlineError, DecodeError, DecodeErrorKind,

@@ -2,6 +2,9 @@
 //! certificate, so a server it cannot trust gets no request at all; a client given the issuing
 //! CA gets through the same server; and plain HTTP takes an explicit opt-in for every endpoint.
 //!
+//! Through a proxy, HTTPS goes in a `CONNECT` tunnel to the same server, and hosts of the
+//! no-proxy list bypass it.
+//!
 //! The certificates are in `tests/fixtures/tls` (see the README there to regenerate them).
 
 mod e2e_support;
@@ -13,9 +16,10 @@ use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
 
+use e2e_support::proxy::ConnectProxy;
 use e2e_support::{documented_reply, fast_retries, PROJECT, TOKEN};
 use huaweicloud_cbr::reqwest;
-use huaweicloud_cbr::{Client, ClientBuilder, Error, Service, TransportErrorKind};
+use huaweicloud_cbr::{Client, ClientBuilder, Error, Proxy, Service, TransportErrorKind};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 
@@ -269,4 +273,66 @@ fn a_plain_http_service_endpoint_needs_the_opt_in_too() {
     let client = builder().allow_http(true).build().unwrap();
     assert_eq!(client.endpoint(Service::Vbs), http);
     assert_eq!(client.endpoint(Service::Cbr), "https://127.0.0.1:9");
+}
+
+/// The client's TLS goes through the proxy's tunnel to the server, which refuses nothing but
+/// sees the client refuse its certificate: the handshake crossed the tunnel end to end. (The
+/// client the builder makes, which is the one that takes a proxy, trusts only the usual roots.)
+// The proxy's task keeps running while the test waits on the server's thread.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn https_goes_through_a_connect_tunnel_with_the_proxy_credentials() {
+    let server = TlsServer::start(LOOPBACK_LEAF);
+    let proxy = ConnectProxy::start().await;
+    let target = server.url.trim_start_matches("https://").to_owned();
+    let client = https_builder(&server.url)
+        .proxy(Proxy::new(&proxy.url).basic_auth("proxy-user", "proxy-pa55"))
+        .build()
+        .unwrap();
+    assert!(!format!("{client:?}").contains("pa55"));
+    let error = tls_error(client.show_vault("v").await);
+    assert_mentions(&error, "UnknownIssuer");
+    assert_refused_in_handshake(&server, "UnknownCA");
+
+    let tunnels = proxy.seen().await;
+    let [tunnel] = tunnels.as_slice() else {
+        panic!("expected one tunnel, saw {tunnels:?}");
+    };
+    assert_eq!(tunnel.head[0], format!("CONNECT {target} HTTP/1.1"));
+    // base64("proxy-user:proxy-pa55")
+    assert_eq!(
+        tunnel.header("proxy-authorization"),
+        Some("Basic cHJveHktdXNlcjpwcm94eS1wYTU1")
+    );
+    // The proxy never sees the request itself, only the encrypted handshake.
+    assert!(tunnel.head.iter().all(|line| !line.contains(TOKEN)));
+    assert!(
+        tunnel.to_target.unwrap() > 0 && tunnel.to_client.unwrap() > 0,
+        "{tunnel:?}"
+    );
+}
+
+// The proxy's task keeps running while the test waits on the server's thread.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hosts_of_the_no_proxy_list_bypass_the_proxy() {
+    let server = TlsServer::start(LOOPBACK_LEAF);
+    let proxy = ConnectProxy::start().await;
+    let client = https_builder(&server.url)
+        .proxy(Proxy::new(&proxy.url).no_proxy(["localhost", "127.0.0.1"]))
+        .build()
+        .unwrap();
+    tls_error(client.show_vault("v").await);
+    // The server saw the handshake directly; the proxy saw nothing.
+    assert_refused_in_handshake(&server, "UnknownCA");
+    assert!(proxy.seen().await.is_empty());
+}
+
+#[test]
+fn a_proxy_that_cannot_be_used_is_a_config_error_without_its_credentials() {
+    let error = https_builder("https://127.0.0.1:9")
+        .proxy("socks5://user:SECRET@127.0.0.1:1080")
+        .build()
+        .unwrap_err();
+    assert!(matches!(error, Error::Config(_)), "{error:?}");
+    assert_mentions(&error, "socks5");
+    assert!(!error.to_string().contains("SECRET"), "{error}");
 }

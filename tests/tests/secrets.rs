@@ -212,6 +212,23 @@ fn debug_output_of_every_public_type_hides_secrets() {
         let list_vaults = client.list_vaults().name("vault a").limit(5);
         show(&format!("{scheme} list_vaults"), &list_vaults);
     }
+    let proxied = Client::builder().token(TOKEN).proxy(
+        huaweicloud_cbr::Proxy::new(format!("http://user:{SK}@proxy.example:3128"))
+            .basic_auth("user", SECURITY_TOKEN),
+    );
+    show("proxy builder", &proxied);
+    let chain = huaweicloud_cbr::CredentialsChain::from_lookup(|name| match name {
+        huaweicloud_cbr::ENV_ACCESS_KEY => Some(AK.to_owned()),
+        huaweicloud_cbr::ENV_SECRET_KEY => Some(SK.to_owned()),
+        huaweicloud_cbr::ENV_SECURITY_TOKEN => Some(SECURITY_TOKEN.to_owned()),
+        _ => None,
+    });
+    show("credentials chain", &chain);
+    show("chain builder", &Client::builder().auth_provider(chain));
+    show(
+        "metadata credentials",
+        &huaweicloud_cbr::MetadataCredentials::new(),
+    );
     show("token", &Token::new(TOKEN));
     let credentials = Credentials::new(AK, SK).with_security_token(SECURITY_TOKEN);
     show("credentials", &credentials);

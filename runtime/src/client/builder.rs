@@ -8,8 +8,11 @@ use std::time::Duration;
 use reqwest::header::HeaderValue;
 
 use super::endpoint::{self, check_domain_suffix, check_region};
+use super::proxy::Proxy;
 use super::{Client, Inner};
-use crate::credentials::{Auth, CredentialsError, ProvideAuth, ENV_PROJECT_ID, ENV_REGION};
+use crate::credentials::{
+    Auth, CredentialsChain, CredentialsError, ProvideAuth, ENV_PROJECT_ID, ENV_REGION,
+};
 use crate::error::{ConfigError, Error};
 use crate::retry::{RetryConfig, RetryTokens};
 use crate::service::ServiceApi;
@@ -47,6 +50,8 @@ pub struct ClientBuilder<A: ServiceApi> {
     call_timeout: Duration,
     max_body_size: usize,
     retry: RetryConfig,
+    proxy: Option<Proxy>,
+    proxy_from_env: bool,
     api: PhantomData<fn() -> A>,
 }
 
@@ -68,6 +73,8 @@ impl<A: ServiceApi> Clone for ClientBuilder<A> {
             call_timeout: self.call_timeout,
             max_body_size: self.max_body_size,
             retry: self.retry.clone(),
+            proxy: self.proxy.clone(),
+            proxy_from_env: self.proxy_from_env,
             api: PhantomData,
         }
     }
@@ -89,6 +96,8 @@ impl<A: ServiceApi> fmt::Debug for ClientBuilder<A> {
             .field("call_timeout", &self.call_timeout)
             .field("max_response_body_size", &self.max_body_size)
             .field("retry", &self.retry)
+            .field("proxy", &self.proxy)
+            .field("proxy_from_env", &self.proxy_from_env)
             .finish()
     }
 }
@@ -119,30 +128,41 @@ impl<A: ServiceApi> ClientBuilder<A> {
             call_timeout: DEFAULT_CALL_TIMEOUT,
             max_body_size: DEFAULT_MAX_RESPONSE_BODY_SIZE,
             retry: RetryConfig::standard(),
+            proxy: None,
+            proxy_from_env: true,
             api: PhantomData,
         }
     }
 
-    /// A builder configured from the environment, with the official SDKs' variable names:
-    /// `HUAWEICLOUD_SDK_REGION`, `HUAWEICLOUD_SDK_PROJECT_ID`, and the AK/SK credentials
-    /// `HUAWEICLOUD_SDK_AK`, `HUAWEICLOUD_SDK_SK` (plus `HUAWEICLOUD_SDK_SECURITY_TOKEN` for
-    /// temporary credentials). Later calls override what it read; missing or incomplete
-    /// credentials are reported by [`build`](Self::build) unless credentials are set in code.
+    /// A builder configured as the official SDKs configure themselves: the region from
+    /// `HUAWEICLOUD_SDK_REGION`, the project ID from `HUAWEICLOUD_SDK_PROJECT_ID`, and the
+    /// credentials of the [`CredentialsChain`]: the `HUAWEICLOUD_SDK_AK`/`_SK` (and
+    /// `_SECURITY_TOKEN`) variables, else the profile file (`HUAWEICLOUD_SDK_CREDENTIALS_FILE`
+    /// or `~/.huaweicloud/credentials`, whose `project_id` is used when the variable is not
+    /// set), else the instance metadata service.
+    ///
+    /// Later calls override what it read. A malformed profile file is reported by
+    /// [`build`](Self::build) unless credentials are set in code; when only the metadata service
+    /// is left, the first request that cannot get credentials fails with
+    /// [`Error::Credentials`], listing every source tried and why it failed.
     pub fn from_env() -> Self {
         Self::new().with_env(|name| std::env::var(name).ok())
     }
 
     pub(crate) fn with_env(mut self, lookup: impl Fn(&str) -> Option<String>) -> Self {
+        let chain = CredentialsChain::from_lookup(&lookup);
         let get = |name: &str| lookup(name).filter(|value| !value.trim().is_empty());
         if let Some(region) = get(ENV_REGION) {
             self.region = Some(region.trim().to_owned());
         }
         if let Some(project_id) = get(ENV_PROJECT_ID) {
             self.project_id = Some(project_id.trim().to_owned());
+        } else if let Some(project_id) = chain.project_id() {
+            self.project_id = Some(project_id.to_owned());
         }
-        match Auth::from_lookup(&lookup) {
-            Ok(auth) => self.auth = Some(Arc::new(auth)),
-            Err(error) => self.env_error = Some(error.to_string()),
+        match chain.malformed_profile() {
+            Some(error) => self.env_error = Some(error.to_owned()),
+            None => self.auth = Some(Arc::new(chain)),
         }
         self
     }
@@ -262,6 +282,37 @@ impl<A: ServiceApi> ClientBuilder<A> {
         self
     }
 
+    /// Sends every request through this HTTP proxy (`http://host:port`, or `https://` for a
+    /// proxy spoken to over TLS), with its own basic credentials and list of hosts to reach
+    /// directly ([`Proxy`]). It replaces the proxies of the environment. HTTPS requests go
+    /// through a `CONNECT` tunnel, so the proxy sees the host and port, never the request.
+    ///
+    /// ```
+    /// # use huaweicloud_sdk_runtime::{client::Proxy, ClientBuilder, service::ServiceApi};
+    /// # fn configure<A: ServiceApi>(builder: ClientBuilder<A>) -> ClientBuilder<A> {
+    /// builder.proxy(
+    ///     Proxy::new("http://proxy.example.com:3128")
+    ///         .basic_auth("user", "password")
+    ///         .no_proxy(["localhost", "127.0.0.1", ".internal.example.com"]),
+    /// )
+    /// # }
+    /// ```
+    ///
+    /// Applies to the HTTP client the builder creates, not to one given with
+    /// [`http_client`](Self::http_client).
+    pub fn proxy(mut self, proxy: impl Into<Proxy>) -> Self {
+        self.proxy = Some(proxy.into());
+        self
+    }
+
+    /// Whether the HTTP client the builder creates honours the standard proxy variables
+    /// (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, with `NO_PROXY`, in upper or lower case) when
+    /// no [`proxy`](Self::proxy) is set: on by default.
+    pub fn proxy_from_env(mut self, honour: bool) -> Self {
+        self.proxy_from_env = honour;
+        self
+    }
+
     /// Uses this HTTP client (for its root certificates, proxy or TLS settings) instead of one
     /// the builder creates. Its own timeouts and redirect rules apply; the request timeout of
     /// [`timeout`](Self::timeout) is set on every request regardless.
@@ -302,10 +353,16 @@ impl<A: ServiceApi> ClientBuilder<A> {
         let http = match self.http {
             Some(http) => http,
             None => {
-                let builder = reqwest::Client::builder()
+                let mut builder = reqwest::Client::builder()
                     .connect_timeout(self.connect_timeout)
                     .https_only(!self.allow_http)
                     .redirect(reqwest::redirect::Policy::none());
+                // An explicit proxy replaces the environment's (reqwest reads it otherwise).
+                builder = match &self.proxy {
+                    Some(proxy) => builder.proxy(proxy.to_reqwest()?),
+                    None if !self.proxy_from_env => builder.no_proxy(),
+                    None => builder,
+                };
                 crate::tls::configure(builder)?
                     .build()
                     .map_err(|e| ConfigError::HttpClient {
@@ -336,6 +393,10 @@ impl<A: ServiceApi> ClientBuilder<A> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(feature = "profile-file")]
+    use crate::credentials::profile::tests::TempFile;
+    #[cfg(feature = "profile-file")]
+    use crate::credentials::ENV_CREDENTIALS_FILE;
     use crate::credentials::{ENV_ACCESS_KEY, ENV_SECRET_KEY};
     use crate::test_api::TestApi;
 
@@ -352,30 +413,70 @@ mod tests {
                 .find(|(n, _)| *n == name)
                 .map(|(_, v)| (*v).to_owned())
         };
-        let local = |builder: ClientBuilder<TestApi>| {
-            builder.base_url("http://127.0.0.1:1").allow_http(true)
-        };
         let client = local(ClientBuilder::new().with_env(lookup))
             .build()
             .unwrap();
         assert_eq!(client.region(), Some("my-kualalumpur-1"));
         assert_eq!(client.project_id(), Some("p-1"));
-        assert!(format!("{client:?}").contains("AkSk"));
+        assert!(format!("{client:?}").contains("Environment"), "{client:?}");
 
-        let error = local(
-            ClientBuilder::new().with_env(|name| (name == ENV_ACCESS_KEY).then(|| "AK".to_owned())),
-        )
-        .build()
-        .unwrap_err();
+        // Incomplete variables give way to the profile file and the metadata service, which
+        // are asked at the first request.
+        let partial = |name: &str| (name == ENV_ACCESS_KEY).then(|| "AK".to_owned());
+        let client = local(ClientBuilder::new().with_env(partial))
+            .build()
+            .unwrap();
+        assert!(format!("{client:?}").contains("Metadata"), "{client:?}");
+    }
+
+    fn local(builder: ClientBuilder<TestApi>) -> ClientBuilder<TestApi> {
+        builder.base_url("http://127.0.0.1:1").allow_http(true)
+    }
+
+    #[test]
+    #[cfg(feature = "profile-file")]
+    fn the_profile_file_gives_credentials_and_its_project_id() {
+        let file = TempFile::with("[basic]\nak = PAK\nsk = PSK\nproject_id = p-profile\n");
+        let path = file.0.display().to_string();
+        let with = |project: Option<&'static str>| {
+            let path = path.clone();
+            move |name: &str| match name {
+                ENV_CREDENTIALS_FILE => Some(path.clone()),
+                ENV_PROJECT_ID => project.map(str::to_owned),
+                _ => None,
+            }
+        };
+        let client = local(ClientBuilder::new().with_env(with(None)))
+            .build()
+            .unwrap();
+        assert_eq!(client.project_id(), Some("p-profile"));
+        assert!(format!("{client:?}").contains("Profile"), "{client:?}");
+        // The variable wins over the file.
+        let client = local(ClientBuilder::new().with_env(with(Some("p-env"))))
+            .build()
+            .unwrap();
+        assert_eq!(client.project_id(), Some("p-env"));
+    }
+
+    #[test]
+    #[cfg(feature = "profile-file")]
+    fn a_malformed_profile_file_fails_the_build_unless_credentials_are_set_in_code() {
+        let file = TempFile::with("[basic\nak = A\n");
+        let path = file.0.display().to_string();
+        let lookup = move |name: &str| (name == ENV_CREDENTIALS_FILE).then(|| path.clone());
+        let error = local(ClientBuilder::new().with_env(&lookup))
+            .build()
+            .unwrap_err();
         assert!(matches!(error, Error::Credentials(_)), "{error}");
-        assert!(error.to_string().contains(ENV_SECRET_KEY), "{error}");
-        // Credentials set in code win over incomplete ones in the environment.
-        local(
-            ClientBuilder::new().with_env(|name| (name == ENV_ACCESS_KEY).then(|| "AK".to_owned())),
-        )
-        .token("t")
-        .build()
-        .unwrap();
+        assert!(error.to_string().contains("line 1"), "{error}");
+        assert!(
+            error.to_string().contains(&file.0.display().to_string()),
+            "{error}"
+        );
+        local(ClientBuilder::new().with_env(&lookup))
+            .token("t")
+            .build()
+            .unwrap();
     }
 
     #[test]

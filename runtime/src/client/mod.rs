@@ -23,6 +23,7 @@ use crate::validation::{Rule, ValidationError};
 
 mod builder;
 mod endpoint;
+mod proxy;
 mod request;
 mod transport;
 
@@ -30,6 +31,7 @@ pub use builder::{
     ClientBuilder, DEFAULT_CALL_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY_SIZE,
     DEFAULT_TIMEOUT,
 };
+pub use proxy::Proxy;
 pub(crate) use request::{header_value, is_header_text};
 pub use request::{json_body, push_segment, Request};
 

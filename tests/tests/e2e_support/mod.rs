@@ -4,6 +4,8 @@
 
 #![allow(dead_code)] // each test file uses a part
 
+pub mod proxy;
+
 use std::sync::OnceLock;
 use std::time::Duration;
 

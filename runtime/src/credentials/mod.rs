@@ -1,5 +1,8 @@
 //! Authentication: [`Auth`] (an IAM token, or an AK/SK pair) and the [`ProvideAuth`] trait the
-//! client asks before every attempt, so that expiring credentials can be refreshed.
+//! client asks before every attempt, so that expiring credentials can be refreshed; and the
+//! official SDKs' sources of credentials, each in its module: the environment (here), the
+//! profile file ([`profile`]), the instance metadata service ([`metadata`]) and the chain of
+//! the three ([`chain`]).
 //!
 //! Nothing here prints a secret: `Debug` of every type redacts the token, the keys and the
 //! security token.
@@ -11,6 +14,17 @@ use std::sync::Arc;
 
 use crate::redacted::Redacted;
 use crate::signing::Credentials;
+
+pub(crate) mod chain;
+pub(crate) mod metadata;
+pub(crate) mod profile;
+
+pub use chain::{CredentialSource, CredentialsChain};
+pub use metadata::{
+    MetadataCredentials, DEFAULT_METADATA_CONNECT_TIMEOUT, DEFAULT_METADATA_ENDPOINT,
+    DEFAULT_METADATA_REFRESH_BEFORE, DEFAULT_METADATA_TIMEOUT,
+};
+pub use profile::ENV_CREDENTIALS_FILE;
 
 /// Environment variable of the access key (AK), as the official SDKs name it.
 pub const ENV_ACCESS_KEY: &str = "HUAWEICLOUD_SDK_AK";
