@@ -52,7 +52,7 @@ pub fn emit(api: &Api, target: &Target<'_>) -> TokenStream {
             BodyTooLargeError, ConfigError, CredentialsError, DecodeError, DecodeErrorKind,
             EndpointProblem, HeaderMap, Items, Nullable, Operation, Pages, PaginationError,
             ProvideAuth, ResponseMetadata, RetryBudget, RetryConfig, Rule, StatusCode, Token,
-            TransportError, TransportErrorKind, UnknownValue, ValidationError,
+            TransportError, TransportErrorKind, UnknownValue, Validation, ValidationError,
             DEFAULT_CALL_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY_SIZE,
             DEFAULT_TIMEOUT, ENV_ACCESS_KEY, ENV_PROJECT_ID,
             ENV_REGION, ENV_SECRET_KEY, ENV_SECURITY_TOKEN, SNIPPET_LIMIT,
@@ -167,7 +167,9 @@ fn front_page(api: &Api, target: &Target<'_>) -> String {
          - Enumerations have an `Unknown` variant holding an [`UnknownValue`], so a value added \
          by a newer service does not break decoding; `match` them with a wildcard arm.\n\
          - Request bodies are checked against the documented constraints before they are sent \
-         ([`ValidationError`]); [`ClientBuilder::validate_requests`] switches that off.",
+         ([`ValidationError`]); an enumeration value the spec does not list is sent with a \
+         `tracing` warning, because the service accepts values added after its documents \
+         ([`ClientBuilder::validation`] makes that an error, or switches checking off).",
     );
     page
 }
@@ -295,9 +297,9 @@ fn emit_client() -> TokenStream {
                 self.0.max_response_body_size()
             }
 
-            /// Whether requests are validated before they are sent.
-            pub(crate) fn validates_requests(&self) -> bool {
-                self.0.validates_requests()
+            /// How requests are validated before they are sent.
+            pub fn validation(&self) -> Validation {
+                self.0.validation()
             }
 
             /// The project ID of a request: its own, or else the client's.

@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::emit_types::{type_tokens, value_checks};
+use crate::emit_types::{checks_param, type_tokens, value_checks};
 use crate::error::Error;
 use crate::model::{
     Api, ErrorFormat, MemberRef, Operation, Paging, PagingMode, Param, PathPart, Presence, Service,
@@ -631,11 +631,19 @@ fn emit_builder_validate(api: &Api, operation: &Operation) -> Result<TokenStream
             });
         }
     }
-    // pub fn validate(&self) -> Result<(), ValidationError> { checks…; Ok(()) }
+    let checks_param = checks_param(&checks);
+    // pub fn validate(&self) -> Result<(), ValidationError> { self.validate_with(&mut Checks::new(Strict)) }
+    // fn validate_with(&self, checks: &mut Checks) -> Result<(), ValidationError> { checks…; Ok(()) }
     Ok(quote! {
-        /// Checks the documented constraints of the query parameters and the body, as `send`
-        /// does unless the client was built with `validate_requests(false)`.
+        /// Checks the documented constraints of the query parameters and the body, an
+        /// enumeration value the spec does not list included. `send` checks at the client's
+        /// level instead (`ClientBuilder::validation`): by default it sends such a value with
+        /// a warning.
         pub fn validate(&self) -> Result<(), crate::ValidationError> {
+            self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+        }
+
+        fn validate_with(&self, #checks_param: &mut rt::validation::Checks) -> Result<(), crate::ValidationError> {
             #(#checks)*
             Ok(())
         }
@@ -710,8 +718,11 @@ fn emit_send(operation: &Operation) -> TokenStream {
         /// Sends the request; returns the success body with the response's status, request ID
         /// and headers.
         pub async fn send_with_metadata(self) -> Result<(#output, crate::ResponseMetadata), crate::Error> {
-            if self.client.validates_requests() {
-                self.validate()?;
+            let level = self.client.validation();
+            if level != crate::Validation::Off {
+                let mut checks = rt::validation::Checks::new(level);
+                self.validate_with(&mut checks)?;
+                checks.warn_unlisted(#operation_id);
             }
             let Self { client, #(#fields),* } = self;
             #path

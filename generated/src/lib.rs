@@ -36,7 +36,7 @@
 //!
 //! - Members a response may leave out or send as `null` are [`Nullable`]; optional request members are `Option`. Members the spec does not list are kept in `unknown_members`.
 //! - Enumerations have an `Unknown` variant holding an [`UnknownValue`], so a value added by a newer service does not break decoding; `match` them with a wildcard arm.
-//! - Request bodies are checked against the documented constraints before they are sent ([`ValidationError`]); [`ClientBuilder::validate_requests`] switches that off.
+//! - Request bodies are checked against the documented constraints before they are sent ([`ValidationError`]); an enumeration value the spec does not list is sent with a `tracing` warning, because the service accepts values added after its documents ([`ClientBuilder::validation`] makes that an error, or switches checking off).
 #![deny(missing_docs)]
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
@@ -62,7 +62,7 @@ pub use rt::{
     BodyTooLargeError, ConfigError, CredentialsError, DecodeError, DecodeErrorKind,
     EndpointProblem, HeaderMap, Items, Nullable, Operation, Pages, PaginationError,
     ProvideAuth, ResponseMetadata, RetryBudget, RetryConfig, Rule, StatusCode, Token,
-    TransportError, TransportErrorKind, UnknownValue, ValidationError,
+    TransportError, TransportErrorKind, UnknownValue, Validation, ValidationError,
     DEFAULT_CALL_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY_SIZE,
     DEFAULT_TIMEOUT, ENV_ACCESS_KEY, ENV_PROJECT_ID, ENV_REGION, ENV_SECRET_KEY,
     ENV_SECURITY_TOKEN, SNIPPET_LIMIT,
@@ -193,9 +193,9 @@ impl Client {
         self.0.max_response_body_size()
     }
 
-    /// Whether requests are validated before they are sent.
-    pub(crate) fn validates_requests(&self) -> bool {
-        self.0.validates_requests()
+    /// How requests are validated before they are sent.
+    pub fn validation(&self) -> Validation {
+        self.0.validation()
     }
 
     /// The project ID of a request: its own, or else the client's.

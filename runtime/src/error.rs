@@ -119,6 +119,11 @@ impl<C: ServiceErrorCode> RawDisplay for Error<C> {
             {
                 write!(f, "invalid request, not sent: {error}")
             }
+            Error::InvalidRequest(error) if matches!(error.rule(), Rule::Enum { .. }) => write!(
+                f,
+                "invalid request, not sent: {error} (an unlisted value is refused under \
+                 `Validation::Strict`; `Validation::Lenient` sends it with a warning)"
+            ),
             Error::InvalidRequest(error) => write!(
                 f,
                 "invalid request, not sent: {error} (fix the value; if the documented constraint \

@@ -109,5 +109,5 @@ pub use tls::tls_backend;
 #[doc(hidden)]
 pub use tracing;
 pub use unknown::UnknownValue;
-pub use validation::{Rule, ValidationError};
+pub use validation::{Rule, Validation, ValidationError};
 pub use waiters::{WaitError, WaitFor, Waiter};

@@ -13,6 +13,7 @@ use crate::credentials::{Auth, CredentialsError, ProvideAuth, ENV_PROJECT_ID, EN
 use crate::error::{ConfigError, Error};
 use crate::retry::{RetryConfig, RetryTokens};
 use crate::service::ServiceApi;
+use crate::validation::Validation;
 
 /// The default time allowed to make a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -40,7 +41,7 @@ pub struct ClientBuilder<A: ServiceApi> {
     endpoints: Vec<(A::Service, String)>,
     base_url: Option<String>,
     allow_http: bool,
-    validate_requests: bool,
+    validation: Validation,
     http: Option<reqwest::Client>,
     connect_timeout: Duration,
     timeout: Duration,
@@ -61,7 +62,7 @@ impl<A: ServiceApi> Clone for ClientBuilder<A> {
             endpoints: self.endpoints.clone(),
             base_url: self.base_url.clone(),
             allow_http: self.allow_http,
-            validate_requests: self.validate_requests,
+            validation: self.validation,
             http: self.http.clone(),
             connect_timeout: self.connect_timeout,
             timeout: self.timeout,
@@ -83,7 +84,7 @@ impl<A: ServiceApi> fmt::Debug for ClientBuilder<A> {
             .field("endpoints", &self.endpoints)
             .field("base_url", &self.base_url)
             .field("allow_http", &self.allow_http)
-            .field("validate_requests", &self.validate_requests)
+            .field("validation", &self.validation)
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
             .field("call_timeout", &self.call_timeout)
@@ -100,7 +101,7 @@ impl<A: ServiceApi> Default for ClientBuilder<A> {
 }
 
 impl<A: ServiceApi> ClientBuilder<A> {
-    /// A builder with nothing set, request validation on, HTTPS only, the default timeouts
+    /// A builder with nothing set, lenient request validation ([`Validation::Lenient`]), HTTPS only, the default timeouts
     /// and [`RetryConfig::standard`].
     pub fn new() -> Self {
         ClientBuilder {
@@ -112,7 +113,7 @@ impl<A: ServiceApi> ClientBuilder<A> {
             endpoints: Vec::new(),
             base_url: None,
             allow_http: false,
-            validate_requests: true,
+            validation: Validation::default(),
             http: None,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: DEFAULT_TIMEOUT,
@@ -215,11 +216,24 @@ impl<A: ServiceApi> ClientBuilder<A> {
         self
     }
 
-    /// Whether to check requests against the documented constraints before sending them (on
-    /// by default). Switch it off when the documentation is wrong and the service accepts a
-    /// value the spec forbids.
-    pub fn validate_requests(mut self, validate: bool) -> Self {
-        self.validate_requests = validate;
+    /// Whether to check requests against the documented constraints before sending them:
+    /// `true` is the default, [`Validation::Lenient`]; `false` is [`Validation::Off`], for when
+    /// the documentation is wrong and the service accepts a value the spec forbids.
+    pub fn validate_requests(self, validate: bool) -> Self {
+        self.validation(if validate {
+            Validation::Lenient
+        } else {
+            Validation::Off
+        })
+    }
+
+    /// How strictly requests are checked before they are sent (default
+    /// [`Validation::Lenient`]: bounds, lengths and required values are enforced, and an
+    /// enumeration value the spec does not list is sent with a `tracing` warning, because the
+    /// service accepts values its documents do not list yet). [`Validation::Strict`] refuses
+    /// such values too.
+    pub fn validation(mut self, level: Validation) -> Self {
+        self.validation = level;
         self
     }
 
@@ -320,7 +334,7 @@ impl<A: ServiceApi> ClientBuilder<A> {
                 region: self.region,
                 project_id: self.project_id,
                 auth,
-                validate_requests: self.validate_requests,
+                validation: self.validation,
                 retry_tokens: RetryTokens::new(self.retry.budget().copied()),
                 retry: self.retry,
                 timeout: self.timeout,
