@@ -8,7 +8,7 @@ use std::time::Duration;
 use reqwest::header::HeaderValue;
 
 use super::endpoint::{self, check_domain_suffix, check_region};
-use super::{Client, Inner};
+use super::{header_value, Client, Inner};
 use crate::credentials::{Auth, CredentialsError, ProvideAuth, ENV_PROJECT_ID, ENV_REGION};
 use crate::error::{ConfigError, Error};
 use crate::retry::{RetryConfig, RetryTokens};
@@ -48,6 +48,7 @@ pub struct ClientBuilder<A: ServiceApi> {
     call_timeout: Duration,
     max_body_size: usize,
     retry: RetryConfig,
+    app: Option<(String, String)>,
     api: PhantomData<fn() -> A>,
 }
 
@@ -69,6 +70,7 @@ impl<A: ServiceApi> Clone for ClientBuilder<A> {
             call_timeout: self.call_timeout,
             max_body_size: self.max_body_size,
             retry: self.retry.clone(),
+            app: self.app.clone(),
             api: PhantomData,
         }
     }
@@ -90,6 +92,7 @@ impl<A: ServiceApi> fmt::Debug for ClientBuilder<A> {
             .field("call_timeout", &self.call_timeout)
             .field("max_response_body_size", &self.max_body_size)
             .field("retry", &self.retry)
+            .field("app", &self.app)
             .finish()
     }
 }
@@ -120,6 +123,7 @@ impl<A: ServiceApi> ClientBuilder<A> {
             call_timeout: DEFAULT_CALL_TIMEOUT,
             max_body_size: DEFAULT_MAX_RESPONSE_BODY_SIZE,
             retry: RetryConfig::standard(),
+            app: None,
             api: PhantomData,
         }
     }
@@ -276,6 +280,15 @@ impl<A: ServiceApi> ClientBuilder<A> {
         self
     }
 
+    /// Names the application in the `User-Agent` of every request, after the SDK's own product
+    /// token: `huaweicloud-cbr/0.1.0 my-app/2.3.1`, so that the service's logs and support can
+    /// tell applications apart. Both must be product tokens (printable ASCII, no space, no
+    /// `/`); [`build`](Self::build) refuses others with [`ConfigError::InvalidAppName`].
+    pub fn app_name(mut self, name: impl Into<String>, version: impl Into<String>) -> Self {
+        self.app = Some((name.into(), version.into()));
+        self
+    }
+
     /// Uses this HTTP client (for its root certificates, proxy or TLS settings) instead of one
     /// the builder creates. Its own timeouts and redirect rules apply; the request timeout of
     /// [`timeout`](Self::timeout) is set on every request regardless.
@@ -327,6 +340,7 @@ impl<A: ServiceApi> ClientBuilder<A> {
                     })?
             }
         };
+        let user_agent = user_agent(A::USER_AGENT, self.app.as_ref())?;
         let client = Client {
             inner: Arc::new(Inner {
                 http,
@@ -340,11 +354,30 @@ impl<A: ServiceApi> ClientBuilder<A> {
                 timeout: self.timeout,
                 call_timeout: self.call_timeout,
                 max_body_size: self.max_body_size,
-                user_agent: HeaderValue::from_static(A::USER_AGENT),
+                user_agent,
             }),
         };
         Ok(A::Client::from(client))
     }
+}
+
+/// The `User-Agent`: the SDK's product token, then the application's, if one is named.
+fn user_agent(
+    sdk: &'static str,
+    app: Option<&(String, String)>,
+) -> Result<HeaderValue, ConfigError> {
+    let Some((name, version)) = app else {
+        return Ok(HeaderValue::from_static(sdk));
+    };
+    for part in [name, version] {
+        let token = !part.is_empty() && part.bytes().all(|b| b.is_ascii_graphic() && b != b'/');
+        if !token {
+            return Err(ConfigError::InvalidAppName {
+                value: part.clone(),
+            });
+        }
+    }
+    header_value("User-Agent", &format!("{sdk} {name}/{version}"))
 }
 
 #[cfg(test)]
@@ -390,6 +423,29 @@ mod tests {
         .token("t")
         .build()
         .unwrap();
+    }
+
+    #[test]
+    fn the_app_name_follows_the_sdk_in_the_user_agent() {
+        let app = ("backup-job".to_owned(), "2.3.1".to_owned());
+        let value = user_agent("sdk/1.0", Some(&app)).unwrap();
+        assert_eq!(value.to_str().unwrap(), "sdk/1.0 backup-job/2.3.1");
+        assert_eq!(user_agent("sdk/1.0", None).unwrap(), "sdk/1.0");
+        for (name, version) in [
+            ("", "1"),
+            ("a b", "1"),
+            ("a", "1/2"),
+            ("a", "1\r\nX: y"),
+            ("é", "1"),
+        ] {
+            let app = (name.to_owned(), version.to_owned());
+            let error = user_agent("sdk/1.0", Some(&app)).unwrap_err();
+            assert!(
+                matches!(error, ConfigError::InvalidAppName { .. }),
+                "{name} {version}"
+            );
+            assert!(!error.to_string().contains('\n'), "{error}");
+        }
     }
 
     #[test]
