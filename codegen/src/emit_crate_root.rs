@@ -127,8 +127,12 @@ fn front_page(api: &Api, target: &Target<'_>) -> String {
          output, error message or log line contains a credential.\n\n",
     );
     page.push_str(&format!(
-        "Each call is a `tracing` span `{}` with the operation, method, path template, \
-         authentication scheme, attempt and status.\n\n",
+        "Each call is a `tracing` span `{}` whose fields carry OpenTelemetry's \
+         semantic-convention names (`http.request.method`, `url.template`, `server.address`, \
+         `http.response.status_code`, `http.request.resend_count`, `error.type`, `rpc.method`, \
+         `cloud.region`, the request ID as `http.response.header.x-request-id`; the list is \
+         `CALL_SPAN_FIELDS` of the runtime), so `tracing-opentelemetry` exports it as a \
+         standard HTTP client span.\n\n",
         span_name(api)
     ));
     let pageable: Vec<String> = api
@@ -208,15 +212,26 @@ fn emit_api_impl(api: &Api) -> TokenStream {
             const SERVICES: &'static [rt::ServiceDef<Service>] = &[#(#services),*];
             const USER_AGENT: &'static str = DEFAULT_USER_AGENT;
 
+            // The fields of rt::CALL_SPAN_FIELDS, named as OpenTelemetry's conventions name them.
             fn call_span(call: &rt::CallInfo<'_>) -> rt::tracing::Span {
                 rt::tracing::info_span!(
                     #span,
-                    operation = call.operation,
-                    method = %call.method,
-                    path = call.path_template,
+                    otel.name = %format_args!("{} {}", call.method, call.path_template),
+                    otel.kind = "client",
+                    otel.status_code = rt::tracing::field::Empty,
+                    rpc.service = call.service,
+                    rpc.method = call.operation,
+                    http.request.method = %call.method,
+                    url.template = call.path_template,
+                    url.full = rt::tracing::field::Empty,
+                    server.address = call.server_address,
+                    server.port = call.server_port,
+                    cloud.region = call.region,
+                    http.request.resend_count = rt::tracing::field::Empty,
+                    http.response.status_code = rt::tracing::field::Empty,
+                    "http.response.header.x-request-id" = rt::tracing::field::Empty,
+                    error.type = rt::tracing::field::Empty,
                     auth = rt::tracing::field::Empty,
-                    attempt = rt::tracing::field::Empty,
-                    status = rt::tracing::field::Empty,
                 )
             }
         }

@@ -26,7 +26,7 @@
 //!
 //! [`ClientBuilder`] takes a region (from which each [`Service`]'s endpoint is derived) or explicit base URLs, the project ID, credentials ([`ClientBuilder::token`], [`ClientBuilder::ak_sk`] or a refreshing [`ProvideAuth`]), timeouts, the [`RetryConfig`] and optionally a `reqwest::Client` of your own. Every failure is an [`Error`]; [`Error::is_retryable`] says whether trying again may help, and the client itself retries throttled and unavailable responses of idempotent requests. No `Debug` output, error message or log line contains a credential.
 //!
-//! Each call is a `tracing` span `cbr.call` with the operation, method, path template, authentication scheme, attempt and status.
+//! Each call is a `tracing` span `cbr.call` whose fields carry OpenTelemetry's semantic-convention names (`http.request.method`, `url.template`, `server.address`, `http.response.status_code`, `http.request.resend_count`, `error.type`, `rpc.method`, `cloud.region`, the request ID as `http.response.header.x-request-id`; the list is `CALL_SPAN_FIELDS` of the runtime), so `tracing-opentelemetry` exports it as a standard HTTP client span.
 //!
 //! # Pagination and waiters
 //!
@@ -119,9 +119,16 @@ impl rt::ServiceApi for Api {
 
     fn call_span(call: &rt::CallInfo<'_>) -> rt::tracing::Span {
         rt::tracing::info_span!(
-            "cbr.call", operation = call.operation, method = % call.method, path = call
-            .path_template, auth = rt::tracing::field::Empty, attempt =
-            rt::tracing::field::Empty, status = rt::tracing::field::Empty,
+            "cbr.call", otel.name = % format_args!("{} {}", call.method, call
+            .path_template), otel.kind = "client", otel.status_code =
+            rt::tracing::field::Empty, rpc.service = call.service, rpc.method = call
+            .operation, http.request.method = % call.method, url.template = call
+            .path_template, url.full = rt::tracing::field::Empty, server.address = call
+            .server_address, server.port = call.server_port, cloud.region = call.region,
+            http.request.resend_count = rt::tracing::field::Empty, http.response
+            .status_code = rt::tracing::field::Empty, "http.response.header.x-request-id"
+            = rt::tracing::field::Empty, error. type = rt::tracing::field::Empty, auth =
+            rt::tracing::field::Empty,
         )
     }
 }

@@ -33,8 +33,9 @@ pub trait ServiceApi: Sized + Send + Sync + 'static {
     const USER_AGENT: &'static str;
 
     /// Opens the `tracing` span of one call. Span names must be known at compile time, so the
-    /// generated crate creates it under its own name (`<service>.call`). The span must have
-    /// the (empty) fields `auth`, `attempt` and `status`, which the runtime records.
+    /// generated crate creates it under its own name (`<service>.call`), with the fields of
+    /// [`CALL_SPAN_FIELDS`]: those it knows from `call` filled in, the others declared
+    /// empty for the runtime to record.
     fn call_span(call: &CallInfo<'_>) -> tracing::Span;
 }
 
@@ -56,16 +57,51 @@ impl<S> ServiceDef<S> {
     }
 }
 
-/// What the span of a call describes: the values of its fields `operation`, `method` and
-/// `path`.
+/// The fields of the span of a call, named as OpenTelemetry's semantic conventions for HTTP
+/// client and RPC spans name them, so that `tracing-opentelemetry` exports standard spans.
+/// Known when the span opens (from [`CallInfo`]): `otel.name` (`GET /v1/{project_id}/servers`),
+/// `otel.kind` (`client`), `rpc.service`, `rpc.method`, `http.request.method`,
+/// `url.template`, `server.address`, `server.port`, `cloud.region`. Recorded by the runtime:
+/// `url.full` (query values replaced by `REDACTED`), `http.request.resend_count` (from the
+/// second attempt), `http.response.status_code`, `http.response.header.x-request-id`,
+/// `error.type` and `otel.status_code` (`ERROR`) when the call fails, and `auth` (the
+/// authentication scheme, never a credential).
+pub const CALL_SPAN_FIELDS: [&str; 16] = [
+    "otel.name",
+    "otel.kind",
+    "otel.status_code",
+    "rpc.service",
+    "rpc.method",
+    "http.request.method",
+    "url.template",
+    "url.full",
+    "server.address",
+    "server.port",
+    "cloud.region",
+    "http.request.resend_count",
+    "http.response.status_code",
+    "http.response.header.x-request-id",
+    "error.type",
+    "auth",
+];
+
+/// What the span of a call describes when it opens (see [`CALL_SPAN_FIELDS`]).
 #[derive(Debug, Clone, Copy)]
 pub struct CallInfo<'a> {
-    /// The operation ID (`list_servers`).
+    /// The operation ID (`list_servers`): `rpc.method`.
     pub operation: &'static str,
-    /// The HTTP method.
+    /// The service's name (`Ecs`): `rpc.service`.
+    pub service: &'static str,
+    /// The HTTP method: `http.request.method`.
     pub method: &'a Method,
-    /// The path template (`/v1/{project_id}/servers`), never the values.
+    /// The path template (`/v1/{project_id}/servers`), never the values: `url.template`.
     pub path_template: &'static str,
+    /// The host the request goes to: `server.address`.
+    pub server_address: &'a str,
+    /// The port the request goes to, the scheme's default included: `server.port`.
+    pub server_port: u16,
+    /// The region the client was built for, if one was set: `cloud.region`.
+    pub region: Option<&'a str>,
 }
 
 /// A service's error code, as generated from its error-code catalogue: a known code has a

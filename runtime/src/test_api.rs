@@ -50,6 +50,6 @@ impl ServiceApi for TestApi {
     const USER_AGENT: &'static str = "runtime-tests/0";
 
     fn call_span(call: &CallInfo<'_>) -> tracing::Span {
-        tracing::info_span!("test.call", operation = call.operation)
+        tracing::info_span!("test.call", rpc.method = call.operation)
     }
 }

@@ -281,7 +281,7 @@ impl<A: ServiceApi> ClientBuilder<A> {
     }
 
     /// Names the application in the `User-Agent` of every request, after the SDK's own product
-    /// token: `huaweicloud-cbr/0.1.0 my-app/2.3.1`, so that the service's logs and support can
+    /// token: `huaweicloud-ecs/0.1.0 my-app/2.3.1`, so that the service's logs and support can
     /// tell applications apart. Both must be product tokens (printable ASCII, no space, no
     /// `/`); [`build`](Self::build) refuses others with [`ConfigError::InvalidAppName`].
     pub fn app_name(mut self, name: impl Into<String>, version: impl Into<String>) -> Self {
@@ -427,9 +427,9 @@ mod tests {
 
     #[test]
     fn the_app_name_follows_the_sdk_in_the_user_agent() {
-        let app = ("backup-job".to_owned(), "2.3.1".to_owned());
+        let app = ("nightly-job".to_owned(), "2.3.1".to_owned());
         let value = user_agent("sdk/1.0", Some(&app)).unwrap();
-        assert_eq!(value.to_str().unwrap(), "sdk/1.0 backup-job/2.3.1");
+        assert_eq!(value.to_str().unwrap(), "sdk/1.0 nightly-job/2.3.1");
         assert_eq!(user_agent("sdk/1.0", None).unwrap(), "sdk/1.0");
         for (name, version) in [
             ("", "1"),

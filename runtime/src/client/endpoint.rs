@@ -15,6 +15,10 @@ pub(crate) struct Endpoint {
     pub(crate) authority: String,
     /// The path prefix (`/prefix`), empty for none.
     pub(crate) prefix: String,
+    /// The host alone, for logs (`server.address`).
+    pub(crate) host: String,
+    /// The port, the scheme's default included, for logs (`server.port`).
+    pub(crate) port: u16,
 }
 
 pub(crate) fn check_region(region: &str) -> Result<(), ConfigError> {
@@ -130,6 +134,8 @@ fn parse(service: &'static str, url: &str, allow_http: bool) -> Result<Endpoint,
         scheme: parsed.scheme().to_owned(),
         authority,
         prefix: parsed.path().trim_end_matches('/').to_owned(),
+        host: host.to_owned(),
+        port: parsed.port_or_known_default().unwrap_or_default(),
     })
 }
 
