@@ -192,8 +192,20 @@ fn emit_api_impl(api: &Api) -> TokenStream {
         let variant = ident(&service.rust_name);
         let name = &service.rust_name;
         let template = &service.url_template;
-        // rt::ServiceDef { service: Service::Cbr, name: "Cbr", url_template: "https://…" }
-        quote!(rt::ServiceDef { service: Service::#variant, name: #name, url_template: #template })
+        let regions = service.regions.iter().map(|region| {
+            let (id, endpoint) = (&region.id, &region.endpoint);
+            // rt::RegionDef { id: "ap-southeast-1", endpoint: "https://…" }
+            quote!(rt::RegionDef { id: #id, endpoint: #endpoint })
+        });
+        // rt::ServiceDef { service: Service::Cbr, name: "Cbr", url_template: "https://…", regions: &[…] }
+        quote! {
+            rt::ServiceDef {
+                service: Service::#variant,
+                name: #name,
+                url_template: #template,
+                regions: &[#(#regions),*],
+            }
+        }
     });
     let span = span_name(api);
     // pub struct Api;

@@ -66,8 +66,12 @@ fn emit_services(services: &[Service]) -> TokenStream {
         ));
         rustdoc::attrs(&paragraphs)
     });
+    let region_ids: Vec<Vec<&String>> = services
+        .iter()
+        .map(|service| service.regions.iter().map(|region| &region.id).collect())
+        .collect();
     // #[non_exhaustive] pub enum Service { Cbr, Vbs }
-    // impl Service { pub const ALL; pub fn url_template(self); pub fn regional_endpoint(self, region) }
+    // impl Service { pub const ALL; pub fn url_template(self); pub fn regional_endpoint(self, region); pub fn regions(self) }
     quote! {
         /// A service endpoint; every operation is sent to one of them. The client derives each
         /// endpoint from its region unless one is set with `ClientBuilder::endpoint`.
@@ -91,6 +95,14 @@ fn emit_services(services: &[Service]) -> TokenStream {
             /// The endpoint in `region` (the URL template with `{region}` replaced).
             pub fn regional_endpoint(self, region: &str) -> String {
                 self.url_template().replace("{region}", region)
+            }
+
+            /// The IDs of the regions the spec lists for the service (its `x-regions`), sorted.
+            /// The client accepts other IDs too: regions open before a catalogue lists them.
+            pub fn regions(self) -> &'static [&'static str] {
+                match self {
+                    #(Service::#names => &[#(#region_ids),*],)*
+                }
             }
         }
     }

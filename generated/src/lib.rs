@@ -107,11 +107,150 @@ impl rt::ServiceApi for Api {
             service: Service::Cbr,
             name: "Cbr",
             url_template: "https://cbr.{region}.myhuaweicloud.com",
+            regions: &[
+                rt::RegionDef {
+                    id: "ae-ad-1",
+                    endpoint: "https://cbr.ae-ad-1.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "af-north-1",
+                    endpoint: "https://cbr.af-north-1.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "af-south-1",
+                    endpoint: "https://cbr.af-south-1.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "ap-southeast-1",
+                    endpoint: "https://cbr.ap-southeast-1.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "ap-southeast-2",
+                    endpoint: "https://cbr.ap-southeast-2.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "ap-southeast-3",
+                    endpoint: "https://cbr.ap-southeast-3.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "ap-southeast-4",
+                    endpoint: "https://cbr.ap-southeast-4.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "ap-southeast-5",
+                    endpoint: "https://cbr.ap-southeast-5.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "cn-east-2",
+                    endpoint: "https://cbr.cn-east-2.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "cn-east-3",
+                    endpoint: "https://cbr.cn-east-3.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "cn-east-4",
+                    endpoint: "https://cbr.cn-east-4.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "cn-east-5",
+                    endpoint: "https://cbr.cn-east-5.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "cn-north-1",
+                    endpoint: "https://cbr.cn-north-1.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "cn-north-11",
+                    endpoint: "https://cbr.cn-north-11.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "cn-north-12",
+                    endpoint: "https://cbr.cn-north-12.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "cn-north-2",
+                    endpoint: "https://cbr.cn-north-2.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "cn-north-4",
+                    endpoint: "https://cbr.cn-north-4.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "cn-north-9",
+                    endpoint: "https://cbr.cn-north-9.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "cn-south-1",
+                    endpoint: "https://cbr.cn-south-1.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "cn-south-2",
+                    endpoint: "https://cbr.cn-south-2.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "cn-south-4",
+                    endpoint: "https://cbr.cn-south-4.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "cn-southwest-2",
+                    endpoint: "https://cbr.cn-southwest-2.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "cn-southwest-3",
+                    endpoint: "https://cbr.cn-southwest-3.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "eu-west-0",
+                    endpoint: "https://cbr.eu-west-0.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "eu-west-101",
+                    endpoint: "https://cbr.eu-west-101.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "la-north-2",
+                    endpoint: "https://cbr.la-north-2.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "la-south-2",
+                    endpoint: "https://cbr.la-south-2.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "me-east-1",
+                    endpoint: "https://cbr.me-east-1.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "my-kualalumpur-1",
+                    endpoint: "https://cbr.my-kualalumpur-1.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "na-mexico-1",
+                    endpoint: "https://cbr.na-mexico-1.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "ru-moscow-1",
+                    endpoint: "https://cbr.ru-moscow-1.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "ru-northwest-2",
+                    endpoint: "https://cbr.ru-northwest-2.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "sa-brazil-1",
+                    endpoint: "https://cbr.sa-brazil-1.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "tr-west-1",
+                    endpoint: "https://cbr.tr-west-1.myhuaweicloud.com",
+                },
+            ],
         },
         rt::ServiceDef {
             service: Service::Vbs,
             name: "Vbs",
             url_template: "https://vbs.{region}.myhuaweicloud.com",
+            regions: &[],
         },
     ];
 

@@ -103,7 +103,9 @@ pub use response::{
     decode_response, CodeOf, ErrorFormat, Operation, RawResponse, ResponseMetadata,
 };
 pub use retry::{RetryBudget, RetryConfig};
-pub use service::{CallInfo, ServiceApi, ServiceDef, ServiceErrorCode, CALL_SPAN_FIELDS};
+pub use service::{
+    CallInfo, RegionDef, ServiceApi, ServiceDef, ServiceErrorCode, CALL_SPAN_FIELDS,
+};
 pub use signing::QueryValue;
 pub use tls::tls_backend;
 /// The logging crate of the call spans, for the generated crates' [`ServiceApi::call_span`].

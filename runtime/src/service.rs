@@ -12,6 +12,7 @@ use std::fmt;
 use reqwest::Method;
 
 use crate::client::Client;
+use crate::credentials::ENV_REGION;
 
 /// A service API as a generated crate describes it: its endpoints, its error codes, its client
 /// type, and how its calls appear in logs.
@@ -48,12 +49,40 @@ pub struct ServiceDef<S> {
     pub name: &'static str,
     /// The URL template, with `{region}` in it (`https://ecs.{region}.myhuaweicloud.com`).
     pub url_template: &'static str,
+    /// The regions the spec lists for the service, sorted by ID; empty when it lists none.
+    pub regions: &'static [RegionDef],
+}
+
+/// A region a service is known to be in, with the service's endpoint there: an entry of the
+/// catalogue a generated crate takes from its spec (`x-regions`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RegionDef {
+    /// The region ID (`ap-southeast-1`).
+    pub id: &'static str,
+    /// The service's endpoint in the region (`https://ecs.ap-southeast-1.myhuaweicloud.com`).
+    pub endpoint: &'static str,
 }
 
 impl<S> ServiceDef<S> {
     /// The endpoint in `region`: the URL template with `{region}` replaced.
     pub fn regional_endpoint(&self, region: &str) -> String {
         self.url_template.replace("{region}", region)
+    }
+
+    /// The catalogue's entry for `region`, if it lists the region.
+    pub fn region(&self, region: &str) -> Option<&'static RegionDef> {
+        self.regions.iter().find(|def| def.id == region)
+    }
+
+    /// The name of the environment variable that overrides the service's endpoint in
+    /// `region`, as the official SDKs name it: `HUAWEICLOUD_SDK_REGION_<SERVICE>_<REGION>`,
+    /// upper case, `-` as `_` (`HUAWEICLOUD_SDK_REGION_ECS_AP_SOUTHEAST_1`).
+    pub fn endpoint_variable(&self, region: &str) -> String {
+        format!(
+            "{ENV_REGION}_{}_{}",
+            self.name.to_uppercase(),
+            region.to_uppercase().replace('-', "_")
+        )
     }
 }
 

@@ -46,6 +46,7 @@ impl ServiceApi for TestApi {
         service: Main,
         name: "Main",
         url_template: "https://main.{region}.myhuaweicloud.com",
+        regions: &[],
     }];
     const USER_AGENT: &'static str = "runtime-tests/0";
 

@@ -152,9 +152,13 @@ impl<A: ServiceApi> ClientBuilder<A> {
         self
     }
 
-    /// The region (`my-kualalumpur-1`); every service's endpoint is derived from it (the
-    /// service's URL template with `{region}` filled in) unless set with
-    /// [`endpoint`](Self::endpoint) or [`base_url`](Self::base_url).
+    /// The region (`my-kualalumpur-1`); every service's endpoint is derived from it unless set
+    /// with [`endpoint`](Self::endpoint) or [`base_url`](Self::base_url), as the official SDKs
+    /// derive it: the environment variable `HUAWEICLOUD_SDK_REGION_<SERVICE>_<REGION>` (upper
+    /// case, `-` as `_`, such as `HUAWEICLOUD_SDK_REGION_ECS_AP_SOUTHEAST_1`; of a
+    /// comma-separated list, the first URL), else the service's region catalogue, else its URL
+    /// template with `{region}` filled in. An ID the catalogue does not list is accepted, with
+    /// a `tracing` warning, since regions open before catalogues list them.
     pub fn region(mut self, region: impl Into<String>) -> Self {
         self.region = Some(region.into());
         self
@@ -318,14 +322,15 @@ impl<A: ServiceApi> ClientBuilder<A> {
         if let Some(suffix) = &self.domain_suffix {
             check_domain_suffix(suffix)?;
         }
-        let endpoints = endpoint::resolve(
-            A::SERVICES,
-            &self.endpoints,
-            self.base_url.as_deref(),
-            self.region.as_deref(),
-            self.domain_suffix.as_deref(),
-            self.allow_http,
-        )?;
+        let lookup = |name: &str| std::env::var(name).ok();
+        let sources = endpoint::Sources {
+            base_url: self.base_url.as_deref(),
+            region: self.region.as_deref(),
+            suffix: self.domain_suffix.as_deref(),
+            allow_http: self.allow_http,
+            lookup: &lookup,
+        };
+        let endpoints = endpoint::resolve(A::SERVICES, &self.endpoints, &sources)?;
         let http = match self.http {
             Some(http) => http,
             None => {
