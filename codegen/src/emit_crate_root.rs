@@ -53,7 +53,7 @@ pub fn emit(api: &Api, target: &Target<'_>) -> TokenStream {
             DecodeError, DecodeErrorKind, EndpointProblem, HeaderMap, Items, MetadataCredentials,
             Nullable, Operation, Pages, PaginationError, ProvideAuth, Proxy, ResponseMetadata,
             RetryBudget, RetryConfig, Rule, StatusCode, Token, TransportError, TransportErrorKind,
-            UnknownValue, ValidationError, DEFAULT_CALL_TIMEOUT, DEFAULT_CONNECT_TIMEOUT,
+            UnknownValue, Validation, ValidationError, DEFAULT_CALL_TIMEOUT, DEFAULT_CONNECT_TIMEOUT,
             DEFAULT_MAX_RESPONSE_BODY_SIZE, DEFAULT_METADATA_CONNECT_TIMEOUT,
             DEFAULT_METADATA_ENDPOINT, DEFAULT_METADATA_REFRESH_BEFORE, DEFAULT_METADATA_TIMEOUT,
             DEFAULT_TIMEOUT, ENV_ACCESS_KEY, ENV_CREDENTIALS_FILE, ENV_PROJECT_ID,
@@ -130,8 +130,12 @@ fn front_page(api: &Api, target: &Target<'_>) -> String {
          output, error message or log line contains a credential.\n\n",
     );
     page.push_str(&format!(
-        "Each call is a `tracing` span `{}` with the operation, method, path template, \
-         authentication scheme, attempt and status.\n\n",
+        "Each call is a `tracing` span `{}` whose fields carry OpenTelemetry's \
+         semantic-convention names (`http.request.method`, `url.template`, `server.address`, \
+         `http.response.status_code`, `http.request.resend_count`, `error.type`, `rpc.method`, \
+         `cloud.region`, the request ID as `http.response.header.x-request-id`; the list is \
+         `CALL_SPAN_FIELDS` of the runtime), so `tracing-opentelemetry` exports it as a \
+         standard HTTP client span.\n\n",
         span_name(api)
     ));
     let pageable: Vec<String> = api
@@ -170,7 +174,9 @@ fn front_page(api: &Api, target: &Target<'_>) -> String {
          - Enumerations have an `Unknown` variant holding an [`UnknownValue`], so a value added \
          by a newer service does not break decoding; `match` them with a wildcard arm.\n\
          - Request bodies are checked against the documented constraints before they are sent \
-         ([`ValidationError`]); [`ClientBuilder::validate_requests`] switches that off.",
+         ([`ValidationError`]); an enumeration value the spec does not list is sent with a \
+         `tracing` warning, because the service accepts values added after its documents \
+         ([`ClientBuilder::validation`] makes that an error, or switches checking off).",
     );
     page
 }
@@ -189,8 +195,20 @@ fn emit_api_impl(api: &Api) -> TokenStream {
         let variant = ident(&service.rust_name);
         let name = &service.rust_name;
         let template = &service.url_template;
-        // rt::ServiceDef { service: Service::Cbr, name: "Cbr", url_template: "https://…" }
-        quote!(rt::ServiceDef { service: Service::#variant, name: #name, url_template: #template })
+        let regions = service.regions.iter().map(|region| {
+            let (id, endpoint) = (&region.id, &region.endpoint);
+            // rt::RegionDef { id: "ap-southeast-1", endpoint: "https://…" }
+            quote!(rt::RegionDef { id: #id, endpoint: #endpoint })
+        });
+        // rt::ServiceDef { service: Service::Cbr, name: "Cbr", url_template: "https://…", regions: &[…] }
+        quote! {
+            rt::ServiceDef {
+                service: Service::#variant,
+                name: #name,
+                url_template: #template,
+                regions: &[#(#regions),*],
+            }
+        }
     });
     let span = span_name(api);
     // pub struct Api;
@@ -209,15 +227,26 @@ fn emit_api_impl(api: &Api) -> TokenStream {
             const SERVICES: &'static [rt::ServiceDef<Service>] = &[#(#services),*];
             const USER_AGENT: &'static str = DEFAULT_USER_AGENT;
 
+            // The fields of rt::CALL_SPAN_FIELDS, named as OpenTelemetry's conventions name them.
             fn call_span(call: &rt::CallInfo<'_>) -> rt::tracing::Span {
                 rt::tracing::info_span!(
                     #span,
-                    operation = call.operation,
-                    method = %call.method,
-                    path = call.path_template,
+                    otel.name = %format_args!("{} {}", call.method, call.path_template),
+                    otel.kind = "client",
+                    otel.status_code = rt::tracing::field::Empty,
+                    rpc.service = call.service,
+                    rpc.method = call.operation,
+                    http.request.method = %call.method,
+                    url.template = call.path_template,
+                    url.full = rt::tracing::field::Empty,
+                    server.address = call.server_address,
+                    server.port = call.server_port,
+                    cloud.region = call.region,
+                    http.request.resend_count = rt::tracing::field::Empty,
+                    http.response.status_code = rt::tracing::field::Empty,
+                    "http.response.header.x-request-id" = rt::tracing::field::Empty,
+                    error.type = rt::tracing::field::Empty,
                     auth = rt::tracing::field::Empty,
-                    attempt = rt::tracing::field::Empty,
-                    status = rt::tracing::field::Empty,
                 )
             }
         }
@@ -298,9 +327,9 @@ fn emit_client() -> TokenStream {
                 self.0.max_response_body_size()
             }
 
-            /// Whether requests are validated before they are sent.
-            pub(crate) fn validates_requests(&self) -> bool {
-                self.0.validates_requests()
+            /// How requests are validated before they are sent.
+            pub fn validation(&self) -> Validation {
+                self.0.validation()
             }
 
             /// The project ID of a request: its own, or else the client's.

@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::emit_types::{type_tokens, value_checks};
+use crate::emit_types::{checks_param, type_tokens, value_checks};
 use crate::error::Error;
 use crate::model::{
     Api, ErrorFormat, MemberRef, Operation, Paging, PagingMode, Param, PathPart, Presence, Service,
@@ -66,8 +66,12 @@ fn emit_services(services: &[Service]) -> TokenStream {
         ));
         rustdoc::attrs(&paragraphs)
     });
+    let region_ids: Vec<Vec<&String>> = services
+        .iter()
+        .map(|service| service.regions.iter().map(|region| &region.id).collect())
+        .collect();
     // #[non_exhaustive] pub enum Service { Cbr, Vbs }
-    // impl Service { pub const ALL; pub fn url_template(self); pub fn regional_endpoint(self, region) }
+    // impl Service { pub const ALL; pub fn url_template(self); pub fn regional_endpoint(self, region); pub fn regions(self) }
     quote! {
         /// A service endpoint; every operation is sent to one of them. The client derives each
         /// endpoint from its region unless one is set with `ClientBuilder::endpoint`.
@@ -91,6 +95,14 @@ fn emit_services(services: &[Service]) -> TokenStream {
             /// The endpoint in `region` (the URL template with `{region}` replaced).
             pub fn regional_endpoint(self, region: &str) -> String {
                 self.url_template().replace("{region}", region)
+            }
+
+            /// The IDs of the regions the spec lists for the service (its `x-regions`), sorted.
+            /// The client accepts other IDs too: regions open before a catalogue lists them.
+            pub fn regions(self) -> &'static [&'static str] {
+                match self {
+                    #(Service::#names => &[#(#region_ids),*],)*
+                }
             }
         }
     }
@@ -631,11 +643,19 @@ fn emit_builder_validate(api: &Api, operation: &Operation) -> Result<TokenStream
             });
         }
     }
-    // pub fn validate(&self) -> Result<(), ValidationError> { checks…; Ok(()) }
+    let checks_param = checks_param(&checks);
+    // pub fn validate(&self) -> Result<(), ValidationError> { self.validate_with(&mut Checks::new(Strict)) }
+    // fn validate_with(&self, checks: &mut Checks) -> Result<(), ValidationError> { checks…; Ok(()) }
     Ok(quote! {
-        /// Checks the documented constraints of the query parameters and the body, as `send`
-        /// does unless the client was built with `validate_requests(false)`.
+        /// Checks the documented constraints of the query parameters and the body, an
+        /// enumeration value the spec does not list included. `send` checks at the client's
+        /// level instead (`ClientBuilder::validation`): by default it sends such a value with
+        /// a warning.
         pub fn validate(&self) -> Result<(), crate::ValidationError> {
+            self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+        }
+
+        fn validate_with(&self, #checks_param: &mut rt::validation::Checks) -> Result<(), crate::ValidationError> {
             #(#checks)*
             Ok(())
         }
@@ -710,8 +730,11 @@ fn emit_send(operation: &Operation) -> TokenStream {
         /// Sends the request; returns the success body with the response's status, request ID
         /// and headers.
         pub async fn send_with_metadata(self) -> Result<(#output, crate::ResponseMetadata), crate::Error> {
-            if self.client.validates_requests() {
-                self.validate()?;
+            let level = self.client.validation();
+            if level != crate::Validation::Off {
+                let mut checks = rt::validation::Checks::new(level);
+                self.validate_with(&mut checks)?;
+                checks.warn_unlisted(#operation_id);
             }
             let Self { client, #(#fields),* } = self;
             #path

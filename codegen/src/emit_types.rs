@@ -586,20 +586,50 @@ fn emit_validate(api: &Api, def: &Struct) -> Result<TokenStream, Error> {
             }
         });
     }
+    let checks_param = checks_param(&checks);
+    // pub fn validate(&self) -> Result<(), ValidationError> { self.validate_with(&mut Checks::new(Strict)) }
+    // #[doc(hidden)] pub fn validate_with(&self, checks: &mut Checks) -> Result<(), ValidationError> { checks…; Ok(()) }
     Ok(quote! {
         /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
         /// this value and of the values it contains; the error names the member path
-        /// (`vault.billing.size`) and the rule. The client runs it before sending unless
-        /// switched off with `ClientBuilder::validate_requests(false)`.
+        /// (`vault.billing.size`) and the rule. An enumeration value the spec does not list is
+        /// an error here; the client, by default, sends it with a warning instead
+        /// (`ClientBuilder::validation`).
         pub fn validate(&self) -> Result<(), crate::ValidationError> {
+            self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+        }
+
+        /// [`validate`](Self::validate) at the level of `checks`, which collects the unlisted
+        /// enumeration values a lenient pass lets through.
+        #[doc(hidden)]
+        pub fn validate_with(&self, #checks_param: &mut rt::validation::Checks) -> Result<(), crate::ValidationError> {
             #(#checks)*
             Ok(())
         }
     })
 }
 
+/// The name of the `Checks` parameter of a `validate_with` with these statements: `_checks`
+/// when none of them uses it (only bounds and lengths to check, or nothing).
+pub fn checks_param(statements: &[TokenStream]) -> proc_macro2::Ident {
+    let used = statements
+        .iter()
+        .any(|tokens| mentions_checks(tokens.clone()));
+    let name = if used { "checks" } else { "_checks" };
+    proc_macro2::Ident::new(name, proc_macro2::Span::call_site())
+}
+
+fn mentions_checks(tokens: TokenStream) -> bool {
+    tokens.into_iter().any(|tree| match tree {
+        proc_macro2::TokenTree::Ident(ident) => ident == "checks",
+        proc_macro2::TokenTree::Group(group) => mentions_checks(group.stream()),
+        _ => false,
+    })
+}
+
 /// Statements checking `value: &T` (a variable in scope) against the rules of `member`; each
-/// failure returns a `ValidationError` naming `member`. Empty when there is nothing to check.
+/// failure returns a `ValidationError` naming `member`, and an unlisted enumeration value goes
+/// to `checks: &mut Checks` (also in scope). Empty when there is nothing to check.
 pub fn value_checks(
     api: &Api,
     member: &str,
@@ -618,9 +648,9 @@ pub fn value_checks(
             let inner = value_checks(api, "", item, item_rules, &[], qualify)?;
             if !inner.is_empty() {
                 let item_ty = type_tokens(item, qualify);
-                // rt::validation::each(value, "member", |value: &T| { checks; Ok(()) })?;
+                // rt::validation::each(value, "member", checks, |value: &T, checks| { checks; Ok(()) })?;
                 out.extend(quote! {
-                    rt::validation::each(value, #member, |value: &#item_ty| {
+                    rt::validation::each(value, #member, checks, |value: &#item_ty, checks: &mut rt::validation::Checks| {
                         #inner
                         Ok(())
                     })?;
@@ -631,9 +661,9 @@ pub fn value_checks(
             let inner = value_checks(api, "", item, &[], &[], qualify)?;
             if !inner.is_empty() {
                 let item_ty = type_tokens(item, qualify);
-                // rt::validation::each_value(value, "member", |value: &T| { checks; Ok(()) })?;
+                // rt::validation::each_value(value, "member", checks, |value: &T, checks| { checks; Ok(()) })?;
                 out.extend(quote! {
-                    rt::validation::each_value(value, #member, |value: &#item_ty| {
+                    rt::validation::each_value(value, #member, checks, |value: &#item_ty, checks: &mut rt::validation::Checks| {
                         #inner
                         Ok(())
                     })?;
@@ -648,19 +678,19 @@ pub fn value_checks(
 fn named_check(api: &Api, member: &str, name: &str, qualify: bool) -> TokenStream {
     let ty = type_tokens(&TypeRef::Named(name.to_owned()), qualify);
     match api.type_def(name).map(|def| &def.kind) {
-        // if value.is_unknown() { return Err(ValidationError::new("member", Rule::Enum { allowed: T::VALUES })); }
+        // if value.is_unknown() { checks.unlisted("member", value.as_str(), T::VALUES)?; }
         Some(TypeKind::Enum(_)) => quote! {
             if value.is_unknown() {
-                return Err(crate::ValidationError::new(#member, crate::Rule::Enum { allowed: #ty::VALUES }));
+                checks.unlisted(#member, value.as_str(), #ty::VALUES)?;
             }
         },
-        // value.validate()?;  (a list item: the list adds the index and its own name)
+        // value.validate_with(checks)?;  (a list item: the list adds the index and its own name)
         Some(TypeKind::Struct(def)) if def.is_request && member.is_empty() => quote! {
-            value.validate()?;
+            value.validate_with(checks)?;
         },
-        // value.validate().map_err(|error| error.within("member"))?;
+        // checks.within("member", |checks| value.validate_with(checks))?;
         Some(TypeKind::Struct(def)) if def.is_request => quote! {
-            value.validate().map_err(|error| error.within(#member))?;
+            checks.within(#member, |checks| value.validate_with(checks))?;
         },
         _ => TokenStream::new(),
     }

@@ -101,6 +101,17 @@ pub struct Service {
     pub pointer: JsonPointer,
     /// The server's description.
     pub description: Option<String>,
+    /// The region catalogue of the server's `x-regions`, sorted by ID; empty without one.
+    pub regions: Vec<Region>,
+}
+
+/// A region the service is known to be in, with its endpoint (`x-regions`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Region {
+    /// The region ID (`ap-southeast-1`).
+    pub id: String,
+    /// The service's endpoint in it (`https://cbr.ap-southeast-1.myhuaweicloud.com`).
+    pub endpoint: String,
 }
 
 /// Documentation carried from the spec to the generated item.

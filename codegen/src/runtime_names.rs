@@ -19,7 +19,7 @@ pub const RESERVED_CLIENT_METHODS: [&str; 11] = [
     "retry_config",
     "timeout",
     "max_response_body_size",
-    "validates_requests",
+    "validation",
     "resolve_project_id",
     "execute",
     // The generated `Client`'s own.
@@ -30,10 +30,11 @@ pub const RESERVED_CLIENT_METHODS: [&str; 11] = [
 /// Fields and methods of every request builder; `into_pages` and `into_items` are those of the
 /// builders of operations that page (reserved on every builder, so that adding paging
 /// parameters to an operation never turns a parameter name into a conflict).
-pub const RESERVED_BUILDER_MEMBERS: [&str; 9] = [
+pub const RESERVED_BUILDER_MEMBERS: [&str; 10] = [
     "client",
     "body",
     "validate",
+    "validate_with",
     "send",
     "send_with_metadata",
     "into_future",

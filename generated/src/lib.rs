@@ -27,7 +27,7 @@
 //!
 //! [`ClientBuilder`] takes a region (from which each [`Service`]'s endpoint is derived) or explicit base URLs, the project ID, credentials ([`ClientBuilder::token`], [`ClientBuilder::ak_sk`] or a refreshing [`ProvideAuth`]), timeouts, the [`RetryConfig`] and optionally a `reqwest::Client` of your own. Every failure is an [`Error`]; [`Error::is_retryable`] says whether trying again may help, and the client itself retries throttled and unavailable responses of idempotent requests. No `Debug` output, error message or log line contains a credential.
 //!
-//! Each call is a `tracing` span `cbr.call` with the operation, method, path template, authentication scheme, attempt and status.
+//! Each call is a `tracing` span `cbr.call` whose fields carry OpenTelemetry's semantic-convention names (`http.request.method`, `url.template`, `server.address`, `http.response.status_code`, `http.request.resend_count`, `error.type`, `rpc.method`, `cloud.region`, the request ID as `http.response.header.x-request-id`; the list is `CALL_SPAN_FIELDS` of the runtime), so `tracing-opentelemetry` exports it as a standard HTTP client span.
 //!
 //! # Pagination and waiters
 //!
@@ -37,7 +37,7 @@
 //!
 //! - Members a response may leave out or send as `null` are [`Nullable`]; optional request members are `Option`. Members the spec does not list are kept in `unknown_members`.
 //! - Enumerations have an `Unknown` variant holding an [`UnknownValue`], so a value added by a newer service does not break decoding; `match` them with a wildcard arm.
-//! - Request bodies are checked against the documented constraints before they are sent ([`ValidationError`]); [`ClientBuilder::validate_requests`] switches that off.
+//! - Request bodies are checked against the documented constraints before they are sent ([`ValidationError`]); an enumeration value the spec does not list is sent with a `tracing` warning, because the service accepts values added after its documents ([`ClientBuilder::validation`] makes that an error, or switches checking off).
 #![deny(missing_docs)]
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
@@ -64,7 +64,7 @@ pub use rt::{
     DecodeError, DecodeErrorKind, EndpointProblem, HeaderMap, Items, MetadataCredentials,
     Nullable, Operation, Pages, PaginationError, ProvideAuth, Proxy, ResponseMetadata,
     RetryBudget, RetryConfig, Rule, StatusCode, Token, TransportError,
-    TransportErrorKind, UnknownValue, ValidationError, DEFAULT_CALL_TIMEOUT,
+    TransportErrorKind, UnknownValue, Validation, ValidationError, DEFAULT_CALL_TIMEOUT,
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY_SIZE,
     DEFAULT_METADATA_CONNECT_TIMEOUT, DEFAULT_METADATA_ENDPOINT,
     DEFAULT_METADATA_REFRESH_BEFORE, DEFAULT_METADATA_TIMEOUT, DEFAULT_TIMEOUT,
@@ -111,11 +111,150 @@ impl rt::ServiceApi for Api {
             service: Service::Cbr,
             name: "Cbr",
             url_template: "https://cbr.{region}.myhuaweicloud.com",
+            regions: &[
+                rt::RegionDef {
+                    id: "ae-ad-1",
+                    endpoint: "https://cbr.ae-ad-1.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "af-north-1",
+                    endpoint: "https://cbr.af-north-1.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "af-south-1",
+                    endpoint: "https://cbr.af-south-1.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "ap-southeast-1",
+                    endpoint: "https://cbr.ap-southeast-1.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "ap-southeast-2",
+                    endpoint: "https://cbr.ap-southeast-2.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "ap-southeast-3",
+                    endpoint: "https://cbr.ap-southeast-3.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "ap-southeast-4",
+                    endpoint: "https://cbr.ap-southeast-4.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "ap-southeast-5",
+                    endpoint: "https://cbr.ap-southeast-5.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "cn-east-2",
+                    endpoint: "https://cbr.cn-east-2.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "cn-east-3",
+                    endpoint: "https://cbr.cn-east-3.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "cn-east-4",
+                    endpoint: "https://cbr.cn-east-4.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "cn-east-5",
+                    endpoint: "https://cbr.cn-east-5.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "cn-north-1",
+                    endpoint: "https://cbr.cn-north-1.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "cn-north-11",
+                    endpoint: "https://cbr.cn-north-11.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "cn-north-12",
+                    endpoint: "https://cbr.cn-north-12.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "cn-north-2",
+                    endpoint: "https://cbr.cn-north-2.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "cn-north-4",
+                    endpoint: "https://cbr.cn-north-4.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "cn-north-9",
+                    endpoint: "https://cbr.cn-north-9.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "cn-south-1",
+                    endpoint: "https://cbr.cn-south-1.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "cn-south-2",
+                    endpoint: "https://cbr.cn-south-2.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "cn-south-4",
+                    endpoint: "https://cbr.cn-south-4.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "cn-southwest-2",
+                    endpoint: "https://cbr.cn-southwest-2.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "cn-southwest-3",
+                    endpoint: "https://cbr.cn-southwest-3.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "eu-west-0",
+                    endpoint: "https://cbr.eu-west-0.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "eu-west-101",
+                    endpoint: "https://cbr.eu-west-101.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "la-north-2",
+                    endpoint: "https://cbr.la-north-2.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "la-south-2",
+                    endpoint: "https://cbr.la-south-2.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "me-east-1",
+                    endpoint: "https://cbr.me-east-1.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "my-kualalumpur-1",
+                    endpoint: "https://cbr.my-kualalumpur-1.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "na-mexico-1",
+                    endpoint: "https://cbr.na-mexico-1.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "ru-moscow-1",
+                    endpoint: "https://cbr.ru-moscow-1.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "ru-northwest-2",
+                    endpoint: "https://cbr.ru-northwest-2.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "sa-brazil-1",
+                    endpoint: "https://cbr.sa-brazil-1.myhuaweicloud.com",
+                },
+                rt::RegionDef {
+                    id: "tr-west-1",
+                    endpoint: "https://cbr.tr-west-1.myhuaweicloud.com",
+                },
+            ],
         },
         rt::ServiceDef {
             service: Service::Vbs,
             name: "Vbs",
             url_template: "https://vbs.{region}.myhuaweicloud.com",
+            regions: &[],
         },
     ];
 
@@ -123,9 +262,16 @@ impl rt::ServiceApi for Api {
 
     fn call_span(call: &rt::CallInfo<'_>) -> rt::tracing::Span {
         rt::tracing::info_span!(
-            "cbr.call", operation = call.operation, method = % call.method, path = call
-            .path_template, auth = rt::tracing::field::Empty, attempt =
-            rt::tracing::field::Empty, status = rt::tracing::field::Empty,
+            "cbr.call", otel.name = % format_args!("{} {}", call.method, call
+            .path_template), otel.kind = "client", otel.status_code =
+            rt::tracing::field::Empty, rpc.service = call.service, rpc.method = call
+            .operation, http.request.method = % call.method, url.template = call
+            .path_template, url.full = rt::tracing::field::Empty, server.address = call
+            .server_address, server.port = call.server_port, cloud.region = call.region,
+            http.request.resend_count = rt::tracing::field::Empty, http.response
+            .status_code = rt::tracing::field::Empty, "http.response.header.x-request-id"
+            = rt::tracing::field::Empty, error. type = rt::tracing::field::Empty, auth =
+            rt::tracing::field::Empty,
         )
     }
 }
@@ -197,9 +343,9 @@ impl Client {
         self.0.max_response_body_size()
     }
 
-    /// Whether requests are validated before they are sent.
-    pub(crate) fn validates_requests(&self) -> bool {
-        self.0.validates_requests()
+    /// How requests are validated before they are sent.
+    pub fn validation(&self) -> Validation {
+        self.0.validation()
     }
 
     /// The project ID of a request: its own, or else the client's.

@@ -36,9 +36,20 @@ impl AddShareMembersRequestBody {
 
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
-    /// (`vault.billing.size`) and the rule. The client runs it before sending unless
-    /// switched off with `ClientBuilder::validate_requests(false)`.
+    /// (`vault.billing.size`) and the rule. An enumeration value the spec does not list is
+    /// an error here; the client, by default, sends it with a warning instead
+    /// (`ClientBuilder::validation`).
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    /// [`validate`](Self::validate) at the level of `checks`, which collects the unlisted
+    /// enumeration values a lenient pass lets through.
+    #[doc(hidden)]
+    pub fn validate_with(
+        &self,
+        _checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         Ok(())
     }
 }
@@ -111,16 +122,28 @@ impl AddVaultResourcesRequestBody {
 
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
-    /// (`vault.billing.size`) and the rule. The client runs it before sending unless
-    /// switched off with `ClientBuilder::validate_requests(false)`.
+    /// (`vault.billing.size`) and the rule. An enumeration value the spec does not list is
+    /// an error here; the client, by default, sends it with a warning instead
+    /// (`ClientBuilder::validation`).
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    /// [`validate`](Self::validate) at the level of `checks`, which collects the unlisted
+    /// enumeration values a lenient pass lets through.
+    #[doc(hidden)]
+    pub fn validate_with(
+        &self,
+        checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         {
             let value = &self.resources;
             rt::validation::each(
                 value,
                 "resources",
-                |value: &ResourceCreate| {
-                    value.validate()?;
+                checks,
+                |value: &ResourceCreate, checks: &mut rt::validation::Checks| {
+                    value.validate_with(checks)?;
                     Ok(())
                 },
             )?;
@@ -190,9 +213,20 @@ impl AssociateVaultPolicyRequestBody {
 
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
-    /// (`vault.billing.size`) and the rule. The client runs it before sending unless
-    /// switched off with `ClientBuilder::validate_requests(false)`.
+    /// (`vault.billing.size`) and the rule. An enumeration value the spec does not list is
+    /// an error here; the client, by default, sends it with a warning instead
+    /// (`ClientBuilder::validation`).
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    /// [`validate`](Self::validate) at the level of `checks`, which collects the unlisted
+    /// enumeration values a lenient pass lets through.
+    #[doc(hidden)]
+    pub fn validate_with(
+        &self,
+        _checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         Ok(())
     }
 }
@@ -1121,15 +1155,30 @@ impl BackupRestore {
 
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
-    /// (`vault.billing.size`) and the rule. The client runs it before sending unless
-    /// switched off with `ClientBuilder::validate_requests(false)`.
+    /// (`vault.billing.size`) and the rule. An enumeration value the spec does not list is
+    /// an error here; the client, by default, sends it with a warning instead
+    /// (`ClientBuilder::validation`).
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    /// [`validate`](Self::validate) at the level of `checks`, which collects the unlisted
+    /// enumeration values a lenient pass lets through.
+    #[doc(hidden)]
+    pub fn validate_with(
+        &self,
+        checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         if let Some(value) = &self.mappings {
             rt::validation::each(
                 value,
                 "mappings",
-                |value: &BackupRestoreServerMapping| {
-                    value.validate()?;
+                checks,
+                |
+                    value: &BackupRestoreServerMapping,
+                    checks: &mut rt::validation::Checks|
+                {
+                    value.validate_with(checks)?;
                     Ok(())
                 },
             )?;
@@ -1171,9 +1220,20 @@ impl BackupRestoreServerMapping {
 
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
-    /// (`vault.billing.size`) and the rule. The client runs it before sending unless
-    /// switched off with `ClientBuilder::validate_requests(false)`.
+    /// (`vault.billing.size`) and the rule. An enumeration value the spec does not list is
+    /// an error here; the client, by default, sends it with a warning instead
+    /// (`ClientBuilder::validation`).
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    /// [`validate`](Self::validate) at the level of `checks`, which collects the unlisted
+    /// enumeration values a lenient pass lets through.
+    #[doc(hidden)]
+    pub fn validate_with(
+        &self,
+        _checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         Ok(())
     }
 }
@@ -1347,9 +1407,20 @@ impl BackupSync {
 
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
-    /// (`vault.billing.size`) and the rule. The client runs it before sending unless
-    /// switched off with `ClientBuilder::validate_requests(false)`.
+    /// (`vault.billing.size`) and the rule. An enumeration value the spec does not list is
+    /// an error here; the client, by default, sends it with a warning instead
+    /// (`ClientBuilder::validation`).
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    /// [`validate`](Self::validate) at the level of `checks`, which collects the unlisted
+    /// enumeration values a lenient pass lets through.
+    #[doc(hidden)]
+    pub fn validate_with(
+        &self,
+        checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         {
             let value = &self.bucket_name;
             if value.chars().count() > 255 {
@@ -1364,14 +1435,12 @@ impl BackupSync {
         {
             let value = &self.resource_type;
             if value.is_unknown() {
-                return Err(
-                    crate::ValidationError::new(
+                checks
+                    .unlisted(
                         "resource_type",
-                        crate::Rule::Enum {
-                            allowed: BackupSyncResourceType::VALUES,
-                        },
-                    ),
-                );
+                        value.as_str(),
+                        BackupSyncResourceType::VALUES,
+                    )?;
             }
         }
         Ok(())
@@ -1755,58 +1824,46 @@ impl BillingCreate {
 
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
-    /// (`vault.billing.size`) and the rule. The client runs it before sending unless
-    /// switched off with `ClientBuilder::validate_requests(false)`.
+    /// (`vault.billing.size`) and the rule. An enumeration value the spec does not list is
+    /// an error here; the client, by default, sends it with a warning instead
+    /// (`ClientBuilder::validation`).
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    /// [`validate`](Self::validate) at the level of `checks`, which collects the unlisted
+    /// enumeration values a lenient pass lets through.
+    #[doc(hidden)]
+    pub fn validate_with(
+        &self,
+        checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         if let Some(value) = &self.cloud_type {
             if value.is_unknown() {
-                return Err(
-                    crate::ValidationError::new(
-                        "cloud_type",
-                        crate::Rule::Enum {
-                            allowed: CloudType::VALUES,
-                        },
-                    ),
-                );
+                checks.unlisted("cloud_type", value.as_str(), CloudType::VALUES)?;
             }
         }
         {
             let value = &self.consistent_level;
             if value.is_unknown() {
-                return Err(
-                    crate::ValidationError::new(
+                checks
+                    .unlisted(
                         "consistent_level",
-                        crate::Rule::Enum {
-                            allowed: ConsistentLevel::VALUES,
-                        },
-                    ),
-                );
+                        value.as_str(),
+                        ConsistentLevel::VALUES,
+                    )?;
             }
         }
         {
             let value = &self.object_type;
             if value.is_unknown() {
-                return Err(
-                    crate::ValidationError::new(
-                        "object_type",
-                        crate::Rule::Enum {
-                            allowed: ObjectType::VALUES,
-                        },
-                    ),
-                );
+                checks.unlisted("object_type", value.as_str(), ObjectType::VALUES)?;
             }
         }
         {
             let value = &self.protect_type;
             if value.is_unknown() {
-                return Err(
-                    crate::ValidationError::new(
-                        "protect_type",
-                        crate::Rule::Enum {
-                            allowed: ProtectType::VALUES,
-                        },
-                    ),
-                );
+                checks.unlisted("protect_type", value.as_str(), ProtectType::VALUES)?;
             }
         }
         {
@@ -1836,14 +1893,7 @@ impl BillingCreate {
         }
         if let Some(value) = &self.charging_mode {
             if value.is_unknown() {
-                return Err(
-                    crate::ValidationError::new(
-                        "charging_mode",
-                        crate::Rule::Enum {
-                            allowed: ChargingMode::VALUES,
-                        },
-                    ),
-                );
+                checks.unlisted("charging_mode", value.as_str(), ChargingMode::VALUES)?;
             }
         }
         if let Some(value) = &self.console_url {
@@ -1965,9 +2015,20 @@ impl BillingUpdate {
 
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
-    /// (`vault.billing.size`) and the rule. The client runs it before sending unless
-    /// switched off with `ClientBuilder::validate_requests(false)`.
+    /// (`vault.billing.size`) and the rule. An enumeration value the spec does not list is
+    /// an error here; the client, by default, sends it with a warning instead
+    /// (`ClientBuilder::validation`).
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    /// [`validate`](Self::validate) at the level of `checks`, which collects the unlisted
+    /// enumeration values a lenient pass lets through.
+    #[doc(hidden)]
+    pub fn validate_with(
+        &self,
+        _checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         if let Some(value) = &self.size {
             if *value < 1 {
                 return Err(
@@ -2462,9 +2523,20 @@ impl CheckpointParam {
 
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
-    /// (`vault.billing.size`) and the rule. The client runs it before sending unless
-    /// switched off with `ClientBuilder::validate_requests(false)`.
+    /// (`vault.billing.size`) and the rule. An enumeration value the spec does not list is
+    /// an error here; the client, by default, sends it with a warning instead
+    /// (`ClientBuilder::validation`).
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    /// [`validate`](Self::validate) at the level of `checks`, which collects the unlisted
+    /// enumeration values a lenient pass lets through.
+    #[doc(hidden)]
+    pub fn validate_with(
+        &self,
+        checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         if let Some(value) = &self.description {
             if value.chars().count() > 255 {
                 return Err(
@@ -2491,8 +2563,9 @@ impl CheckpointParam {
             rt::validation::each(
                 value,
                 "resource_details",
-                |value: &Resource| {
-                    value.validate()?;
+                checks,
+                |value: &Resource, checks: &mut rt::validation::Checks| {
+                    value.validate_with(checks)?;
                     Ok(())
                 },
             )?;
@@ -2816,12 +2889,23 @@ impl CreateCheckpointRequestBody {
 
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
-    /// (`vault.billing.size`) and the rule. The client runs it before sending unless
-    /// switched off with `ClientBuilder::validate_requests(false)`.
+    /// (`vault.billing.size`) and the rule. An enumeration value the spec does not list is
+    /// an error here; the client, by default, sends it with a warning instead
+    /// (`ClientBuilder::validation`).
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    /// [`validate`](Self::validate) at the level of `checks`, which collects the unlisted
+    /// enumeration values a lenient pass lets through.
+    #[doc(hidden)]
+    pub fn validate_with(
+        &self,
+        checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         {
             let value = &self.checkpoint;
-            value.validate().map_err(|error| error.within("checkpoint"))?;
+            checks.within("checkpoint", |checks| value.validate_with(checks))?;
         }
         Ok(())
     }
@@ -2885,12 +2969,23 @@ impl CreatePolicyRequestBody {
 
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
-    /// (`vault.billing.size`) and the rule. The client runs it before sending unless
-    /// switched off with `ClientBuilder::validate_requests(false)`.
+    /// (`vault.billing.size`) and the rule. An enumeration value the spec does not list is
+    /// an error here; the client, by default, sends it with a warning instead
+    /// (`ClientBuilder::validation`).
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    /// [`validate`](Self::validate) at the level of `checks`, which collects the unlisted
+    /// enumeration values a lenient pass lets through.
+    #[doc(hidden)]
+    pub fn validate_with(
+        &self,
+        checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         {
             let value = &self.policy;
-            value.validate().map_err(|error| error.within("policy"))?;
+            checks.within("policy", |checks| value.validate_with(checks))?;
         }
         Ok(())
     }
@@ -2954,12 +3049,23 @@ impl CreateVaultRequestBody {
 
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
-    /// (`vault.billing.size`) and the rule. The client runs it before sending unless
-    /// switched off with `ClientBuilder::validate_requests(false)`.
+    /// (`vault.billing.size`) and the rule. An enumeration value the spec does not list is
+    /// an error here; the client, by default, sends it with a warning instead
+    /// (`ClientBuilder::validation`).
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    /// [`validate`](Self::validate) at the level of `checks`, which collects the unlisted
+    /// enumeration values a lenient pass lets through.
+    #[doc(hidden)]
+    pub fn validate_with(
+        &self,
+        checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         {
             let value = &self.vault;
-            value.validate().map_err(|error| error.within("vault"))?;
+            checks.within("vault", |checks| value.validate_with(checks))?;
         }
         Ok(())
     }
@@ -3023,12 +3129,23 @@ impl CreateVbsBackupRequestBody {
 
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
-    /// (`vault.billing.size`) and the rule. The client runs it before sending unless
-    /// switched off with `ClientBuilder::validate_requests(false)`.
+    /// (`vault.billing.size`) and the rule. An enumeration value the spec does not list is
+    /// an error here; the client, by default, sends it with a warning instead
+    /// (`ClientBuilder::validation`).
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    /// [`validate`](Self::validate) at the level of `checks`, which collects the unlisted
+    /// enumeration values a lenient pass lets through.
+    #[doc(hidden)]
+    pub fn validate_with(
+        &self,
+        checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         {
             let value = &self.backup;
-            value.validate().map_err(|error| error.within("backup"))?;
+            checks.within("backup", |checks| value.validate_with(checks))?;
         }
         Ok(())
     }
@@ -3092,9 +3209,20 @@ impl DissociateVaultPolicyRequestBody {
 
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
-    /// (`vault.billing.size`) and the rule. The client runs it before sending unless
-    /// switched off with `ClientBuilder::validate_requests(false)`.
+    /// (`vault.billing.size`) and the rule. An enumeration value the spec does not list is
+    /// an error here; the client, by default, sends it with a warning instead
+    /// (`ClientBuilder::validation`).
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    /// [`validate`](Self::validate) at the level of `checks`, which collects the unlisted
+    /// enumeration values a lenient pass lets through.
+    #[doc(hidden)]
+    pub fn validate_with(
+        &self,
+        _checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         Ok(())
     }
 }
@@ -4955,9 +5083,20 @@ impl PolicyCreate {
 
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
-    /// (`vault.billing.size`) and the rule. The client runs it before sending unless
-    /// switched off with `ClientBuilder::validate_requests(false)`.
+    /// (`vault.billing.size`) and the rule. An enumeration value the spec does not list is
+    /// an error here; the client, by default, sends it with a warning instead
+    /// (`ClientBuilder::validation`).
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    /// [`validate`](Self::validate) at the level of `checks`, which collects the unlisted
+    /// enumeration values a lenient pass lets through.
+    #[doc(hidden)]
+    pub fn validate_with(
+        &self,
+        checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         {
             let value = &self.name;
             if value.is_empty() {
@@ -4973,24 +5112,22 @@ impl PolicyCreate {
         }
         {
             let value = &self.operation_definition;
-            value.validate().map_err(|error| error.within("operation_definition"))?;
+            checks.within("operation_definition", |checks| value.validate_with(checks))?;
         }
         {
             let value = &self.operation_type;
             if value.is_unknown() {
-                return Err(
-                    crate::ValidationError::new(
+                checks
+                    .unlisted(
                         "operation_type",
-                        crate::Rule::Enum {
-                            allowed: PolicyCreateOperationType::VALUES,
-                        },
-                    ),
-                );
+                        value.as_str(),
+                        PolicyCreateOperationType::VALUES,
+                    )?;
             }
         }
         {
             let value = &self.trigger;
-            value.validate().map_err(|error| error.within("trigger"))?;
+            checks.within("trigger", |checks| value.validate_with(checks))?;
         }
         Ok(())
     }
@@ -5156,9 +5293,20 @@ impl PolicyOdCreate {
 
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
-    /// (`vault.billing.size`) and the rule. The client runs it before sending unless
-    /// switched off with `ClientBuilder::validate_requests(false)`.
+    /// (`vault.billing.size`) and the rule. An enumeration value the spec does not list is
+    /// an error here; the client, by default, sends it with a warning instead
+    /// (`ClientBuilder::validation`).
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    /// [`validate`](Self::validate) at the level of `checks`, which collects the unlisted
+    /// enumeration values a lenient pass lets through.
+    #[doc(hidden)]
+    pub fn validate_with(
+        &self,
+        _checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         if let crate::Nullable::Value(value) = &self.day_backups {
             if *value < 0 {
                 return Err(
@@ -5396,9 +5544,20 @@ impl PolicyTriggerPropertiesReq {
 
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
-    /// (`vault.billing.size`) and the rule. The client runs it before sending unless
-    /// switched off with `ClientBuilder::validate_requests(false)`.
+    /// (`vault.billing.size`) and the rule. An enumeration value the spec does not list is
+    /// an error here; the client, by default, sends it with a warning instead
+    /// (`ClientBuilder::validation`).
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    /// [`validate`](Self::validate) at the level of `checks`, which collects the unlisted
+    /// enumeration values a lenient pass lets through.
+    #[doc(hidden)]
+    pub fn validate_with(
+        &self,
+        _checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         {
             let value = &self.pattern;
             if value.len() > 24 {
@@ -5481,12 +5640,23 @@ impl PolicyTriggerReq {
 
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
-    /// (`vault.billing.size`) and the rule. The client runs it before sending unless
-    /// switched off with `ClientBuilder::validate_requests(false)`.
+    /// (`vault.billing.size`) and the rule. An enumeration value the spec does not list is
+    /// an error here; the client, by default, sends it with a warning instead
+    /// (`ClientBuilder::validation`).
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    /// [`validate`](Self::validate) at the level of `checks`, which collects the unlisted
+    /// enumeration values a lenient pass lets through.
+    #[doc(hidden)]
+    pub fn validate_with(
+        &self,
+        checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         {
             let value = &self.properties;
-            value.validate().map_err(|error| error.within("properties"))?;
+            checks.within("properties", |checks| value.validate_with(checks))?;
         }
         Ok(())
     }
@@ -5672,9 +5842,20 @@ impl PolicyUpdate {
 
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
-    /// (`vault.billing.size`) and the rule. The client runs it before sending unless
-    /// switched off with `ClientBuilder::validate_requests(false)`.
+    /// (`vault.billing.size`) and the rule. An enumeration value the spec does not list is
+    /// an error here; the client, by default, sends it with a warning instead
+    /// (`ClientBuilder::validation`).
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    /// [`validate`](Self::validate) at the level of `checks`, which collects the unlisted
+    /// enumeration values a lenient pass lets through.
+    #[doc(hidden)]
+    pub fn validate_with(
+        &self,
+        checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         if let Some(value) = &self.name {
             if value.is_empty() {
                 return Err(
@@ -5688,10 +5869,10 @@ impl PolicyUpdate {
             }
         }
         if let Some(value) = &self.operation_definition {
-            value.validate().map_err(|error| error.within("operation_definition"))?;
+            checks.within("operation_definition", |checks| value.validate_with(checks))?;
         }
         if let Some(value) = &self.trigger {
-            value.validate().map_err(|error| error.within("trigger"))?;
+            checks.within("trigger", |checks| value.validate_with(checks))?;
         }
         Ok(())
     }
@@ -5857,9 +6038,20 @@ impl RemoveVaultResourcesRequestBody {
 
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
-    /// (`vault.billing.size`) and the rule. The client runs it before sending unless
-    /// switched off with `ClientBuilder::validate_requests(false)`.
+    /// (`vault.billing.size`) and the rule. An enumeration value the spec does not list is
+    /// an error here; the client, by default, sends it with a warning instead
+    /// (`ClientBuilder::validation`).
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    /// [`validate`](Self::validate) at the level of `checks`, which collects the unlisted
+    /// enumeration values a lenient pass lets through.
+    #[doc(hidden)]
+    pub fn validate_with(
+        &self,
+        _checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         Ok(())
     }
 }
@@ -6010,9 +6202,20 @@ impl Resource {
 
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
-    /// (`vault.billing.size`) and the rule. The client runs it before sending unless
-    /// switched off with `ClientBuilder::validate_requests(false)`.
+    /// (`vault.billing.size`) and the rule. An enumeration value the spec does not list is
+    /// an error here; the client, by default, sends it with a warning instead
+    /// (`ClientBuilder::validation`).
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    /// [`validate`](Self::validate) at the level of `checks`, which collects the unlisted
+    /// enumeration values a lenient pass lets through.
+    #[doc(hidden)]
+    pub fn validate_with(
+        &self,
+        checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         if let Some(value) = &self.name {
             if value.chars().count() > 255 {
                 return Err(
@@ -6023,14 +6226,7 @@ impl Resource {
         {
             let value = &self.r#type;
             if value.is_unknown() {
-                return Err(
-                    crate::ValidationError::new(
-                        "type",
-                        crate::Rule::Enum {
-                            allowed: ResourceType::VALUES,
-                        },
-                    ),
-                );
+                checks.unlisted("type", value.as_str(), ResourceType::VALUES)?;
             }
         }
         Ok(())
@@ -6094,20 +6290,24 @@ impl ResourceCreate {
 
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
-    /// (`vault.billing.size`) and the rule. The client runs it before sending unless
-    /// switched off with `ClientBuilder::validate_requests(false)`.
+    /// (`vault.billing.size`) and the rule. An enumeration value the spec does not list is
+    /// an error here; the client, by default, sends it with a warning instead
+    /// (`ClientBuilder::validation`).
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    /// [`validate`](Self::validate) at the level of `checks`, which collects the unlisted
+    /// enumeration values a lenient pass lets through.
+    #[doc(hidden)]
+    pub fn validate_with(
+        &self,
+        checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         {
             let value = &self.r#type;
             if value.is_unknown() {
-                return Err(
-                    crate::ValidationError::new(
-                        "type",
-                        crate::Rule::Enum {
-                            allowed: ResourceType::VALUES,
-                        },
-                    ),
-                );
+                checks.unlisted("type", value.as_str(), ResourceType::VALUES)?;
             }
         }
         if let Some(value) = &self.name {
@@ -6118,7 +6318,7 @@ impl ResourceCreate {
             }
         }
         if let Some(value) = &self.extra_info {
-            value.validate().map_err(|error| error.within("extra_info"))?;
+            checks.within("extra_info", |checks| value.validate_with(checks))?;
         }
         Ok(())
     }
@@ -6168,15 +6368,30 @@ impl ResourceExtraInfo {
 
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
-    /// (`vault.billing.size`) and the rule. The client runs it before sending unless
-    /// switched off with `ClientBuilder::validate_requests(false)`.
+    /// (`vault.billing.size`) and the rule. An enumeration value the spec does not list is
+    /// an error here; the client, by default, sends it with a warning instead
+    /// (`ClientBuilder::validation`).
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    /// [`validate`](Self::validate) at the level of `checks`, which collects the unlisted
+    /// enumeration values a lenient pass lets through.
+    #[doc(hidden)]
+    pub fn validate_with(
+        &self,
+        checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         if let crate::Nullable::Value(value) = &self.include_volumes {
             rt::validation::each(
                 value,
                 "include_volumes",
-                |value: &ResourceExtraInfoIncludeVolumes| {
-                    value.validate()?;
+                checks,
+                |
+                    value: &ResourceExtraInfoIncludeVolumes,
+                    checks: &mut rt::validation::Checks|
+                {
+                    value.validate_with(checks)?;
                     Ok(())
                 },
             )?;
@@ -6226,9 +6441,20 @@ impl ResourceExtraInfoIncludeVolumes {
 
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
-    /// (`vault.billing.size`) and the rule. The client runs it before sending unless
-    /// switched off with `ClientBuilder::validate_requests(false)`.
+    /// (`vault.billing.size`) and the rule. An enumeration value the spec does not list is
+    /// an error here; the client, by default, sends it with a warning instead
+    /// (`ClientBuilder::validation`).
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    /// [`validate`](Self::validate) at the level of `checks`, which collects the unlisted
+    /// enumeration values a lenient pass lets through.
+    #[doc(hidden)]
+    pub fn validate_with(
+        &self,
+        _checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         Ok(())
     }
 }
@@ -6435,12 +6661,23 @@ impl RestoreBackupRequestBody {
 
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
-    /// (`vault.billing.size`) and the rule. The client runs it before sending unless
-    /// switched off with `ClientBuilder::validate_requests(false)`.
+    /// (`vault.billing.size`) and the rule. An enumeration value the spec does not list is
+    /// an error here; the client, by default, sends it with a warning instead
+    /// (`ClientBuilder::validation`).
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    /// [`validate`](Self::validate) at the level of `checks`, which collects the unlisted
+    /// enumeration values a lenient pass lets through.
+    #[doc(hidden)]
+    pub fn validate_with(
+        &self,
+        checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         {
             let value = &self.restore;
-            value.validate().map_err(|error| error.within("restore"))?;
+            checks.within("restore", |checks| value.validate_with(checks))?;
         }
         Ok(())
     }
@@ -6654,16 +6891,28 @@ impl SyncBackupsRequestBody {
 
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
-    /// (`vault.billing.size`) and the rule. The client runs it before sending unless
-    /// switched off with `ClientBuilder::validate_requests(false)`.
+    /// (`vault.billing.size`) and the rule. An enumeration value the spec does not list is
+    /// an error here; the client, by default, sends it with a warning instead
+    /// (`ClientBuilder::validation`).
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    /// [`validate`](Self::validate) at the level of `checks`, which collects the unlisted
+    /// enumeration values a lenient pass lets through.
+    #[doc(hidden)]
+    pub fn validate_with(
+        &self,
+        checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         {
             let value = &self.sync;
             rt::validation::each(
                 value,
                 "sync",
-                |value: &BackupSync| {
-                    value.validate()?;
+                checks,
+                |value: &BackupSync, checks: &mut rt::validation::Checks| {
+                    value.validate_with(checks)?;
                     Ok(())
                 },
             )?;
@@ -6730,12 +6979,23 @@ impl SyncCheckpointRequestBody {
 
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
-    /// (`vault.billing.size`) and the rule. The client runs it before sending unless
-    /// switched off with `ClientBuilder::validate_requests(false)`.
+    /// (`vault.billing.size`) and the rule. An enumeration value the spec does not list is
+    /// an error here; the client, by default, sends it with a warning instead
+    /// (`ClientBuilder::validation`).
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    /// [`validate`](Self::validate) at the level of `checks`, which collects the unlisted
+    /// enumeration values a lenient pass lets through.
+    #[doc(hidden)]
+    pub fn validate_with(
+        &self,
+        checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         {
             let value = &self.sync;
-            value.validate().map_err(|error| error.within("sync"))?;
+            checks.within("sync", |checks| value.validate_with(checks))?;
         }
         Ok(())
     }
@@ -6806,9 +7066,20 @@ impl SyncParam {
 
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
-    /// (`vault.billing.size`) and the rule. The client runs it before sending unless
-    /// switched off with `ClientBuilder::validate_requests(false)`.
+    /// (`vault.billing.size`) and the rule. An enumeration value the spec does not list is
+    /// an error here; the client, by default, sends it with a warning instead
+    /// (`ClientBuilder::validation`).
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    /// [`validate`](Self::validate) at the level of `checks`, which collects the unlisted
+    /// enumeration values a lenient pass lets through.
+    #[doc(hidden)]
+    pub fn validate_with(
+        &self,
+        _checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         Ok(())
     }
 }
@@ -6896,9 +7167,20 @@ impl Tag {
 
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
-    /// (`vault.billing.size`) and the rule. The client runs it before sending unless
-    /// switched off with `ClientBuilder::validate_requests(false)`.
+    /// (`vault.billing.size`) and the rule. An enumeration value the spec does not list is
+    /// an error here; the client, by default, sends it with a warning instead
+    /// (`ClientBuilder::validation`).
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    /// [`validate`](Self::validate) at the level of `checks`, which collects the unlisted
+    /// enumeration values a lenient pass lets through.
+    #[doc(hidden)]
+    pub fn validate_with(
+        &self,
+        _checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         {
             let value = &self.key;
             if value.chars().count() > 36 {
@@ -6946,12 +7228,23 @@ impl UpdatePolicyRequestBody {
 
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
-    /// (`vault.billing.size`) and the rule. The client runs it before sending unless
-    /// switched off with `ClientBuilder::validate_requests(false)`.
+    /// (`vault.billing.size`) and the rule. An enumeration value the spec does not list is
+    /// an error here; the client, by default, sends it with a warning instead
+    /// (`ClientBuilder::validation`).
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    /// [`validate`](Self::validate) at the level of `checks`, which collects the unlisted
+    /// enumeration values a lenient pass lets through.
+    #[doc(hidden)]
+    pub fn validate_with(
+        &self,
+        checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         {
             let value = &self.policy;
-            value.validate().map_err(|error| error.within("policy"))?;
+            checks.within("policy", |checks| value.validate_with(checks))?;
         }
         Ok(())
     }
@@ -7026,20 +7319,24 @@ impl UpdateShareMemberRequestBody {
 
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
-    /// (`vault.billing.size`) and the rule. The client runs it before sending unless
-    /// switched off with `ClientBuilder::validate_requests(false)`.
+    /// (`vault.billing.size`) and the rule. An enumeration value the spec does not list is
+    /// an error here; the client, by default, sends it with a warning instead
+    /// (`ClientBuilder::validation`).
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    /// [`validate`](Self::validate) at the level of `checks`, which collects the unlisted
+    /// enumeration values a lenient pass lets through.
+    #[doc(hidden)]
+    pub fn validate_with(
+        &self,
+        checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         {
             let value = &self.status;
             if value.is_unknown() {
-                return Err(
-                    crate::ValidationError::new(
-                        "status",
-                        crate::Rule::Enum {
-                            allowed: MemberStatus::VALUES,
-                        },
-                    ),
-                );
+                checks.unlisted("status", value.as_str(), MemberStatus::VALUES)?;
             }
         }
         Ok(())
@@ -7104,12 +7401,23 @@ impl UpdateVaultRequestBody {
 
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
-    /// (`vault.billing.size`) and the rule. The client runs it before sending unless
-    /// switched off with `ClientBuilder::validate_requests(false)`.
+    /// (`vault.billing.size`) and the rule. An enumeration value the spec does not list is
+    /// an error here; the client, by default, sends it with a warning instead
+    /// (`ClientBuilder::validation`).
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    /// [`validate`](Self::validate) at the level of `checks`, which collects the unlisted
+    /// enumeration values a lenient pass lets through.
+    #[doc(hidden)]
+    pub fn validate_with(
+        &self,
+        checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         {
             let value = &self.vault;
-            value.validate().map_err(|error| error.within("vault"))?;
+            checks.within("vault", |checks| value.validate_with(checks))?;
         }
         Ok(())
     }
@@ -7352,11 +7660,22 @@ impl VaultBackup {
 
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
-    /// (`vault.billing.size`) and the rule. The client runs it before sending unless
-    /// switched off with `ClientBuilder::validate_requests(false)`.
+    /// (`vault.billing.size`) and the rule. An enumeration value the spec does not list is
+    /// an error here; the client, by default, sends it with a warning instead
+    /// (`ClientBuilder::validation`).
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    /// [`validate`](Self::validate) at the level of `checks`, which collects the unlisted
+    /// enumeration values a lenient pass lets through.
+    #[doc(hidden)]
+    pub fn validate_with(
+        &self,
+        checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         if let Some(value) = &self.parameters {
-            value.validate().map_err(|error| error.within("parameters"))?;
+            checks.within("parameters", |checks| value.validate_with(checks))?;
         }
         Ok(())
     }
@@ -7393,15 +7712,27 @@ impl VaultBindRules {
 
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
-    /// (`vault.billing.size`) and the rule. The client runs it before sending unless
-    /// switched off with `ClientBuilder::validate_requests(false)`.
+    /// (`vault.billing.size`) and the rule. An enumeration value the spec does not list is
+    /// an error here; the client, by default, sends it with a warning instead
+    /// (`ClientBuilder::validation`).
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    /// [`validate`](Self::validate) at the level of `checks`, which collects the unlisted
+    /// enumeration values a lenient pass lets through.
+    #[doc(hidden)]
+    pub fn validate_with(
+        &self,
+        checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         if let crate::Nullable::Value(value) = &self.tags {
             rt::validation::each(
                 value,
                 "tags",
-                |value: &Tag| {
-                    value.validate()?;
+                checks,
+                |value: &Tag, checks: &mut rt::validation::Checks| {
+                    value.validate_with(checks)?;
                     Ok(())
                 },
             )?;
@@ -7524,12 +7855,23 @@ impl VaultCreate {
 
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
-    /// (`vault.billing.size`) and the rule. The client runs it before sending unless
-    /// switched off with `ClientBuilder::validate_requests(false)`.
+    /// (`vault.billing.size`) and the rule. An enumeration value the spec does not list is
+    /// an error here; the client, by default, sends it with a warning instead
+    /// (`ClientBuilder::validation`).
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    /// [`validate`](Self::validate) at the level of `checks`, which collects the unlisted
+    /// enumeration values a lenient pass lets through.
+    #[doc(hidden)]
+    pub fn validate_with(
+        &self,
+        checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         {
             let value = &self.billing;
-            value.validate().map_err(|error| error.within("billing"))?;
+            checks.within("billing", |checks| value.validate_with(checks))?;
         }
         if let Some(value) = &self.description {
             if value.chars().count() > 64 {
@@ -7559,8 +7901,9 @@ impl VaultCreate {
             rt::validation::each(
                 value,
                 "resources",
-                |value: &ResourceCreate| {
-                    value.validate()?;
+                checks,
+                |value: &ResourceCreate, checks: &mut rt::validation::Checks| {
+                    value.validate_with(checks)?;
                     Ok(())
                 },
             )?;
@@ -7579,14 +7922,15 @@ impl VaultCreate {
             rt::validation::each(
                 value,
                 "tags",
-                |value: &Tag| {
-                    value.validate()?;
+                checks,
+                |value: &Tag, checks: &mut rt::validation::Checks| {
+                    value.validate_with(checks)?;
                     Ok(())
                 },
             )?;
         }
         if let Some(value) = &self.bind_rules {
-            value.validate().map_err(|error| error.within("bind_rules"))?;
+            checks.within("bind_rules", |checks| value.validate_with(checks))?;
         }
         Ok(())
     }
@@ -7976,11 +8320,22 @@ impl VaultUpdate {
 
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
-    /// (`vault.billing.size`) and the rule. The client runs it before sending unless
-    /// switched off with `ClientBuilder::validate_requests(false)`.
+    /// (`vault.billing.size`) and the rule. An enumeration value the spec does not list is
+    /// an error here; the client, by default, sends it with a warning instead
+    /// (`ClientBuilder::validation`).
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    /// [`validate`](Self::validate) at the level of `checks`, which collects the unlisted
+    /// enumeration values a lenient pass lets through.
+    #[doc(hidden)]
+    pub fn validate_with(
+        &self,
+        checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         if let Some(value) = &self.billing {
-            value.validate().map_err(|error| error.within("billing"))?;
+            checks.within("billing", |checks| value.validate_with(checks))?;
         }
         if let Some(value) = &self.name {
             if value.is_empty() {
@@ -7995,7 +8350,7 @@ impl VaultUpdate {
             }
         }
         if let Some(value) = &self.bind_rules {
-            value.validate().map_err(|error| error.within("bind_rules"))?;
+            checks.within("bind_rules", |checks| value.validate_with(checks))?;
         }
         if let Some(value) = &self.threshold {
             if *value < 1 {
@@ -8095,9 +8450,20 @@ impl VbsBackupCreate {
 
     /// Checks the documented constraints (bounds, lengths, item counts, enumerations) of
     /// this value and of the values it contains; the error names the member path
-    /// (`vault.billing.size`) and the rule. The client runs it before sending unless
-    /// switched off with `ClientBuilder::validate_requests(false)`.
+    /// (`vault.billing.size`) and the rule. An enumeration value the spec does not list is
+    /// an error here; the client, by default, sends it with a warning instead
+    /// (`ClientBuilder::validation`).
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    /// [`validate`](Self::validate) at the level of `checks`, which collects the unlisted
+    /// enumeration values a lenient pass lets through.
+    #[doc(hidden)]
+    pub fn validate_with(
+        &self,
+        checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         {
             let value = &self.name;
             if value.is_empty() {
@@ -8130,8 +8496,9 @@ impl VbsBackupCreate {
             rt::validation::each(
                 value,
                 "tags",
-                |value: &Tag| {
-                    value.validate()?;
+                checks,
+                |value: &Tag, checks: &mut rt::validation::Checks| {
+                    value.validate_with(checks)?;
                     Ok(())
                 },
             )?;

@@ -37,6 +37,52 @@ impl Service {
     pub fn regional_endpoint(self, region: &str) -> String {
         self.url_template().replace("{region}", region)
     }
+
+    /// The IDs of the regions the spec lists for the service (its `x-regions`), sorted.
+    /// The client accepts other IDs too: regions open before a catalogue lists them.
+    pub fn regions(self) -> &'static [&'static str] {
+        match self {
+            Service::Cbr => {
+                &[
+                    "ae-ad-1",
+                    "af-north-1",
+                    "af-south-1",
+                    "ap-southeast-1",
+                    "ap-southeast-2",
+                    "ap-southeast-3",
+                    "ap-southeast-4",
+                    "ap-southeast-5",
+                    "cn-east-2",
+                    "cn-east-3",
+                    "cn-east-4",
+                    "cn-east-5",
+                    "cn-north-1",
+                    "cn-north-11",
+                    "cn-north-12",
+                    "cn-north-2",
+                    "cn-north-4",
+                    "cn-north-9",
+                    "cn-south-1",
+                    "cn-south-2",
+                    "cn-south-4",
+                    "cn-southwest-2",
+                    "cn-southwest-3",
+                    "eu-west-0",
+                    "eu-west-101",
+                    "la-north-2",
+                    "la-south-2",
+                    "me-east-1",
+                    "my-kualalumpur-1",
+                    "na-mexico-1",
+                    "ru-moscow-1",
+                    "ru-northwest-2",
+                    "sa-brazil-1",
+                    "tr-west-1",
+                ]
+            }
+            Service::Vbs => &[],
+        }
+    }
 }
 
 impl crate::Client {
@@ -770,9 +816,18 @@ impl ShowOperationLog {
         self
     }
 
-    /// Checks the documented constraints of the query parameters and the body, as `send`
-    /// does unless the client was built with `validate_requests(false)`.
+    /// Checks the documented constraints of the query parameters and the body, an
+    /// enumeration value the spec does not list included. `send` checks at the client's
+    /// level instead (`ClientBuilder::validation`): by default it sends such a value with
+    /// a warning.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    fn validate_with(
+        &self,
+        _checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         Ok(())
     }
 
@@ -791,8 +846,11 @@ impl ShowOperationLog {
         (models::ShowOperationLogResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        if self.client.validates_requests() {
-            self.validate()?;
+        let level = self.client.validation();
+        if level != crate::Validation::Off {
+            let mut checks = rt::validation::Checks::new(level);
+            self.validate_with(&mut checks)?;
+            checks.warn_unlisted("show_operation_log");
         }
         let Self { client, project_id, operation_log_id } = self;
         let mut path = String::new();
@@ -1003,9 +1061,18 @@ impl ListOperationLogs {
         self
     }
 
-    /// Checks the documented constraints of the query parameters and the body, as `send`
-    /// does unless the client was built with `validate_requests(false)`.
+    /// Checks the documented constraints of the query parameters and the body, an
+    /// enumeration value the spec does not list included. `send` checks at the client's
+    /// level instead (`ClientBuilder::validation`): by default it sends such a value with
+    /// a warning.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    fn validate_with(
+        &self,
+        checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         if let Some(value) = &self.limit {
             if *value < 1 {
                 return Err(
@@ -1034,26 +1101,22 @@ impl ListOperationLogs {
         }
         if let Some(value) = &self.operation_type {
             if value.is_unknown() {
-                return Err(
-                    crate::ValidationError::new(
+                checks
+                    .unlisted(
                         "operation_type",
-                        crate::Rule::Enum {
-                            allowed: models::OperationLogType::VALUES,
-                        },
-                    ),
-                );
+                        value.as_str(),
+                        models::OperationLogType::VALUES,
+                    )?;
             }
         }
         if let Some(value) = &self.status {
             if value.is_unknown() {
-                return Err(
-                    crate::ValidationError::new(
+                checks
+                    .unlisted(
                         "status",
-                        crate::Rule::Enum {
-                            allowed: models::OperationLogStatus::VALUES,
-                        },
-                    ),
-                );
+                        value.as_str(),
+                        models::OperationLogStatus::VALUES,
+                    )?;
             }
         }
         Ok(())
@@ -1074,8 +1137,11 @@ impl ListOperationLogs {
         (models::ListOperationLogsResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        if self.client.validates_requests() {
-            self.validate()?;
+        let level = self.client.validation();
+        if level != crate::Validation::Off {
+            let mut checks = rt::validation::Checks::new(level);
+            self.validate_with(&mut checks)?;
+            checks.warn_unlisted("list_operation_logs");
         }
         let Self {
             client,
@@ -1359,9 +1425,18 @@ impl ListShareMembers {
         self
     }
 
-    /// Checks the documented constraints of the query parameters and the body, as `send`
-    /// does unless the client was built with `validate_requests(false)`.
+    /// Checks the documented constraints of the query parameters and the body, an
+    /// enumeration value the spec does not list included. `send` checks at the client's
+    /// level instead (`ClientBuilder::validation`): by default it sends such a value with
+    /// a warning.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    fn validate_with(
+        &self,
+        checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         if let Some(value) = &self.limit {
             if *value < 1 {
                 return Err(
@@ -1397,14 +1472,7 @@ impl ListShareMembers {
         }
         if let Some(value) = &self.status {
             if value.is_unknown() {
-                return Err(
-                    crate::ValidationError::new(
-                        "status",
-                        crate::Rule::Enum {
-                            allowed: models::MemberStatus::VALUES,
-                        },
-                    ),
-                );
+                checks.unlisted("status", value.as_str(), models::MemberStatus::VALUES)?;
             }
         }
         Ok(())
@@ -1425,8 +1493,11 @@ impl ListShareMembers {
         (models::ListShareMembersResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        if self.client.validates_requests() {
-            self.validate()?;
+        let level = self.client.validation();
+        if level != crate::Validation::Off {
+            let mut checks = rt::validation::Checks::new(level);
+            self.validate_with(&mut checks)?;
+            checks.warn_unlisted("list_share_members");
         }
         let Self {
             client,
@@ -1607,12 +1678,21 @@ impl AddShareMembers {
         self
     }
 
-    /// Checks the documented constraints of the query parameters and the body, as `send`
-    /// does unless the client was built with `validate_requests(false)`.
+    /// Checks the documented constraints of the query parameters and the body, an
+    /// enumeration value the spec does not list included. `send` checks at the client's
+    /// level instead (`ClientBuilder::validation`): by default it sends such a value with
+    /// a warning.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    fn validate_with(
+        &self,
+        checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         {
             let value = &self.body;
-            value.validate()?;
+            value.validate_with(checks)?;
         }
         Ok(())
     }
@@ -1632,8 +1712,11 @@ impl AddShareMembers {
         (models::AddShareMembersResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        if self.client.validates_requests() {
-            self.validate()?;
+        let level = self.client.validation();
+        if level != crate::Validation::Off {
+            let mut checks = rt::validation::Checks::new(level);
+            self.validate_with(&mut checks)?;
+            checks.warn_unlisted("add_share_members");
         }
         let Self { client, project_id, backup_id, body } = self;
         let mut path = String::new();
@@ -1711,9 +1794,18 @@ impl ShowShareMember {
         self
     }
 
-    /// Checks the documented constraints of the query parameters and the body, as `send`
-    /// does unless the client was built with `validate_requests(false)`.
+    /// Checks the documented constraints of the query parameters and the body, an
+    /// enumeration value the spec does not list included. `send` checks at the client's
+    /// level instead (`ClientBuilder::validation`): by default it sends such a value with
+    /// a warning.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    fn validate_with(
+        &self,
+        _checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         Ok(())
     }
 
@@ -1732,8 +1824,11 @@ impl ShowShareMember {
         (models::ShowShareMemberResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        if self.client.validates_requests() {
-            self.validate()?;
+        let level = self.client.validation();
+        if level != crate::Validation::Off {
+            let mut checks = rt::validation::Checks::new(level);
+            self.validate_with(&mut checks)?;
+            checks.warn_unlisted("show_share_member");
         }
         let Self { client, project_id, backup_id, member_id } = self;
         let mut path = String::new();
@@ -1813,12 +1908,21 @@ impl UpdateShareMember {
         self
     }
 
-    /// Checks the documented constraints of the query parameters and the body, as `send`
-    /// does unless the client was built with `validate_requests(false)`.
+    /// Checks the documented constraints of the query parameters and the body, an
+    /// enumeration value the spec does not list included. `send` checks at the client's
+    /// level instead (`ClientBuilder::validation`): by default it sends such a value with
+    /// a warning.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    fn validate_with(
+        &self,
+        checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         {
             let value = &self.body;
-            value.validate()?;
+            value.validate_with(checks)?;
         }
         Ok(())
     }
@@ -1838,8 +1942,11 @@ impl UpdateShareMember {
         (models::UpdateShareMemberResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        if self.client.validates_requests() {
-            self.validate()?;
+        let level = self.client.validation();
+        if level != crate::Validation::Off {
+            let mut checks = rt::validation::Checks::new(level);
+            self.validate_with(&mut checks)?;
+            checks.warn_unlisted("update_share_member");
         }
         let Self { client, project_id, backup_id, member_id, body } = self;
         let mut path = String::new();
@@ -1918,9 +2025,18 @@ impl DeleteShareMember {
         self
     }
 
-    /// Checks the documented constraints of the query parameters and the body, as `send`
-    /// does unless the client was built with `validate_requests(false)`.
+    /// Checks the documented constraints of the query parameters and the body, an
+    /// enumeration value the spec does not list included. `send` checks at the client's
+    /// level instead (`ClientBuilder::validation`): by default it sends such a value with
+    /// a warning.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    fn validate_with(
+        &self,
+        _checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         Ok(())
     }
 
@@ -1934,8 +2050,11 @@ impl DeleteShareMember {
     pub async fn send_with_metadata(
         self,
     ) -> Result<((), crate::ResponseMetadata), crate::Error> {
-        if self.client.validates_requests() {
-            self.validate()?;
+        let level = self.client.validation();
+        if level != crate::Validation::Off {
+            let mut checks = rt::validation::Checks::new(level);
+            self.validate_with(&mut checks)?;
+            checks.warn_unlisted("delete_share_member");
         }
         let Self { client, project_id, backup_id, member_id } = self;
         let mut path = String::new();
@@ -2010,9 +2129,18 @@ impl ShowCheckpoint {
         self
     }
 
-    /// Checks the documented constraints of the query parameters and the body, as `send`
-    /// does unless the client was built with `validate_requests(false)`.
+    /// Checks the documented constraints of the query parameters and the body, an
+    /// enumeration value the spec does not list included. `send` checks at the client's
+    /// level instead (`ClientBuilder::validation`): by default it sends such a value with
+    /// a warning.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    fn validate_with(
+        &self,
+        _checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         Ok(())
     }
 
@@ -2029,8 +2157,11 @@ impl ShowCheckpoint {
         (models::ShowCheckpointResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        if self.client.validates_requests() {
-            self.validate()?;
+        let level = self.client.validation();
+        if level != crate::Validation::Off {
+            let mut checks = rt::validation::Checks::new(level);
+            self.validate_with(&mut checks)?;
+            checks.warn_unlisted("show_checkpoint");
         }
         let Self { client, project_id, checkpoint_id } = self;
         let mut path = String::new();
@@ -2106,12 +2237,21 @@ impl CreateCheckpoint {
         self
     }
 
-    /// Checks the documented constraints of the query parameters and the body, as `send`
-    /// does unless the client was built with `validate_requests(false)`.
+    /// Checks the documented constraints of the query parameters and the body, an
+    /// enumeration value the spec does not list included. `send` checks at the client's
+    /// level instead (`ClientBuilder::validation`): by default it sends such a value with
+    /// a warning.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    fn validate_with(
+        &self,
+        checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         {
             let value = &self.body;
-            value.validate()?;
+            value.validate_with(checks)?;
         }
         Ok(())
     }
@@ -2131,8 +2271,11 @@ impl CreateCheckpoint {
         (models::CreateCheckpointResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        if self.client.validates_requests() {
-            self.validate()?;
+        let level = self.client.validation();
+        if level != crate::Validation::Off {
+            let mut checks = rt::validation::Checks::new(level);
+            self.validate_with(&mut checks)?;
+            checks.warn_unlisted("create_checkpoint");
         }
         let Self { client, project_id, body } = self;
         let mut path = String::new();
@@ -2207,12 +2350,21 @@ impl SyncCheckpoint {
         self
     }
 
-    /// Checks the documented constraints of the query parameters and the body, as `send`
-    /// does unless the client was built with `validate_requests(false)`.
+    /// Checks the documented constraints of the query parameters and the body, an
+    /// enumeration value the spec does not list included. `send` checks at the client's
+    /// level instead (`ClientBuilder::validation`): by default it sends such a value with
+    /// a warning.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    fn validate_with(
+        &self,
+        checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         {
             let value = &self.body;
-            value.validate()?;
+            value.validate_with(checks)?;
         }
         Ok(())
     }
@@ -2230,8 +2382,11 @@ impl SyncCheckpoint {
         (models::SyncCheckpointResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        if self.client.validates_requests() {
-            self.validate()?;
+        let level = self.client.validation();
+        if level != crate::Validation::Off {
+            let mut checks = rt::validation::Checks::new(level);
+            self.validate_with(&mut checks)?;
+            checks.warn_unlisted("sync_checkpoint");
         }
         let Self { client, project_id, body } = self;
         let mut path = String::new();
@@ -2434,19 +2589,22 @@ impl ListVaults {
         self
     }
 
-    /// Checks the documented constraints of the query parameters and the body, as `send`
-    /// does unless the client was built with `validate_requests(false)`.
+    /// Checks the documented constraints of the query parameters and the body, an
+    /// enumeration value the spec does not list included. `send` checks at the client's
+    /// level instead (`ClientBuilder::validation`): by default it sends such a value with
+    /// a warning.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    fn validate_with(
+        &self,
+        checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         if let Some(value) = &self.cloud_type {
             if value.is_unknown() {
-                return Err(
-                    crate::ValidationError::new(
-                        "cloud_type",
-                        crate::Rule::Enum {
-                            allowed: models::CloudType::VALUES,
-                        },
-                    ),
-                );
+                checks
+                    .unlisted("cloud_type", value.as_str(), models::CloudType::VALUES)?;
             }
         }
         if let Some(value) = &self.limit {
@@ -2475,14 +2633,12 @@ impl ListVaults {
         }
         if let Some(value) = &self.object_type {
             if value.is_unknown() {
-                return Err(
-                    crate::ValidationError::new(
+                checks
+                    .unlisted(
                         "object_type",
-                        crate::Rule::Enum {
-                            allowed: models::ObjectType::VALUES,
-                        },
-                    ),
-                );
+                        value.as_str(),
+                        models::ObjectType::VALUES,
+                    )?;
             }
         }
         if let Some(value) = &self.offset {
@@ -2500,14 +2656,12 @@ impl ListVaults {
         }
         if let Some(value) = &self.protect_type {
             if value.is_unknown() {
-                return Err(
-                    crate::ValidationError::new(
+                checks
+                    .unlisted(
                         "protect_type",
-                        crate::Rule::Enum {
-                            allowed: models::ProtectType::VALUES,
-                        },
-                    ),
-                );
+                        value.as_str(),
+                        models::ProtectType::VALUES,
+                    )?;
             }
         }
         Ok(())
@@ -2526,8 +2680,11 @@ impl ListVaults {
         (models::ListVaultsResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        if self.client.validates_requests() {
-            self.validate()?;
+        let level = self.client.validation();
+        if level != crate::Validation::Off {
+            let mut checks = rt::validation::Checks::new(level);
+            self.validate_with(&mut checks)?;
+            checks.warn_unlisted("list_vaults");
         }
         let Self {
             client,
@@ -2713,12 +2870,21 @@ impl CreateVault {
         self
     }
 
-    /// Checks the documented constraints of the query parameters and the body, as `send`
-    /// does unless the client was built with `validate_requests(false)`.
+    /// Checks the documented constraints of the query parameters and the body, an
+    /// enumeration value the spec does not list included. `send` checks at the client's
+    /// level instead (`ClientBuilder::validation`): by default it sends such a value with
+    /// a warning.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    fn validate_with(
+        &self,
+        checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         {
             let value = &self.body;
-            value.validate()?;
+            value.validate_with(checks)?;
         }
         Ok(())
     }
@@ -2736,8 +2902,11 @@ impl CreateVault {
         (models::CreateVaultResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        if self.client.validates_requests() {
-            self.validate()?;
+        let level = self.client.validation();
+        if level != crate::Validation::Off {
+            let mut checks = rt::validation::Checks::new(level);
+            self.validate_with(&mut checks)?;
+            checks.warn_unlisted("create_vault");
         }
         let Self { client, project_id, body } = self;
         let mut path = String::new();
@@ -2812,9 +2981,18 @@ impl ShowVault {
         self
     }
 
-    /// Checks the documented constraints of the query parameters and the body, as `send`
-    /// does unless the client was built with `validate_requests(false)`.
+    /// Checks the documented constraints of the query parameters and the body, an
+    /// enumeration value the spec does not list included. `send` checks at the client's
+    /// level instead (`ClientBuilder::validation`): by default it sends such a value with
+    /// a warning.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    fn validate_with(
+        &self,
+        _checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         Ok(())
     }
 
@@ -2828,8 +3006,11 @@ impl ShowVault {
     pub async fn send_with_metadata(
         self,
     ) -> Result<(models::ShowVaultResponseBody, crate::ResponseMetadata), crate::Error> {
-        if self.client.validates_requests() {
-            self.validate()?;
+        let level = self.client.validation();
+        if level != crate::Validation::Off {
+            let mut checks = rt::validation::Checks::new(level);
+            self.validate_with(&mut checks)?;
+            checks.warn_unlisted("show_vault");
         }
         let Self { client, project_id, vault_id } = self;
         let mut path = String::new();
@@ -2903,12 +3084,21 @@ impl UpdateVault {
         self
     }
 
-    /// Checks the documented constraints of the query parameters and the body, as `send`
-    /// does unless the client was built with `validate_requests(false)`.
+    /// Checks the documented constraints of the query parameters and the body, an
+    /// enumeration value the spec does not list included. `send` checks at the client's
+    /// level instead (`ClientBuilder::validation`): by default it sends such a value with
+    /// a warning.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    fn validate_with(
+        &self,
+        checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         {
             let value = &self.body;
-            value.validate()?;
+            value.validate_with(checks)?;
         }
         Ok(())
     }
@@ -2926,8 +3116,11 @@ impl UpdateVault {
         (models::UpdateVaultResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        if self.client.validates_requests() {
-            self.validate()?;
+        let level = self.client.validation();
+        if level != crate::Validation::Off {
+            let mut checks = rt::validation::Checks::new(level);
+            self.validate_with(&mut checks)?;
+            checks.warn_unlisted("update_vault");
         }
         let Self { client, project_id, vault_id, body } = self;
         let mut path = String::new();
@@ -3003,9 +3196,18 @@ impl DeleteVault {
         self
     }
 
-    /// Checks the documented constraints of the query parameters and the body, as `send`
-    /// does unless the client was built with `validate_requests(false)`.
+    /// Checks the documented constraints of the query parameters and the body, an
+    /// enumeration value the spec does not list included. `send` checks at the client's
+    /// level instead (`ClientBuilder::validation`): by default it sends such a value with
+    /// a warning.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    fn validate_with(
+        &self,
+        _checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         Ok(())
     }
 
@@ -3019,8 +3221,11 @@ impl DeleteVault {
     pub async fn send_with_metadata(
         self,
     ) -> Result<((), crate::ResponseMetadata), crate::Error> {
-        if self.client.validates_requests() {
-            self.validate()?;
+        let level = self.client.validation();
+        if level != crate::Validation::Off {
+            let mut checks = rt::validation::Checks::new(level);
+            self.validate_with(&mut checks)?;
+            checks.warn_unlisted("delete_vault");
         }
         let Self { client, project_id, vault_id } = self;
         let mut path = String::new();
@@ -3094,12 +3299,21 @@ impl RemoveVaultResources {
         self
     }
 
-    /// Checks the documented constraints of the query parameters and the body, as `send`
-    /// does unless the client was built with `validate_requests(false)`.
+    /// Checks the documented constraints of the query parameters and the body, an
+    /// enumeration value the spec does not list included. `send` checks at the client's
+    /// level instead (`ClientBuilder::validation`): by default it sends such a value with
+    /// a warning.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    fn validate_with(
+        &self,
+        checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         {
             let value = &self.body;
-            value.validate()?;
+            value.validate_with(checks)?;
         }
         Ok(())
     }
@@ -3119,8 +3333,11 @@ impl RemoveVaultResources {
         (models::RemoveVaultResourcesResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        if self.client.validates_requests() {
-            self.validate()?;
+        let level = self.client.validation();
+        if level != crate::Validation::Off {
+            let mut checks = rt::validation::Checks::new(level);
+            self.validate_with(&mut checks)?;
+            checks.warn_unlisted("remove_vault_resources");
         }
         let Self { client, project_id, vault_id, body } = self;
         let mut path = String::new();
@@ -3198,12 +3415,21 @@ impl AddVaultResources {
         self
     }
 
-    /// Checks the documented constraints of the query parameters and the body, as `send`
-    /// does unless the client was built with `validate_requests(false)`.
+    /// Checks the documented constraints of the query parameters and the body, an
+    /// enumeration value the spec does not list included. `send` checks at the client's
+    /// level instead (`ClientBuilder::validation`): by default it sends such a value with
+    /// a warning.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    fn validate_with(
+        &self,
+        checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         {
             let value = &self.body;
-            value.validate()?;
+            value.validate_with(checks)?;
         }
         Ok(())
     }
@@ -3223,8 +3449,11 @@ impl AddVaultResources {
         (models::AddVaultResourcesResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        if self.client.validates_requests() {
-            self.validate()?;
+        let level = self.client.validation();
+        if level != crate::Validation::Off {
+            let mut checks = rt::validation::Checks::new(level);
+            self.validate_with(&mut checks)?;
+            checks.warn_unlisted("add_vault_resources");
         }
         let Self { client, project_id, vault_id, body } = self;
         let mut path = String::new();
@@ -3302,12 +3531,21 @@ impl AssociateVaultPolicy {
         self
     }
 
-    /// Checks the documented constraints of the query parameters and the body, as `send`
-    /// does unless the client was built with `validate_requests(false)`.
+    /// Checks the documented constraints of the query parameters and the body, an
+    /// enumeration value the spec does not list included. `send` checks at the client's
+    /// level instead (`ClientBuilder::validation`): by default it sends such a value with
+    /// a warning.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    fn validate_with(
+        &self,
+        checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         {
             let value = &self.body;
-            value.validate()?;
+            value.validate_with(checks)?;
         }
         Ok(())
     }
@@ -3327,8 +3565,11 @@ impl AssociateVaultPolicy {
         (models::AssociateVaultPolicyResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        if self.client.validates_requests() {
-            self.validate()?;
+        let level = self.client.validation();
+        if level != crate::Validation::Off {
+            let mut checks = rt::validation::Checks::new(level);
+            self.validate_with(&mut checks)?;
+            checks.warn_unlisted("associate_vault_policy");
         }
         let Self { client, project_id, vault_id, body } = self;
         let mut path = String::new();
@@ -3406,12 +3647,21 @@ impl DissociateVaultPolicy {
         self
     }
 
-    /// Checks the documented constraints of the query parameters and the body, as `send`
-    /// does unless the client was built with `validate_requests(false)`.
+    /// Checks the documented constraints of the query parameters and the body, an
+    /// enumeration value the spec does not list included. `send` checks at the client's
+    /// level instead (`ClientBuilder::validation`): by default it sends such a value with
+    /// a warning.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    fn validate_with(
+        &self,
+        checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         {
             let value = &self.body;
-            value.validate()?;
+            value.validate_with(checks)?;
         }
         Ok(())
     }
@@ -3431,8 +3681,11 @@ impl DissociateVaultPolicy {
         (models::DissociateVaultPolicyResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        if self.client.validates_requests() {
-            self.validate()?;
+        let level = self.client.validation();
+        if level != crate::Validation::Off {
+            let mut checks = rt::validation::Checks::new(level);
+            self.validate_with(&mut checks)?;
+            checks.warn_unlisted("dissociate_vault_policy");
         }
         let Self { client, project_id, vault_id, body } = self;
         let mut path = String::new();
@@ -3754,19 +4007,26 @@ impl ListBackups {
         self
     }
 
-    /// Checks the documented constraints of the query parameters and the body, as `send`
-    /// does unless the client was built with `validate_requests(false)`.
+    /// Checks the documented constraints of the query parameters and the body, an
+    /// enumeration value the spec does not list included. `send` checks at the client's
+    /// level instead (`ClientBuilder::validation`): by default it sends such a value with
+    /// a warning.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    fn validate_with(
+        &self,
+        checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         if let Some(value) = &self.image_type {
             if value.is_unknown() {
-                return Err(
-                    crate::ValidationError::new(
+                checks
+                    .unlisted(
                         "image_type",
-                        crate::Rule::Enum {
-                            allowed: models::BackupImageType::VALUES,
-                        },
-                    ),
-                );
+                        value.as_str(),
+                        models::BackupImageType::VALUES,
+                    )?;
             }
         }
         if let Some(value) = &self.limit {
@@ -3795,14 +4055,12 @@ impl ListBackups {
         }
         if let Some(value) = &self.member_status {
             if value.is_unknown() {
-                return Err(
-                    crate::ValidationError::new(
+                checks
+                    .unlisted(
                         "member_status",
-                        crate::Rule::Enum {
-                            allowed: models::MemberStatus::VALUES,
-                        },
-                    ),
-                );
+                        value.as_str(),
+                        models::MemberStatus::VALUES,
+                    )?;
             }
         }
         if let Some(value) = &self.offset {
@@ -3820,26 +4078,22 @@ impl ListBackups {
         }
         if let Some(value) = &self.own_type {
             if value.is_unknown() {
-                return Err(
-                    crate::ValidationError::new(
+                checks
+                    .unlisted(
                         "own_type",
-                        crate::Rule::Enum {
-                            allowed: models::ListBackupsOwnType::VALUES,
-                        },
-                    ),
-                );
+                        value.as_str(),
+                        models::ListBackupsOwnType::VALUES,
+                    )?;
             }
         }
         if let Some(value) = &self.resource_type {
             if value.is_unknown() {
-                return Err(
-                    crate::ValidationError::new(
+                checks
+                    .unlisted(
                         "resource_type",
-                        crate::Rule::Enum {
-                            allowed: models::ResourceType::VALUES,
-                        },
-                    ),
-                );
+                        value.as_str(),
+                        models::ResourceType::VALUES,
+                    )?;
             }
         }
         if let Some(value) = &self.sort {
@@ -3853,16 +4107,11 @@ impl ListBackups {
             rt::validation::each(
                 value,
                 "status",
-                |value: &models::BackupStatus| {
+                checks,
+                |value: &models::BackupStatus, checks: &mut rt::validation::Checks| {
                     if value.is_unknown() {
-                        return Err(
-                            crate::ValidationError::new(
-                                "",
-                                crate::Rule::Enum {
-                                    allowed: models::BackupStatus::VALUES,
-                                },
-                            ),
-                        );
+                        checks
+                            .unlisted("", value.as_str(), models::BackupStatus::VALUES)?;
                     }
                     Ok(())
                 },
@@ -3884,8 +4133,11 @@ impl ListBackups {
         (models::ListBackupsResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        if self.client.validates_requests() {
-            self.validate()?;
+        let level = self.client.validation();
+        if level != crate::Validation::Off {
+            let mut checks = rt::validation::Checks::new(level);
+            self.validate_with(&mut checks)?;
+            checks.warn_unlisted("list_backups");
         }
         let Self {
             client,
@@ -4116,9 +4368,18 @@ impl ShowBackup {
         self
     }
 
-    /// Checks the documented constraints of the query parameters and the body, as `send`
-    /// does unless the client was built with `validate_requests(false)`.
+    /// Checks the documented constraints of the query parameters and the body, an
+    /// enumeration value the spec does not list included. `send` checks at the client's
+    /// level instead (`ClientBuilder::validation`): by default it sends such a value with
+    /// a warning.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    fn validate_with(
+        &self,
+        _checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         Ok(())
     }
 
@@ -4135,8 +4396,11 @@ impl ShowBackup {
         (models::ShowBackupResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        if self.client.validates_requests() {
-            self.validate()?;
+        let level = self.client.validation();
+        if level != crate::Validation::Off {
+            let mut checks = rt::validation::Checks::new(level);
+            self.validate_with(&mut checks)?;
+            checks.warn_unlisted("show_backup");
         }
         let Self { client, project_id, backup_id } = self;
         let mut path = String::new();
@@ -4212,9 +4476,18 @@ impl DeleteBackup {
         self
     }
 
-    /// Checks the documented constraints of the query parameters and the body, as `send`
-    /// does unless the client was built with `validate_requests(false)`.
+    /// Checks the documented constraints of the query parameters and the body, an
+    /// enumeration value the spec does not list included. `send` checks at the client's
+    /// level instead (`ClientBuilder::validation`): by default it sends such a value with
+    /// a warning.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    fn validate_with(
+        &self,
+        _checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         Ok(())
     }
 
@@ -4228,8 +4501,11 @@ impl DeleteBackup {
     pub async fn send_with_metadata(
         self,
     ) -> Result<((), crate::ResponseMetadata), crate::Error> {
-        if self.client.validates_requests() {
-            self.validate()?;
+        let level = self.client.validation();
+        if level != crate::Validation::Off {
+            let mut checks = rt::validation::Checks::new(level);
+            self.validate_with(&mut checks)?;
+            checks.warn_unlisted("delete_backup");
         }
         let Self { client, project_id, backup_id } = self;
         let mut path = String::new();
@@ -4303,12 +4579,21 @@ impl RestoreBackup {
         self
     }
 
-    /// Checks the documented constraints of the query parameters and the body, as `send`
-    /// does unless the client was built with `validate_requests(false)`.
+    /// Checks the documented constraints of the query parameters and the body, an
+    /// enumeration value the spec does not list included. `send` checks at the client's
+    /// level instead (`ClientBuilder::validation`): by default it sends such a value with
+    /// a warning.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    fn validate_with(
+        &self,
+        checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         {
             let value = &self.body;
-            value.validate()?;
+            value.validate_with(checks)?;
         }
         Ok(())
     }
@@ -4323,8 +4608,11 @@ impl RestoreBackup {
     pub async fn send_with_metadata(
         self,
     ) -> Result<((), crate::ResponseMetadata), crate::Error> {
-        if self.client.validates_requests() {
-            self.validate()?;
+        let level = self.client.validation();
+        if level != crate::Validation::Off {
+            let mut checks = rt::validation::Checks::new(level);
+            self.validate_with(&mut checks)?;
+            checks.warn_unlisted("restore_backup");
         }
         let Self { client, project_id, backup_id, body } = self;
         let mut path = String::new();
@@ -4398,12 +4686,21 @@ impl SyncBackups {
         self
     }
 
-    /// Checks the documented constraints of the query parameters and the body, as `send`
-    /// does unless the client was built with `validate_requests(false)`.
+    /// Checks the documented constraints of the query parameters and the body, an
+    /// enumeration value the spec does not list included. `send` checks at the client's
+    /// level instead (`ClientBuilder::validation`): by default it sends such a value with
+    /// a warning.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    fn validate_with(
+        &self,
+        checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         {
             let value = &self.body;
-            value.validate()?;
+            value.validate_with(checks)?;
         }
         Ok(())
     }
@@ -4421,8 +4718,11 @@ impl SyncBackups {
         (models::SyncBackupsResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        if self.client.validates_requests() {
-            self.validate()?;
+        let level = self.client.validation();
+        if level != crate::Validation::Off {
+            let mut checks = rt::validation::Checks::new(level);
+            self.validate_with(&mut checks)?;
+            checks.warn_unlisted("sync_backups");
         }
         let Self { client, project_id, body } = self;
         let mut path = String::new();
@@ -4518,19 +4818,26 @@ impl ListPolicies {
         self
     }
 
-    /// Checks the documented constraints of the query parameters and the body, as `send`
-    /// does unless the client was built with `validate_requests(false)`.
+    /// Checks the documented constraints of the query parameters and the body, an
+    /// enumeration value the spec does not list included. `send` checks at the client's
+    /// level instead (`ClientBuilder::validation`): by default it sends such a value with
+    /// a warning.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    fn validate_with(
+        &self,
+        checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         if let Some(value) = &self.operation_type {
             if value.is_unknown() {
-                return Err(
-                    crate::ValidationError::new(
+                checks
+                    .unlisted(
                         "operation_type",
-                        crate::Rule::Enum {
-                            allowed: models::PolicyOperationType::VALUES,
-                        },
-                    ),
-                );
+                        value.as_str(),
+                        models::PolicyOperationType::VALUES,
+                    )?;
             }
         }
         Ok(())
@@ -4549,8 +4856,11 @@ impl ListPolicies {
         (models::ListPoliciesResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        if self.client.validates_requests() {
-            self.validate()?;
+        let level = self.client.validation();
+        if level != crate::Validation::Off {
+            let mut checks = rt::validation::Checks::new(level);
+            self.validate_with(&mut checks)?;
+            checks.warn_unlisted("list_policies");
         }
         let Self { client, project_id, operation_type, vault_id } = self;
         let mut path = String::new();
@@ -4631,12 +4941,21 @@ impl CreatePolicy {
         self
     }
 
-    /// Checks the documented constraints of the query parameters and the body, as `send`
-    /// does unless the client was built with `validate_requests(false)`.
+    /// Checks the documented constraints of the query parameters and the body, an
+    /// enumeration value the spec does not list included. `send` checks at the client's
+    /// level instead (`ClientBuilder::validation`): by default it sends such a value with
+    /// a warning.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    fn validate_with(
+        &self,
+        checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         {
             let value = &self.body;
-            value.validate()?;
+            value.validate_with(checks)?;
         }
         Ok(())
     }
@@ -4654,8 +4973,11 @@ impl CreatePolicy {
         (models::CreatePolicyResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        if self.client.validates_requests() {
-            self.validate()?;
+        let level = self.client.validation();
+        if level != crate::Validation::Off {
+            let mut checks = rt::validation::Checks::new(level);
+            self.validate_with(&mut checks)?;
+            checks.warn_unlisted("create_policy");
         }
         let Self { client, project_id, body } = self;
         let mut path = String::new();
@@ -4730,9 +5052,18 @@ impl ShowPolicy {
         self
     }
 
-    /// Checks the documented constraints of the query parameters and the body, as `send`
-    /// does unless the client was built with `validate_requests(false)`.
+    /// Checks the documented constraints of the query parameters and the body, an
+    /// enumeration value the spec does not list included. `send` checks at the client's
+    /// level instead (`ClientBuilder::validation`): by default it sends such a value with
+    /// a warning.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    fn validate_with(
+        &self,
+        _checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         Ok(())
     }
 
@@ -4749,8 +5080,11 @@ impl ShowPolicy {
         (models::ShowPolicyResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        if self.client.validates_requests() {
-            self.validate()?;
+        let level = self.client.validation();
+        if level != crate::Validation::Off {
+            let mut checks = rt::validation::Checks::new(level);
+            self.validate_with(&mut checks)?;
+            checks.warn_unlisted("show_policy");
         }
         let Self { client, project_id, policy_id } = self;
         let mut path = String::new();
@@ -4827,12 +5161,21 @@ impl UpdatePolicy {
         self
     }
 
-    /// Checks the documented constraints of the query parameters and the body, as `send`
-    /// does unless the client was built with `validate_requests(false)`.
+    /// Checks the documented constraints of the query parameters and the body, an
+    /// enumeration value the spec does not list included. `send` checks at the client's
+    /// level instead (`ClientBuilder::validation`): by default it sends such a value with
+    /// a warning.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    fn validate_with(
+        &self,
+        checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         {
             let value = &self.body;
-            value.validate()?;
+            value.validate_with(checks)?;
         }
         Ok(())
     }
@@ -4850,8 +5193,11 @@ impl UpdatePolicy {
         (models::UpdatePolicyResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        if self.client.validates_requests() {
-            self.validate()?;
+        let level = self.client.validation();
+        if level != crate::Validation::Off {
+            let mut checks = rt::validation::Checks::new(level);
+            self.validate_with(&mut checks)?;
+            checks.warn_unlisted("update_policy");
         }
         let Self { client, project_id, policy_id, body } = self;
         let mut path = String::new();
@@ -4927,9 +5273,18 @@ impl DeletePolicy {
         self
     }
 
-    /// Checks the documented constraints of the query parameters and the body, as `send`
-    /// does unless the client was built with `validate_requests(false)`.
+    /// Checks the documented constraints of the query parameters and the body, an
+    /// enumeration value the spec does not list included. `send` checks at the client's
+    /// level instead (`ClientBuilder::validation`): by default it sends such a value with
+    /// a warning.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    fn validate_with(
+        &self,
+        _checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         Ok(())
     }
 
@@ -4943,8 +5298,11 @@ impl DeletePolicy {
     pub async fn send_with_metadata(
         self,
     ) -> Result<((), crate::ResponseMetadata), crate::Error> {
-        if self.client.validates_requests() {
-            self.validate()?;
+        let level = self.client.validation();
+        if level != crate::Validation::Off {
+            let mut checks = rt::validation::Checks::new(level);
+            self.validate_with(&mut checks)?;
+            checks.warn_unlisted("delete_policy");
         }
         let Self { client, project_id, policy_id } = self;
         let mut path = String::new();
@@ -5017,12 +5375,21 @@ impl CreateVbsBackup {
         self
     }
 
-    /// Checks the documented constraints of the query parameters and the body, as `send`
-    /// does unless the client was built with `validate_requests(false)`.
+    /// Checks the documented constraints of the query parameters and the body, an
+    /// enumeration value the spec does not list included. `send` checks at the client's
+    /// level instead (`ClientBuilder::validation`): by default it sends such a value with
+    /// a warning.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        self.validate_with(&mut rt::validation::Checks::new(crate::Validation::Strict))
+    }
+
+    fn validate_with(
+        &self,
+        checks: &mut rt::validation::Checks,
+    ) -> Result<(), crate::ValidationError> {
         {
             let value = &self.body;
-            value.validate()?;
+            value.validate_with(checks)?;
         }
         Ok(())
     }
@@ -5042,8 +5409,11 @@ impl CreateVbsBackup {
         (models::CreateVbsBackupResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        if self.client.validates_requests() {
-            self.validate()?;
+        let level = self.client.validation();
+        if level != crate::Validation::Off {
+            let mut checks = rt::validation::Checks::new(level);
+            self.validate_with(&mut checks)?;
+            checks.warn_unlisted("create_vbs_backup");
         }
         let Self { client, project_id, body } = self;
         let mut path = String::new();

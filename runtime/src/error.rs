@@ -119,6 +119,11 @@ impl<C: ServiceErrorCode> RawDisplay for Error<C> {
             {
                 write!(f, "invalid request, not sent: {error}")
             }
+            Error::InvalidRequest(error) if matches!(error.rule(), Rule::Enum { .. }) => write!(
+                f,
+                "invalid request, not sent: {error} (an unlisted value is refused under \
+                 `Validation::Strict`; `Validation::Lenient` sends it with a warning)"
+            ),
             Error::InvalidRequest(error) => write!(
                 f,
                 "invalid request, not sent: {error} (fix the value; if the documented constraint \
@@ -211,6 +216,14 @@ pub enum ConfigError {
         /// The header.
         name: String,
     },
+    /// The application name or version given to
+    /// [`ClientBuilder::app_name`](crate::ClientBuilder::app_name) cannot be a `User-Agent`
+    /// product token: it is empty, or has a space, a `/`, a control character or a character
+    /// beyond ASCII.
+    InvalidAppName {
+        /// The name or version as given.
+        value: String,
+    },
     /// The HTTP client (or its TLS configuration) could not be built, or it refused a request.
     HttpClient {
         /// The HTTP client's message.
@@ -270,6 +283,11 @@ impl fmt::Display for ConfigError {
             ConfigError::InvalidHeaderValue { name } => write!(
                 f,
                 "the value of header `{name}` is not printable ASCII, so it cannot be sent"
+            ),
+            ConfigError::InvalidAppName { value } => write!(
+                f,
+                "the application name or version {value:?} cannot be sent in `User-Agent`: it \
+                 must be printable ASCII without spaces or `/`"
             ),
             ConfigError::HttpClient { message } => write!(f, "the HTTP client: {message}"),
             ConfigError::InvalidProxy { url, problem } => {

@@ -52,8 +52,9 @@
 //! exponential backoff and equal jitter, honouring `Retry-After`, within the call's deadline
 //! ([`ClientBuilder::call_timeout`]) and a retry budget shared by the client's calls
 //! ([`RetryConfig`], [`RetryBudget`]). Each call is a `tracing` span opened by the generated
-//! crate, with the operation, method, path template, authentication scheme, attempt and
-//! status.
+//! crate, whose fields carry OpenTelemetry's semantic-convention names
+//! ([`CALL_SPAN_FIELDS`]): exported through `tracing-opentelemetry`, it is a standard HTTP
+//! client span.
 //!
 //! # TLS
 //!
@@ -111,12 +112,14 @@ pub use response::{
     decode_response, CodeOf, ErrorFormat, Operation, RawResponse, ResponseMetadata,
 };
 pub use retry::{RetryBudget, RetryConfig};
-pub use service::{CallInfo, ServiceApi, ServiceDef, ServiceErrorCode};
+pub use service::{
+    CallInfo, RegionDef, ServiceApi, ServiceDef, ServiceErrorCode, CALL_SPAN_FIELDS,
+};
 pub use signing::QueryValue;
 pub use tls::tls_backend;
 /// The logging crate of the call spans, for the generated crates' [`ServiceApi::call_span`].
 #[doc(hidden)]
 pub use tracing;
 pub use unknown::UnknownValue;
-pub use validation::{Rule, ValidationError};
+pub use validation::{Rule, Validation, ValidationError};
 pub use waiters::{WaitError, WaitFor, Waiter};

@@ -46,10 +46,11 @@ impl ServiceApi for TestApi {
         service: Main,
         name: "Main",
         url_template: "https://main.{region}.myhuaweicloud.com",
+        regions: &[],
     }];
     const USER_AGENT: &'static str = "runtime-tests/0";
 
     fn call_span(call: &CallInfo<'_>) -> tracing::Span {
-        tracing::info_span!("test.call", operation = call.operation)
+        tracing::info_span!("test.call", rpc.method = call.operation)
     }
 }

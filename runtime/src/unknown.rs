@@ -6,7 +6,8 @@ use std::fmt;
 ///
 /// Only generated code makes one (its constructor is hidden): when a value is parsed or
 /// deserialised and matches no known variant, so an `Unknown` never holds a value that has a variant of its
-/// own. A request carrying one fails validation, unless validation is switched off.
+/// own. A request carrying one is sent with a `tracing` warning, or refused under
+/// [`Validation::Strict`](crate::Validation::Strict).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct UnknownValue(Box<str>);
 

@@ -1,4 +1,5 @@
-//! Request validation: [`ValidationError`] and the [`Rule`] it names.
+//! Request validation: how strictly requests are checked ([`Validation`]), [`ValidationError`]
+//! and the [`Rule`] it names.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -140,26 +141,137 @@ impl fmt::Display for ValidationError {
 
 impl std::error::Error for ValidationError {}
 
-/// Checks every item of a list; errors name the item's index.
+/// How requests are checked against the documented constraints before they are sent
+/// ([`ClientBuilder::validation`](crate::ClientBuilder::validation)).
+///
+/// The documents the spec was transcribed from list fewer enumeration values than the service
+/// accepts today, so by default a value the spec does not list is sent with a warning rather
+/// than refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Validation {
+    /// Nothing is checked; the request is sent as built.
+    Off,
+    /// Bounds, lengths, item counts and required values are checked; an enumeration value the
+    /// spec does not list (an `Unknown` variant) is sent, and logged as a `tracing` warning
+    /// naming the member and the value.
+    #[default]
+    Lenient,
+    /// Everything is checked, and an enumeration value the spec does not list is refused like
+    /// any other broken constraint.
+    Strict,
+}
+
+/// The state of one validation pass: its level, and the enumeration values the spec does not
+/// list that a lenient pass let through. Generated `validate_with` methods thread it through
+/// nested values so that each value seen is named by its full member path.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Checks {
+    level: Validation,
+    unlisted: Vec<(ValidationError, String)>,
+}
+
+impl Checks {
+    /// A pass at `level`.
+    pub fn new(level: Validation) -> Self {
+        Checks {
+            level,
+            unlisted: Vec::new(),
+        }
+    }
+
+    /// An enumeration value the spec does not list was found at `member`: refused when strict,
+    /// otherwise remembered for [`warn_unlisted`](Self::warn_unlisted).
+    pub fn unlisted(
+        &mut self,
+        member: &str,
+        value: &str,
+        allowed: &'static [&'static str],
+    ) -> Result<(), ValidationError> {
+        let error = ValidationError::new(member, Rule::Enum { allowed });
+        if self.level == Validation::Strict {
+            return Err(error);
+        }
+        self.unlisted.push((error, value.to_owned()));
+        Ok(())
+    }
+
+    /// Runs `check` on a value held by `member`: its error and the unlisted values it found are
+    /// then named from here.
+    pub fn within(
+        &mut self,
+        member: &str,
+        check: impl FnOnce(&mut Self) -> Result<(), ValidationError>,
+    ) -> Result<(), ValidationError> {
+        self.nested(check, |error| error.within(member))
+    }
+
+    fn nested(
+        &mut self,
+        check: impl FnOnce(&mut Self) -> Result<(), ValidationError>,
+        rename: impl Fn(ValidationError) -> ValidationError,
+    ) -> Result<(), ValidationError> {
+        let start = self.unlisted.len();
+        let result = check(self);
+        for (error, _) in &mut self.unlisted[start..] {
+            let placeholder = ValidationError::new(String::new(), Rule::Required);
+            *error = rename(std::mem::replace(error, placeholder));
+        }
+        result.map_err(rename)
+    }
+
+    /// The enumeration values the spec does not list that were let through: the member path
+    /// (with the rule listing the documented values) and the value.
+    pub fn unlisted_values(&self) -> impl Iterator<Item = (&ValidationError, &str)> {
+        self.unlisted
+            .iter()
+            .map(|(error, value)| (error, value.as_str()))
+    }
+
+    /// Logs one `tracing` warning per value let through, with the operation, the member path
+    /// and the value.
+    pub fn warn_unlisted(&self, operation: &str) {
+        for (error, value) in self.unlisted_values() {
+            tracing::warn!(
+                operation,
+                member = error.path(),
+                value,
+                "sending an enumeration value the spec does not list (the service may accept \
+                 values added after the documents)"
+            );
+        }
+    }
+}
+
+/// Checks every item of a list; errors and unlisted values name the item's index.
 pub fn each<T>(
     items: &[T],
     member: &str,
-    check: impl Fn(&T) -> Result<(), ValidationError>,
+    checks: &mut Checks,
+    check: impl Fn(&T, &mut Checks) -> Result<(), ValidationError>,
 ) -> Result<(), ValidationError> {
     for (index, item) in items.iter().enumerate() {
-        check(item).map_err(|error| error.at_index(index).within(member))?;
+        checks.nested(
+            |checks| check(item, checks),
+            |error| error.at_index(index).within(member),
+        )?;
     }
     Ok(())
 }
 
-/// Checks every value of a map; errors name the value's key.
+/// Checks every value of a map; errors and unlisted values name the value's key.
 pub fn each_value<T>(
     items: &BTreeMap<String, T>,
     member: &str,
-    check: impl Fn(&T) -> Result<(), ValidationError>,
+    checks: &mut Checks,
+    check: impl Fn(&T, &mut Checks) -> Result<(), ValidationError>,
 ) -> Result<(), ValidationError> {
     for (key, item) in items {
-        check(item).map_err(|error| error.within(key).within(member))?;
+        checks.nested(
+            |checks| check(item, checks),
+            |error| error.within(key).within(member),
+        )?;
     }
     Ok(())
 }
@@ -186,5 +298,39 @@ mod tests {
             error.to_string(),
             "`pattern[0]` must have at most 3 characters"
         );
+    }
+
+    const ALLOWED: &[&str] = &["a", "b"];
+
+    /// A list `items` of objects whose member `kind` holds an unlisted value at index 1.
+    fn check_items(checks: &mut Checks) -> Result<(), ValidationError> {
+        checks.within("body", |checks| {
+            each(&["a", "z"], "items", checks, |value, checks| {
+                checks.within("", |checks| {
+                    if !ALLOWED.contains(value) {
+                        checks.unlisted("kind", value, ALLOWED)?;
+                    }
+                    Ok(())
+                })
+            })
+        })
+    }
+
+    #[test]
+    fn lenient_passes_remember_unlisted_values_by_their_full_path() {
+        let mut checks = Checks::new(Validation::Lenient);
+        check_items(&mut checks).unwrap();
+        let seen: Vec<(String, &str)> = checks
+            .unlisted_values()
+            .map(|(error, value)| (error.path().to_owned(), value))
+            .collect();
+        assert_eq!(seen, [("body.items[1].kind".to_owned(), "z")]);
+    }
+
+    #[test]
+    fn strict_passes_refuse_unlisted_values_by_their_full_path() {
+        let error = check_items(&mut Checks::new(Validation::Strict)).unwrap_err();
+        assert_eq!(error.path(), "body.items[1].kind");
+        assert_eq!(error.rule(), &Rule::Enum { allowed: ALLOWED });
     }
 }

@@ -6,7 +6,7 @@ use huaweicloud_cbr::models::{
     CreateVbsBackupRequestBody, Member, MemberStatus, OpExtendInfoCommon, ShowVaultResponseBody,
     Tag, UpdateShareMemberRequestBody, VbsBackupCreate,
 };
-use huaweicloud_cbr::{Client, Error, ErrorCode, Nullable, Rule, Service};
+use huaweicloud_cbr::{Client, ConfigError, Error, ErrorCode, Nullable, Rule, Service};
 use serde_json::{json, Value};
 
 fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(input: &Value) -> (T, Value) {
@@ -346,6 +346,42 @@ async fn a_request_carries_path_query_token_and_decodes_the_body() {
     assert_eq!(metadata.status.as_u16(), 200);
     assert_eq!(metadata.request_id.as_deref(), Some("req-1"));
     assert_eq!(logs.count, Nullable::Value(0));
+}
+
+#[tokio::test]
+async fn the_app_name_is_appended_to_the_user_agent_and_checked() {
+    let server = MockServer::start(vec![Reply::json(200, r#"{"vault": {"id": "v"}}"#)]);
+    let client = Client::builder()
+        .project_id("proj-1")
+        .token("token-1")
+        .base_url(server.base_url.clone())
+        .allow_http(true)
+        .app_name("nightly-backup", "2.3.1")
+        .build()
+        .unwrap();
+    client.show_vault("v").await.unwrap();
+    let expected = format!(
+        "{} nightly-backup/2.3.1",
+        huaweicloud_cbr::DEFAULT_USER_AGENT
+    );
+    assert_eq!(
+        server.next_request().header("user-agent"),
+        Some(expected.as_str())
+    );
+    for (name, version) in [("my app", "1.0"), ("app", "1.0\r\nX-Injected: 1")] {
+        let error = Client::builder()
+            .token("token-1")
+            .base_url(server.base_url.clone())
+            .allow_http(true)
+            .app_name(name, version)
+            .build()
+            .unwrap_err();
+        assert!(
+            matches!(error, Error::Config(ConfigError::InvalidAppName { .. })),
+            "{error}"
+        );
+        assert!(!error.to_string().contains('\n'), "{error}");
+    }
 }
 
 #[tokio::test]

@@ -504,3 +504,52 @@ fn a_yaml_syntax_error_keeps_where_the_unclosed_construct_began() {
         "{message}"
     );
 }
+
+#[test]
+fn a_malformed_region_catalogue_is_an_error_naming_the_entry() {
+    let spec = |regions: &str| {
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\nservers:\n\
+             - url: https://svc.{{region}}.example.com\n  x-regions:\n{regions}paths: {{}}\n"
+        )
+    };
+    let cases = [
+        (
+            "  - {id: Bad_Region, endpoint: 'https://svc.example.com'}\n",
+            "#/servers/0/x-regions/0/id",
+            "not a region ID",
+        ),
+        (
+            "  - {id: r-1, endpoint: 'https://svc.r-1.example.com'}\n  - {id: r-1, endpoint: 'https://x.example.com'}\n",
+            "#/servers/0/x-regions/1/id",
+            "listed twice",
+        ),
+        (
+            "  - {id: r-1, endpoint: 'http://svc.r-1.example.com'}\n",
+            "#/servers/0/x-regions/0/endpoint",
+            "not an https:// URL",
+        ),
+        (
+            "  - {id: r-1, url: 'https://svc.r-1.example.com'}\n",
+            "#/servers/0/x-regions",
+            "not a list of {id, endpoint}",
+        ),
+    ];
+    for (regions, pointer, message) in cases {
+        let error = error_of(&spec(regions));
+        assert_eq!(error.pointer(), Some(pointer), "{error}");
+        assert!(error.to_string().contains(message), "{error}");
+    }
+    let files = generate(&spec(
+        "  - {id: r-2, endpoint: 'https://svc.r-2.example.com'}\n  - {id: r-1, endpoint: 'https://svc.r-1.example.com'}\n",
+    ))
+    .expect("generates");
+    let operations = files
+        .iter()
+        .find(|file| file.path.ends_with("src/operations.rs"))
+        .unwrap();
+    assert!(
+        operations.contents.contains("\"r-1\", \"r-2\""),
+        "the catalogue is sorted by ID"
+    );
+}

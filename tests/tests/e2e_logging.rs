@@ -1,5 +1,6 @@
 //! Logging: a signed call is traced (one `cbr.call` span per call, with the operation, method,
-//! path template, authentication scheme, attempt and status) and no line holds a secret.
+//! path template, authentication scheme, resend count and status, under OpenTelemetry's names)
+//! and no line holds a secret.
 //!
 //! This file holds a single test: `tracing` caches per call site whether anyone listens, and
 //! tests running in parallel threads without a subscriber would race with the capturing one.
@@ -138,12 +139,12 @@ async fn a_signed_call_is_logged_without_secrets() {
         .unwrap_or_else(|| panic!("no response line in:\n{text}"));
     for expected in [
         "cbr.call{",
-        "operation=list_vaults",
-        "method=GET",
-        "path=/v3/{project_id}/vaults",
+        "rpc.method=list_vaults",
+        "http.request.method=GET",
+        "url.template=/v3/{project_id}/vaults",
         "auth=ak/sk+security-token",
-        "attempt=2",
-        "status=200",
+        "http.request.resend_count=1",
+        "http.response.status_code=200",
     ] {
         assert!(
             response.contains(expected),
@@ -157,9 +158,9 @@ async fn a_signed_call_is_logged_without_secrets() {
         "no retry line in:\n{text}"
     );
     assert!(
-        lines
-            .iter()
-            .any(|line| line.starts_with("CLOSE cbr.call") && line.contains("status=200")),
+        lines.iter().any(|line| {
+            line.starts_with("CLOSE cbr.call") && line.contains("http.response.status_code=200")
+        }),
         "{text}"
     );
     for secret in [

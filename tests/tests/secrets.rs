@@ -147,17 +147,22 @@ impl Call {
     /// The log has a line holding each of `fragments`, within the `cbr.call` span of this
     /// call and scheme.
     fn assert_logged(&self, fragments: &[&str]) {
-        let call = "cbr.call{operation=\"show_vault\" method=GET \
-                    path=\"/v3/{project_id}/vaults/{vault_id}\"";
+        let call = [
+            "cbr.call{",
+            "rpc.method=\"show_vault\"",
+            "http.request.method=GET",
+            "url.template=\"/v3/{project_id}/vaults/{vault_id}\"",
+        ];
         let auth = format!("auth=\"{}\"", self.scheme);
         for fragment in fragments {
-            let found = self
-                .log
-                .lines()
-                .any(|line| line.contains(call) && line.contains(&auth) && line.contains(fragment));
+            let found = self.log.lines().any(|line| {
+                call.iter().all(|part| line.contains(part))
+                    && line.contains(&auth)
+                    && line.contains(fragment)
+            });
             assert!(
                 found,
-                "{}: no line of {call} with {auth} holds {fragment:?}:\n{}",
+                "{}: no line of {call:?} with {auth} holds {fragment:?}:\n{}",
                 self.scheme, self.log
             );
         }
@@ -295,7 +300,7 @@ async fn secrets_reach_the_wire_only_in_their_own_header() {
             );
         }
         call.assert_clean();
-        call.assert_logged(&["sending request", "status=200", "close"]);
+        call.assert_logged(&["sending request", "http.response.status_code=200", "close"]);
     }
 }
 
@@ -332,7 +337,11 @@ async fn a_catalogued_error_code_leaks_no_secret() {
             failure.error()
         );
         failure.assert_clean();
-        failure.assert_logged(&["request failed", "BackupService.2010", "status=400"]);
+        failure.assert_logged(&[
+            "request failed",
+            "BackupService.2010",
+            "http.response.status_code=400",
+        ]);
     }
 }
 
@@ -359,7 +368,7 @@ async fn retried_responses_leak_no_secret() {
             "attempt=2",
             "request failed",
             "attempt=3",
-            "status=503",
+            "http.response.status_code=503",
         ]);
         let retries = failure.log.matches("retrying").count();
         assert_eq!(retries, 2, "{}", failure.log);
@@ -486,9 +495,10 @@ async fn unusable_credentials_leak_no_secret() {
     assert!(failure.received.is_empty());
     failure.assert_clean();
     assert!(
-        failure.log.lines().any(
-            |line| line.contains("cbr.call{operation=\"show_vault\"") && line.contains("close")
-        ),
+        failure
+            .log
+            .lines()
+            .any(|line| line.contains("rpc.method=\"show_vault\"") && line.contains("close")),
         "{}",
         failure.log
     );

@@ -1,12 +1,14 @@
 //! Services: each server URL names a service after the first label of its host
 //! (`https://vbs.{region}…` → `Vbs`); the document's server is the default, and an operation
-//! (or its path item) with a server of its own is sent there.
+//! (or its path item) with a server of its own is sent there. A server's `x-regions` lists the
+//! regions the service is known to be in, each with its endpoint (`spec/CONVENTIONS.md`).
 
 use openapiv3::{PathItem, Server};
+use serde::Deserialize;
 
 use super::Lowerer;
 use crate::error::{Error, ErrorKind};
-use crate::model::Service;
+use crate::model::{Region, Service};
 use crate::names;
 use crate::pointer::JsonPointer;
 
@@ -45,11 +47,13 @@ impl Lowerer<'_> {
                 },
             ));
         }
+        let regions = regions(server, pointer)?;
         self.services.push(Service {
             rust_name: rust_name.clone(),
             url_template: url,
             pointer: pointer.clone(),
             description: server.description.clone(),
+            regions,
         });
         Ok(rust_name)
     }
@@ -78,6 +82,64 @@ impl Lowerer<'_> {
             )),
         }
     }
+}
+
+/// The extension of a server that lists its regions.
+pub const REGIONS_EXTENSION: &str = "x-regions";
+
+/// One entry of `x-regions`, as written in the spec.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RegionSpec {
+    id: String,
+    endpoint: String,
+}
+
+/// The server's `x-regions`, sorted by ID (empty without the extension); each ID is a region ID
+/// (lower-case letters, digits, `-`) listed once, each endpoint an `https://` base URL.
+fn regions(server: &Server, pointer: &JsonPointer) -> Result<Vec<Region>, Error> {
+    let Some(value) = server.extensions.get(REGIONS_EXTENSION) else {
+        return Ok(Vec::new());
+    };
+    let pointer = pointer.join(REGIONS_EXTENSION);
+    let specs = Vec::<RegionSpec>::deserialize(value).map_err(|e| {
+        let message = format!("not a list of {{id, endpoint}}: {e}");
+        Error::invalid(&pointer, message)
+    })?;
+    let mut regions: Vec<Region> = Vec::with_capacity(specs.len());
+    for (index, spec) in specs.into_iter().enumerate() {
+        let at = pointer.join(index.to_string());
+        let valid_id = !spec.id.is_empty()
+            && spec
+                .id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if !valid_id {
+            let message = format!("`{}` is not a region ID", spec.id);
+            return Err(Error::invalid(at.join("id"), message));
+        }
+        if regions.iter().any(|region| region.id == spec.id) {
+            let message = format!("region `{}` is listed twice", spec.id);
+            return Err(Error::invalid(at.join("id"), message));
+        }
+        let plain = spec
+            .endpoint
+            .strip_prefix("https://")
+            .is_some_and(|host| !host.is_empty() && !host.contains(['/', '?', '#', '{', '}', ' ']));
+        if !plain {
+            let message = format!(
+                "endpoint `{}` is not an https:// URL of a host",
+                spec.endpoint
+            );
+            return Err(Error::invalid(at.join("endpoint"), message));
+        }
+        regions.push(Region {
+            id: spec.id,
+            endpoint: spec.endpoint,
+        });
+    }
+    regions.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(regions)
 }
 
 /// The server's URL with every variable but `{region}` replaced by its default.

@@ -9,13 +9,14 @@ use reqwest::header::HeaderValue;
 
 use super::endpoint::{self, check_domain_suffix, check_region};
 use super::proxy::Proxy;
-use super::{Client, Inner};
+use super::{header_value, Client, Inner};
 use crate::credentials::{
     Auth, CredentialsChain, CredentialsError, ProvideAuth, ENV_PROJECT_ID, ENV_REGION,
 };
 use crate::error::{ConfigError, Error};
 use crate::retry::{RetryConfig, RetryTokens};
 use crate::service::ServiceApi;
+use crate::validation::Validation;
 
 /// The default time allowed to make a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -43,7 +44,7 @@ pub struct ClientBuilder<A: ServiceApi> {
     endpoints: Vec<(A::Service, String)>,
     base_url: Option<String>,
     allow_http: bool,
-    validate_requests: bool,
+    validation: Validation,
     http: Option<reqwest::Client>,
     connect_timeout: Duration,
     timeout: Duration,
@@ -52,6 +53,7 @@ pub struct ClientBuilder<A: ServiceApi> {
     retry: RetryConfig,
     proxy: Option<Proxy>,
     proxy_from_env: bool,
+    app: Option<(String, String)>,
     api: PhantomData<fn() -> A>,
 }
 
@@ -66,7 +68,7 @@ impl<A: ServiceApi> Clone for ClientBuilder<A> {
             endpoints: self.endpoints.clone(),
             base_url: self.base_url.clone(),
             allow_http: self.allow_http,
-            validate_requests: self.validate_requests,
+            validation: self.validation,
             http: self.http.clone(),
             connect_timeout: self.connect_timeout,
             timeout: self.timeout,
@@ -75,6 +77,7 @@ impl<A: ServiceApi> Clone for ClientBuilder<A> {
             retry: self.retry.clone(),
             proxy: self.proxy.clone(),
             proxy_from_env: self.proxy_from_env,
+            app: self.app.clone(),
             api: PhantomData,
         }
     }
@@ -90,7 +93,7 @@ impl<A: ServiceApi> fmt::Debug for ClientBuilder<A> {
             .field("endpoints", &self.endpoints)
             .field("base_url", &self.base_url)
             .field("allow_http", &self.allow_http)
-            .field("validate_requests", &self.validate_requests)
+            .field("validation", &self.validation)
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
             .field("call_timeout", &self.call_timeout)
@@ -98,6 +101,7 @@ impl<A: ServiceApi> fmt::Debug for ClientBuilder<A> {
             .field("retry", &self.retry)
             .field("proxy", &self.proxy)
             .field("proxy_from_env", &self.proxy_from_env)
+            .field("app", &self.app)
             .finish()
     }
 }
@@ -109,7 +113,7 @@ impl<A: ServiceApi> Default for ClientBuilder<A> {
 }
 
 impl<A: ServiceApi> ClientBuilder<A> {
-    /// A builder with nothing set, request validation on, HTTPS only, the default timeouts
+    /// A builder with nothing set, lenient request validation ([`Validation::Lenient`]), HTTPS only, the default timeouts
     /// and [`RetryConfig::standard`].
     pub fn new() -> Self {
         ClientBuilder {
@@ -121,7 +125,7 @@ impl<A: ServiceApi> ClientBuilder<A> {
             endpoints: Vec::new(),
             base_url: None,
             allow_http: false,
-            validate_requests: true,
+            validation: Validation::default(),
             http: None,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: DEFAULT_TIMEOUT,
@@ -130,6 +134,7 @@ impl<A: ServiceApi> ClientBuilder<A> {
             retry: RetryConfig::standard(),
             proxy: None,
             proxy_from_env: true,
+            app: None,
             api: PhantomData,
         }
     }
@@ -167,9 +172,13 @@ impl<A: ServiceApi> ClientBuilder<A> {
         self
     }
 
-    /// The region (`my-kualalumpur-1`); every service's endpoint is derived from it (the
-    /// service's URL template with `{region}` filled in) unless set with
-    /// [`endpoint`](Self::endpoint) or [`base_url`](Self::base_url).
+    /// The region (`my-kualalumpur-1`); every service's endpoint is derived from it unless set
+    /// with [`endpoint`](Self::endpoint) or [`base_url`](Self::base_url), as the official SDKs
+    /// derive it: the environment variable `HUAWEICLOUD_SDK_REGION_<SERVICE>_<REGION>` (upper
+    /// case, `-` as `_`, such as `HUAWEICLOUD_SDK_REGION_ECS_AP_SOUTHEAST_1`; of a
+    /// comma-separated list, the first URL), else the service's region catalogue, else its URL
+    /// template with `{region}` filled in. An ID the catalogue does not list is accepted, with
+    /// a `tracing` warning, since regions open before catalogues list them.
     pub fn region(mut self, region: impl Into<String>) -> Self {
         self.region = Some(region.into());
         self
@@ -235,11 +244,24 @@ impl<A: ServiceApi> ClientBuilder<A> {
         self
     }
 
-    /// Whether to check requests against the documented constraints before sending them (on
-    /// by default). Switch it off when the documentation is wrong and the service accepts a
-    /// value the spec forbids.
-    pub fn validate_requests(mut self, validate: bool) -> Self {
-        self.validate_requests = validate;
+    /// Whether to check requests against the documented constraints before sending them:
+    /// `true` is the default, [`Validation::Lenient`]; `false` is [`Validation::Off`], for when
+    /// the documentation is wrong and the service accepts a value the spec forbids.
+    pub fn validate_requests(self, validate: bool) -> Self {
+        self.validation(if validate {
+            Validation::Lenient
+        } else {
+            Validation::Off
+        })
+    }
+
+    /// How strictly requests are checked before they are sent (default
+    /// [`Validation::Lenient`]: bounds, lengths and required values are enforced, and an
+    /// enumeration value the spec does not list is sent with a `tracing` warning, because the
+    /// service accepts values its documents do not list yet). [`Validation::Strict`] refuses
+    /// such values too.
+    pub fn validation(mut self, level: Validation) -> Self {
+        self.validation = level;
         self
     }
 
@@ -313,6 +335,15 @@ impl<A: ServiceApi> ClientBuilder<A> {
         self
     }
 
+    /// Names the application in the `User-Agent` of every request, after the SDK's own product
+    /// token: `huaweicloud-ecs/0.1.0 my-app/2.3.1`, so that the service's logs and support can
+    /// tell applications apart. Both must be product tokens (printable ASCII, no space, no
+    /// `/`); [`build`](Self::build) refuses others with [`ConfigError::InvalidAppName`].
+    pub fn app_name(mut self, name: impl Into<String>, version: impl Into<String>) -> Self {
+        self.app = Some((name.into(), version.into()));
+        self
+    }
+
     /// Uses this HTTP client (for its root certificates, proxy or TLS settings) instead of one
     /// the builder creates. Its own timeouts and redirect rules apply; the request timeout of
     /// [`timeout`](Self::timeout) is set on every request regardless.
@@ -342,14 +373,15 @@ impl<A: ServiceApi> ClientBuilder<A> {
         if let Some(suffix) = &self.domain_suffix {
             check_domain_suffix(suffix)?;
         }
-        let endpoints = endpoint::resolve(
-            A::SERVICES,
-            &self.endpoints,
-            self.base_url.as_deref(),
-            self.region.as_deref(),
-            self.domain_suffix.as_deref(),
-            self.allow_http,
-        )?;
+        let lookup = |name: &str| std::env::var(name).ok();
+        let sources = endpoint::Sources {
+            base_url: self.base_url.as_deref(),
+            region: self.region.as_deref(),
+            suffix: self.domain_suffix.as_deref(),
+            allow_http: self.allow_http,
+            lookup: &lookup,
+        };
+        let endpoints = endpoint::resolve(A::SERVICES, &self.endpoints, &sources)?;
         let http = match self.http {
             Some(http) => http,
             None => {
@@ -370,6 +402,7 @@ impl<A: ServiceApi> ClientBuilder<A> {
                     })?
             }
         };
+        let user_agent = user_agent(A::USER_AGENT, self.app.as_ref())?;
         let client = Client {
             inner: Arc::new(Inner {
                 http,
@@ -377,17 +410,36 @@ impl<A: ServiceApi> ClientBuilder<A> {
                 region: self.region,
                 project_id: self.project_id,
                 auth,
-                validate_requests: self.validate_requests,
+                validation: self.validation,
                 retry_tokens: RetryTokens::new(self.retry.budget().copied()),
                 retry: self.retry,
                 timeout: self.timeout,
                 call_timeout: self.call_timeout,
                 max_body_size: self.max_body_size,
-                user_agent: HeaderValue::from_static(A::USER_AGENT),
+                user_agent,
             }),
         };
         Ok(A::Client::from(client))
     }
+}
+
+/// The `User-Agent`: the SDK's product token, then the application's, if one is named.
+fn user_agent(
+    sdk: &'static str,
+    app: Option<&(String, String)>,
+) -> Result<HeaderValue, ConfigError> {
+    let Some((name, version)) = app else {
+        return Ok(HeaderValue::from_static(sdk));
+    };
+    for part in [name, version] {
+        let token = !part.is_empty() && part.bytes().all(|b| b.is_ascii_graphic() && b != b'/');
+        if !token {
+            return Err(ConfigError::InvalidAppName {
+                value: part.clone(),
+            });
+        }
+    }
+    header_value("User-Agent", &format!("{sdk} {name}/{version}"))
 }
 
 #[cfg(test)]
@@ -477,6 +529,29 @@ mod tests {
             .token("t")
             .build()
             .unwrap();
+    }
+
+    #[test]
+    fn the_app_name_follows_the_sdk_in_the_user_agent() {
+        let app = ("nightly-job".to_owned(), "2.3.1".to_owned());
+        let value = user_agent("sdk/1.0", Some(&app)).unwrap();
+        assert_eq!(value.to_str().unwrap(), "sdk/1.0 nightly-job/2.3.1");
+        assert_eq!(user_agent("sdk/1.0", None).unwrap(), "sdk/1.0");
+        for (name, version) in [
+            ("", "1"),
+            ("a b", "1"),
+            ("a", "1/2"),
+            ("a", "1\r\nX: y"),
+            ("é", "1"),
+        ] {
+            let app = (name.to_owned(), version.to_owned());
+            let error = user_agent("sdk/1.0", Some(&app)).unwrap_err();
+            assert!(
+                matches!(error, ConfigError::InvalidAppName { .. }),
+                "{name} {version}"
+            );
+            assert!(!error.to_string().contains('\n'), "{error}");
+        }
     }
 
     #[test]

@@ -3,6 +3,8 @@
 use reqwest::Url;
 
 use crate::error::{ConfigError, EndpointProblem};
+#[cfg(test)]
+use crate::service::RegionDef;
 use crate::service::ServiceDef;
 
 /// A service's base URL, split for signing.
@@ -15,6 +17,10 @@ pub(crate) struct Endpoint {
     pub(crate) authority: String,
     /// The path prefix (`/prefix`), empty for none.
     pub(crate) prefix: String,
+    /// The host alone, for logs (`server.address`).
+    pub(crate) host: String,
+    /// The port, the scheme's default included, for logs (`server.port`).
+    pub(crate) port: u16,
 }
 
 pub(crate) fn check_region(region: &str) -> Result<(), ConfigError> {
@@ -63,15 +69,70 @@ fn regional_endpoint<S>(service: &ServiceDef<S>, region: &str, suffix: Option<&s
     )
 }
 
+/// The endpoint of `service` in `region`, as the official SDKs find it: the environment variable
+/// `HUAWEICLOUD_SDK_REGION_<SERVICE>_<REGION>` (read with `lookup`; of a comma-separated list,
+/// the first), then the service's region catalogue, then the URL template. A region the
+/// catalogue does not list is still used, with a warning: regions open before catalogues list
+/// them. With a domain suffix the catalogue is skipped, since its endpoints name their domain.
+fn region_endpoint<S>(
+    service: &ServiceDef<S>,
+    region: &str,
+    suffix: Option<&str>,
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> String {
+    let variable = service.endpoint_variable(region);
+    let overridden = lookup(&variable).and_then(|value| {
+        let first = value.split(',').map(str::trim).find(|url| !url.is_empty());
+        first.map(str::to_owned)
+    });
+    if let Some(url) = overridden {
+        tracing::debug!(
+            service = service.name,
+            region,
+            variable,
+            "endpoint from the environment"
+        );
+        return url;
+    }
+    let known = service.region(region);
+    if known.is_none() && !service.regions.is_empty() {
+        tracing::warn!(
+            service = service.name,
+            region,
+            "the region is not in the service's region catalogue; its endpoint is derived from \
+             the URL template"
+        );
+    }
+    match (known, suffix) {
+        (Some(def), None) => def.endpoint.to_owned(),
+        _ => regional_endpoint(service, region, suffix),
+    }
+}
+
+/// Where a service's endpoint comes from, besides its own [`Endpoint`]: the common base URL, or
+/// the region (with the domain suffix and the environment's overrides).
+pub(crate) struct Sources<'a> {
+    pub(crate) base_url: Option<&'a str>,
+    pub(crate) region: Option<&'a str>,
+    pub(crate) suffix: Option<&'a str>,
+    pub(crate) allow_http: bool,
+    /// Reads an environment variable (the process's, or a test's).
+    pub(crate) lookup: &'a dyn Fn(&str) -> Option<String>,
+}
+
 /// The base URL of every service: its own, the common base URL, or derived from the region.
 pub(crate) fn resolve<S: Copy + Eq>(
     services: &[ServiceDef<S>],
     set: &[(S, String)],
-    base_url: Option<&str>,
-    region: Option<&str>,
-    suffix: Option<&str>,
-    allow_http: bool,
+    sources: &Sources<'_>,
 ) -> Result<Vec<(S, Endpoint)>, ConfigError> {
+    let Sources {
+        base_url,
+        region,
+        suffix,
+        allow_http,
+        lookup,
+    } = *sources;
     let mut out = Vec::new();
     for service in services {
         let own = set
@@ -81,7 +142,7 @@ pub(crate) fn resolve<S: Copy + Eq>(
         let url = match (own, base_url, region) {
             (Some(url), _, _) => url.clone(),
             (None, Some(url), _) => url.to_owned(),
-            (None, None, Some(region)) => regional_endpoint(service, region, suffix),
+            (None, None, Some(region)) => region_endpoint(service, region, suffix, lookup),
             (None, None, None) => {
                 return Err(ConfigError::NoEndpoint {
                     service: service.name,
@@ -130,6 +191,8 @@ fn parse(service: &'static str, url: &str, allow_http: bool) -> Result<Endpoint,
         scheme: parsed.scheme().to_owned(),
         authority,
         prefix: parsed.path().trim_end_matches('/').to_owned(),
+        host: host.to_owned(),
+        port: parsed.port_or_known_default().unwrap_or_default(),
     })
 }
 
@@ -141,7 +204,49 @@ mod tests {
         service: 0,
         name: "Main",
         url_template: "https://main.{region}.myhuaweicloud.com",
+        regions: &[RegionDef {
+            id: "r-known",
+            endpoint: "https://main-catalogued.r-known.example.com",
+        }],
     };
+
+    fn sources<'a>(region: &'a str, lookup: &'a dyn Fn(&str) -> Option<String>) -> Sources<'a> {
+        Sources {
+            base_url: None,
+            region: Some(region),
+            suffix: None,
+            allow_http: false,
+            lookup,
+        }
+    }
+
+    fn url_in(region: &str, lookup: &dyn Fn(&str) -> Option<String>) -> String {
+        let resolved = resolve(&[MAIN], &[], &sources(region, lookup)).unwrap();
+        resolved[0].1.url.clone()
+    }
+
+    #[test]
+    fn a_region_endpoint_comes_from_the_environment_then_the_catalogue_then_the_template() {
+        let none = |_: &str| None;
+        assert_eq!(
+            url_in("r-known", &none),
+            "https://main-catalogued.r-known.example.com"
+        );
+        assert_eq!(
+            url_in("r-new-7", &none),
+            "https://main.r-new-7.myhuaweicloud.com"
+        );
+        let overridden = |name: &str| {
+            (name == "HUAWEICLOUD_SDK_REGION_MAIN_R_KNOWN")
+                .then(|| " https://a.example.com , https://b.example.com".to_owned())
+        };
+        assert_eq!(url_in("r-known", &overridden), "https://a.example.com");
+        // The override of one region leaves the others alone.
+        assert_eq!(
+            url_in("r-new-7", &overridden),
+            "https://main.r-new-7.myhuaweicloud.com"
+        );
+    }
 
     #[test]
     fn the_domain_suffix_replaces_the_domain_of_derived_endpoints() {
@@ -153,6 +258,12 @@ mod tests {
             regional_endpoint(&MAIN, "r-1", None),
             "https://main.r-1.myhuaweicloud.com"
         );
+        // The catalogue's endpoints name their domain; a suffix asks for another one.
+        let none = |_: &str| None;
+        let mut with_suffix = sources("r-known", &none);
+        with_suffix.suffix = Some("example.eu");
+        let resolved = resolve(&[MAIN], &[], &with_suffix).unwrap();
+        assert_eq!(resolved[0].1.url, "https://main.r-known.example.eu");
     }
 
     #[test]
@@ -191,7 +302,10 @@ mod tests {
 
     #[test]
     fn a_service_without_any_endpoint_is_named() {
-        let error = resolve(&[MAIN], &[], None, None, None, false).unwrap_err();
+        let none = |_: &str| None;
+        let mut no_region = sources("", &none);
+        no_region.region = None;
+        let error = resolve(&[MAIN], &[], &no_region).unwrap_err();
         assert_eq!(error, ConfigError::NoEndpoint { service: "Main" });
     }
 }

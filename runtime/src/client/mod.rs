@@ -19,7 +19,7 @@ use crate::credentials::ProvideAuth;
 use crate::error::Error;
 use crate::retry::{RetryConfig, RetryTokens};
 use crate::service::ServiceApi;
-use crate::validation::{Rule, ValidationError};
+use crate::validation::{Rule, Validation, ValidationError};
 
 mod builder;
 mod endpoint;
@@ -56,7 +56,7 @@ struct Inner<A: ServiceApi> {
     region: Option<String>,
     project_id: Option<String>,
     auth: Arc<dyn ProvideAuth>,
-    validate_requests: bool,
+    validation: Validation,
     retry: RetryConfig,
     retry_tokens: RetryTokens,
     timeout: Duration,
@@ -86,7 +86,7 @@ impl<A: ServiceApi> fmt::Debug for Client<A> {
             .field("region", &self.inner.region)
             .field("project_id", &self.inner.project_id)
             .field("auth", &self.inner.auth)
-            .field("validate_requests", &self.inner.validate_requests)
+            .field("validation", &self.inner.validation)
             .field("retry", &self.inner.retry)
             .field("timeout", &self.inner.timeout)
             .field("call_timeout", &self.inner.call_timeout)
@@ -128,9 +128,9 @@ impl<A: ServiceApi> Client<A> {
         self.inner.max_body_size
     }
 
-    /// Whether requests are validated before they are sent.
-    pub fn validates_requests(&self) -> bool {
-        self.inner.validate_requests
+    /// How requests are validated before they are sent.
+    pub fn validation(&self) -> Validation {
+        self.inner.validation
     }
 
     /// The project ID of a request: its own, or else the client's.

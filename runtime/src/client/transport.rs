@@ -9,51 +9,76 @@ use tracing::Instrument;
 use super::request::encode_query;
 use super::{is_header_text, Client, Endpoint, Request};
 use crate::credentials::{Auth, CredentialsError};
-use crate::error::{BodyTooLargeError, ConfigError, DeadlineError, Error, TransportError};
+use crate::error::{
+    BodyTooLargeError, ConfigError, DeadlineError, Error, TransportError, TransportErrorKind,
+};
 use crate::response::{RawResponse, ResponseMetadata};
 use crate::retry::RetryConfig;
 use crate::service::{CallInfo, ServiceApi};
+use crate::signing::QueryValue;
 
 /// The header that carries an IAM token.
 const TOKEN_HEADER: &str = "X-Auth-Token";
 
+/// The span field of the response's request ID: OpenTelemetry's name for a recorded response
+/// header.
+const REQUEST_ID_FIELD: &str = "http.response.header.x-request-id";
+
 impl<A: ServiceApi> Client<A> {
     /// Sends a request, retrying as configured, and returns its success response; every
     /// generated operation goes through here. The call is one `tracing` span, opened by the
-    /// generated crate ([`ServiceApi::call_span`]).
+    /// generated crate ([`ServiceApi::call_span`]) with the fields of
+    /// [`CALL_SPAN_FIELDS`](crate::CALL_SPAN_FIELDS), which this records as the call goes.
     pub async fn execute(
         &self,
         request: Request<A::Service>,
     ) -> Result<RawResponse, Error<A::ErrorCode>> {
+        let service = A::SERVICES
+            .iter()
+            .find(|def| def.service == request.service)
+            .map_or("(unlisted)", |def| def.name);
+        let endpoint = self
+            .endpoint_of(request.service)
+            .ok_or(ConfigError::NoEndpoint { service })?;
         let span = A::call_span(&CallInfo {
             operation: request.operation,
+            service,
             method: &request.method,
             path_template: request.path_template,
+            server_address: &endpoint.host,
+            server_port: endpoint.port,
+            region: self.inner.region.as_deref(),
         });
-        self.execute_with_retries(request, span.clone())
-            .instrument(span)
-            .await
+        span.record("url.full", redacted_url(endpoint, &request));
+        let result = self
+            .execute_with_retries(request, endpoint, span.clone())
+            .instrument(span.clone())
+            .await;
+        if let Err(error) = &result {
+            span.record("error.type", error_type(error));
+            span.record("otel.status_code", "ERROR");
+            if let Some(request_id) = error.request_id() {
+                span.record(REQUEST_ID_FIELD, request_id);
+            }
+        }
+        result
     }
 
     async fn execute_with_retries(
         &self,
         request: Request<A::Service>,
+        endpoint: &Endpoint,
         span: tracing::Span,
     ) -> Result<RawResponse, Error<A::ErrorCode>> {
-        let endpoint = self.endpoint_of(request.service).ok_or_else(|| {
-            let name = A::SERVICES
-                .iter()
-                .find(|def| def.service == request.service)
-                .map_or("(unlisted)", |def| def.name);
-            ConfigError::NoEndpoint { service: name }
-        })?;
         let max_attempts = self.inner.retry.attempts_for(&request.method);
         let call_timeout = self.inner.call_timeout;
         let deadline = tokio::time::Instant::now() + call_timeout;
         let mut last_seen: Option<ResponseMetadata> = None;
         let mut attempt = 1;
         loop {
-            span.record("attempt", attempt);
+            if attempt > 1 {
+                span.record("http.request.resend_count", attempt - 1);
+            }
             let auth = self.inner.auth.provide_auth().await?;
             span.record("auth", auth.scheme());
             let (http_request, url) = self.http_request(&request, endpoint, &auth)?;
@@ -71,7 +96,10 @@ impl<A: ServiceApi> Client<A> {
             let mut error = match outcome {
                 Ok(response) => {
                     let status = response.metadata.status.as_u16();
-                    span.record("status", status);
+                    span.record("http.response.status_code", status);
+                    if let Some(request_id) = &response.metadata.request_id {
+                        span.record(REQUEST_ID_FIELD, request_id.as_str());
+                    }
                     tracing::debug!(
                         attempt,
                         status,
@@ -85,7 +113,7 @@ impl<A: ServiceApi> Client<A> {
                 Err(error) => error,
             };
             if let Some(status) = error.status() {
-                span.record("status", status.as_u16());
+                span.record("http.response.status_code", status.as_u16());
             }
             let delay = match self.retry_delay(&mut error, attempt, max_attempts, deadline) {
                 Ok(delay) => delay,
@@ -267,6 +295,44 @@ enum Stop {
     Final,
     /// The call's deadline would pass before the next attempt.
     Deadline,
+}
+
+/// The URL of a request for logs (`url.full`): every query value is `REDACTED`, as
+/// OpenTelemetry's conventions ask, since query values may identify people or resources.
+fn redacted_url<S>(endpoint: &Endpoint, request: &Request<S>) -> String {
+    let mut url = format!(
+        "{}://{}{}{}",
+        endpoint.scheme, endpoint.authority, endpoint.prefix, request.path
+    );
+    for (index, (key, _)) in request.query.iter().enumerate() {
+        url.push(if index == 0 { '?' } else { '&' });
+        url.push_str(&encode_query(&[(*key, QueryValue::from("REDACTED"))]));
+    }
+    url
+}
+
+/// The `error.type` of a failed call: the status code of an error response (as OpenTelemetry's
+/// HTTP conventions say), otherwise a short name of what failed.
+fn error_type<C>(error: &Error<C>) -> String {
+    let name = match error {
+        Error::Api(api) => return api.status.as_u16().to_string(),
+        Error::Transport(transport) => match transport.kind {
+            TransportErrorKind::Connect => "connect",
+            TransportErrorKind::Tls => "tls",
+            TransportErrorKind::Timeout => "timeout",
+            TransportErrorKind::MalformedResponse => "malformed_response",
+            TransportErrorKind::Other => "connection_broken",
+        },
+        Error::Deadline(_) => "deadline",
+        Error::Decode(_) => "decode",
+        Error::BodyTooLarge(_) => "body_too_large",
+        Error::Credentials(_) => "credentials",
+        Error::Config(_) => "config",
+        Error::InvalidRequest(_) => "invalid_request",
+        Error::Encode(_) => "encode",
+        Error::Pagination(_) => "pagination",
+    };
+    name.to_owned()
 }
 
 /// The error of a call stopped by its overall deadline, with the last response seen.
