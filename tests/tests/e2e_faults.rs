@@ -393,7 +393,14 @@ async fn the_overall_deadline_bounds_retries_and_names_the_attempts() {
         "{}",
         deadline.attempts
     );
-    assert_eq!(server.requests() as u32, deadline.attempts);
+    // The deadline can cancel the last attempt before its request reaches the server (seen
+    // under load); every earlier attempt was answered.
+    let seen = server.requests() as u32;
+    assert!(
+        seen == deadline.attempts || seen + 1 == deadline.attempts,
+        "server saw {seen}, the error counts {}",
+        deadline.attempts
+    );
     assert_eq!(error.request_id(), Some("req-503"));
     assert!(!error.is_retryable());
     let message = error.to_string();
