@@ -58,6 +58,7 @@ impl crate::Client {
     ) -> ShowOperationLog {
         ShowOperationLog {
             client: self.clone(),
+            options: rt::RequestOptions::new(),
             operation_log_id: operation_log_id.into(),
             project_id: None,
         }
@@ -75,6 +76,7 @@ impl crate::Client {
     pub fn list_operation_logs(&self) -> ListOperationLogs {
         ListOperationLogs {
             client: self.clone(),
+            options: rt::RequestOptions::new(),
             project_id: None,
             end_time: None,
             enterprise_project_id: None,
@@ -106,6 +108,7 @@ impl crate::Client {
     pub fn list_share_members(&self, backup_id: impl Into<String>) -> ListShareMembers {
         ListShareMembers {
             client: self.clone(),
+            options: rt::RequestOptions::new(),
             backup_id: backup_id.into(),
             project_id: None,
             dest_project_id: None,
@@ -139,6 +142,7 @@ impl crate::Client {
     ) -> AddShareMembers {
         AddShareMembers {
             client: self.clone(),
+            options: rt::RequestOptions::new(),
             backup_id: backup_id.into(),
             project_id: None,
             body,
@@ -165,6 +169,7 @@ impl crate::Client {
     ) -> ShowShareMember {
         ShowShareMember {
             client: self.clone(),
+            options: rt::RequestOptions::new(),
             backup_id: backup_id.into(),
             member_id: member_id.into(),
             project_id: None,
@@ -193,6 +198,7 @@ impl crate::Client {
     ) -> UpdateShareMember {
         UpdateShareMember {
             client: self.clone(),
+            options: rt::RequestOptions::new(),
             backup_id: backup_id.into(),
             member_id: member_id.into(),
             project_id: None,
@@ -220,6 +226,7 @@ impl crate::Client {
     ) -> DeleteShareMember {
         DeleteShareMember {
             client: self.clone(),
+            options: rt::RequestOptions::new(),
             backup_id: backup_id.into(),
             member_id: member_id.into(),
             project_id: None,
@@ -239,6 +246,7 @@ impl crate::Client {
     pub fn show_checkpoint(&self, checkpoint_id: impl Into<String>) -> ShowCheckpoint {
         ShowCheckpoint {
             client: self.clone(),
+            options: rt::RequestOptions::new(),
             checkpoint_id: checkpoint_id.into(),
             project_id: None,
         }
@@ -262,6 +270,7 @@ impl crate::Client {
     ) -> CreateCheckpoint {
         CreateCheckpoint {
             client: self.clone(),
+            options: rt::RequestOptions::new(),
             project_id: None,
             body,
         }
@@ -283,6 +292,7 @@ impl crate::Client {
     ) -> SyncCheckpoint {
         SyncCheckpoint {
             client: self.clone(),
+            options: rt::RequestOptions::new(),
             project_id: None,
             body,
         }
@@ -300,6 +310,7 @@ impl crate::Client {
     pub fn list_vaults(&self) -> ListVaults {
         ListVaults {
             client: self.clone(),
+            options: rt::RequestOptions::new(),
             project_id: None,
             cloud_type: None,
             enterprise_project_id: None,
@@ -330,6 +341,7 @@ impl crate::Client {
     pub fn create_vault(&self, body: models::CreateVaultRequestBody) -> CreateVault {
         CreateVault {
             client: self.clone(),
+            options: rt::RequestOptions::new(),
             project_id: None,
             body,
         }
@@ -350,6 +362,7 @@ impl crate::Client {
     pub fn show_vault(&self, vault_id: impl Into<String>) -> ShowVault {
         ShowVault {
             client: self.clone(),
+            options: rt::RequestOptions::new(),
             vault_id: vault_id.into(),
             project_id: None,
         }
@@ -375,6 +388,7 @@ impl crate::Client {
     ) -> UpdateVault {
         UpdateVault {
             client: self.clone(),
+            options: rt::RequestOptions::new(),
             vault_id: vault_id.into(),
             project_id: None,
             body,
@@ -396,6 +410,7 @@ impl crate::Client {
     pub fn delete_vault(&self, vault_id: impl Into<String>) -> DeleteVault {
         DeleteVault {
             client: self.clone(),
+            options: rt::RequestOptions::new(),
             vault_id: vault_id.into(),
             project_id: None,
         }
@@ -421,6 +436,7 @@ impl crate::Client {
     ) -> RemoveVaultResources {
         RemoveVaultResources {
             client: self.clone(),
+            options: rt::RequestOptions::new(),
             vault_id: vault_id.into(),
             project_id: None,
             body,
@@ -447,6 +463,7 @@ impl crate::Client {
     ) -> AddVaultResources {
         AddVaultResources {
             client: self.clone(),
+            options: rt::RequestOptions::new(),
             vault_id: vault_id.into(),
             project_id: None,
             body,
@@ -473,6 +490,7 @@ impl crate::Client {
     ) -> AssociateVaultPolicy {
         AssociateVaultPolicy {
             client: self.clone(),
+            options: rt::RequestOptions::new(),
             vault_id: vault_id.into(),
             project_id: None,
             body,
@@ -499,6 +517,7 @@ impl crate::Client {
     ) -> DissociateVaultPolicy {
         DissociateVaultPolicy {
             client: self.clone(),
+            options: rt::RequestOptions::new(),
             vault_id: vault_id.into(),
             project_id: None,
             body,
@@ -517,6 +536,7 @@ impl crate::Client {
     pub fn list_backups(&self) -> ListBackups {
         ListBackups {
             client: self.clone(),
+            options: rt::RequestOptions::new(),
             project_id: None,
             checkpoint_id: None,
             dec: None,
@@ -557,6 +577,7 @@ impl crate::Client {
     pub fn show_backup(&self, backup_id: impl Into<String>) -> ShowBackup {
         ShowBackup {
             client: self.clone(),
+            options: rt::RequestOptions::new(),
             backup_id: backup_id.into(),
             project_id: None,
         }
@@ -577,6 +598,7 @@ impl crate::Client {
     pub fn delete_backup(&self, backup_id: impl Into<String>) -> DeleteBackup {
         DeleteBackup {
             client: self.clone(),
+            options: rt::RequestOptions::new(),
             backup_id: backup_id.into(),
             project_id: None,
         }
@@ -602,6 +624,7 @@ impl crate::Client {
     ) -> RestoreBackup {
         RestoreBackup {
             client: self.clone(),
+            options: rt::RequestOptions::new(),
             backup_id: backup_id.into(),
             project_id: None,
             body,
@@ -623,6 +646,7 @@ impl crate::Client {
     pub fn sync_backups(&self, body: models::SyncBackupsRequestBody) -> SyncBackups {
         SyncBackups {
             client: self.clone(),
+            options: rt::RequestOptions::new(),
             project_id: None,
             body,
         }
@@ -640,6 +664,7 @@ impl crate::Client {
     pub fn list_policies(&self) -> ListPolicies {
         ListPolicies {
             client: self.clone(),
+            options: rt::RequestOptions::new(),
             project_id: None,
             operation_type: None,
             vault_id: None,
@@ -661,6 +686,7 @@ impl crate::Client {
     pub fn create_policy(&self, body: models::CreatePolicyRequestBody) -> CreatePolicy {
         CreatePolicy {
             client: self.clone(),
+            options: rt::RequestOptions::new(),
             project_id: None,
             body,
         }
@@ -681,6 +707,7 @@ impl crate::Client {
     pub fn show_policy(&self, policy_id: impl Into<String>) -> ShowPolicy {
         ShowPolicy {
             client: self.clone(),
+            options: rt::RequestOptions::new(),
             policy_id: policy_id.into(),
             project_id: None,
         }
@@ -706,6 +733,7 @@ impl crate::Client {
     ) -> UpdatePolicy {
         UpdatePolicy {
             client: self.clone(),
+            options: rt::RequestOptions::new(),
             policy_id: policy_id.into(),
             project_id: None,
             body,
@@ -727,6 +755,7 @@ impl crate::Client {
     pub fn delete_policy(&self, policy_id: impl Into<String>) -> DeletePolicy {
         DeletePolicy {
             client: self.clone(),
+            options: rt::RequestOptions::new(),
             policy_id: policy_id.into(),
             project_id: None,
         }
@@ -748,6 +777,7 @@ impl crate::Client {
     ) -> CreateVbsBackup {
         CreateVbsBackup {
             client: self.clone(),
+            options: rt::RequestOptions::new(),
             project_id: None,
             body,
         }
@@ -759,11 +789,20 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct ShowOperationLog {
     client: crate::Client,
+    options: rt::RequestOptions,
     project_id: Option<String>,
     operation_log_id: String,
 }
 
 impl ShowOperationLog {
+    /// Settings of this call only (timeouts, retries, validation, extra headers,
+    /// endpoint, project ID), over the client's: see
+    /// [`RequestOptions`](crate::RequestOptions).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -791,12 +830,16 @@ impl ShowOperationLog {
         (models::ShowOperationLogResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        if self.client.validates_requests() {
+        let validate = self.options.validation();
+        if validate.unwrap_or_else(|| self.client.validates_requests()) {
             self.validate()?;
         }
-        let Self { client, project_id, operation_log_id } = self;
+        let Self { client, options, project_id, operation_log_id } = self;
         let mut path = String::new();
-        let project_id = client.resolve_project_id(project_id)?;
+        let project_id = client
+            .resolve_project_id(
+                project_id.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
         path.push_str("/v3/");
         rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/operation-logs/");
@@ -812,6 +855,7 @@ impl ShowOperationLog {
             project_id: Some(project_id),
             body: None,
             errors: <Self as crate::Operation>::ERRORS,
+            options,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
@@ -857,6 +901,7 @@ impl std::future::IntoFuture for ShowOperationLog {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct ListOperationLogs {
     client: crate::Client,
+    options: rt::RequestOptions,
     project_id: Option<String>,
     end_time: Option<String>,
     enterprise_project_id: Option<String>,
@@ -873,6 +918,14 @@ pub struct ListOperationLogs {
 }
 
 impl ListOperationLogs {
+    /// Settings of this call only (timeouts, retries, validation, extra headers,
+    /// endpoint, project ID), over the client's: see
+    /// [`RequestOptions`](crate::RequestOptions).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -1074,11 +1127,13 @@ impl ListOperationLogs {
         (models::ListOperationLogsResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        if self.client.validates_requests() {
+        let validate = self.options.validation();
+        if validate.unwrap_or_else(|| self.client.validates_requests()) {
             self.validate()?;
         }
         let Self {
             client,
+            options,
             project_id,
             end_time,
             enterprise_project_id,
@@ -1094,7 +1149,10 @@ impl ListOperationLogs {
             vault_name,
         } = self;
         let mut path = String::new();
-        let project_id = client.resolve_project_id(project_id)?;
+        let project_id = client
+            .resolve_project_id(
+                project_id.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
         path.push_str("/v3/");
         rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/operation-logs");
@@ -1145,6 +1203,7 @@ impl ListOperationLogs {
             project_id: Some(project_id),
             body: None,
             errors: <Self as crate::Operation>::ERRORS,
+            options,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
@@ -1254,6 +1313,7 @@ impl rt::pagination::Paginate for ListOperationLogs {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct ListShareMembers {
     client: crate::Client,
+    options: rt::RequestOptions,
     project_id: Option<String>,
     backup_id: String,
     dest_project_id: Option<String>,
@@ -1267,6 +1327,14 @@ pub struct ListShareMembers {
 }
 
 impl ListShareMembers {
+    /// Settings of this call only (timeouts, retries, validation, extra headers,
+    /// endpoint, project ID), over the client's: see
+    /// [`RequestOptions`](crate::RequestOptions).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -1425,11 +1493,13 @@ impl ListShareMembers {
         (models::ListShareMembersResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        if self.client.validates_requests() {
+        let validate = self.options.validation();
+        if validate.unwrap_or_else(|| self.client.validates_requests()) {
             self.validate()?;
         }
         let Self {
             client,
+            options,
             project_id,
             backup_id,
             dest_project_id,
@@ -1442,7 +1512,10 @@ impl ListShareMembers {
             vault_id,
         } = self;
         let mut path = String::new();
-        let project_id = client.resolve_project_id(project_id)?;
+        let project_id = client
+            .resolve_project_id(
+                project_id.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
         path.push_str("/v3/");
         rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/backups/");
@@ -1483,6 +1556,7 @@ impl ListShareMembers {
             project_id: Some(project_id),
             body: None,
             errors: <Self as crate::Operation>::ERRORS,
+            options,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
@@ -1595,12 +1669,21 @@ impl rt::pagination::Paginate for ListShareMembers {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct AddShareMembers {
     client: crate::Client,
+    options: rt::RequestOptions,
     project_id: Option<String>,
     backup_id: String,
     body: models::AddShareMembersRequestBody,
 }
 
 impl AddShareMembers {
+    /// Settings of this call only (timeouts, retries, validation, extra headers,
+    /// endpoint, project ID), over the client's: see
+    /// [`RequestOptions`](crate::RequestOptions).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -1632,12 +1715,16 @@ impl AddShareMembers {
         (models::AddShareMembersResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        if self.client.validates_requests() {
+        let validate = self.options.validation();
+        if validate.unwrap_or_else(|| self.client.validates_requests()) {
             self.validate()?;
         }
-        let Self { client, project_id, backup_id, body } = self;
+        let Self { client, options, project_id, backup_id, body } = self;
         let mut path = String::new();
-        let project_id = client.resolve_project_id(project_id)?;
+        let project_id = client
+            .resolve_project_id(
+                project_id.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
         path.push_str("/v3/");
         rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/backups/");
@@ -1654,6 +1741,7 @@ impl AddShareMembers {
             project_id: Some(project_id),
             body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
+            options,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
@@ -1699,12 +1787,21 @@ impl std::future::IntoFuture for AddShareMembers {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct ShowShareMember {
     client: crate::Client,
+    options: rt::RequestOptions,
     project_id: Option<String>,
     backup_id: String,
     member_id: String,
 }
 
 impl ShowShareMember {
+    /// Settings of this call only (timeouts, retries, validation, extra headers,
+    /// endpoint, project ID), over the client's: see
+    /// [`RequestOptions`](crate::RequestOptions).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -1732,12 +1829,16 @@ impl ShowShareMember {
         (models::ShowShareMemberResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        if self.client.validates_requests() {
+        let validate = self.options.validation();
+        if validate.unwrap_or_else(|| self.client.validates_requests()) {
             self.validate()?;
         }
-        let Self { client, project_id, backup_id, member_id } = self;
+        let Self { client, options, project_id, backup_id, member_id } = self;
         let mut path = String::new();
-        let project_id = client.resolve_project_id(project_id)?;
+        let project_id = client
+            .resolve_project_id(
+                project_id.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
         path.push_str("/v3/");
         rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/backups/");
@@ -1755,6 +1856,7 @@ impl ShowShareMember {
             project_id: Some(project_id),
             body: None,
             errors: <Self as crate::Operation>::ERRORS,
+            options,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
@@ -1800,6 +1902,7 @@ impl std::future::IntoFuture for ShowShareMember {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct UpdateShareMember {
     client: crate::Client,
+    options: rt::RequestOptions,
     project_id: Option<String>,
     backup_id: String,
     member_id: String,
@@ -1807,6 +1910,14 @@ pub struct UpdateShareMember {
 }
 
 impl UpdateShareMember {
+    /// Settings of this call only (timeouts, retries, validation, extra headers,
+    /// endpoint, project ID), over the client's: see
+    /// [`RequestOptions`](crate::RequestOptions).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -1838,12 +1949,16 @@ impl UpdateShareMember {
         (models::UpdateShareMemberResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        if self.client.validates_requests() {
+        let validate = self.options.validation();
+        if validate.unwrap_or_else(|| self.client.validates_requests()) {
             self.validate()?;
         }
-        let Self { client, project_id, backup_id, member_id, body } = self;
+        let Self { client, options, project_id, backup_id, member_id, body } = self;
         let mut path = String::new();
-        let project_id = client.resolve_project_id(project_id)?;
+        let project_id = client
+            .resolve_project_id(
+                project_id.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
         path.push_str("/v3/");
         rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/backups/");
@@ -1861,6 +1976,7 @@ impl UpdateShareMember {
             project_id: Some(project_id),
             body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
+            options,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
@@ -1906,12 +2022,21 @@ impl std::future::IntoFuture for UpdateShareMember {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct DeleteShareMember {
     client: crate::Client,
+    options: rt::RequestOptions,
     project_id: Option<String>,
     backup_id: String,
     member_id: String,
 }
 
 impl DeleteShareMember {
+    /// Settings of this call only (timeouts, retries, validation, extra headers,
+    /// endpoint, project ID), over the client's: see
+    /// [`RequestOptions`](crate::RequestOptions).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -1934,12 +2059,16 @@ impl DeleteShareMember {
     pub async fn send_with_metadata(
         self,
     ) -> Result<((), crate::ResponseMetadata), crate::Error> {
-        if self.client.validates_requests() {
+        let validate = self.options.validation();
+        if validate.unwrap_or_else(|| self.client.validates_requests()) {
             self.validate()?;
         }
-        let Self { client, project_id, backup_id, member_id } = self;
+        let Self { client, options, project_id, backup_id, member_id } = self;
         let mut path = String::new();
-        let project_id = client.resolve_project_id(project_id)?;
+        let project_id = client
+            .resolve_project_id(
+                project_id.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
         path.push_str("/v3/");
         rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/backups/");
@@ -1957,6 +2086,7 @@ impl DeleteShareMember {
             project_id: Some(project_id),
             body: None,
             errors: <Self as crate::Operation>::ERRORS,
+            options,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
@@ -1999,11 +2129,20 @@ impl std::future::IntoFuture for DeleteShareMember {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct ShowCheckpoint {
     client: crate::Client,
+    options: rt::RequestOptions,
     project_id: Option<String>,
     checkpoint_id: String,
 }
 
 impl ShowCheckpoint {
+    /// Settings of this call only (timeouts, retries, validation, extra headers,
+    /// endpoint, project ID), over the client's: see
+    /// [`RequestOptions`](crate::RequestOptions).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -2029,12 +2168,16 @@ impl ShowCheckpoint {
         (models::ShowCheckpointResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        if self.client.validates_requests() {
+        let validate = self.options.validation();
+        if validate.unwrap_or_else(|| self.client.validates_requests()) {
             self.validate()?;
         }
-        let Self { client, project_id, checkpoint_id } = self;
+        let Self { client, options, project_id, checkpoint_id } = self;
         let mut path = String::new();
-        let project_id = client.resolve_project_id(project_id)?;
+        let project_id = client
+            .resolve_project_id(
+                project_id.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
         path.push_str("/v3/");
         rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/checkpoints/");
@@ -2050,6 +2193,7 @@ impl ShowCheckpoint {
             project_id: Some(project_id),
             body: None,
             errors: <Self as crate::Operation>::ERRORS,
+            options,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
@@ -2095,11 +2239,20 @@ impl std::future::IntoFuture for ShowCheckpoint {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct CreateCheckpoint {
     client: crate::Client,
+    options: rt::RequestOptions,
     project_id: Option<String>,
     body: models::CreateCheckpointRequestBody,
 }
 
 impl CreateCheckpoint {
+    /// Settings of this call only (timeouts, retries, validation, extra headers,
+    /// endpoint, project ID), over the client's: see
+    /// [`RequestOptions`](crate::RequestOptions).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -2131,12 +2284,16 @@ impl CreateCheckpoint {
         (models::CreateCheckpointResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        if self.client.validates_requests() {
+        let validate = self.options.validation();
+        if validate.unwrap_or_else(|| self.client.validates_requests()) {
             self.validate()?;
         }
-        let Self { client, project_id, body } = self;
+        let Self { client, options, project_id, body } = self;
         let mut path = String::new();
-        let project_id = client.resolve_project_id(project_id)?;
+        let project_id = client
+            .resolve_project_id(
+                project_id.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
         path.push_str("/v3/");
         rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/checkpoints");
@@ -2151,6 +2308,7 @@ impl CreateCheckpoint {
             project_id: Some(project_id),
             body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
+            options,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
@@ -2196,11 +2354,20 @@ impl std::future::IntoFuture for CreateCheckpoint {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct SyncCheckpoint {
     client: crate::Client,
+    options: rt::RequestOptions,
     project_id: Option<String>,
     body: models::SyncCheckpointRequestBody,
 }
 
 impl SyncCheckpoint {
+    /// Settings of this call only (timeouts, retries, validation, extra headers,
+    /// endpoint, project ID), over the client's: see
+    /// [`RequestOptions`](crate::RequestOptions).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -2230,12 +2397,16 @@ impl SyncCheckpoint {
         (models::SyncCheckpointResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        if self.client.validates_requests() {
+        let validate = self.options.validation();
+        if validate.unwrap_or_else(|| self.client.validates_requests()) {
             self.validate()?;
         }
-        let Self { client, project_id, body } = self;
+        let Self { client, options, project_id, body } = self;
         let mut path = String::new();
-        let project_id = client.resolve_project_id(project_id)?;
+        let project_id = client
+            .resolve_project_id(
+                project_id.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
         path.push_str("/v3/");
         rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/checkpoints/sync");
@@ -2250,6 +2421,7 @@ impl SyncCheckpoint {
             project_id: Some(project_id),
             body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
+            options,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
@@ -2295,6 +2467,7 @@ impl std::future::IntoFuture for SyncCheckpoint {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct ListVaults {
     client: crate::Client,
+    options: rt::RequestOptions,
     project_id: Option<String>,
     cloud_type: Option<models::CloudType>,
     enterprise_project_id: Option<String>,
@@ -2310,6 +2483,14 @@ pub struct ListVaults {
 }
 
 impl ListVaults {
+    /// Settings of this call only (timeouts, retries, validation, extra headers,
+    /// endpoint, project ID), over the client's: see
+    /// [`RequestOptions`](crate::RequestOptions).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -2526,11 +2707,13 @@ impl ListVaults {
         (models::ListVaultsResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        if self.client.validates_requests() {
+        let validate = self.options.validation();
+        if validate.unwrap_or_else(|| self.client.validates_requests()) {
             self.validate()?;
         }
         let Self {
             client,
+            options,
             project_id,
             cloud_type,
             enterprise_project_id,
@@ -2545,7 +2728,10 @@ impl ListVaults {
             status,
         } = self;
         let mut path = String::new();
-        let project_id = client.resolve_project_id(project_id)?;
+        let project_id = client
+            .resolve_project_id(
+                project_id.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
         path.push_str("/v3/");
         rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/vaults");
@@ -2593,6 +2779,7 @@ impl ListVaults {
             project_id: Some(project_id),
             body: None,
             errors: <Self as crate::Operation>::ERRORS,
+            options,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
@@ -2702,11 +2889,20 @@ impl rt::pagination::Paginate for ListVaults {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct CreateVault {
     client: crate::Client,
+    options: rt::RequestOptions,
     project_id: Option<String>,
     body: models::CreateVaultRequestBody,
 }
 
 impl CreateVault {
+    /// Settings of this call only (timeouts, retries, validation, extra headers,
+    /// endpoint, project ID), over the client's: see
+    /// [`RequestOptions`](crate::RequestOptions).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -2736,12 +2932,16 @@ impl CreateVault {
         (models::CreateVaultResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        if self.client.validates_requests() {
+        let validate = self.options.validation();
+        if validate.unwrap_or_else(|| self.client.validates_requests()) {
             self.validate()?;
         }
-        let Self { client, project_id, body } = self;
+        let Self { client, options, project_id, body } = self;
         let mut path = String::new();
-        let project_id = client.resolve_project_id(project_id)?;
+        let project_id = client
+            .resolve_project_id(
+                project_id.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
         path.push_str("/v3/");
         rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/vaults");
@@ -2756,6 +2956,7 @@ impl CreateVault {
             project_id: Some(project_id),
             body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
+            options,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
@@ -2801,11 +3002,20 @@ impl std::future::IntoFuture for CreateVault {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct ShowVault {
     client: crate::Client,
+    options: rt::RequestOptions,
     project_id: Option<String>,
     vault_id: String,
 }
 
 impl ShowVault {
+    /// Settings of this call only (timeouts, retries, validation, extra headers,
+    /// endpoint, project ID), over the client's: see
+    /// [`RequestOptions`](crate::RequestOptions).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -2828,12 +3038,16 @@ impl ShowVault {
     pub async fn send_with_metadata(
         self,
     ) -> Result<(models::ShowVaultResponseBody, crate::ResponseMetadata), crate::Error> {
-        if self.client.validates_requests() {
+        let validate = self.options.validation();
+        if validate.unwrap_or_else(|| self.client.validates_requests()) {
             self.validate()?;
         }
-        let Self { client, project_id, vault_id } = self;
+        let Self { client, options, project_id, vault_id } = self;
         let mut path = String::new();
-        let project_id = client.resolve_project_id(project_id)?;
+        let project_id = client
+            .resolve_project_id(
+                project_id.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
         path.push_str("/v3/");
         rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/vaults/");
@@ -2849,6 +3063,7 @@ impl ShowVault {
             project_id: Some(project_id),
             body: None,
             errors: <Self as crate::Operation>::ERRORS,
+            options,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
@@ -2891,12 +3106,21 @@ impl std::future::IntoFuture for ShowVault {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct UpdateVault {
     client: crate::Client,
+    options: rt::RequestOptions,
     project_id: Option<String>,
     vault_id: String,
     body: models::UpdateVaultRequestBody,
 }
 
 impl UpdateVault {
+    /// Settings of this call only (timeouts, retries, validation, extra headers,
+    /// endpoint, project ID), over the client's: see
+    /// [`RequestOptions`](crate::RequestOptions).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -2926,12 +3150,16 @@ impl UpdateVault {
         (models::UpdateVaultResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        if self.client.validates_requests() {
+        let validate = self.options.validation();
+        if validate.unwrap_or_else(|| self.client.validates_requests()) {
             self.validate()?;
         }
-        let Self { client, project_id, vault_id, body } = self;
+        let Self { client, options, project_id, vault_id, body } = self;
         let mut path = String::new();
-        let project_id = client.resolve_project_id(project_id)?;
+        let project_id = client
+            .resolve_project_id(
+                project_id.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
         path.push_str("/v3/");
         rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/vaults/");
@@ -2947,6 +3175,7 @@ impl UpdateVault {
             project_id: Some(project_id),
             body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
+            options,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
@@ -2992,11 +3221,20 @@ impl std::future::IntoFuture for UpdateVault {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct DeleteVault {
     client: crate::Client,
+    options: rt::RequestOptions,
     project_id: Option<String>,
     vault_id: String,
 }
 
 impl DeleteVault {
+    /// Settings of this call only (timeouts, retries, validation, extra headers,
+    /// endpoint, project ID), over the client's: see
+    /// [`RequestOptions`](crate::RequestOptions).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -3019,12 +3257,16 @@ impl DeleteVault {
     pub async fn send_with_metadata(
         self,
     ) -> Result<((), crate::ResponseMetadata), crate::Error> {
-        if self.client.validates_requests() {
+        let validate = self.options.validation();
+        if validate.unwrap_or_else(|| self.client.validates_requests()) {
             self.validate()?;
         }
-        let Self { client, project_id, vault_id } = self;
+        let Self { client, options, project_id, vault_id } = self;
         let mut path = String::new();
-        let project_id = client.resolve_project_id(project_id)?;
+        let project_id = client
+            .resolve_project_id(
+                project_id.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
         path.push_str("/v3/");
         rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/vaults/");
@@ -3040,6 +3282,7 @@ impl DeleteVault {
             project_id: Some(project_id),
             body: None,
             errors: <Self as crate::Operation>::ERRORS,
+            options,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
@@ -3082,12 +3325,21 @@ impl std::future::IntoFuture for DeleteVault {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct RemoveVaultResources {
     client: crate::Client,
+    options: rt::RequestOptions,
     project_id: Option<String>,
     vault_id: String,
     body: models::RemoveVaultResourcesRequestBody,
 }
 
 impl RemoveVaultResources {
+    /// Settings of this call only (timeouts, retries, validation, extra headers,
+    /// endpoint, project ID), over the client's: see
+    /// [`RequestOptions`](crate::RequestOptions).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -3119,12 +3371,16 @@ impl RemoveVaultResources {
         (models::RemoveVaultResourcesResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        if self.client.validates_requests() {
+        let validate = self.options.validation();
+        if validate.unwrap_or_else(|| self.client.validates_requests()) {
             self.validate()?;
         }
-        let Self { client, project_id, vault_id, body } = self;
+        let Self { client, options, project_id, vault_id, body } = self;
         let mut path = String::new();
-        let project_id = client.resolve_project_id(project_id)?;
+        let project_id = client
+            .resolve_project_id(
+                project_id.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
         path.push_str("/v3/");
         rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/vaults/");
@@ -3141,6 +3397,7 @@ impl RemoveVaultResources {
             project_id: Some(project_id),
             body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
+            options,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
@@ -3186,12 +3443,21 @@ impl std::future::IntoFuture for RemoveVaultResources {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct AddVaultResources {
     client: crate::Client,
+    options: rt::RequestOptions,
     project_id: Option<String>,
     vault_id: String,
     body: models::AddVaultResourcesRequestBody,
 }
 
 impl AddVaultResources {
+    /// Settings of this call only (timeouts, retries, validation, extra headers,
+    /// endpoint, project ID), over the client's: see
+    /// [`RequestOptions`](crate::RequestOptions).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -3223,12 +3489,16 @@ impl AddVaultResources {
         (models::AddVaultResourcesResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        if self.client.validates_requests() {
+        let validate = self.options.validation();
+        if validate.unwrap_or_else(|| self.client.validates_requests()) {
             self.validate()?;
         }
-        let Self { client, project_id, vault_id, body } = self;
+        let Self { client, options, project_id, vault_id, body } = self;
         let mut path = String::new();
-        let project_id = client.resolve_project_id(project_id)?;
+        let project_id = client
+            .resolve_project_id(
+                project_id.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
         path.push_str("/v3/");
         rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/vaults/");
@@ -3245,6 +3515,7 @@ impl AddVaultResources {
             project_id: Some(project_id),
             body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
+            options,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
@@ -3290,12 +3561,21 @@ impl std::future::IntoFuture for AddVaultResources {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct AssociateVaultPolicy {
     client: crate::Client,
+    options: rt::RequestOptions,
     project_id: Option<String>,
     vault_id: String,
     body: models::AssociateVaultPolicyRequestBody,
 }
 
 impl AssociateVaultPolicy {
+    /// Settings of this call only (timeouts, retries, validation, extra headers,
+    /// endpoint, project ID), over the client's: see
+    /// [`RequestOptions`](crate::RequestOptions).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -3327,12 +3607,16 @@ impl AssociateVaultPolicy {
         (models::AssociateVaultPolicyResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        if self.client.validates_requests() {
+        let validate = self.options.validation();
+        if validate.unwrap_or_else(|| self.client.validates_requests()) {
             self.validate()?;
         }
-        let Self { client, project_id, vault_id, body } = self;
+        let Self { client, options, project_id, vault_id, body } = self;
         let mut path = String::new();
-        let project_id = client.resolve_project_id(project_id)?;
+        let project_id = client
+            .resolve_project_id(
+                project_id.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
         path.push_str("/v3/");
         rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/vaults/");
@@ -3349,6 +3633,7 @@ impl AssociateVaultPolicy {
             project_id: Some(project_id),
             body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
+            options,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
@@ -3394,12 +3679,21 @@ impl std::future::IntoFuture for AssociateVaultPolicy {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct DissociateVaultPolicy {
     client: crate::Client,
+    options: rt::RequestOptions,
     project_id: Option<String>,
     vault_id: String,
     body: models::DissociateVaultPolicyRequestBody,
 }
 
 impl DissociateVaultPolicy {
+    /// Settings of this call only (timeouts, retries, validation, extra headers,
+    /// endpoint, project ID), over the client's: see
+    /// [`RequestOptions`](crate::RequestOptions).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -3431,12 +3725,16 @@ impl DissociateVaultPolicy {
         (models::DissociateVaultPolicyResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        if self.client.validates_requests() {
+        let validate = self.options.validation();
+        if validate.unwrap_or_else(|| self.client.validates_requests()) {
             self.validate()?;
         }
-        let Self { client, project_id, vault_id, body } = self;
+        let Self { client, options, project_id, vault_id, body } = self;
         let mut path = String::new();
-        let project_id = client.resolve_project_id(project_id)?;
+        let project_id = client
+            .resolve_project_id(
+                project_id.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
         path.push_str("/v3/");
         rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/vaults/");
@@ -3453,6 +3751,7 @@ impl DissociateVaultPolicy {
             project_id: Some(project_id),
             body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
+            options,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
@@ -3498,6 +3797,7 @@ impl std::future::IntoFuture for DissociateVaultPolicy {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct ListBackups {
     client: crate::Client,
+    options: rt::RequestOptions,
     project_id: Option<String>,
     checkpoint_id: Option<String>,
     dec: Option<bool>,
@@ -3523,6 +3823,14 @@ pub struct ListBackups {
 }
 
 impl ListBackups {
+    /// Settings of this call only (timeouts, retries, validation, extra headers,
+    /// endpoint, project ID), over the client's: see
+    /// [`RequestOptions`](crate::RequestOptions).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -3884,11 +4192,13 @@ impl ListBackups {
         (models::ListBackupsResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        if self.client.validates_requests() {
+        let validate = self.options.validation();
+        if validate.unwrap_or_else(|| self.client.validates_requests()) {
             self.validate()?;
         }
         let Self {
             client,
+            options,
             project_id,
             checkpoint_id,
             dec,
@@ -3913,7 +4223,10 @@ impl ListBackups {
             vault_id,
         } = self;
         let mut path = String::new();
-        let project_id = client.resolve_project_id(project_id)?;
+        let project_id = client
+            .resolve_project_id(
+                project_id.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
         path.push_str("/v3/");
         rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/backups");
@@ -3993,6 +4306,7 @@ impl ListBackups {
             project_id: Some(project_id),
             body: None,
             errors: <Self as crate::Operation>::ERRORS,
+            options,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
@@ -4105,11 +4419,20 @@ impl rt::pagination::Paginate for ListBackups {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct ShowBackup {
     client: crate::Client,
+    options: rt::RequestOptions,
     project_id: Option<String>,
     backup_id: String,
 }
 
 impl ShowBackup {
+    /// Settings of this call only (timeouts, retries, validation, extra headers,
+    /// endpoint, project ID), over the client's: see
+    /// [`RequestOptions`](crate::RequestOptions).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -4135,12 +4458,16 @@ impl ShowBackup {
         (models::ShowBackupResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        if self.client.validates_requests() {
+        let validate = self.options.validation();
+        if validate.unwrap_or_else(|| self.client.validates_requests()) {
             self.validate()?;
         }
-        let Self { client, project_id, backup_id } = self;
+        let Self { client, options, project_id, backup_id } = self;
         let mut path = String::new();
-        let project_id = client.resolve_project_id(project_id)?;
+        let project_id = client
+            .resolve_project_id(
+                project_id.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
         path.push_str("/v3/");
         rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/backups/");
@@ -4156,6 +4483,7 @@ impl ShowBackup {
             project_id: Some(project_id),
             body: None,
             errors: <Self as crate::Operation>::ERRORS,
+            options,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
@@ -4201,11 +4529,20 @@ impl std::future::IntoFuture for ShowBackup {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct DeleteBackup {
     client: crate::Client,
+    options: rt::RequestOptions,
     project_id: Option<String>,
     backup_id: String,
 }
 
 impl DeleteBackup {
+    /// Settings of this call only (timeouts, retries, validation, extra headers,
+    /// endpoint, project ID), over the client's: see
+    /// [`RequestOptions`](crate::RequestOptions).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -4228,12 +4565,16 @@ impl DeleteBackup {
     pub async fn send_with_metadata(
         self,
     ) -> Result<((), crate::ResponseMetadata), crate::Error> {
-        if self.client.validates_requests() {
+        let validate = self.options.validation();
+        if validate.unwrap_or_else(|| self.client.validates_requests()) {
             self.validate()?;
         }
-        let Self { client, project_id, backup_id } = self;
+        let Self { client, options, project_id, backup_id } = self;
         let mut path = String::new();
-        let project_id = client.resolve_project_id(project_id)?;
+        let project_id = client
+            .resolve_project_id(
+                project_id.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
         path.push_str("/v3/");
         rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/backups/");
@@ -4249,6 +4590,7 @@ impl DeleteBackup {
             project_id: Some(project_id),
             body: None,
             errors: <Self as crate::Operation>::ERRORS,
+            options,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
@@ -4291,12 +4633,21 @@ impl std::future::IntoFuture for DeleteBackup {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct RestoreBackup {
     client: crate::Client,
+    options: rt::RequestOptions,
     project_id: Option<String>,
     backup_id: String,
     body: models::RestoreBackupRequestBody,
 }
 
 impl RestoreBackup {
+    /// Settings of this call only (timeouts, retries, validation, extra headers,
+    /// endpoint, project ID), over the client's: see
+    /// [`RequestOptions`](crate::RequestOptions).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -4323,12 +4674,16 @@ impl RestoreBackup {
     pub async fn send_with_metadata(
         self,
     ) -> Result<((), crate::ResponseMetadata), crate::Error> {
-        if self.client.validates_requests() {
+        let validate = self.options.validation();
+        if validate.unwrap_or_else(|| self.client.validates_requests()) {
             self.validate()?;
         }
-        let Self { client, project_id, backup_id, body } = self;
+        let Self { client, options, project_id, backup_id, body } = self;
         let mut path = String::new();
-        let project_id = client.resolve_project_id(project_id)?;
+        let project_id = client
+            .resolve_project_id(
+                project_id.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
         path.push_str("/v3/");
         rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/backups/");
@@ -4345,6 +4700,7 @@ impl RestoreBackup {
             project_id: Some(project_id),
             body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
+            options,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
@@ -4387,11 +4743,20 @@ impl std::future::IntoFuture for RestoreBackup {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct SyncBackups {
     client: crate::Client,
+    options: rt::RequestOptions,
     project_id: Option<String>,
     body: models::SyncBackupsRequestBody,
 }
 
 impl SyncBackups {
+    /// Settings of this call only (timeouts, retries, validation, extra headers,
+    /// endpoint, project ID), over the client's: see
+    /// [`RequestOptions`](crate::RequestOptions).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -4421,12 +4786,16 @@ impl SyncBackups {
         (models::SyncBackupsResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        if self.client.validates_requests() {
+        let validate = self.options.validation();
+        if validate.unwrap_or_else(|| self.client.validates_requests()) {
             self.validate()?;
         }
-        let Self { client, project_id, body } = self;
+        let Self { client, options, project_id, body } = self;
         let mut path = String::new();
-        let project_id = client.resolve_project_id(project_id)?;
+        let project_id = client
+            .resolve_project_id(
+                project_id.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
         path.push_str("/v3/");
         rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/backups/sync");
@@ -4441,6 +4810,7 @@ impl SyncBackups {
             project_id: Some(project_id),
             body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
+            options,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
@@ -4486,12 +4856,21 @@ impl std::future::IntoFuture for SyncBackups {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct ListPolicies {
     client: crate::Client,
+    options: rt::RequestOptions,
     project_id: Option<String>,
     operation_type: Option<models::PolicyOperationType>,
     vault_id: Option<String>,
 }
 
 impl ListPolicies {
+    /// Settings of this call only (timeouts, retries, validation, extra headers,
+    /// endpoint, project ID), over the client's: see
+    /// [`RequestOptions`](crate::RequestOptions).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -4549,12 +4928,16 @@ impl ListPolicies {
         (models::ListPoliciesResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        if self.client.validates_requests() {
+        let validate = self.options.validation();
+        if validate.unwrap_or_else(|| self.client.validates_requests()) {
             self.validate()?;
         }
-        let Self { client, project_id, operation_type, vault_id } = self;
+        let Self { client, options, project_id, operation_type, vault_id } = self;
         let mut path = String::new();
-        let project_id = client.resolve_project_id(project_id)?;
+        let project_id = client
+            .resolve_project_id(
+                project_id.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
         path.push_str("/v3/");
         rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/policies");
@@ -4575,6 +4958,7 @@ impl ListPolicies {
             project_id: Some(project_id),
             body: None,
             errors: <Self as crate::Operation>::ERRORS,
+            options,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
@@ -4620,11 +5004,20 @@ impl std::future::IntoFuture for ListPolicies {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct CreatePolicy {
     client: crate::Client,
+    options: rt::RequestOptions,
     project_id: Option<String>,
     body: models::CreatePolicyRequestBody,
 }
 
 impl CreatePolicy {
+    /// Settings of this call only (timeouts, retries, validation, extra headers,
+    /// endpoint, project ID), over the client's: see
+    /// [`RequestOptions`](crate::RequestOptions).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -4654,12 +5047,16 @@ impl CreatePolicy {
         (models::CreatePolicyResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        if self.client.validates_requests() {
+        let validate = self.options.validation();
+        if validate.unwrap_or_else(|| self.client.validates_requests()) {
             self.validate()?;
         }
-        let Self { client, project_id, body } = self;
+        let Self { client, options, project_id, body } = self;
         let mut path = String::new();
-        let project_id = client.resolve_project_id(project_id)?;
+        let project_id = client
+            .resolve_project_id(
+                project_id.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
         path.push_str("/v3/");
         rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/policies");
@@ -4674,6 +5071,7 @@ impl CreatePolicy {
             project_id: Some(project_id),
             body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
+            options,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
@@ -4719,11 +5117,20 @@ impl std::future::IntoFuture for CreatePolicy {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct ShowPolicy {
     client: crate::Client,
+    options: rt::RequestOptions,
     project_id: Option<String>,
     policy_id: String,
 }
 
 impl ShowPolicy {
+    /// Settings of this call only (timeouts, retries, validation, extra headers,
+    /// endpoint, project ID), over the client's: see
+    /// [`RequestOptions`](crate::RequestOptions).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -4749,12 +5156,16 @@ impl ShowPolicy {
         (models::ShowPolicyResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        if self.client.validates_requests() {
+        let validate = self.options.validation();
+        if validate.unwrap_or_else(|| self.client.validates_requests()) {
             self.validate()?;
         }
-        let Self { client, project_id, policy_id } = self;
+        let Self { client, options, project_id, policy_id } = self;
         let mut path = String::new();
-        let project_id = client.resolve_project_id(project_id)?;
+        let project_id = client
+            .resolve_project_id(
+                project_id.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
         path.push_str("/v3/");
         rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/policies/");
@@ -4770,6 +5181,7 @@ impl ShowPolicy {
             project_id: Some(project_id),
             body: None,
             errors: <Self as crate::Operation>::ERRORS,
+            options,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
@@ -4815,12 +5227,21 @@ impl std::future::IntoFuture for ShowPolicy {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct UpdatePolicy {
     client: crate::Client,
+    options: rt::RequestOptions,
     project_id: Option<String>,
     policy_id: String,
     body: models::UpdatePolicyRequestBody,
 }
 
 impl UpdatePolicy {
+    /// Settings of this call only (timeouts, retries, validation, extra headers,
+    /// endpoint, project ID), over the client's: see
+    /// [`RequestOptions`](crate::RequestOptions).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -4850,12 +5271,16 @@ impl UpdatePolicy {
         (models::UpdatePolicyResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        if self.client.validates_requests() {
+        let validate = self.options.validation();
+        if validate.unwrap_or_else(|| self.client.validates_requests()) {
             self.validate()?;
         }
-        let Self { client, project_id, policy_id, body } = self;
+        let Self { client, options, project_id, policy_id, body } = self;
         let mut path = String::new();
-        let project_id = client.resolve_project_id(project_id)?;
+        let project_id = client
+            .resolve_project_id(
+                project_id.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
         path.push_str("/v3/");
         rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/policies/");
@@ -4871,6 +5296,7 @@ impl UpdatePolicy {
             project_id: Some(project_id),
             body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
+            options,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
@@ -4916,11 +5342,20 @@ impl std::future::IntoFuture for UpdatePolicy {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct DeletePolicy {
     client: crate::Client,
+    options: rt::RequestOptions,
     project_id: Option<String>,
     policy_id: String,
 }
 
 impl DeletePolicy {
+    /// Settings of this call only (timeouts, retries, validation, extra headers,
+    /// endpoint, project ID), over the client's: see
+    /// [`RequestOptions`](crate::RequestOptions).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -4943,12 +5378,16 @@ impl DeletePolicy {
     pub async fn send_with_metadata(
         self,
     ) -> Result<((), crate::ResponseMetadata), crate::Error> {
-        if self.client.validates_requests() {
+        let validate = self.options.validation();
+        if validate.unwrap_or_else(|| self.client.validates_requests()) {
             self.validate()?;
         }
-        let Self { client, project_id, policy_id } = self;
+        let Self { client, options, project_id, policy_id } = self;
         let mut path = String::new();
-        let project_id = client.resolve_project_id(project_id)?;
+        let project_id = client
+            .resolve_project_id(
+                project_id.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
         path.push_str("/v3/");
         rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/policies/");
@@ -4964,6 +5403,7 @@ impl DeletePolicy {
             project_id: Some(project_id),
             body: None,
             errors: <Self as crate::Operation>::ERRORS,
+            options,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
@@ -5006,11 +5446,20 @@ impl std::future::IntoFuture for DeletePolicy {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct CreateVbsBackup {
     client: crate::Client,
+    options: rt::RequestOptions,
     project_id: Option<String>,
     body: models::CreateVbsBackupRequestBody,
 }
 
 impl CreateVbsBackup {
+    /// Settings of this call only (timeouts, retries, validation, extra headers,
+    /// endpoint, project ID), over the client's: see
+    /// [`RequestOptions`](crate::RequestOptions).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -5042,12 +5491,16 @@ impl CreateVbsBackup {
         (models::CreateVbsBackupResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        if self.client.validates_requests() {
+        let validate = self.options.validation();
+        if validate.unwrap_or_else(|| self.client.validates_requests()) {
             self.validate()?;
         }
-        let Self { client, project_id, body } = self;
+        let Self { client, options, project_id, body } = self;
         let mut path = String::new();
-        let project_id = client.resolve_project_id(project_id)?;
+        let project_id = client
+            .resolve_project_id(
+                project_id.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
         path.push_str("/v2/");
         rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/cloudbackups");
@@ -5062,6 +5515,7 @@ impl CreateVbsBackup {
             project_id: Some(project_id),
             body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
+            options,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)

@@ -11,6 +11,7 @@ use super::endpoint::{self, check_domain_suffix, check_region};
 use super::{Client, Inner};
 use crate::credentials::{Auth, CredentialsError, ProvideAuth, ENV_PROJECT_ID, ENV_REGION};
 use crate::error::{ConfigError, Error};
+use crate::hooks::Hook;
 use crate::retry::{RetryConfig, RetryTokens};
 use crate::service::ServiceApi;
 
@@ -47,6 +48,9 @@ pub struct ClientBuilder<A: ServiceApi> {
     call_timeout: Duration,
     max_body_size: usize,
     retry: RetryConfig,
+    hooks: Vec<Arc<dyn Hook>>,
+    #[cfg(feature = "test-util")]
+    mock: Option<Arc<crate::test_util::Mock>>,
     api: PhantomData<fn() -> A>,
 }
 
@@ -68,6 +72,9 @@ impl<A: ServiceApi> Clone for ClientBuilder<A> {
             call_timeout: self.call_timeout,
             max_body_size: self.max_body_size,
             retry: self.retry.clone(),
+            hooks: self.hooks.clone(),
+            #[cfg(feature = "test-util")]
+            mock: self.mock.clone(),
             api: PhantomData,
         }
     }
@@ -89,6 +96,7 @@ impl<A: ServiceApi> fmt::Debug for ClientBuilder<A> {
             .field("call_timeout", &self.call_timeout)
             .field("max_response_body_size", &self.max_body_size)
             .field("retry", &self.retry)
+            .field("hooks", &self.hooks.len())
             .finish()
     }
 }
@@ -119,6 +127,9 @@ impl<A: ServiceApi> ClientBuilder<A> {
             call_timeout: DEFAULT_CALL_TIMEOUT,
             max_body_size: DEFAULT_MAX_RESPONSE_BODY_SIZE,
             retry: RetryConfig::standard(),
+            hooks: Vec::new(),
+            #[cfg(feature = "test-util")]
+            mock: None,
             api: PhantomData,
         }
     }
@@ -274,6 +285,22 @@ impl<A: ServiceApi> ClientBuilder<A> {
         self
     }
 
+    /// Adds a hook, run before and after every attempt of every call, after the hooks added
+    /// before it ([`Hook`]).
+    pub fn hook(mut self, hook: impl Hook) -> Self {
+        self.hooks.push(Arc::new(hook));
+        self
+    }
+
+    /// Answers every request from `mock` instead of the network: no connection is made, and
+    /// everything else (validation, signing, hooks, retries, error mapping) runs as usual.
+    /// The generated crate's `mock` module builds these.
+    #[cfg(feature = "test-util")]
+    pub fn mock(mut self, mock: crate::test_util::Mock) -> Self {
+        self.mock = Some(Arc::new(mock));
+        self
+    }
+
     /// Builds the client. Fails without credentials, when a service has neither an endpoint
     /// nor a region to derive one from, or on an `http://` endpoint without
     /// [`allow_http`](Self::allow_http).
@@ -327,6 +354,10 @@ impl<A: ServiceApi> ClientBuilder<A> {
                 call_timeout: self.call_timeout,
                 max_body_size: self.max_body_size,
                 user_agent: HeaderValue::from_static(A::USER_AGENT),
+                allow_http: self.allow_http,
+                hooks: self.hooks,
+                #[cfg(feature = "test-util")]
+                mock: self.mock,
             }),
         };
         Ok(A::Client::from(client))
