@@ -90,7 +90,8 @@ impl BeforeAttempt<'_> {
     /// Adds (or replaces) a header of this attempt, checked like every header: a name the
     /// client writes itself or a value that is not printable ASCII is refused.
     pub fn insert_header(&mut self, name: &str, value: &str) -> Result<(), HookError> {
-        insert_header(self.headers, name, value).map_err(|e| HookError::with_source(e.to_string(), e))
+        insert_header(self.headers, name, value)
+            .map_err(|e| HookError::with_source(e.to_string(), e))
     }
 }
 
@@ -181,7 +182,13 @@ impl HookError {
         }
     }
 
-    fn located(mut self, hook: &dyn Hook, stage: HookStage, operation: &'static str, attempt: u32) -> Self {
+    fn located(
+        mut self,
+        hook: &dyn Hook,
+        stage: HookStage,
+        operation: &'static str,
+        attempt: u32,
+    ) -> Self {
         self.hook = hook.name().to_owned();
         self.stage = stage;
         self.operation = operation;
@@ -233,7 +240,12 @@ pub(crate) async fn after_attempt(
 ) -> Result<(), HookError> {
     for hook in hooks {
         hook.after_attempt(attempt).await.map_err(|e| {
-            e.located(&**hook, HookStage::AfterAttempt, attempt.operation, attempt.attempt)
+            e.located(
+                &**hook,
+                HookStage::AfterAttempt,
+                attempt.operation,
+                attempt.attempt,
+            )
         })?;
     }
     Ok(())

@@ -82,8 +82,7 @@ pub mod waiters;
 
 pub use client::{
     json_body, push_segment, Client, ClientBuilder, Request, RequestOptions, ResponseFuture,
-    DEFAULT_CALL_TIMEOUT,
-    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY_SIZE, DEFAULT_TIMEOUT,
+    DEFAULT_CALL_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY_SIZE, DEFAULT_TIMEOUT,
 };
 pub use credentials::{
     Auth, AuthFuture, CredentialsError, ProvideAuth, Token, ENV_ACCESS_KEY, ENV_PROJECT_ID,

@@ -1114,9 +1114,11 @@ pub(crate) fn sign_request<S, C>(
         if names.iter().any(|(_, key)| *key == name.as_str()) {
             continue;
         }
-        let value = value.to_str().map_err(|_| ConfigError::InvalidHeaderValue {
-            name: name.as_str().to_owned(),
-        })?;
+        let value = value
+            .to_str()
+            .map_err(|_| ConfigError::InvalidHeaderValue {
+                name: name.as_str().to_owned(),
+            })?;
         to_sign.push((name.as_str(), value));
     }
     let signable = SignableRequest::new(

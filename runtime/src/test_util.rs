@@ -100,8 +100,13 @@ impl Mock {
         match answer {
             MockAnswer::Fault(fault) => {
                 let idempotent = RetryConfig::is_idempotent(&request.method);
-                let error =
-                    TransportError::simulated(fault.kind(), fault.cause(), &url, timeout, idempotent);
+                let error = TransportError::simulated(
+                    fault.kind(),
+                    fault.cause(),
+                    &url,
+                    timeout,
+                    idempotent,
+                );
                 Err(Error::Transport(Box::new(error)))
             }
             MockAnswer::Response(response) => {
@@ -142,12 +147,19 @@ impl Mock {
                 while let Some(rule) = self.rules.get(*position) {
                     if !rule.turn_over() {
                         return rule.take(request).map_err(|miss| {
-                            vec![format!("#{} {} (next in sequence): {miss}", *position + 1, rule.label())]
+                            vec![format!(
+                                "#{} {} (next in sequence): {miss}",
+                                *position + 1,
+                                rule.label()
+                            )]
                         });
                     }
                     *position += 1;
                 }
-                Err(vec![format!("every one of the {} rules is used up", self.rules.len())])
+                Err(vec![format!(
+                    "every one of the {} rules is used up",
+                    self.rules.len()
+                )])
             }
         }
     }
@@ -246,7 +258,10 @@ impl MockRule {
     /// Answers the request if the rule takes it, recording it; else says why not.
     fn take(&self, request: &MockRequest) -> Result<MockAnswer, &'static str> {
         let inner = &self.inner;
-        if inner.operation.is_some_and(|operation| operation != request.operation) {
+        if inner
+            .operation
+            .is_some_and(|operation| operation != request.operation)
+        {
             return Err("another operation");
         }
         if inner.answers.is_empty() {
@@ -255,7 +270,11 @@ impl MockRule {
         if self.used_up() {
             return Err("used up");
         }
-        if inner.matcher.as_ref().is_some_and(|matcher| !matcher(request)) {
+        if inner
+            .matcher
+            .as_ref()
+            .is_some_and(|matcher| !matcher(request))
+        {
             return Err("its predicate refused the request");
         }
         let mut state = lock(&inner.state);
@@ -458,9 +477,7 @@ impl<C: ServiceErrorCode> MockApiError<C> {
     }
 
     fn into_response(self, format: &ErrorFormat) -> RecordedResponse {
-        let fields = |code: &str, message: &str| {
-            serde_json::json!({ code: self.code.as_str(), message: self.message })
-        };
+        let fields = |code: &str, message: &str| serde_json::json!({ code: self.code.as_str(), message: self.message });
         let body = match format {
             ErrorFormat::Flat { code, message } => fields(code, message),
             ErrorFormat::Nested {
@@ -509,7 +526,10 @@ pub struct TypedRequest<O: MockOperation> {
 
 impl<O: MockOperation> TypedRequest<O> {
     fn new(raw: MockRequest) -> Self {
-        let body = raw.body.as_deref().and_then(|b| serde_json::from_slice(b).ok());
+        let body = raw
+            .body
+            .as_deref()
+            .and_then(|b| serde_json::from_slice(b).ok());
         TypedRequest { raw, body }
     }
 
@@ -683,7 +703,11 @@ impl<O: MockOperation> Rule<O> {
 
     /// The requests the rule answered, in order, typed.
     pub fn requests(&self) -> Vec<TypedRequest<O>> {
-        self.rule.requests().into_iter().map(TypedRequest::new).collect()
+        self.rule
+            .requests()
+            .into_iter()
+            .map(TypedRequest::new)
+            .collect()
     }
 }
 

@@ -158,11 +158,10 @@ pub(crate) fn insert_header(
     name: &str,
     value: &str,
 ) -> Result<(), ConfigError> {
-    let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
-        ConfigError::InvalidHeaderValue {
+    let header =
+        HeaderName::from_bytes(name.as_bytes()).map_err(|_| ConfigError::InvalidHeaderValue {
             name: name.to_owned(),
-        }
-    })?;
+        })?;
     if RESERVED_HEADERS.contains(&header.as_str()) {
         return Err(ConfigError::ReservedHeader {
             name: name.to_owned(),
@@ -182,11 +181,20 @@ mod tests {
         insert_header(&mut headers, "X-Trace", "a b").unwrap();
         assert_eq!(headers["x-trace"], "a b");
         let bad = insert_header(&mut headers, "X-Trace", "a\r\nX-Evil: 1").unwrap_err();
-        assert!(matches!(bad, ConfigError::InvalidHeaderValue { .. }), "{bad}");
+        assert!(
+            matches!(bad, ConfigError::InvalidHeaderValue { .. }),
+            "{bad}"
+        );
         let bad = insert_header(&mut headers, "X Trace", "a").unwrap_err();
-        assert!(matches!(bad, ConfigError::InvalidHeaderValue { .. }), "{bad}");
+        assert!(
+            matches!(bad, ConfigError::InvalidHeaderValue { .. }),
+            "{bad}"
+        );
         let reserved = insert_header(&mut headers, "Authorization", "x").unwrap_err();
-        assert!(matches!(reserved, ConfigError::ReservedHeader { .. }), "{reserved}");
+        assert!(
+            matches!(reserved, ConfigError::ReservedHeader { .. }),
+            "{reserved}"
+        );
     }
 
     #[test]

@@ -9,8 +9,8 @@ use tracing::Instrument;
 use super::request::encode_query;
 use super::{is_header_text, Client, Endpoint, Request};
 use crate::credentials::{Auth, CredentialsError};
-use crate::hooks::{self, AfterAttempt, AttemptErrorKind, BeforeAttempt};
 use crate::error::{BodyTooLargeError, ConfigError, DeadlineError, Error, TransportError};
+use crate::hooks::{self, AfterAttempt, AttemptErrorKind, BeforeAttempt};
 use crate::response::{RawResponse, ResponseMetadata};
 use crate::retry::RetryConfig;
 use crate::service::{CallInfo, ServiceApi};
@@ -48,11 +48,11 @@ impl<A: ServiceApi> Client<A> {
                 own_endpoint = super::endpoint::parse(name, url, self.inner.allow_http)?;
                 &own_endpoint
             }
-            None => self.endpoint_of(request.service).ok_or_else(|| {
-                ConfigError::NoEndpoint {
+            None => self
+                .endpoint_of(request.service)
+                .ok_or_else(|| ConfigError::NoEndpoint {
                     service: self.service_name(request.service),
-                }
-            })?,
+                })?,
         };
         let options = &request.options;
         let retry = options.retry_config().unwrap_or(&self.inner.retry);
@@ -115,8 +115,7 @@ impl<A: ServiceApi> Client<A> {
             if let Some(status) = error.status() {
                 span.record("status", status.as_u16());
             }
-            let delay = match self.retry_delay(retry, &mut error, attempt, max_attempts, deadline)
-            {
+            let delay = match self.retry_delay(retry, &mut error, attempt, max_attempts, deadline) {
                 Ok(delay) => delay,
                 Err(Stop::Final) => {
                     tracing::debug!(attempt, elapsed_ms, error = %error, "request failed");
@@ -172,7 +171,10 @@ impl<A: ServiceApi> Client<A> {
         attempt: u32,
         headers: &mut HeaderMap,
     ) -> Result<(), Error<A::ErrorCode>> {
-        let mut url = format!("{}://{}{}{}", endpoint.scheme, endpoint.authority, endpoint.prefix, request.path);
+        let mut url = format!(
+            "{}://{}{}{}",
+            endpoint.scheme, endpoint.authority, endpoint.prefix, request.path
+        );
         if !request.query.is_empty() {
             url.push('?');
             url.push_str(&encode_query(&request.query));
@@ -323,7 +325,14 @@ impl<A: ServiceApi> Client<A> {
         let idempotent = RetryConfig::is_idempotent(&request.method);
         #[cfg(feature = "test-util")]
         if let Some(mock) = &self.inner.mock {
-            return mock.answer(http_request, request, attempt, timeout, self.inner.max_body_size, answered);
+            return mock.answer(
+                http_request,
+                request,
+                attempt,
+                timeout,
+                self.inner.max_body_size,
+                answered,
+            );
         }
         let transport = |e: reqwest::Error, response: Option<ResponseMetadata>| {
             let error = TransportError::new(e, url, timeout, idempotent, response);
