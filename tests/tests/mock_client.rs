@@ -239,9 +239,11 @@ async fn a_waiter_polls_in_virtual_time_until_the_terminal_state() {
         .then_output(task(OperationLogStatus::Running))
         .build();
     let client = mock::client(Mock::new().with_rule(&stuck));
-    let error = client
-        .wait_for_task("t-1", Duration::from_secs(600))
+    // Bounded, so that a waiter off the virtual clock fails here instead of polling forever.
+    let waited = client.wait_for_task("t-1", Duration::from_secs(600));
+    let error = tokio::time::timeout(Duration::from_secs(7200), waited)
         .await
+        .expect("the waiter's deadline passes on the virtual clock")
         .unwrap_err();
     assert!(matches!(error, WaitError::TimedOut { .. }), "{error}");
     assert!(stuck.uses() > 2);
