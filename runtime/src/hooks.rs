@@ -68,7 +68,7 @@ pub trait Hook: Send + Sync + 'static {
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct BeforeAttempt<'r> {
-    /// The operation ID (`list_vaults`).
+    /// The operation ID (`list_servers`).
     pub operation: &'static str,
     /// The attempt, from 1.
     pub attempt: u32,
@@ -99,7 +99,7 @@ impl BeforeAttempt<'_> {
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct AfterAttempt<'r> {
-    /// The operation ID (`list_vaults`).
+    /// The operation ID (`list_servers`).
     pub operation: &'static str,
     /// The attempt, from 1.
     pub attempt: u32,

@@ -290,13 +290,13 @@ impl MockRule {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct MockRequest {
-    /// The operation ID (`list_vaults`).
+    /// The operation ID (`list_servers`).
     pub operation: &'static str,
     /// The HTTP method.
     pub method: Method,
     /// The URL it would have gone to.
     pub url: String,
-    /// The operation's path template (`/v3/{project_id}/vaults`).
+    /// The operation's path template (`/v1/{project_id}/servers`).
     pub path_template: &'static str,
     /// The path after the endpoint's, parameters encoded.
     pub path: String,

@@ -31,7 +31,7 @@ const RESERVED_HEADERS: [&str; 9] = [
 ///     .with_timeout(Duration::from_secs(5))
 ///     .with_retry_config(RetryConfig::standard().with_max_attempts(1))
 ///     .with_header("X-Trace", "abc");
-/// client.list_vaults().options(options).await?;
+/// client.list_servers().options(options).await?;
 /// ```
 ///
 /// Header names and values are checked when the call is sent, like every header: a control
