@@ -14,6 +14,13 @@ use crate::rustdoc;
 pub fn emit(api: &Api) -> TokenStream {
     let constructors = api.operations.iter().map(emit_rule_constructor);
     let impls = api.operations.iter().map(emit_mock_operation);
+    let first = api
+        .operations
+        .first()
+        .map_or("an_operation", |operation| operation.method_name.as_str());
+    let rule_docs = rustdoc::attrs(&[format!(
+        "One rule builder per operation: `rule::{first}().then_output(…).build()`."
+    )]);
     let docs = rustdoc::inner_attrs(
         "Testing without a network (cargo feature `test-util`): typed rules, one constructor per \
          operation in [`rule`], and clients that answer from them ([`client`], [`builder`]) or \
@@ -74,7 +81,7 @@ pub fn emit(api: &Api) -> TokenStream {
             client(Mock::replay(responses))
         }
 
-        /// One rule builder per operation: `rule::list_vaults().then_output(…).build()`.
+        #rule_docs
         pub mod rule {
             use super::{operations, RuleBuilder};
             #(#constructors)*
@@ -108,7 +115,7 @@ fn emit_mock_operation(operation: &Operation) -> TokenStream {
         Some(body) => type_tokens(&body.ty, true),
         None => quote!(()),
     };
-    let status = operation.success.status;
+    let status = proc_macro2::Literal::u16_unsuffixed(operation.success.status);
     let path_params = operation.path_params.iter().map(|p| &p.name);
     let query_params = operation.query_params.iter().map(|p| &p.name);
     let output = success_type(operation);

@@ -39,7 +39,7 @@ pub fn replay(responses: impl IntoIterator<Item = RecordedResponse>) -> crate::C
     client(Mock::replay(responses))
 }
 
-/// One rule builder per operation: `rule::list_vaults().then_output(…).build()`.
+/// One rule builder per operation: `rule::show_operation_log().then_output(…).build()`.
 pub mod rule {
     use super::{operations, RuleBuilder};
     /// A rule for [`Client::show_operation_log`](crate::Client::show_operation_log) (`GET /v3/{project_id}/operation-logs/{operation_log_id}`).
@@ -167,7 +167,7 @@ pub mod rule {
 impl rt::test_util::MockOperation for operations::ShowOperationLog {
     type Body = ();
 
-    const SUCCESS_STATUS: u16 = 200u16;
+    const SUCCESS_STATUS: u16 = 200;
 
     const PATH_PARAMS: &'static [&'static str] = &["project_id", "operation_log_id"];
 
@@ -181,7 +181,7 @@ impl rt::test_util::MockOperation for operations::ShowOperationLog {
 impl rt::test_util::MockOperation for operations::ListOperationLogs {
     type Body = ();
 
-    const SUCCESS_STATUS: u16 = 200u16;
+    const SUCCESS_STATUS: u16 = 200;
 
     const PATH_PARAMS: &'static [&'static str] = &["project_id"];
 
@@ -208,7 +208,7 @@ impl rt::test_util::MockOperation for operations::ListOperationLogs {
 impl rt::test_util::MockOperation for operations::ListShareMembers {
     type Body = ();
 
-    const SUCCESS_STATUS: u16 = 200u16;
+    const SUCCESS_STATUS: u16 = 200;
 
     const PATH_PARAMS: &'static [&'static str] = &["project_id", "backup_id"];
 
@@ -231,7 +231,7 @@ impl rt::test_util::MockOperation for operations::ListShareMembers {
 impl rt::test_util::MockOperation for operations::AddShareMembers {
     type Body = models::AddShareMembersRequestBody;
 
-    const SUCCESS_STATUS: u16 = 200u16;
+    const SUCCESS_STATUS: u16 = 200;
 
     const PATH_PARAMS: &'static [&'static str] = &["project_id", "backup_id"];
 
@@ -245,7 +245,7 @@ impl rt::test_util::MockOperation for operations::AddShareMembers {
 impl rt::test_util::MockOperation for operations::ShowShareMember {
     type Body = ();
 
-    const SUCCESS_STATUS: u16 = 200u16;
+    const SUCCESS_STATUS: u16 = 200;
 
     const PATH_PARAMS: &'static [&'static str] = &[
         "project_id",
@@ -263,7 +263,7 @@ impl rt::test_util::MockOperation for operations::ShowShareMember {
 impl rt::test_util::MockOperation for operations::UpdateShareMember {
     type Body = models::UpdateShareMemberRequestBody;
 
-    const SUCCESS_STATUS: u16 = 200u16;
+    const SUCCESS_STATUS: u16 = 200;
 
     const PATH_PARAMS: &'static [&'static str] = &[
         "project_id",
@@ -281,7 +281,7 @@ impl rt::test_util::MockOperation for operations::UpdateShareMember {
 impl rt::test_util::MockOperation for operations::DeleteShareMember {
     type Body = ();
 
-    const SUCCESS_STATUS: u16 = 204u16;
+    const SUCCESS_STATUS: u16 = 204;
 
     const PATH_PARAMS: &'static [&'static str] = &[
         "project_id",
@@ -302,7 +302,7 @@ impl rt::test_util::MockOperation for operations::DeleteShareMember {
 impl rt::test_util::MockOperation for operations::ShowCheckpoint {
     type Body = ();
 
-    const SUCCESS_STATUS: u16 = 200u16;
+    const SUCCESS_STATUS: u16 = 200;
 
     const PATH_PARAMS: &'static [&'static str] = &["project_id", "checkpoint_id"];
 
@@ -316,7 +316,7 @@ impl rt::test_util::MockOperation for operations::ShowCheckpoint {
 impl rt::test_util::MockOperation for operations::CreateCheckpoint {
     type Body = models::CreateCheckpointRequestBody;
 
-    const SUCCESS_STATUS: u16 = 200u16;
+    const SUCCESS_STATUS: u16 = 200;
 
     const PATH_PARAMS: &'static [&'static str] = &["project_id"];
 
@@ -330,7 +330,7 @@ impl rt::test_util::MockOperation for operations::CreateCheckpoint {
 impl rt::test_util::MockOperation for operations::SyncCheckpoint {
     type Body = models::SyncCheckpointRequestBody;
 
-    const SUCCESS_STATUS: u16 = 200u16;
+    const SUCCESS_STATUS: u16 = 200;
 
     const PATH_PARAMS: &'static [&'static str] = &["project_id"];
 
@@ -344,7 +344,7 @@ impl rt::test_util::MockOperation for operations::SyncCheckpoint {
 impl rt::test_util::MockOperation for operations::ListVaults {
     type Body = ();
 
-    const SUCCESS_STATUS: u16 = 200u16;
+    const SUCCESS_STATUS: u16 = 200;
 
     const PATH_PARAMS: &'static [&'static str] = &["project_id"];
 
@@ -370,7 +370,7 @@ impl rt::test_util::MockOperation for operations::ListVaults {
 impl rt::test_util::MockOperation for operations::CreateVault {
     type Body = models::CreateVaultRequestBody;
 
-    const SUCCESS_STATUS: u16 = 200u16;
+    const SUCCESS_STATUS: u16 = 200;
 
     const PATH_PARAMS: &'static [&'static str] = &["project_id"];
 
@@ -384,7 +384,7 @@ impl rt::test_util::MockOperation for operations::CreateVault {
 impl rt::test_util::MockOperation for operations::ShowVault {
     type Body = ();
 
-    const SUCCESS_STATUS: u16 = 200u16;
+    const SUCCESS_STATUS: u16 = 200;
 
     const PATH_PARAMS: &'static [&'static str] = &["project_id", "vault_id"];
 
@@ -398,7 +398,7 @@ impl rt::test_util::MockOperation for operations::ShowVault {
 impl rt::test_util::MockOperation for operations::UpdateVault {
     type Body = models::UpdateVaultRequestBody;
 
-    const SUCCESS_STATUS: u16 = 200u16;
+    const SUCCESS_STATUS: u16 = 200;
 
     const PATH_PARAMS: &'static [&'static str] = &["project_id", "vault_id"];
 
@@ -412,7 +412,7 @@ impl rt::test_util::MockOperation for operations::UpdateVault {
 impl rt::test_util::MockOperation for operations::DeleteVault {
     type Body = ();
 
-    const SUCCESS_STATUS: u16 = 204u16;
+    const SUCCESS_STATUS: u16 = 204;
 
     const PATH_PARAMS: &'static [&'static str] = &["project_id", "vault_id"];
 
@@ -429,7 +429,7 @@ impl rt::test_util::MockOperation for operations::DeleteVault {
 impl rt::test_util::MockOperation for operations::RemoveVaultResources {
     type Body = models::RemoveVaultResourcesRequestBody;
 
-    const SUCCESS_STATUS: u16 = 200u16;
+    const SUCCESS_STATUS: u16 = 200;
 
     const PATH_PARAMS: &'static [&'static str] = &["project_id", "vault_id"];
 
@@ -443,7 +443,7 @@ impl rt::test_util::MockOperation for operations::RemoveVaultResources {
 impl rt::test_util::MockOperation for operations::AddVaultResources {
     type Body = models::AddVaultResourcesRequestBody;
 
-    const SUCCESS_STATUS: u16 = 200u16;
+    const SUCCESS_STATUS: u16 = 200;
 
     const PATH_PARAMS: &'static [&'static str] = &["project_id", "vault_id"];
 
@@ -457,7 +457,7 @@ impl rt::test_util::MockOperation for operations::AddVaultResources {
 impl rt::test_util::MockOperation for operations::AssociateVaultPolicy {
     type Body = models::AssociateVaultPolicyRequestBody;
 
-    const SUCCESS_STATUS: u16 = 200u16;
+    const SUCCESS_STATUS: u16 = 200;
 
     const PATH_PARAMS: &'static [&'static str] = &["project_id", "vault_id"];
 
@@ -471,7 +471,7 @@ impl rt::test_util::MockOperation for operations::AssociateVaultPolicy {
 impl rt::test_util::MockOperation for operations::DissociateVaultPolicy {
     type Body = models::DissociateVaultPolicyRequestBody;
 
-    const SUCCESS_STATUS: u16 = 200u16;
+    const SUCCESS_STATUS: u16 = 200;
 
     const PATH_PARAMS: &'static [&'static str] = &["project_id", "vault_id"];
 
@@ -485,7 +485,7 @@ impl rt::test_util::MockOperation for operations::DissociateVaultPolicy {
 impl rt::test_util::MockOperation for operations::ListBackups {
     type Body = ();
 
-    const SUCCESS_STATUS: u16 = 200u16;
+    const SUCCESS_STATUS: u16 = 200;
 
     const PATH_PARAMS: &'static [&'static str] = &["project_id"];
 
@@ -521,7 +521,7 @@ impl rt::test_util::MockOperation for operations::ListBackups {
 impl rt::test_util::MockOperation for operations::ShowBackup {
     type Body = ();
 
-    const SUCCESS_STATUS: u16 = 200u16;
+    const SUCCESS_STATUS: u16 = 200;
 
     const PATH_PARAMS: &'static [&'static str] = &["project_id", "backup_id"];
 
@@ -535,7 +535,7 @@ impl rt::test_util::MockOperation for operations::ShowBackup {
 impl rt::test_util::MockOperation for operations::DeleteBackup {
     type Body = ();
 
-    const SUCCESS_STATUS: u16 = 204u16;
+    const SUCCESS_STATUS: u16 = 204;
 
     const PATH_PARAMS: &'static [&'static str] = &["project_id", "backup_id"];
 
@@ -552,7 +552,7 @@ impl rt::test_util::MockOperation for operations::DeleteBackup {
 impl rt::test_util::MockOperation for operations::RestoreBackup {
     type Body = models::RestoreBackupRequestBody;
 
-    const SUCCESS_STATUS: u16 = 202u16;
+    const SUCCESS_STATUS: u16 = 202;
 
     const PATH_PARAMS: &'static [&'static str] = &["project_id", "backup_id"];
 
@@ -569,7 +569,7 @@ impl rt::test_util::MockOperation for operations::RestoreBackup {
 impl rt::test_util::MockOperation for operations::SyncBackups {
     type Body = models::SyncBackupsRequestBody;
 
-    const SUCCESS_STATUS: u16 = 200u16;
+    const SUCCESS_STATUS: u16 = 200;
 
     const PATH_PARAMS: &'static [&'static str] = &["project_id"];
 
@@ -583,7 +583,7 @@ impl rt::test_util::MockOperation for operations::SyncBackups {
 impl rt::test_util::MockOperation for operations::ListPolicies {
     type Body = ();
 
-    const SUCCESS_STATUS: u16 = 200u16;
+    const SUCCESS_STATUS: u16 = 200;
 
     const PATH_PARAMS: &'static [&'static str] = &["project_id"];
 
@@ -597,7 +597,7 @@ impl rt::test_util::MockOperation for operations::ListPolicies {
 impl rt::test_util::MockOperation for operations::CreatePolicy {
     type Body = models::CreatePolicyRequestBody;
 
-    const SUCCESS_STATUS: u16 = 200u16;
+    const SUCCESS_STATUS: u16 = 200;
 
     const PATH_PARAMS: &'static [&'static str] = &["project_id"];
 
@@ -611,7 +611,7 @@ impl rt::test_util::MockOperation for operations::CreatePolicy {
 impl rt::test_util::MockOperation for operations::ShowPolicy {
     type Body = ();
 
-    const SUCCESS_STATUS: u16 = 200u16;
+    const SUCCESS_STATUS: u16 = 200;
 
     const PATH_PARAMS: &'static [&'static str] = &["project_id", "policy_id"];
 
@@ -625,7 +625,7 @@ impl rt::test_util::MockOperation for operations::ShowPolicy {
 impl rt::test_util::MockOperation for operations::UpdatePolicy {
     type Body = models::UpdatePolicyRequestBody;
 
-    const SUCCESS_STATUS: u16 = 200u16;
+    const SUCCESS_STATUS: u16 = 200;
 
     const PATH_PARAMS: &'static [&'static str] = &["project_id", "policy_id"];
 
@@ -639,7 +639,7 @@ impl rt::test_util::MockOperation for operations::UpdatePolicy {
 impl rt::test_util::MockOperation for operations::DeletePolicy {
     type Body = ();
 
-    const SUCCESS_STATUS: u16 = 204u16;
+    const SUCCESS_STATUS: u16 = 204;
 
     const PATH_PARAMS: &'static [&'static str] = &["project_id", "policy_id"];
 
@@ -656,7 +656,7 @@ impl rt::test_util::MockOperation for operations::DeletePolicy {
 impl rt::test_util::MockOperation for operations::CreateVbsBackup {
     type Body = models::CreateVbsBackupRequestBody;
 
-    const SUCCESS_STATUS: u16 = 200u16;
+    const SUCCESS_STATUS: u16 = 200;
 
     const PATH_PARAMS: &'static [&'static str] = &["project_id"];
 
