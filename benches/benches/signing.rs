@@ -151,7 +151,9 @@ fn mock_client(hook: Option<Counting>) -> Client {
 fn calls(c: &mut Criterion) {
     let body: models::CreateVaultRequestBody =
         serde_json::from_value(payload::create_vault_body(SEED, 4096)).unwrap();
+    // The call's deadline is a Tokio timer.
     let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
         .build()
         .unwrap();
     let plain = mock_client(None);
