@@ -70,9 +70,7 @@ pub fn run() -> Result<(), String> {
             &[("INSTA_UPDATE", "no"), ("CI", "true")],
         )
     })?;
-    stage("example without a network", &|| {
-        example_without_network(&root)
-    })?;
+    stage("example, no network", &|| example_without_network(&root))?;
     stage("fuzz targets", &|| {
         // The fuzz crate is a workspace of its own (it links libFuzzer), so the steps above
         // do not see it: its formatting, lints and every target's build are checked here,
