@@ -43,20 +43,25 @@ pub fn emit(api: &Api, target: &Target<'_>) -> TokenStream {
         pub mod operations;
         #[rustfmt::skip]
         pub mod waiters;
+        #[cfg(feature = "test-util")]
+        #[rustfmt::skip]
+        pub mod mock;
 
         pub use error_codes::ErrorCode;
         pub use operations::Service;
         pub use waiters::{WaitError, Waiter};
         pub use rt::{
-            decode_response, pagination, reqwest, signing, tls_backend, Auth, AuthFuture,
-            BodyTooLargeError, ConfigError, CredentialSource, CredentialsChain, CredentialsError,
-            DecodeError, DecodeErrorKind, EndpointProblem, HeaderMap, Items, MetadataCredentials,
-            Nullable, Operation, Pages, PaginationError, ProvideAuth, Proxy, ResponseMetadata,
-            RetryBudget, RetryConfig, Rule, StatusCode, Token, TransportError, TransportErrorKind,
-            UnknownValue, Validation, ValidationError, DEFAULT_CALL_TIMEOUT, DEFAULT_CONNECT_TIMEOUT,
-            DEFAULT_MAX_RESPONSE_BODY_SIZE, DEFAULT_METADATA_CONNECT_TIMEOUT,
-            DEFAULT_METADATA_ENDPOINT, DEFAULT_METADATA_REFRESH_BEFORE, DEFAULT_METADATA_TIMEOUT,
-            DEFAULT_TIMEOUT, ENV_ACCESS_KEY, ENV_CREDENTIALS_FILE, ENV_PROJECT_ID,
+            decode_response, pagination, reqwest, signing, tls_backend, AfterAttempt,
+            AttemptErrorKind, Auth, AuthFuture, BeforeAttempt, BodyTooLargeError, ConfigError,
+            CredentialSource, CredentialsChain, CredentialsError, DecodeError, DecodeErrorKind,
+            EndpointProblem, HeaderMap, Hook, HookError, HookFuture, HookStage, Items,
+            MetadataCredentials, Nullable, Operation, Pages, PaginationError, ProvideAuth, Proxy,
+            RequestOptions, ResponseMetadata, RetryBudget, RetryConfig, Rule, StatusCode, Token,
+            TransportError, TransportErrorKind, UnknownValue, Validation, ValidationError,
+            DEFAULT_CALL_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY_SIZE,
+            DEFAULT_METADATA_CONNECT_TIMEOUT, DEFAULT_METADATA_ENDPOINT,
+            DEFAULT_METADATA_REFRESH_BEFORE, DEFAULT_METADATA_TIMEOUT, DEFAULT_TIMEOUT,
+            ENV_ACCESS_KEY, ENV_CREDENTIALS_FILE, ENV_PROJECT_ID,
             ENV_REGION, ENV_SECRET_KEY, ENV_SECURITY_TOKEN, SNIPPET_LIMIT,
         };
 
@@ -166,6 +171,7 @@ fn front_page(api: &Api, target: &Target<'_>) -> String {
             waiting.join(", ")
         ));
     }
+    page.push_str(&call_features(api, krate));
     page.push_str(
         "# Types\n\n\
          - Members a response may leave out or send as `null` are [`Nullable`]; optional \
@@ -346,6 +352,92 @@ fn emit_client() -> TokenStream {
             }
         }
     }
+}
+
+/// The sections on per-call settings, hooks and testing without a network, each with a short
+/// example on the quick start's listing.
+fn call_features(api: &Api, krate: &str) -> String {
+    let Some(method) = simple_listing(api).map(|operation| operation.method_name.as_str()) else {
+        return String::new();
+    };
+    format!(
+        "# Settings of one call\n\n\
+         Every request builder takes [`RequestOptions`] through its `options` method: the \
+         timeouts, the retry configuration, request validation, extra headers (checked and \
+         signed like the others), the endpoint and the project ID of that call alone; what it \
+         does not set is the client's.\n\n\
+         ```no_run\n\
+         # async fn run(client: {krate}::Client) -> Result<(), {krate}::Error> {{\n\
+         use std::time::Duration;\n\
+         use {krate}::{{RequestOptions, RetryConfig}};\n\n\
+         let options = RequestOptions::new()\n    \
+             .with_timeout(Duration::from_secs(5))\n    \
+             .with_retry_config(RetryConfig::standard().with_max_attempts(1))\n    \
+             .with_header(\"X-Trace-Id\", \"4bf92f35\");\n\
+         let page = client.{method}().options(options).await?;\n\
+         # let _ = page;\n\
+         # Ok(())\n\
+         # }}\n\
+         ```\n\n\
+         # Hooks\n\n\
+         A [`Hook`] registered with [`ClientBuilder::hook`] runs before every attempt (it sees \
+         the operation, the attempt number and the request, and may add headers, which are \
+         then signed) and after it (status, headers, request ID, duration, [`AttemptErrorKind`]; \
+         never a credential). Its methods return boxed futures, so it may await, to renew a \
+         token for instance; a failing hook is [`Error::Hook`].\n\n\
+         ```\n\
+         use std::sync::atomic::{{AtomicU64, Ordering}};\n\
+         use {krate}::{{AfterAttempt, Hook, HookFuture}};\n\n\
+         #[derive(Default)]\n\
+         struct CountAttempts(AtomicU64);\n\n\
+         impl Hook for CountAttempts {{\n    \
+             fn after_attempt<'a>(&'a self, attempt: &'a AfterAttempt<'_>) -> HookFuture<'a> {{\n        \
+                 self.0.fetch_add(1, Ordering::Relaxed);\n        \
+                 let _ = (attempt.operation, attempt.status, attempt.duration);\n        \
+                 Box::pin(async {{ Ok(()) }})\n    \
+             }}\n\
+         }}\n\
+         # let _ = {krate}::Client::builder().hook(CountAttempts::default());\n\
+         ```\n\n\
+         # Testing without a network\n\n\
+         With the cargo feature `test-util` (off by default; it adds no dependency), the \
+         `mock` module builds typed rules, one constructor per operation, and a client that \
+         answers from them instead of the network. Calls go through the same request \
+         builders, validation, hooks, signing, retries, error mapping, paging and waiters; a \
+         rule matches its operation and optionally a predicate over the typed request, \
+         answers with a typed body, an API error, a transport fault or a sequence of these, \
+         may be limited in uses, and records what it answered. A request no rule answers is \
+         [`ConfigError::NoMockRule`], naming the operation and each rule tried; \
+         `mock::replay` answers from recorded raw responses.\n\n\
+         ```\n\
+         # #[cfg(feature = \"test-util\")]\n\
+         # async fn run() -> Result<(), {krate}::Error> {{\n\
+         use {krate}::mock::{{self, rule, Mock, MockApiError}};\n\
+         use {krate}::ErrorCode;\n\n\
+         let listing = rule::{method}()\n    \
+             .then_error(MockApiError::new(503, ErrorCode::from(\"Busy\"), \"try later\"))\n    \
+             .then_output(Default::default())\n    \
+             .build();\n\
+         let client = mock::client(Mock::new().with_rule(&listing));\n\
+         client.{method}().await?; // retried once after the 503\n\
+         assert_eq!(listing.uses(), 2);\n\
+         # Ok(())\n\
+         # }}\n\
+         ```\n\n"
+    )
+}
+
+/// The first operation that pages and needs no argument: a listing that works in any project.
+fn simple_listing(api: &Api) -> Option<&crate::model::Operation> {
+    let needs_nothing = |operation: &&crate::model::Operation| {
+        operation.path_params.iter().all(|p| p.from_client)
+            && operation.query_params.iter().all(|p| !p.required)
+            && operation.body.as_ref().is_none_or(|body| !body.required)
+    };
+    api.operations
+        .iter()
+        .filter(|operation| operation.paging.is_some())
+        .find(needs_nothing)
 }
 
 /// The quick start's call: the first operation that pages and needs no argument (a listing

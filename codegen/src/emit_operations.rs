@@ -157,7 +157,7 @@ fn arguments(operation: &Operation) -> impl Iterator<Item = &Param> {
     path.chain(query)
 }
 
-fn success_type(operation: &Operation) -> TokenStream {
+pub(crate) fn success_type(operation: &Operation) -> TokenStream {
     match &operation.success.body {
         Some(ty) => type_tokens(ty, true),
         None => quote!(()),
@@ -409,6 +409,7 @@ fn emit_client_method(operation: &Operation) -> TokenStream {
         pub fn #method(&self, #(#params),*) -> #builder {
             #builder {
                 client: self.clone(),
+                options: rt::RequestOptions::new(),
                 #(#inits)*
             }
         }
@@ -490,8 +491,8 @@ fn emit_builder(api: &Api, operation: &Operation) -> Result<TokenStream, Error> 
     let send = emit_send(operation);
     let output = success_type(operation);
     let operation_impl = emit_operation_impl(operation);
-    // #[must_use] pub struct Op { client: Client, project_id: Option<String>, … }
-    // impl Op { setters…, validate, send, send_with_metadata }
+    // #[must_use] pub struct Op { client: Client, options: RequestOptions, project_id: Option<String>, … }
+    // impl Op { options, setters…, validate, send, send_with_metadata }
     // impl Sealed for Op {}  impl Operation for Op { … }
     // impl IntoFuture for Op { … Box::pin(self.send()) }
     Ok(quote! {
@@ -500,10 +501,19 @@ fn emit_builder(api: &Api, operation: &Operation) -> Result<TokenStream, Error> 
         #[must_use = "a request builder does nothing until it is awaited or sent"]
         pub struct #builder {
             client: crate::Client,
+            options: rt::RequestOptions,
             #(#fields)*
         }
 
         impl #builder {
+            /// Settings of this call only (timeouts, retries, validation, extra headers,
+            /// endpoint, project ID), over the client's: see
+            /// [`RequestOptions`](crate::RequestOptions).
+            pub fn options(mut self, options: crate::RequestOptions) -> Self {
+                self.options = options;
+                self
+            }
+
             #(#setters)*
             #validate
             #send
@@ -730,13 +740,13 @@ fn emit_send(operation: &Operation) -> TokenStream {
         /// Sends the request; returns the success body with the response's status, request ID
         /// and headers.
         pub async fn send_with_metadata(self) -> Result<(#output, crate::ResponseMetadata), crate::Error> {
-            let level = self.client.validation();
+            let level = self.options.validation().unwrap_or_else(|| self.client.validation());
             if level != crate::Validation::Off {
                 let mut checks = rt::validation::Checks::new(level);
                 self.validate_with(&mut checks)?;
                 checks.warn_unlisted(#operation_id);
             }
-            let Self { client, #(#fields),* } = self;
+            let Self { client, options, #(#fields),* } = self;
             #path
             #query
             let request = rt::Request {
@@ -749,6 +759,7 @@ fn emit_send(operation: &Operation) -> TokenStream {
                 project_id: #project_id,
                 body: #body,
                 errors: <Self as crate::Operation>::ERRORS,
+                options,
             };
             let response = client.execute(request).await?;
             <Self as crate::Operation>::decode(response)
@@ -776,8 +787,12 @@ fn emit_path(operation: &Operation) -> TokenStream {
     let mut pushes = Vec::new();
     for param in operation.path_params.iter().filter(|p| p.from_client) {
         let ident = ident(&param.rust_name);
-        // let project_id = client.resolve_project_id(project_id)?;
-        pushes.push(quote!(let #ident = client.resolve_project_id(#ident)?;));
+        // let project_id = client.resolve_project_id(project_id.or_else(…options…))?;
+        pushes.push(quote! {
+            let #ident = client.resolve_project_id(
+                #ident.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
+        });
     }
     for part in &operation.path_parts {
         match part {

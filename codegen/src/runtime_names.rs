@@ -30,8 +30,9 @@ pub const RESERVED_CLIENT_METHODS: [&str; 11] = [
 /// Fields and methods of every request builder; `into_pages` and `into_items` are those of the
 /// builders of operations that page (reserved on every builder, so that adding paging
 /// parameters to an operation never turns a parameter name into a conflict).
-pub const RESERVED_BUILDER_MEMBERS: [&str; 10] = [
+pub const RESERVED_BUILDER_MEMBERS: [&str; 11] = [
     "client",
+    "options",
     "body",
     "validate",
     "validate_with",

@@ -33,6 +33,67 @@
 //!
 //! The builders of `list_operation_logs`, `list_share_members`, `list_vaults`, `list_backups` have `into_pages()` and `into_items()`: streams over every page ([`pagination`]). [`Client::wait_for_task`], [`Client::wait_for_checkpoint`], [`Client::wait_for_backup`] poll until a terminal state or a deadline ([`waiters`]).
 //!
+//! # Settings of one call
+//!
+//! Every request builder takes [`RequestOptions`] through its `options` method: the timeouts, the retry configuration, request validation, extra headers (checked and signed like the others), the endpoint and the project ID of that call alone; what it does not set is the client's.
+//!
+//! ```no_run
+//! # async fn run(client: huaweicloud_cbr::Client) -> Result<(), huaweicloud_cbr::Error> {
+//! use std::time::Duration;
+//! use huaweicloud_cbr::{RequestOptions, RetryConfig};
+//!
+//! let options = RequestOptions::new()
+//!     .with_timeout(Duration::from_secs(5))
+//!     .with_retry_config(RetryConfig::standard().with_max_attempts(1))
+//!     .with_header("X-Trace-Id", "4bf92f35");
+//! let page = client.list_operation_logs().options(options).await?;
+//! # let _ = page;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Hooks
+//!
+//! A [`Hook`] registered with [`ClientBuilder::hook`] runs before every attempt (it sees the operation, the attempt number and the request, and may add headers, which are then signed) and after it (status, headers, request ID, duration, [`AttemptErrorKind`]; never a credential). Its methods return boxed futures, so it may await, to renew a token for instance; a failing hook is [`Error::Hook`].
+//!
+//! ```
+//! use std::sync::atomic::{AtomicU64, Ordering};
+//! use huaweicloud_cbr::{AfterAttempt, Hook, HookFuture};
+//!
+//! #[derive(Default)]
+//! struct CountAttempts(AtomicU64);
+//!
+//! impl Hook for CountAttempts {
+//!     fn after_attempt<'a>(&'a self, attempt: &'a AfterAttempt<'_>) -> HookFuture<'a> {
+//!         self.0.fetch_add(1, Ordering::Relaxed);
+//!         let _ = (attempt.operation, attempt.status, attempt.duration);
+//!         Box::pin(async { Ok(()) })
+//!     }
+//! }
+//! # let _ = huaweicloud_cbr::Client::builder().hook(CountAttempts::default());
+//! ```
+//!
+//! # Testing without a network
+//!
+//! With the cargo feature `test-util` (off by default; it adds no dependency), the `mock` module builds typed rules, one constructor per operation, and a client that answers from them instead of the network. Calls go through the same request builders, validation, hooks, signing, retries, error mapping, paging and waiters; a rule matches its operation and optionally a predicate over the typed request, answers with a typed body, an API error, a transport fault or a sequence of these, may be limited in uses, and records what it answered. A request no rule answers is [`ConfigError::NoMockRule`], naming the operation and each rule tried; `mock::replay` answers from recorded raw responses.
+//!
+//! ```
+//! # #[cfg(feature = "test-util")]
+//! # async fn run() -> Result<(), huaweicloud_cbr::Error> {
+//! use huaweicloud_cbr::mock::{self, rule, Mock, MockApiError};
+//! use huaweicloud_cbr::ErrorCode;
+//!
+//! let listing = rule::list_operation_logs()
+//!     .then_error(MockApiError::new(503, ErrorCode::from("Busy"), "try later"))
+//!     .then_output(Default::default())
+//!     .build();
+//! let client = mock::client(Mock::new().with_rule(&listing));
+//! client.list_operation_logs().await?; // retried once after the 503
+//! assert_eq!(listing.uses(), 2);
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! # Types
 //!
 //! - Members a response may leave out or send as `null` are [`Nullable`]; optional request members are `Option`. Members the spec does not list are kept in `unknown_members`.
@@ -55,17 +116,22 @@ pub mod operations;
 #[rustfmt::skip]
 pub mod waiters;
 
+#[cfg(feature = "test-util")]
+#[rustfmt::skip]
+pub mod mock;
+
 pub use error_codes::ErrorCode;
 pub use operations::Service;
 pub use waiters::{WaitError, Waiter};
 pub use rt::{
-    decode_response, pagination, reqwest, signing, tls_backend, Auth, AuthFuture,
-    BodyTooLargeError, ConfigError, CredentialSource, CredentialsChain, CredentialsError,
-    DecodeError, DecodeErrorKind, EndpointProblem, HeaderMap, Items, MetadataCredentials,
-    Nullable, Operation, Pages, PaginationError, ProvideAuth, Proxy, ResponseMetadata,
-    RetryBudget, RetryConfig, Rule, StatusCode, Token, TransportError,
-    TransportErrorKind, UnknownValue, Validation, ValidationError, DEFAULT_CALL_TIMEOUT,
-    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY_SIZE,
+    decode_response, pagination, reqwest, signing, tls_backend, AfterAttempt,
+    AttemptErrorKind, Auth, AuthFuture, BeforeAttempt, BodyTooLargeError, ConfigError,
+    CredentialSource, CredentialsChain, CredentialsError, DecodeError, DecodeErrorKind,
+    EndpointProblem, HeaderMap, Hook, HookError, HookFuture, HookStage, Items,
+    MetadataCredentials, Nullable, Operation, Pages, PaginationError, ProvideAuth, Proxy,
+    RequestOptions, ResponseMetadata, RetryBudget, RetryConfig, Rule, StatusCode, Token,
+    TransportError, TransportErrorKind, UnknownValue, Validation, ValidationError,
+    DEFAULT_CALL_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY_SIZE,
     DEFAULT_METADATA_CONNECT_TIMEOUT, DEFAULT_METADATA_ENDPOINT,
     DEFAULT_METADATA_REFRESH_BEFORE, DEFAULT_METADATA_TIMEOUT, DEFAULT_TIMEOUT,
     ENV_ACCESS_KEY, ENV_CREDENTIALS_FILE, ENV_PROJECT_ID, ENV_REGION, ENV_SECRET_KEY,

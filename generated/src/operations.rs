@@ -104,6 +104,7 @@ impl crate::Client {
     ) -> ShowOperationLog {
         ShowOperationLog {
             client: self.clone(),
+            options: rt::RequestOptions::new(),
             operation_log_id: operation_log_id.into(),
             project_id: None,
         }
@@ -121,6 +122,7 @@ impl crate::Client {
     pub fn list_operation_logs(&self) -> ListOperationLogs {
         ListOperationLogs {
             client: self.clone(),
+            options: rt::RequestOptions::new(),
             project_id: None,
             end_time: None,
             enterprise_project_id: None,
@@ -152,6 +154,7 @@ impl crate::Client {
     pub fn list_share_members(&self, backup_id: impl Into<String>) -> ListShareMembers {
         ListShareMembers {
             client: self.clone(),
+            options: rt::RequestOptions::new(),
             backup_id: backup_id.into(),
             project_id: None,
             dest_project_id: None,
@@ -185,6 +188,7 @@ impl crate::Client {
     ) -> AddShareMembers {
         AddShareMembers {
             client: self.clone(),
+            options: rt::RequestOptions::new(),
             backup_id: backup_id.into(),
             project_id: None,
             body,
@@ -211,6 +215,7 @@ impl crate::Client {
     ) -> ShowShareMember {
         ShowShareMember {
             client: self.clone(),
+            options: rt::RequestOptions::new(),
             backup_id: backup_id.into(),
             member_id: member_id.into(),
             project_id: None,
@@ -239,6 +244,7 @@ impl crate::Client {
     ) -> UpdateShareMember {
         UpdateShareMember {
             client: self.clone(),
+            options: rt::RequestOptions::new(),
             backup_id: backup_id.into(),
             member_id: member_id.into(),
             project_id: None,
@@ -266,6 +272,7 @@ impl crate::Client {
     ) -> DeleteShareMember {
         DeleteShareMember {
             client: self.clone(),
+            options: rt::RequestOptions::new(),
             backup_id: backup_id.into(),
             member_id: member_id.into(),
             project_id: None,
@@ -285,6 +292,7 @@ impl crate::Client {
     pub fn show_checkpoint(&self, checkpoint_id: impl Into<String>) -> ShowCheckpoint {
         ShowCheckpoint {
             client: self.clone(),
+            options: rt::RequestOptions::new(),
             checkpoint_id: checkpoint_id.into(),
             project_id: None,
         }
@@ -308,6 +316,7 @@ impl crate::Client {
     ) -> CreateCheckpoint {
         CreateCheckpoint {
             client: self.clone(),
+            options: rt::RequestOptions::new(),
             project_id: None,
             body,
         }
@@ -329,6 +338,7 @@ impl crate::Client {
     ) -> SyncCheckpoint {
         SyncCheckpoint {
             client: self.clone(),
+            options: rt::RequestOptions::new(),
             project_id: None,
             body,
         }
@@ -346,6 +356,7 @@ impl crate::Client {
     pub fn list_vaults(&self) -> ListVaults {
         ListVaults {
             client: self.clone(),
+            options: rt::RequestOptions::new(),
             project_id: None,
             cloud_type: None,
             enterprise_project_id: None,
@@ -376,6 +387,7 @@ impl crate::Client {
     pub fn create_vault(&self, body: models::CreateVaultRequestBody) -> CreateVault {
         CreateVault {
             client: self.clone(),
+            options: rt::RequestOptions::new(),
             project_id: None,
             body,
         }
@@ -396,6 +408,7 @@ impl crate::Client {
     pub fn show_vault(&self, vault_id: impl Into<String>) -> ShowVault {
         ShowVault {
             client: self.clone(),
+            options: rt::RequestOptions::new(),
             vault_id: vault_id.into(),
             project_id: None,
         }
@@ -421,6 +434,7 @@ impl crate::Client {
     ) -> UpdateVault {
         UpdateVault {
             client: self.clone(),
+            options: rt::RequestOptions::new(),
             vault_id: vault_id.into(),
             project_id: None,
             body,
@@ -442,6 +456,7 @@ impl crate::Client {
     pub fn delete_vault(&self, vault_id: impl Into<String>) -> DeleteVault {
         DeleteVault {
             client: self.clone(),
+            options: rt::RequestOptions::new(),
             vault_id: vault_id.into(),
             project_id: None,
         }
@@ -467,6 +482,7 @@ impl crate::Client {
     ) -> RemoveVaultResources {
         RemoveVaultResources {
             client: self.clone(),
+            options: rt::RequestOptions::new(),
             vault_id: vault_id.into(),
             project_id: None,
             body,
@@ -493,6 +509,7 @@ impl crate::Client {
     ) -> AddVaultResources {
         AddVaultResources {
             client: self.clone(),
+            options: rt::RequestOptions::new(),
             vault_id: vault_id.into(),
             project_id: None,
             body,
@@ -519,6 +536,7 @@ impl crate::Client {
     ) -> AssociateVaultPolicy {
         AssociateVaultPolicy {
             client: self.clone(),
+            options: rt::RequestOptions::new(),
             vault_id: vault_id.into(),
             project_id: None,
             body,
@@ -545,6 +563,7 @@ impl crate::Client {
     ) -> DissociateVaultPolicy {
         DissociateVaultPolicy {
             client: self.clone(),
+            options: rt::RequestOptions::new(),
             vault_id: vault_id.into(),
             project_id: None,
             body,
@@ -563,6 +582,7 @@ impl crate::Client {
     pub fn list_backups(&self) -> ListBackups {
         ListBackups {
             client: self.clone(),
+            options: rt::RequestOptions::new(),
             project_id: None,
             checkpoint_id: None,
             dec: None,
@@ -603,6 +623,7 @@ impl crate::Client {
     pub fn show_backup(&self, backup_id: impl Into<String>) -> ShowBackup {
         ShowBackup {
             client: self.clone(),
+            options: rt::RequestOptions::new(),
             backup_id: backup_id.into(),
             project_id: None,
         }
@@ -623,6 +644,7 @@ impl crate::Client {
     pub fn delete_backup(&self, backup_id: impl Into<String>) -> DeleteBackup {
         DeleteBackup {
             client: self.clone(),
+            options: rt::RequestOptions::new(),
             backup_id: backup_id.into(),
             project_id: None,
         }
@@ -648,6 +670,7 @@ impl crate::Client {
     ) -> RestoreBackup {
         RestoreBackup {
             client: self.clone(),
+            options: rt::RequestOptions::new(),
             backup_id: backup_id.into(),
             project_id: None,
             body,
@@ -669,6 +692,7 @@ impl crate::Client {
     pub fn sync_backups(&self, body: models::SyncBackupsRequestBody) -> SyncBackups {
         SyncBackups {
             client: self.clone(),
+            options: rt::RequestOptions::new(),
             project_id: None,
             body,
         }
@@ -686,6 +710,7 @@ impl crate::Client {
     pub fn list_policies(&self) -> ListPolicies {
         ListPolicies {
             client: self.clone(),
+            options: rt::RequestOptions::new(),
             project_id: None,
             operation_type: None,
             vault_id: None,
@@ -707,6 +732,7 @@ impl crate::Client {
     pub fn create_policy(&self, body: models::CreatePolicyRequestBody) -> CreatePolicy {
         CreatePolicy {
             client: self.clone(),
+            options: rt::RequestOptions::new(),
             project_id: None,
             body,
         }
@@ -727,6 +753,7 @@ impl crate::Client {
     pub fn show_policy(&self, policy_id: impl Into<String>) -> ShowPolicy {
         ShowPolicy {
             client: self.clone(),
+            options: rt::RequestOptions::new(),
             policy_id: policy_id.into(),
             project_id: None,
         }
@@ -752,6 +779,7 @@ impl crate::Client {
     ) -> UpdatePolicy {
         UpdatePolicy {
             client: self.clone(),
+            options: rt::RequestOptions::new(),
             policy_id: policy_id.into(),
             project_id: None,
             body,
@@ -773,6 +801,7 @@ impl crate::Client {
     pub fn delete_policy(&self, policy_id: impl Into<String>) -> DeletePolicy {
         DeletePolicy {
             client: self.clone(),
+            options: rt::RequestOptions::new(),
             policy_id: policy_id.into(),
             project_id: None,
         }
@@ -794,6 +823,7 @@ impl crate::Client {
     ) -> CreateVbsBackup {
         CreateVbsBackup {
             client: self.clone(),
+            options: rt::RequestOptions::new(),
             project_id: None,
             body,
         }
@@ -805,11 +835,20 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct ShowOperationLog {
     client: crate::Client,
+    options: rt::RequestOptions,
     project_id: Option<String>,
     operation_log_id: String,
 }
 
 impl ShowOperationLog {
+    /// Settings of this call only (timeouts, retries, validation, extra headers,
+    /// endpoint, project ID), over the client's: see
+    /// [`RequestOptions`](crate::RequestOptions).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -846,15 +885,21 @@ impl ShowOperationLog {
         (models::ShowOperationLogResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        let level = self.client.validation();
+        let level = self
+            .options
+            .validation()
+            .unwrap_or_else(|| self.client.validation());
         if level != crate::Validation::Off {
             let mut checks = rt::validation::Checks::new(level);
             self.validate_with(&mut checks)?;
             checks.warn_unlisted("show_operation_log");
         }
-        let Self { client, project_id, operation_log_id } = self;
+        let Self { client, options, project_id, operation_log_id } = self;
         let mut path = String::new();
-        let project_id = client.resolve_project_id(project_id)?;
+        let project_id = client
+            .resolve_project_id(
+                project_id.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
         path.push_str("/v3/");
         rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/operation-logs/");
@@ -870,6 +915,7 @@ impl ShowOperationLog {
             project_id: Some(project_id),
             body: None,
             errors: <Self as crate::Operation>::ERRORS,
+            options,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
@@ -915,6 +961,7 @@ impl std::future::IntoFuture for ShowOperationLog {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct ListOperationLogs {
     client: crate::Client,
+    options: rt::RequestOptions,
     project_id: Option<String>,
     end_time: Option<String>,
     enterprise_project_id: Option<String>,
@@ -931,6 +978,14 @@ pub struct ListOperationLogs {
 }
 
 impl ListOperationLogs {
+    /// Settings of this call only (timeouts, retries, validation, extra headers,
+    /// endpoint, project ID), over the client's: see
+    /// [`RequestOptions`](crate::RequestOptions).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -1137,7 +1192,10 @@ impl ListOperationLogs {
         (models::ListOperationLogsResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        let level = self.client.validation();
+        let level = self
+            .options
+            .validation()
+            .unwrap_or_else(|| self.client.validation());
         if level != crate::Validation::Off {
             let mut checks = rt::validation::Checks::new(level);
             self.validate_with(&mut checks)?;
@@ -1145,6 +1203,7 @@ impl ListOperationLogs {
         }
         let Self {
             client,
+            options,
             project_id,
             end_time,
             enterprise_project_id,
@@ -1160,7 +1219,10 @@ impl ListOperationLogs {
             vault_name,
         } = self;
         let mut path = String::new();
-        let project_id = client.resolve_project_id(project_id)?;
+        let project_id = client
+            .resolve_project_id(
+                project_id.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
         path.push_str("/v3/");
         rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/operation-logs");
@@ -1211,6 +1273,7 @@ impl ListOperationLogs {
             project_id: Some(project_id),
             body: None,
             errors: <Self as crate::Operation>::ERRORS,
+            options,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
@@ -1320,6 +1383,7 @@ impl rt::pagination::Paginate for ListOperationLogs {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct ListShareMembers {
     client: crate::Client,
+    options: rt::RequestOptions,
     project_id: Option<String>,
     backup_id: String,
     dest_project_id: Option<String>,
@@ -1333,6 +1397,14 @@ pub struct ListShareMembers {
 }
 
 impl ListShareMembers {
+    /// Settings of this call only (timeouts, retries, validation, extra headers,
+    /// endpoint, project ID), over the client's: see
+    /// [`RequestOptions`](crate::RequestOptions).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -1493,7 +1565,10 @@ impl ListShareMembers {
         (models::ListShareMembersResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        let level = self.client.validation();
+        let level = self
+            .options
+            .validation()
+            .unwrap_or_else(|| self.client.validation());
         if level != crate::Validation::Off {
             let mut checks = rt::validation::Checks::new(level);
             self.validate_with(&mut checks)?;
@@ -1501,6 +1576,7 @@ impl ListShareMembers {
         }
         let Self {
             client,
+            options,
             project_id,
             backup_id,
             dest_project_id,
@@ -1513,7 +1589,10 @@ impl ListShareMembers {
             vault_id,
         } = self;
         let mut path = String::new();
-        let project_id = client.resolve_project_id(project_id)?;
+        let project_id = client
+            .resolve_project_id(
+                project_id.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
         path.push_str("/v3/");
         rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/backups/");
@@ -1554,6 +1633,7 @@ impl ListShareMembers {
             project_id: Some(project_id),
             body: None,
             errors: <Self as crate::Operation>::ERRORS,
+            options,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
@@ -1666,12 +1746,21 @@ impl rt::pagination::Paginate for ListShareMembers {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct AddShareMembers {
     client: crate::Client,
+    options: rt::RequestOptions,
     project_id: Option<String>,
     backup_id: String,
     body: models::AddShareMembersRequestBody,
 }
 
 impl AddShareMembers {
+    /// Settings of this call only (timeouts, retries, validation, extra headers,
+    /// endpoint, project ID), over the client's: see
+    /// [`RequestOptions`](crate::RequestOptions).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -1712,15 +1801,21 @@ impl AddShareMembers {
         (models::AddShareMembersResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        let level = self.client.validation();
+        let level = self
+            .options
+            .validation()
+            .unwrap_or_else(|| self.client.validation());
         if level != crate::Validation::Off {
             let mut checks = rt::validation::Checks::new(level);
             self.validate_with(&mut checks)?;
             checks.warn_unlisted("add_share_members");
         }
-        let Self { client, project_id, backup_id, body } = self;
+        let Self { client, options, project_id, backup_id, body } = self;
         let mut path = String::new();
-        let project_id = client.resolve_project_id(project_id)?;
+        let project_id = client
+            .resolve_project_id(
+                project_id.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
         path.push_str("/v3/");
         rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/backups/");
@@ -1737,6 +1832,7 @@ impl AddShareMembers {
             project_id: Some(project_id),
             body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
+            options,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
@@ -1782,12 +1878,21 @@ impl std::future::IntoFuture for AddShareMembers {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct ShowShareMember {
     client: crate::Client,
+    options: rt::RequestOptions,
     project_id: Option<String>,
     backup_id: String,
     member_id: String,
 }
 
 impl ShowShareMember {
+    /// Settings of this call only (timeouts, retries, validation, extra headers,
+    /// endpoint, project ID), over the client's: see
+    /// [`RequestOptions`](crate::RequestOptions).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -1824,15 +1929,21 @@ impl ShowShareMember {
         (models::ShowShareMemberResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        let level = self.client.validation();
+        let level = self
+            .options
+            .validation()
+            .unwrap_or_else(|| self.client.validation());
         if level != crate::Validation::Off {
             let mut checks = rt::validation::Checks::new(level);
             self.validate_with(&mut checks)?;
             checks.warn_unlisted("show_share_member");
         }
-        let Self { client, project_id, backup_id, member_id } = self;
+        let Self { client, options, project_id, backup_id, member_id } = self;
         let mut path = String::new();
-        let project_id = client.resolve_project_id(project_id)?;
+        let project_id = client
+            .resolve_project_id(
+                project_id.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
         path.push_str("/v3/");
         rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/backups/");
@@ -1850,6 +1961,7 @@ impl ShowShareMember {
             project_id: Some(project_id),
             body: None,
             errors: <Self as crate::Operation>::ERRORS,
+            options,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
@@ -1895,6 +2007,7 @@ impl std::future::IntoFuture for ShowShareMember {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct UpdateShareMember {
     client: crate::Client,
+    options: rt::RequestOptions,
     project_id: Option<String>,
     backup_id: String,
     member_id: String,
@@ -1902,6 +2015,14 @@ pub struct UpdateShareMember {
 }
 
 impl UpdateShareMember {
+    /// Settings of this call only (timeouts, retries, validation, extra headers,
+    /// endpoint, project ID), over the client's: see
+    /// [`RequestOptions`](crate::RequestOptions).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -1942,15 +2063,21 @@ impl UpdateShareMember {
         (models::UpdateShareMemberResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        let level = self.client.validation();
+        let level = self
+            .options
+            .validation()
+            .unwrap_or_else(|| self.client.validation());
         if level != crate::Validation::Off {
             let mut checks = rt::validation::Checks::new(level);
             self.validate_with(&mut checks)?;
             checks.warn_unlisted("update_share_member");
         }
-        let Self { client, project_id, backup_id, member_id, body } = self;
+        let Self { client, options, project_id, backup_id, member_id, body } = self;
         let mut path = String::new();
-        let project_id = client.resolve_project_id(project_id)?;
+        let project_id = client
+            .resolve_project_id(
+                project_id.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
         path.push_str("/v3/");
         rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/backups/");
@@ -1968,6 +2095,7 @@ impl UpdateShareMember {
             project_id: Some(project_id),
             body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
+            options,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
@@ -2013,12 +2141,21 @@ impl std::future::IntoFuture for UpdateShareMember {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct DeleteShareMember {
     client: crate::Client,
+    options: rt::RequestOptions,
     project_id: Option<String>,
     backup_id: String,
     member_id: String,
 }
 
 impl DeleteShareMember {
+    /// Settings of this call only (timeouts, retries, validation, extra headers,
+    /// endpoint, project ID), over the client's: see
+    /// [`RequestOptions`](crate::RequestOptions).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -2050,15 +2187,21 @@ impl DeleteShareMember {
     pub async fn send_with_metadata(
         self,
     ) -> Result<((), crate::ResponseMetadata), crate::Error> {
-        let level = self.client.validation();
+        let level = self
+            .options
+            .validation()
+            .unwrap_or_else(|| self.client.validation());
         if level != crate::Validation::Off {
             let mut checks = rt::validation::Checks::new(level);
             self.validate_with(&mut checks)?;
             checks.warn_unlisted("delete_share_member");
         }
-        let Self { client, project_id, backup_id, member_id } = self;
+        let Self { client, options, project_id, backup_id, member_id } = self;
         let mut path = String::new();
-        let project_id = client.resolve_project_id(project_id)?;
+        let project_id = client
+            .resolve_project_id(
+                project_id.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
         path.push_str("/v3/");
         rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/backups/");
@@ -2076,6 +2219,7 @@ impl DeleteShareMember {
             project_id: Some(project_id),
             body: None,
             errors: <Self as crate::Operation>::ERRORS,
+            options,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
@@ -2118,11 +2262,20 @@ impl std::future::IntoFuture for DeleteShareMember {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct ShowCheckpoint {
     client: crate::Client,
+    options: rt::RequestOptions,
     project_id: Option<String>,
     checkpoint_id: String,
 }
 
 impl ShowCheckpoint {
+    /// Settings of this call only (timeouts, retries, validation, extra headers,
+    /// endpoint, project ID), over the client's: see
+    /// [`RequestOptions`](crate::RequestOptions).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -2157,15 +2310,21 @@ impl ShowCheckpoint {
         (models::ShowCheckpointResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        let level = self.client.validation();
+        let level = self
+            .options
+            .validation()
+            .unwrap_or_else(|| self.client.validation());
         if level != crate::Validation::Off {
             let mut checks = rt::validation::Checks::new(level);
             self.validate_with(&mut checks)?;
             checks.warn_unlisted("show_checkpoint");
         }
-        let Self { client, project_id, checkpoint_id } = self;
+        let Self { client, options, project_id, checkpoint_id } = self;
         let mut path = String::new();
-        let project_id = client.resolve_project_id(project_id)?;
+        let project_id = client
+            .resolve_project_id(
+                project_id.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
         path.push_str("/v3/");
         rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/checkpoints/");
@@ -2181,6 +2340,7 @@ impl ShowCheckpoint {
             project_id: Some(project_id),
             body: None,
             errors: <Self as crate::Operation>::ERRORS,
+            options,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
@@ -2226,11 +2386,20 @@ impl std::future::IntoFuture for ShowCheckpoint {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct CreateCheckpoint {
     client: crate::Client,
+    options: rt::RequestOptions,
     project_id: Option<String>,
     body: models::CreateCheckpointRequestBody,
 }
 
 impl CreateCheckpoint {
+    /// Settings of this call only (timeouts, retries, validation, extra headers,
+    /// endpoint, project ID), over the client's: see
+    /// [`RequestOptions`](crate::RequestOptions).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -2271,15 +2440,21 @@ impl CreateCheckpoint {
         (models::CreateCheckpointResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        let level = self.client.validation();
+        let level = self
+            .options
+            .validation()
+            .unwrap_or_else(|| self.client.validation());
         if level != crate::Validation::Off {
             let mut checks = rt::validation::Checks::new(level);
             self.validate_with(&mut checks)?;
             checks.warn_unlisted("create_checkpoint");
         }
-        let Self { client, project_id, body } = self;
+        let Self { client, options, project_id, body } = self;
         let mut path = String::new();
-        let project_id = client.resolve_project_id(project_id)?;
+        let project_id = client
+            .resolve_project_id(
+                project_id.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
         path.push_str("/v3/");
         rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/checkpoints");
@@ -2294,6 +2469,7 @@ impl CreateCheckpoint {
             project_id: Some(project_id),
             body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
+            options,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
@@ -2339,11 +2515,20 @@ impl std::future::IntoFuture for CreateCheckpoint {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct SyncCheckpoint {
     client: crate::Client,
+    options: rt::RequestOptions,
     project_id: Option<String>,
     body: models::SyncCheckpointRequestBody,
 }
 
 impl SyncCheckpoint {
+    /// Settings of this call only (timeouts, retries, validation, extra headers,
+    /// endpoint, project ID), over the client's: see
+    /// [`RequestOptions`](crate::RequestOptions).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -2382,15 +2567,21 @@ impl SyncCheckpoint {
         (models::SyncCheckpointResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        let level = self.client.validation();
+        let level = self
+            .options
+            .validation()
+            .unwrap_or_else(|| self.client.validation());
         if level != crate::Validation::Off {
             let mut checks = rt::validation::Checks::new(level);
             self.validate_with(&mut checks)?;
             checks.warn_unlisted("sync_checkpoint");
         }
-        let Self { client, project_id, body } = self;
+        let Self { client, options, project_id, body } = self;
         let mut path = String::new();
-        let project_id = client.resolve_project_id(project_id)?;
+        let project_id = client
+            .resolve_project_id(
+                project_id.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
         path.push_str("/v3/");
         rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/checkpoints/sync");
@@ -2405,6 +2596,7 @@ impl SyncCheckpoint {
             project_id: Some(project_id),
             body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
+            options,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
@@ -2450,6 +2642,7 @@ impl std::future::IntoFuture for SyncCheckpoint {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct ListVaults {
     client: crate::Client,
+    options: rt::RequestOptions,
     project_id: Option<String>,
     cloud_type: Option<models::CloudType>,
     enterprise_project_id: Option<String>,
@@ -2465,6 +2658,14 @@ pub struct ListVaults {
 }
 
 impl ListVaults {
+    /// Settings of this call only (timeouts, retries, validation, extra headers,
+    /// endpoint, project ID), over the client's: see
+    /// [`RequestOptions`](crate::RequestOptions).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -2680,7 +2881,10 @@ impl ListVaults {
         (models::ListVaultsResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        let level = self.client.validation();
+        let level = self
+            .options
+            .validation()
+            .unwrap_or_else(|| self.client.validation());
         if level != crate::Validation::Off {
             let mut checks = rt::validation::Checks::new(level);
             self.validate_with(&mut checks)?;
@@ -2688,6 +2892,7 @@ impl ListVaults {
         }
         let Self {
             client,
+            options,
             project_id,
             cloud_type,
             enterprise_project_id,
@@ -2702,7 +2907,10 @@ impl ListVaults {
             status,
         } = self;
         let mut path = String::new();
-        let project_id = client.resolve_project_id(project_id)?;
+        let project_id = client
+            .resolve_project_id(
+                project_id.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
         path.push_str("/v3/");
         rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/vaults");
@@ -2750,6 +2958,7 @@ impl ListVaults {
             project_id: Some(project_id),
             body: None,
             errors: <Self as crate::Operation>::ERRORS,
+            options,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
@@ -2859,11 +3068,20 @@ impl rt::pagination::Paginate for ListVaults {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct CreateVault {
     client: crate::Client,
+    options: rt::RequestOptions,
     project_id: Option<String>,
     body: models::CreateVaultRequestBody,
 }
 
 impl CreateVault {
+    /// Settings of this call only (timeouts, retries, validation, extra headers,
+    /// endpoint, project ID), over the client's: see
+    /// [`RequestOptions`](crate::RequestOptions).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -2902,15 +3120,21 @@ impl CreateVault {
         (models::CreateVaultResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        let level = self.client.validation();
+        let level = self
+            .options
+            .validation()
+            .unwrap_or_else(|| self.client.validation());
         if level != crate::Validation::Off {
             let mut checks = rt::validation::Checks::new(level);
             self.validate_with(&mut checks)?;
             checks.warn_unlisted("create_vault");
         }
-        let Self { client, project_id, body } = self;
+        let Self { client, options, project_id, body } = self;
         let mut path = String::new();
-        let project_id = client.resolve_project_id(project_id)?;
+        let project_id = client
+            .resolve_project_id(
+                project_id.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
         path.push_str("/v3/");
         rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/vaults");
@@ -2925,6 +3149,7 @@ impl CreateVault {
             project_id: Some(project_id),
             body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
+            options,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
@@ -2970,11 +3195,20 @@ impl std::future::IntoFuture for CreateVault {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct ShowVault {
     client: crate::Client,
+    options: rt::RequestOptions,
     project_id: Option<String>,
     vault_id: String,
 }
 
 impl ShowVault {
+    /// Settings of this call only (timeouts, retries, validation, extra headers,
+    /// endpoint, project ID), over the client's: see
+    /// [`RequestOptions`](crate::RequestOptions).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -3006,15 +3240,21 @@ impl ShowVault {
     pub async fn send_with_metadata(
         self,
     ) -> Result<(models::ShowVaultResponseBody, crate::ResponseMetadata), crate::Error> {
-        let level = self.client.validation();
+        let level = self
+            .options
+            .validation()
+            .unwrap_or_else(|| self.client.validation());
         if level != crate::Validation::Off {
             let mut checks = rt::validation::Checks::new(level);
             self.validate_with(&mut checks)?;
             checks.warn_unlisted("show_vault");
         }
-        let Self { client, project_id, vault_id } = self;
+        let Self { client, options, project_id, vault_id } = self;
         let mut path = String::new();
-        let project_id = client.resolve_project_id(project_id)?;
+        let project_id = client
+            .resolve_project_id(
+                project_id.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
         path.push_str("/v3/");
         rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/vaults/");
@@ -3030,6 +3270,7 @@ impl ShowVault {
             project_id: Some(project_id),
             body: None,
             errors: <Self as crate::Operation>::ERRORS,
+            options,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
@@ -3072,12 +3313,21 @@ impl std::future::IntoFuture for ShowVault {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct UpdateVault {
     client: crate::Client,
+    options: rt::RequestOptions,
     project_id: Option<String>,
     vault_id: String,
     body: models::UpdateVaultRequestBody,
 }
 
 impl UpdateVault {
+    /// Settings of this call only (timeouts, retries, validation, extra headers,
+    /// endpoint, project ID), over the client's: see
+    /// [`RequestOptions`](crate::RequestOptions).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -3116,15 +3366,21 @@ impl UpdateVault {
         (models::UpdateVaultResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        let level = self.client.validation();
+        let level = self
+            .options
+            .validation()
+            .unwrap_or_else(|| self.client.validation());
         if level != crate::Validation::Off {
             let mut checks = rt::validation::Checks::new(level);
             self.validate_with(&mut checks)?;
             checks.warn_unlisted("update_vault");
         }
-        let Self { client, project_id, vault_id, body } = self;
+        let Self { client, options, project_id, vault_id, body } = self;
         let mut path = String::new();
-        let project_id = client.resolve_project_id(project_id)?;
+        let project_id = client
+            .resolve_project_id(
+                project_id.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
         path.push_str("/v3/");
         rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/vaults/");
@@ -3140,6 +3396,7 @@ impl UpdateVault {
             project_id: Some(project_id),
             body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
+            options,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
@@ -3185,11 +3442,20 @@ impl std::future::IntoFuture for UpdateVault {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct DeleteVault {
     client: crate::Client,
+    options: rt::RequestOptions,
     project_id: Option<String>,
     vault_id: String,
 }
 
 impl DeleteVault {
+    /// Settings of this call only (timeouts, retries, validation, extra headers,
+    /// endpoint, project ID), over the client's: see
+    /// [`RequestOptions`](crate::RequestOptions).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -3221,15 +3487,21 @@ impl DeleteVault {
     pub async fn send_with_metadata(
         self,
     ) -> Result<((), crate::ResponseMetadata), crate::Error> {
-        let level = self.client.validation();
+        let level = self
+            .options
+            .validation()
+            .unwrap_or_else(|| self.client.validation());
         if level != crate::Validation::Off {
             let mut checks = rt::validation::Checks::new(level);
             self.validate_with(&mut checks)?;
             checks.warn_unlisted("delete_vault");
         }
-        let Self { client, project_id, vault_id } = self;
+        let Self { client, options, project_id, vault_id } = self;
         let mut path = String::new();
-        let project_id = client.resolve_project_id(project_id)?;
+        let project_id = client
+            .resolve_project_id(
+                project_id.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
         path.push_str("/v3/");
         rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/vaults/");
@@ -3245,6 +3517,7 @@ impl DeleteVault {
             project_id: Some(project_id),
             body: None,
             errors: <Self as crate::Operation>::ERRORS,
+            options,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
@@ -3287,12 +3560,21 @@ impl std::future::IntoFuture for DeleteVault {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct RemoveVaultResources {
     client: crate::Client,
+    options: rt::RequestOptions,
     project_id: Option<String>,
     vault_id: String,
     body: models::RemoveVaultResourcesRequestBody,
 }
 
 impl RemoveVaultResources {
+    /// Settings of this call only (timeouts, retries, validation, extra headers,
+    /// endpoint, project ID), over the client's: see
+    /// [`RequestOptions`](crate::RequestOptions).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -3333,15 +3615,21 @@ impl RemoveVaultResources {
         (models::RemoveVaultResourcesResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        let level = self.client.validation();
+        let level = self
+            .options
+            .validation()
+            .unwrap_or_else(|| self.client.validation());
         if level != crate::Validation::Off {
             let mut checks = rt::validation::Checks::new(level);
             self.validate_with(&mut checks)?;
             checks.warn_unlisted("remove_vault_resources");
         }
-        let Self { client, project_id, vault_id, body } = self;
+        let Self { client, options, project_id, vault_id, body } = self;
         let mut path = String::new();
-        let project_id = client.resolve_project_id(project_id)?;
+        let project_id = client
+            .resolve_project_id(
+                project_id.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
         path.push_str("/v3/");
         rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/vaults/");
@@ -3358,6 +3646,7 @@ impl RemoveVaultResources {
             project_id: Some(project_id),
             body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
+            options,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
@@ -3403,12 +3692,21 @@ impl std::future::IntoFuture for RemoveVaultResources {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct AddVaultResources {
     client: crate::Client,
+    options: rt::RequestOptions,
     project_id: Option<String>,
     vault_id: String,
     body: models::AddVaultResourcesRequestBody,
 }
 
 impl AddVaultResources {
+    /// Settings of this call only (timeouts, retries, validation, extra headers,
+    /// endpoint, project ID), over the client's: see
+    /// [`RequestOptions`](crate::RequestOptions).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -3449,15 +3747,21 @@ impl AddVaultResources {
         (models::AddVaultResourcesResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        let level = self.client.validation();
+        let level = self
+            .options
+            .validation()
+            .unwrap_or_else(|| self.client.validation());
         if level != crate::Validation::Off {
             let mut checks = rt::validation::Checks::new(level);
             self.validate_with(&mut checks)?;
             checks.warn_unlisted("add_vault_resources");
         }
-        let Self { client, project_id, vault_id, body } = self;
+        let Self { client, options, project_id, vault_id, body } = self;
         let mut path = String::new();
-        let project_id = client.resolve_project_id(project_id)?;
+        let project_id = client
+            .resolve_project_id(
+                project_id.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
         path.push_str("/v3/");
         rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/vaults/");
@@ -3474,6 +3778,7 @@ impl AddVaultResources {
             project_id: Some(project_id),
             body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
+            options,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
@@ -3519,12 +3824,21 @@ impl std::future::IntoFuture for AddVaultResources {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct AssociateVaultPolicy {
     client: crate::Client,
+    options: rt::RequestOptions,
     project_id: Option<String>,
     vault_id: String,
     body: models::AssociateVaultPolicyRequestBody,
 }
 
 impl AssociateVaultPolicy {
+    /// Settings of this call only (timeouts, retries, validation, extra headers,
+    /// endpoint, project ID), over the client's: see
+    /// [`RequestOptions`](crate::RequestOptions).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -3565,15 +3879,21 @@ impl AssociateVaultPolicy {
         (models::AssociateVaultPolicyResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        let level = self.client.validation();
+        let level = self
+            .options
+            .validation()
+            .unwrap_or_else(|| self.client.validation());
         if level != crate::Validation::Off {
             let mut checks = rt::validation::Checks::new(level);
             self.validate_with(&mut checks)?;
             checks.warn_unlisted("associate_vault_policy");
         }
-        let Self { client, project_id, vault_id, body } = self;
+        let Self { client, options, project_id, vault_id, body } = self;
         let mut path = String::new();
-        let project_id = client.resolve_project_id(project_id)?;
+        let project_id = client
+            .resolve_project_id(
+                project_id.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
         path.push_str("/v3/");
         rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/vaults/");
@@ -3590,6 +3910,7 @@ impl AssociateVaultPolicy {
             project_id: Some(project_id),
             body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
+            options,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
@@ -3635,12 +3956,21 @@ impl std::future::IntoFuture for AssociateVaultPolicy {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct DissociateVaultPolicy {
     client: crate::Client,
+    options: rt::RequestOptions,
     project_id: Option<String>,
     vault_id: String,
     body: models::DissociateVaultPolicyRequestBody,
 }
 
 impl DissociateVaultPolicy {
+    /// Settings of this call only (timeouts, retries, validation, extra headers,
+    /// endpoint, project ID), over the client's: see
+    /// [`RequestOptions`](crate::RequestOptions).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -3681,15 +4011,21 @@ impl DissociateVaultPolicy {
         (models::DissociateVaultPolicyResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        let level = self.client.validation();
+        let level = self
+            .options
+            .validation()
+            .unwrap_or_else(|| self.client.validation());
         if level != crate::Validation::Off {
             let mut checks = rt::validation::Checks::new(level);
             self.validate_with(&mut checks)?;
             checks.warn_unlisted("dissociate_vault_policy");
         }
-        let Self { client, project_id, vault_id, body } = self;
+        let Self { client, options, project_id, vault_id, body } = self;
         let mut path = String::new();
-        let project_id = client.resolve_project_id(project_id)?;
+        let project_id = client
+            .resolve_project_id(
+                project_id.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
         path.push_str("/v3/");
         rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/vaults/");
@@ -3706,6 +4042,7 @@ impl DissociateVaultPolicy {
             project_id: Some(project_id),
             body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
+            options,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
@@ -3751,6 +4088,7 @@ impl std::future::IntoFuture for DissociateVaultPolicy {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct ListBackups {
     client: crate::Client,
+    options: rt::RequestOptions,
     project_id: Option<String>,
     checkpoint_id: Option<String>,
     dec: Option<bool>,
@@ -3776,6 +4114,14 @@ pub struct ListBackups {
 }
 
 impl ListBackups {
+    /// Settings of this call only (timeouts, retries, validation, extra headers,
+    /// endpoint, project ID), over the client's: see
+    /// [`RequestOptions`](crate::RequestOptions).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -4133,7 +4479,10 @@ impl ListBackups {
         (models::ListBackupsResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        let level = self.client.validation();
+        let level = self
+            .options
+            .validation()
+            .unwrap_or_else(|| self.client.validation());
         if level != crate::Validation::Off {
             let mut checks = rt::validation::Checks::new(level);
             self.validate_with(&mut checks)?;
@@ -4141,6 +4490,7 @@ impl ListBackups {
         }
         let Self {
             client,
+            options,
             project_id,
             checkpoint_id,
             dec,
@@ -4165,7 +4515,10 @@ impl ListBackups {
             vault_id,
         } = self;
         let mut path = String::new();
-        let project_id = client.resolve_project_id(project_id)?;
+        let project_id = client
+            .resolve_project_id(
+                project_id.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
         path.push_str("/v3/");
         rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/backups");
@@ -4245,6 +4598,7 @@ impl ListBackups {
             project_id: Some(project_id),
             body: None,
             errors: <Self as crate::Operation>::ERRORS,
+            options,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
@@ -4357,11 +4711,20 @@ impl rt::pagination::Paginate for ListBackups {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct ShowBackup {
     client: crate::Client,
+    options: rt::RequestOptions,
     project_id: Option<String>,
     backup_id: String,
 }
 
 impl ShowBackup {
+    /// Settings of this call only (timeouts, retries, validation, extra headers,
+    /// endpoint, project ID), over the client's: see
+    /// [`RequestOptions`](crate::RequestOptions).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -4396,15 +4759,21 @@ impl ShowBackup {
         (models::ShowBackupResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        let level = self.client.validation();
+        let level = self
+            .options
+            .validation()
+            .unwrap_or_else(|| self.client.validation());
         if level != crate::Validation::Off {
             let mut checks = rt::validation::Checks::new(level);
             self.validate_with(&mut checks)?;
             checks.warn_unlisted("show_backup");
         }
-        let Self { client, project_id, backup_id } = self;
+        let Self { client, options, project_id, backup_id } = self;
         let mut path = String::new();
-        let project_id = client.resolve_project_id(project_id)?;
+        let project_id = client
+            .resolve_project_id(
+                project_id.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
         path.push_str("/v3/");
         rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/backups/");
@@ -4420,6 +4789,7 @@ impl ShowBackup {
             project_id: Some(project_id),
             body: None,
             errors: <Self as crate::Operation>::ERRORS,
+            options,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
@@ -4465,11 +4835,20 @@ impl std::future::IntoFuture for ShowBackup {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct DeleteBackup {
     client: crate::Client,
+    options: rt::RequestOptions,
     project_id: Option<String>,
     backup_id: String,
 }
 
 impl DeleteBackup {
+    /// Settings of this call only (timeouts, retries, validation, extra headers,
+    /// endpoint, project ID), over the client's: see
+    /// [`RequestOptions`](crate::RequestOptions).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -4501,15 +4880,21 @@ impl DeleteBackup {
     pub async fn send_with_metadata(
         self,
     ) -> Result<((), crate::ResponseMetadata), crate::Error> {
-        let level = self.client.validation();
+        let level = self
+            .options
+            .validation()
+            .unwrap_or_else(|| self.client.validation());
         if level != crate::Validation::Off {
             let mut checks = rt::validation::Checks::new(level);
             self.validate_with(&mut checks)?;
             checks.warn_unlisted("delete_backup");
         }
-        let Self { client, project_id, backup_id } = self;
+        let Self { client, options, project_id, backup_id } = self;
         let mut path = String::new();
-        let project_id = client.resolve_project_id(project_id)?;
+        let project_id = client
+            .resolve_project_id(
+                project_id.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
         path.push_str("/v3/");
         rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/backups/");
@@ -4525,6 +4910,7 @@ impl DeleteBackup {
             project_id: Some(project_id),
             body: None,
             errors: <Self as crate::Operation>::ERRORS,
+            options,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
@@ -4567,12 +4953,21 @@ impl std::future::IntoFuture for DeleteBackup {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct RestoreBackup {
     client: crate::Client,
+    options: rt::RequestOptions,
     project_id: Option<String>,
     backup_id: String,
     body: models::RestoreBackupRequestBody,
 }
 
 impl RestoreBackup {
+    /// Settings of this call only (timeouts, retries, validation, extra headers,
+    /// endpoint, project ID), over the client's: see
+    /// [`RequestOptions`](crate::RequestOptions).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -4608,15 +5003,21 @@ impl RestoreBackup {
     pub async fn send_with_metadata(
         self,
     ) -> Result<((), crate::ResponseMetadata), crate::Error> {
-        let level = self.client.validation();
+        let level = self
+            .options
+            .validation()
+            .unwrap_or_else(|| self.client.validation());
         if level != crate::Validation::Off {
             let mut checks = rt::validation::Checks::new(level);
             self.validate_with(&mut checks)?;
             checks.warn_unlisted("restore_backup");
         }
-        let Self { client, project_id, backup_id, body } = self;
+        let Self { client, options, project_id, backup_id, body } = self;
         let mut path = String::new();
-        let project_id = client.resolve_project_id(project_id)?;
+        let project_id = client
+            .resolve_project_id(
+                project_id.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
         path.push_str("/v3/");
         rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/backups/");
@@ -4633,6 +5034,7 @@ impl RestoreBackup {
             project_id: Some(project_id),
             body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
+            options,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
@@ -4675,11 +5077,20 @@ impl std::future::IntoFuture for RestoreBackup {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct SyncBackups {
     client: crate::Client,
+    options: rt::RequestOptions,
     project_id: Option<String>,
     body: models::SyncBackupsRequestBody,
 }
 
 impl SyncBackups {
+    /// Settings of this call only (timeouts, retries, validation, extra headers,
+    /// endpoint, project ID), over the client's: see
+    /// [`RequestOptions`](crate::RequestOptions).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -4718,15 +5129,21 @@ impl SyncBackups {
         (models::SyncBackupsResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        let level = self.client.validation();
+        let level = self
+            .options
+            .validation()
+            .unwrap_or_else(|| self.client.validation());
         if level != crate::Validation::Off {
             let mut checks = rt::validation::Checks::new(level);
             self.validate_with(&mut checks)?;
             checks.warn_unlisted("sync_backups");
         }
-        let Self { client, project_id, body } = self;
+        let Self { client, options, project_id, body } = self;
         let mut path = String::new();
-        let project_id = client.resolve_project_id(project_id)?;
+        let project_id = client
+            .resolve_project_id(
+                project_id.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
         path.push_str("/v3/");
         rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/backups/sync");
@@ -4741,6 +5158,7 @@ impl SyncBackups {
             project_id: Some(project_id),
             body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
+            options,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
@@ -4786,12 +5204,21 @@ impl std::future::IntoFuture for SyncBackups {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct ListPolicies {
     client: crate::Client,
+    options: rt::RequestOptions,
     project_id: Option<String>,
     operation_type: Option<models::PolicyOperationType>,
     vault_id: Option<String>,
 }
 
 impl ListPolicies {
+    /// Settings of this call only (timeouts, retries, validation, extra headers,
+    /// endpoint, project ID), over the client's: see
+    /// [`RequestOptions`](crate::RequestOptions).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -4856,15 +5283,21 @@ impl ListPolicies {
         (models::ListPoliciesResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        let level = self.client.validation();
+        let level = self
+            .options
+            .validation()
+            .unwrap_or_else(|| self.client.validation());
         if level != crate::Validation::Off {
             let mut checks = rt::validation::Checks::new(level);
             self.validate_with(&mut checks)?;
             checks.warn_unlisted("list_policies");
         }
-        let Self { client, project_id, operation_type, vault_id } = self;
+        let Self { client, options, project_id, operation_type, vault_id } = self;
         let mut path = String::new();
-        let project_id = client.resolve_project_id(project_id)?;
+        let project_id = client
+            .resolve_project_id(
+                project_id.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
         path.push_str("/v3/");
         rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/policies");
@@ -4885,6 +5318,7 @@ impl ListPolicies {
             project_id: Some(project_id),
             body: None,
             errors: <Self as crate::Operation>::ERRORS,
+            options,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
@@ -4930,11 +5364,20 @@ impl std::future::IntoFuture for ListPolicies {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct CreatePolicy {
     client: crate::Client,
+    options: rt::RequestOptions,
     project_id: Option<String>,
     body: models::CreatePolicyRequestBody,
 }
 
 impl CreatePolicy {
+    /// Settings of this call only (timeouts, retries, validation, extra headers,
+    /// endpoint, project ID), over the client's: see
+    /// [`RequestOptions`](crate::RequestOptions).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -4973,15 +5416,21 @@ impl CreatePolicy {
         (models::CreatePolicyResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        let level = self.client.validation();
+        let level = self
+            .options
+            .validation()
+            .unwrap_or_else(|| self.client.validation());
         if level != crate::Validation::Off {
             let mut checks = rt::validation::Checks::new(level);
             self.validate_with(&mut checks)?;
             checks.warn_unlisted("create_policy");
         }
-        let Self { client, project_id, body } = self;
+        let Self { client, options, project_id, body } = self;
         let mut path = String::new();
-        let project_id = client.resolve_project_id(project_id)?;
+        let project_id = client
+            .resolve_project_id(
+                project_id.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
         path.push_str("/v3/");
         rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/policies");
@@ -4996,6 +5445,7 @@ impl CreatePolicy {
             project_id: Some(project_id),
             body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
+            options,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
@@ -5041,11 +5491,20 @@ impl std::future::IntoFuture for CreatePolicy {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct ShowPolicy {
     client: crate::Client,
+    options: rt::RequestOptions,
     project_id: Option<String>,
     policy_id: String,
 }
 
 impl ShowPolicy {
+    /// Settings of this call only (timeouts, retries, validation, extra headers,
+    /// endpoint, project ID), over the client's: see
+    /// [`RequestOptions`](crate::RequestOptions).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -5080,15 +5539,21 @@ impl ShowPolicy {
         (models::ShowPolicyResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        let level = self.client.validation();
+        let level = self
+            .options
+            .validation()
+            .unwrap_or_else(|| self.client.validation());
         if level != crate::Validation::Off {
             let mut checks = rt::validation::Checks::new(level);
             self.validate_with(&mut checks)?;
             checks.warn_unlisted("show_policy");
         }
-        let Self { client, project_id, policy_id } = self;
+        let Self { client, options, project_id, policy_id } = self;
         let mut path = String::new();
-        let project_id = client.resolve_project_id(project_id)?;
+        let project_id = client
+            .resolve_project_id(
+                project_id.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
         path.push_str("/v3/");
         rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/policies/");
@@ -5104,6 +5569,7 @@ impl ShowPolicy {
             project_id: Some(project_id),
             body: None,
             errors: <Self as crate::Operation>::ERRORS,
+            options,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
@@ -5149,12 +5615,21 @@ impl std::future::IntoFuture for ShowPolicy {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct UpdatePolicy {
     client: crate::Client,
+    options: rt::RequestOptions,
     project_id: Option<String>,
     policy_id: String,
     body: models::UpdatePolicyRequestBody,
 }
 
 impl UpdatePolicy {
+    /// Settings of this call only (timeouts, retries, validation, extra headers,
+    /// endpoint, project ID), over the client's: see
+    /// [`RequestOptions`](crate::RequestOptions).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -5193,15 +5668,21 @@ impl UpdatePolicy {
         (models::UpdatePolicyResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        let level = self.client.validation();
+        let level = self
+            .options
+            .validation()
+            .unwrap_or_else(|| self.client.validation());
         if level != crate::Validation::Off {
             let mut checks = rt::validation::Checks::new(level);
             self.validate_with(&mut checks)?;
             checks.warn_unlisted("update_policy");
         }
-        let Self { client, project_id, policy_id, body } = self;
+        let Self { client, options, project_id, policy_id, body } = self;
         let mut path = String::new();
-        let project_id = client.resolve_project_id(project_id)?;
+        let project_id = client
+            .resolve_project_id(
+                project_id.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
         path.push_str("/v3/");
         rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/policies/");
@@ -5217,6 +5698,7 @@ impl UpdatePolicy {
             project_id: Some(project_id),
             body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
+            options,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
@@ -5262,11 +5744,20 @@ impl std::future::IntoFuture for UpdatePolicy {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct DeletePolicy {
     client: crate::Client,
+    options: rt::RequestOptions,
     project_id: Option<String>,
     policy_id: String,
 }
 
 impl DeletePolicy {
+    /// Settings of this call only (timeouts, retries, validation, extra headers,
+    /// endpoint, project ID), over the client's: see
+    /// [`RequestOptions`](crate::RequestOptions).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -5298,15 +5789,21 @@ impl DeletePolicy {
     pub async fn send_with_metadata(
         self,
     ) -> Result<((), crate::ResponseMetadata), crate::Error> {
-        let level = self.client.validation();
+        let level = self
+            .options
+            .validation()
+            .unwrap_or_else(|| self.client.validation());
         if level != crate::Validation::Off {
             let mut checks = rt::validation::Checks::new(level);
             self.validate_with(&mut checks)?;
             checks.warn_unlisted("delete_policy");
         }
-        let Self { client, project_id, policy_id } = self;
+        let Self { client, options, project_id, policy_id } = self;
         let mut path = String::new();
-        let project_id = client.resolve_project_id(project_id)?;
+        let project_id = client
+            .resolve_project_id(
+                project_id.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
         path.push_str("/v3/");
         rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/policies/");
@@ -5322,6 +5819,7 @@ impl DeletePolicy {
             project_id: Some(project_id),
             body: None,
             errors: <Self as crate::Operation>::ERRORS,
+            options,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)
@@ -5364,11 +5862,20 @@ impl std::future::IntoFuture for DeletePolicy {
 #[must_use = "a request builder does nothing until it is awaited or sent"]
 pub struct CreateVbsBackup {
     client: crate::Client,
+    options: rt::RequestOptions,
     project_id: Option<String>,
     body: models::CreateVbsBackupRequestBody,
 }
 
 impl CreateVbsBackup {
+    /// Settings of this call only (timeouts, retries, validation, extra headers,
+    /// endpoint, project ID), over the client's: see
+    /// [`RequestOptions`](crate::RequestOptions).
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sets `project_id` for this request, instead of the client's.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
@@ -5409,15 +5916,21 @@ impl CreateVbsBackup {
         (models::CreateVbsBackupResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
-        let level = self.client.validation();
+        let level = self
+            .options
+            .validation()
+            .unwrap_or_else(|| self.client.validation());
         if level != crate::Validation::Off {
             let mut checks = rt::validation::Checks::new(level);
             self.validate_with(&mut checks)?;
             checks.warn_unlisted("create_vbs_backup");
         }
-        let Self { client, project_id, body } = self;
+        let Self { client, options, project_id, body } = self;
         let mut path = String::new();
-        let project_id = client.resolve_project_id(project_id)?;
+        let project_id = client
+            .resolve_project_id(
+                project_id.or_else(|| options.project_id().map(str::to_owned)),
+            )?;
         path.push_str("/v2/");
         rt::push_segment(&mut path, "project_id", &project_id)?;
         path.push_str("/cloudbackups");
@@ -5432,6 +5945,7 @@ impl CreateVbsBackup {
             project_id: Some(project_id),
             body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
+            options,
         };
         let response = client.execute(request).await?;
         <Self as crate::Operation>::decode(response)

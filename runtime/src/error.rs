@@ -6,6 +6,7 @@ use std::time::Duration;
 use reqwest::StatusCode;
 
 use crate::credentials::CredentialsError;
+use crate::hooks::HookError;
 use crate::response::ResponseMetadata;
 use crate::service::ServiceErrorCode;
 use crate::validation::{Rule, ValidationError};
@@ -46,6 +47,9 @@ pub enum Error<C> {
     /// ([`ClientBuilder::call_timeout`](crate::ClientBuilder::call_timeout)) passed, in an
     /// attempt or before a retry.
     Deadline(Box<DeadlineError<C>>),
+    /// A [`Hook`](crate::Hook) registered on the client failed; the attempt it ran for was
+    /// not sent (before an attempt) or its outcome was not returned (after one).
+    Hook(Box<HookError>),
 }
 
 impl<C> Error<C> {
@@ -138,6 +142,7 @@ impl<C: ServiceErrorCode> RawDisplay for Error<C> {
             Error::Pagination(error) => fmt::Display::fmt(error, f),
             Error::BodyTooLarge(error) => fmt::Display::fmt(error, f),
             Error::Deadline(error) => fmt::Display::fmt(error, f),
+            Error::Hook(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -149,7 +154,8 @@ impl<C: ServiceErrorCode> std::error::Error for Error<C> {
             Error::Credentials(error) => Some(error),
             Error::InvalidRequest(error) => Some(error),
             Error::Encode(error) => Some(error),
-            Error::Transport(error) => Some(&error.source),
+            Error::Transport(error) => Some(&*error.source),
+            Error::Hook(error) => Some(&**error),
             Error::Deadline(error) => error
                 .last_error
                 .as_ref()
@@ -224,6 +230,22 @@ pub enum ConfigError {
         /// The name or version as given.
         value: String,
     },
+    /// A header of [`RequestOptions::with_header`](crate::RequestOptions::with_header) or of a
+    /// [`Hook`](crate::Hook) is one the client sets itself (authentication, signing, host,
+    /// length), so it cannot be set by hand.
+    ReservedHeader {
+        /// The header.
+        name: String,
+    },
+    /// A mock client (cargo feature `test-util`) has no rule that answers the request.
+    NoMockRule {
+        /// The operation ID of the request.
+        operation: String,
+        /// Its method and URL.
+        request: String,
+        /// Each rule tried, and why it did not answer.
+        tried: Vec<String>,
+    },
     /// The HTTP client (or its TLS configuration) could not be built, or it refused a request.
     HttpClient {
         /// The HTTP client's message.
@@ -289,6 +311,22 @@ impl fmt::Display for ConfigError {
                 "the application name or version {value:?} cannot be sent in `User-Agent`: it \
                  must be printable ASCII without spaces or `/`"
             ),
+            ConfigError::ReservedHeader { name } => write!(
+                f,
+                "header `{name}` is set by the client itself (authentication, signing or \
+                 framing) and cannot be set by hand"
+            ),
+            ConfigError::NoMockRule {
+                operation,
+                request,
+                tried,
+            } => {
+                write!(f, "no mock rule answers {operation} ({request})")?;
+                if tried.is_empty() {
+                    return write!(f, "; the mock has no rules");
+                }
+                write!(f, "; rules tried: {}", tried.join("; "))
+            }
             ConfigError::HttpClient { message } => write!(f, "the HTTP client: {message}"),
             ConfigError::InvalidProxy { url, problem } => {
                 write!(f, "the proxy `{url}` cannot be used: {problem}")
@@ -362,8 +400,9 @@ pub struct TransportError {
     pub url: String,
     /// The request timeout in force, for [`TransportErrorKind::Timeout`].
     pub timeout: Option<Duration>,
-    /// The HTTP client's error (also [`std::error::Error::source`] of the [`Error`]).
-    pub source: reqwest::Error,
+    /// The cause: the HTTP client's error (a `reqwest::Error`, to downcast to), or the fault
+    /// a mock client simulated. Also [`std::error::Error::source`] of the [`Error`].
+    pub source: Box<dyn std::error::Error + Send + Sync + 'static>,
     /// The status line and headers, when they arrived before the failure: the service
     /// answered, and the operation may have taken effect even though its body was lost.
     pub response: Option<ResponseMetadata>,
@@ -373,6 +412,26 @@ pub struct TransportError {
 }
 
 impl TransportError {
+    /// A failure of `kind` that a mock client makes up, with `cause` as its source; the
+    /// kind decides, as for a real failure, whether it is retried.
+    #[cfg(feature = "test-util")]
+    pub(crate) fn simulated(
+        kind: TransportErrorKind,
+        cause: &str,
+        url: &str,
+        timeout: Duration,
+        idempotent: bool,
+    ) -> Self {
+        TransportError {
+            kind,
+            url: url.to_owned(),
+            timeout: (kind == TransportErrorKind::Timeout).then_some(timeout),
+            source: cause.into(),
+            response: None,
+            idempotent,
+        }
+    }
+
     pub(crate) fn new(
         source: reqwest::Error,
         url: &str,
@@ -395,7 +454,7 @@ impl TransportError {
             kind,
             url: url.to_owned(),
             timeout: (kind == TransportErrorKind::Timeout).then_some(timeout),
-            source,
+            source: Box::new(source),
             response,
             idempotent,
         }
@@ -454,7 +513,7 @@ fn is_tls_failure(error: &reqwest::Error) -> bool {
 impl RawDisplay for TransportError {
     fn fmt_raw(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // The innermost cause is the informative one ("Connection refused (os error 111)").
-        let mut cause: &dyn std::error::Error = &self.source;
+        let mut cause: &dyn std::error::Error = &*self.source;
         while let Some(next) = cause.source() {
             cause = next;
         }

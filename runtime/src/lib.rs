@@ -69,6 +69,7 @@ mod credentials;
 #[doc(hidden)]
 pub mod de;
 mod error;
+mod hooks;
 mod nullable;
 pub mod pagination;
 mod redacted;
@@ -78,6 +79,8 @@ pub mod service;
 pub mod signing;
 #[cfg(test)]
 mod test_api;
+#[cfg(feature = "test-util")]
+pub mod test_util;
 mod tls;
 mod unknown;
 mod uri;
@@ -86,7 +89,7 @@ pub mod validation;
 pub mod waiters;
 
 pub use client::{
-    json_body, push_segment, Client, ClientBuilder, Proxy, Request, ResponseFuture,
+    json_body, push_segment, Client, ClientBuilder, Proxy, Request, RequestOptions, ResponseFuture,
     DEFAULT_CALL_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY_SIZE, DEFAULT_TIMEOUT,
 };
 pub use credentials::{
@@ -98,6 +101,9 @@ pub use credentials::{
 pub use error::{
     ApiError, BodyTooLargeError, ConfigError, DeadlineError, DecodeError, DecodeErrorKind,
     EndpointProblem, Error, PaginationError, TransportError, TransportErrorKind, SNIPPET_LIMIT,
+};
+pub use hooks::{
+    AfterAttempt, AttemptErrorKind, BeforeAttempt, Hook, HookError, HookFuture, HookStage,
 };
 pub use nullable::Nullable;
 pub use pagination::{Items, Pages};

@@ -1104,10 +1104,23 @@ pub(crate) fn sign_request<S, C>(
         ("Content-Type", CONTENT_TYPE.as_str()),
         (PROJECT_HEADER, "x-project-id"),
     ];
-    let to_sign: Vec<(&str, &str)> = names
+    let mut to_sign: Vec<(&str, &str)> = names
         .iter()
         .filter_map(|(name, key)| Some((*name, headers.get(*key)?.to_str().ok()?)))
         .collect();
+    // Headers a call's options or a hook added are signed too, so that they cannot be
+    // altered on the way.
+    for (name, value) in &headers {
+        if names.iter().any(|(_, key)| *key == name.as_str()) {
+            continue;
+        }
+        let value = value
+            .to_str()
+            .map_err(|_| ConfigError::InvalidHeaderValue {
+                name: name.as_str().to_owned(),
+            })?;
+        to_sign.push((name.as_str(), value));
+    }
     let signable = SignableRequest::new(
         request.method.as_str(),
         &endpoint.scheme,

@@ -162,6 +162,18 @@ pub enum Validation {
     Strict,
 }
 
+/// `true` is the default level, [`Validation::Lenient`]; `false` is [`Validation::Off`]: the
+/// meaning `validate_requests(bool)` had before levels.
+impl From<bool> for Validation {
+    fn from(validate: bool) -> Self {
+        if validate {
+            Validation::Lenient
+        } else {
+            Validation::Off
+        }
+    }
+}
+
 /// The state of one validation pass: its level, and the enumeration values the spec does not
 /// list that a lenient pass let through. Generated `validate_with` methods thread it through
 /// nested values so that each value seen is named by its full member path.

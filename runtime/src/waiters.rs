@@ -11,7 +11,10 @@
 use std::fmt;
 use std::future::IntoFuture;
 use std::marker::PhantomData;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+// Tokio's clock, as the sleeps between polls: a paused test clock runs a waiter in virtual time.
+use tokio::time::Instant;
 
 use crate::client::ResponseFuture;
 use crate::error::Error;

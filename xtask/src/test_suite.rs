@@ -70,6 +70,7 @@ pub fn run() -> Result<(), String> {
             &[("INSTA_UPDATE", "no"), ("CI", "true")],
         )
     })?;
+    stage("example, no network", &|| example_without_network(&root))?;
     stage("fuzz targets", &|| {
         // The fuzz crate is a workspace of its own (it links libFuzzer), so the steps above
         // do not see it: its formatting, lints and every target's build are checked here,
@@ -201,6 +202,39 @@ pub fn run() -> Result<(), String> {
         started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// Runs the `testing_without_network` example (the mock client of feature `test-util`) in a
+/// user and network namespace of its own (`unshare -rn`), which has no interface but a down
+/// loopback: the example passes only if no request reaches a socket. Where namespaces are not
+/// available (some containers forbid them), it says so and skips the run, not the build.
+fn example_without_network(root: &Path) -> Result<(), String> {
+    let example = "testing_without_network";
+    cargo(
+        root,
+        &[
+            "build",
+            "--package",
+            "huaweicloud-cbr",
+            "--features",
+            "test-util",
+            "--example",
+            example,
+        ],
+        &[],
+    )?;
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    let binary = target.join("debug/examples").join(example);
+    let probe = Command::new("unshare").args(["-rn", "true"]).output();
+    if !probe.is_ok_and(|output| output.status.success()) {
+        println!(
+            "skipped: `unshare -rn` cannot make a network namespace here; {example} built, not run"
+        );
+        return Ok(());
+    }
+    run_command(Command::new("unshare").arg("-rn").arg(&binary))
 }
 
 fn workspace_root() -> PathBuf {

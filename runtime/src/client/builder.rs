@@ -14,6 +14,7 @@ use crate::credentials::{
     Auth, CredentialsChain, CredentialsError, ProvideAuth, ENV_PROJECT_ID, ENV_REGION,
 };
 use crate::error::{ConfigError, Error};
+use crate::hooks::Hook;
 use crate::retry::{RetryConfig, RetryTokens};
 use crate::service::ServiceApi;
 use crate::validation::Validation;
@@ -54,6 +55,9 @@ pub struct ClientBuilder<A: ServiceApi> {
     proxy: Option<Proxy>,
     proxy_from_env: bool,
     app: Option<(String, String)>,
+    hooks: Vec<Arc<dyn Hook>>,
+    #[cfg(feature = "test-util")]
+    mock: Option<Arc<crate::test_util::Mock>>,
     api: PhantomData<fn() -> A>,
 }
 
@@ -78,6 +82,9 @@ impl<A: ServiceApi> Clone for ClientBuilder<A> {
             proxy: self.proxy.clone(),
             proxy_from_env: self.proxy_from_env,
             app: self.app.clone(),
+            hooks: self.hooks.clone(),
+            #[cfg(feature = "test-util")]
+            mock: self.mock.clone(),
             api: PhantomData,
         }
     }
@@ -102,6 +109,7 @@ impl<A: ServiceApi> fmt::Debug for ClientBuilder<A> {
             .field("proxy", &self.proxy)
             .field("proxy_from_env", &self.proxy_from_env)
             .field("app", &self.app)
+            .field("hooks", &self.hooks.len())
             .finish()
     }
 }
@@ -135,6 +143,9 @@ impl<A: ServiceApi> ClientBuilder<A> {
             proxy: None,
             proxy_from_env: true,
             app: None,
+            hooks: Vec::new(),
+            #[cfg(feature = "test-util")]
+            mock: None,
             api: PhantomData,
         }
     }
@@ -248,11 +259,7 @@ impl<A: ServiceApi> ClientBuilder<A> {
     /// `true` is the default, [`Validation::Lenient`]; `false` is [`Validation::Off`], for when
     /// the documentation is wrong and the service accepts a value the spec forbids.
     pub fn validate_requests(self, validate: bool) -> Self {
-        self.validation(if validate {
-            Validation::Lenient
-        } else {
-            Validation::Off
-        })
+        self.validation(validate.into())
     }
 
     /// How strictly requests are checked before they are sent (default
@@ -356,6 +363,22 @@ impl<A: ServiceApi> ClientBuilder<A> {
         self
     }
 
+    /// Adds a hook, run before and after every attempt of every call, after the hooks added
+    /// before it ([`Hook`]).
+    pub fn hook(mut self, hook: impl Hook) -> Self {
+        self.hooks.push(Arc::new(hook));
+        self
+    }
+
+    /// Answers every request from `mock` instead of the network: no connection is made, and
+    /// everything else (validation, signing, hooks, retries, error mapping) runs as usual.
+    /// The generated crate's `mock` module builds these.
+    #[cfg(feature = "test-util")]
+    pub fn mock(mut self, mock: crate::test_util::Mock) -> Self {
+        self.mock = Some(Arc::new(mock));
+        self
+    }
+
     /// Builds the client. Fails without credentials, when a service has neither an endpoint
     /// nor a region to derive one from, or on an `http://` endpoint without
     /// [`allow_http`](Self::allow_http).
@@ -417,6 +440,10 @@ impl<A: ServiceApi> ClientBuilder<A> {
                 call_timeout: self.call_timeout,
                 max_body_size: self.max_body_size,
                 user_agent,
+                allow_http: self.allow_http,
+                hooks: self.hooks,
+                #[cfg(feature = "test-util")]
+                mock: self.mock,
             }),
         };
         Ok(A::Client::from(client))

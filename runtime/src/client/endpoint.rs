@@ -154,7 +154,11 @@ pub(crate) fn resolve<S: Copy + Eq>(
     Ok(out)
 }
 
-fn parse(service: &'static str, url: &str, allow_http: bool) -> Result<Endpoint, ConfigError> {
+pub(crate) fn parse(
+    service: &'static str,
+    url: &str,
+    allow_http: bool,
+) -> Result<Endpoint, ConfigError> {
     let invalid = |problem: EndpointProblem| ConfigError::InvalidEndpoint {
         service,
         url: url.to_owned(),

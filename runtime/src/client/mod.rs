@@ -17,12 +17,14 @@ use reqwest::header::HeaderValue;
 
 use crate::credentials::ProvideAuth;
 use crate::error::Error;
+use crate::hooks::Hook;
 use crate::retry::{RetryConfig, RetryTokens};
 use crate::service::ServiceApi;
 use crate::validation::{Rule, Validation, ValidationError};
 
 mod builder;
 mod endpoint;
+mod options;
 mod proxy;
 mod request;
 mod transport;
@@ -31,6 +33,8 @@ pub use builder::{
     ClientBuilder, DEFAULT_CALL_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY_SIZE,
     DEFAULT_TIMEOUT,
 };
+pub(crate) use options::insert_header;
+pub use options::RequestOptions;
 pub use proxy::Proxy;
 pub(crate) use request::{header_value, is_header_text};
 pub use request::{json_body, push_segment, Request};
@@ -63,6 +67,10 @@ struct Inner<A: ServiceApi> {
     call_timeout: Duration,
     max_body_size: usize,
     user_agent: HeaderValue,
+    allow_http: bool,
+    hooks: Vec<Arc<dyn Hook>>,
+    #[cfg(feature = "test-util")]
+    mock: Option<Arc<crate::test_util::Mock>>,
 }
 
 impl<A: ServiceApi> Clone for Client<A> {
@@ -91,6 +99,7 @@ impl<A: ServiceApi> fmt::Debug for Client<A> {
             .field("timeout", &self.inner.timeout)
             .field("call_timeout", &self.inner.call_timeout)
             .field("max_response_body_size", &self.inner.max_body_size)
+            .field("hooks", &self.inner.hooks.len())
             .finish()
     }
 }

@@ -6,6 +6,7 @@ use reqwest::header::HeaderValue;
 use reqwest::Method;
 use serde::Serialize;
 
+use super::RequestOptions;
 use crate::error::{ConfigError, Error};
 use crate::response::ErrorFormat;
 use crate::signing::QueryValue;
@@ -35,6 +36,8 @@ pub struct Request<S> {
     pub body: Option<Vec<u8>>,
     /// Where the error code and message are in an error body.
     pub errors: ErrorFormat,
+    /// This call's own settings, over the client's.
+    pub options: RequestOptions,
 }
 
 /// `key=value&…` in the given order, keys and values percent-encoded.

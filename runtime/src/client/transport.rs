@@ -12,6 +12,7 @@ use crate::credentials::{Auth, CredentialsError};
 use crate::error::{
     BodyTooLargeError, ConfigError, DeadlineError, Error, TransportError, TransportErrorKind,
 };
+use crate::hooks::{self, AfterAttempt, AttemptErrorKind, BeforeAttempt};
 use crate::response::{RawResponse, ResponseMetadata};
 use crate::retry::RetryConfig;
 use crate::service::{CallInfo, ServiceApi};
@@ -33,13 +34,18 @@ impl<A: ServiceApi> Client<A> {
         &self,
         request: Request<A::Service>,
     ) -> Result<RawResponse, Error<A::ErrorCode>> {
-        let service = A::SERVICES
-            .iter()
-            .find(|def| def.service == request.service)
-            .map_or("(unlisted)", |def| def.name);
-        let endpoint = self
-            .endpoint_of(request.service)
-            .ok_or(ConfigError::NoEndpoint { service })?;
+        let service = self.service_name(request.service);
+        // A call's own endpoint replaces the client's for that call only.
+        let own_endpoint;
+        let endpoint = match request.options.endpoint() {
+            Some(url) => {
+                own_endpoint = super::endpoint::parse(service, url, self.inner.allow_http)?;
+                &own_endpoint
+            }
+            None => self
+                .endpoint_of(request.service)
+                .ok_or(ConfigError::NoEndpoint { service })?,
+        };
         let span = A::call_span(&CallInfo {
             operation: request.operation,
             service,
@@ -70,8 +76,11 @@ impl<A: ServiceApi> Client<A> {
         endpoint: &Endpoint,
         span: tracing::Span,
     ) -> Result<RawResponse, Error<A::ErrorCode>> {
-        let max_attempts = self.inner.retry.attempts_for(&request.method);
-        let call_timeout = self.inner.call_timeout;
+        let options = &request.options;
+        let retry = options.retry_config().unwrap_or(&self.inner.retry);
+        let attempt_timeout = options.timeout().unwrap_or(self.inner.timeout);
+        let max_attempts = retry.attempts_for(&request.method);
+        let call_timeout = options.call_timeout().unwrap_or(self.inner.call_timeout);
         let deadline = tokio::time::Instant::now() + call_timeout;
         let mut last_seen: Option<ResponseMetadata> = None;
         let mut attempt = 1;
@@ -79,16 +88,34 @@ impl<A: ServiceApi> Client<A> {
             if attempt > 1 {
                 span.record("http.request.resend_count", attempt - 1);
             }
+            let mut headers = self.attempt_headers(&request)?;
+            if !self.inner.hooks.is_empty() {
+                self.before_hooks(&request, endpoint, attempt, &mut headers)
+                    .await?;
+            }
             let auth = self.inner.auth.provide_auth().await?;
             span.record("auth", auth.scheme());
-            let (http_request, url) = self.http_request(&request, endpoint, &auth)?;
+            let (http_request, url) =
+                self.http_request(&request, endpoint, &auth, headers, attempt_timeout)?;
             tracing::debug!(attempt, "sending request");
             let started = Instant::now();
             let mut answered = None;
-            let sent = self.send(http_request, &url, &request, attempt, &mut answered);
+            let sent = self.send(
+                http_request,
+                &url,
+                &request,
+                attempt,
+                attempt_timeout,
+                &mut answered,
+            );
             let outcome = tokio::time::timeout_at(deadline, sent).await;
             last_seen = answered.or(last_seen);
-            let elapsed_ms = started.elapsed().as_millis() as u64;
+            let elapsed = started.elapsed();
+            let elapsed_ms = elapsed.as_millis() as u64;
+            if !self.inner.hooks.is_empty() {
+                self.after_hooks(request.operation, attempt, elapsed, &outcome, &last_seen)
+                    .await?;
+            }
             let Ok(outcome) = outcome else {
                 tracing::debug!(attempt, elapsed_ms, "overall deadline passed in an attempt");
                 return Err(deadline_error(call_timeout, attempt, last_seen, None));
@@ -115,7 +142,7 @@ impl<A: ServiceApi> Client<A> {
             if let Some(status) = error.status() {
                 span.record("http.response.status_code", status.as_u16());
             }
-            let delay = match self.retry_delay(&mut error, attempt, max_attempts, deadline) {
+            let delay = match self.retry_delay(retry, &mut error, attempt, max_attempts, deadline) {
                 Ok(delay) => delay,
                 Err(Stop::Final) => {
                     tracing::debug!(attempt, elapsed_ms, error = %error, "request failed");
@@ -139,17 +166,99 @@ impl<A: ServiceApi> Client<A> {
         }
     }
 
+    /// The name of a service in errors.
+    fn service_name(&self, service: A::Service) -> &'static str {
+        A::SERVICES
+            .iter()
+            .find(|def| def.service == service)
+            .map_or("(unlisted)", |def| def.name)
+    }
+
+    /// The headers of an attempt before hooks, credentials and signing: the client's and the
+    /// call's own.
+    fn attempt_headers(
+        &self,
+        request: &Request<A::Service>,
+    ) -> Result<HeaderMap, Error<A::ErrorCode>> {
+        let mut headers = HeaderMap::new();
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        headers.insert(USER_AGENT, self.inner.user_agent.clone());
+        if request.body.is_some() {
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        }
+        request.options.add_headers(&mut headers)?;
+        Ok(headers)
+    }
+
+    /// Runs the hooks before an attempt; they see the URL without credentials.
+    async fn before_hooks(
+        &self,
+        request: &Request<A::Service>,
+        endpoint: &Endpoint,
+        attempt: u32,
+        headers: &mut HeaderMap,
+    ) -> Result<(), Error<A::ErrorCode>> {
+        let mut url = format!(
+            "{}://{}{}{}",
+            endpoint.scheme, endpoint.authority, endpoint.prefix, request.path
+        );
+        if !request.query.is_empty() {
+            url.push('?');
+            url.push_str(&encode_query(&request.query));
+        }
+        let mut before = BeforeAttempt {
+            operation: request.operation,
+            attempt,
+            method: &request.method,
+            url: &url,
+            body: request.body.as_deref(),
+            headers,
+        };
+        hooks::before_attempt(&self.inner.hooks, &mut before)
+            .await
+            .map_err(|e| Error::Hook(Box::new(e)))
+    }
+
+    /// Runs the hooks after an attempt, with what it came to.
+    async fn after_hooks(
+        &self,
+        operation: &'static str,
+        attempt: u32,
+        duration: std::time::Duration,
+        outcome: &Result<Result<RawResponse, Error<A::ErrorCode>>, tokio::time::error::Elapsed>,
+        last_seen: &Option<ResponseMetadata>,
+    ) -> Result<(), Error<A::ErrorCode>> {
+        let seen = last_seen.as_ref().filter(|seen| seen.attempts == attempt);
+        let (metadata, error) = match outcome {
+            Ok(Ok(response)) => (Some(&response.metadata), None),
+            Ok(Err(error)) => (seen, Some(attempt_error_kind(error))),
+            Err(_) => (seen, Some(AttemptErrorKind::Deadline)),
+        };
+        let after = AfterAttempt {
+            operation,
+            attempt,
+            status: metadata.map(|m| m.status),
+            headers: metadata.map(|m| &m.headers),
+            request_id: metadata.and_then(|m| m.request_id.as_deref()),
+            duration,
+            error,
+        };
+        hooks::after_attempt(&self.inner.hooks, &after)
+            .await
+            .map_err(|e| Error::Hook(Box::new(e)))
+    }
+
     /// The wait before the next attempt, or why there is none: the error is final, the
     /// service asked for a longer wait than the client makes, the retry budget is empty, or
     /// the call's deadline would pass during the wait.
     fn retry_delay(
         &self,
+        retry: &RetryConfig,
         error: &mut Error<A::ErrorCode>,
         attempt: u32,
         max_attempts: u32,
         deadline: tokio::time::Instant,
     ) -> Result<std::time::Duration, Stop> {
-        let retry = &self.inner.retry;
         let left = deadline.saturating_duration_since(tokio::time::Instant::now());
         let retry_after = match error {
             Error::Api(api) => {
@@ -185,14 +294,10 @@ impl<A: ServiceApi> Client<A> {
         request: &Request<A::Service>,
         endpoint: &Endpoint,
         auth: &Auth,
+        mut headers: HeaderMap,
+        timeout: std::time::Duration,
     ) -> Result<(reqwest::Request, String), Error<A::ErrorCode>> {
         let path = format!("{}{}", endpoint.prefix, request.path);
-        let mut headers = HeaderMap::new();
-        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-        headers.insert(USER_AGENT, self.inner.user_agent.clone());
-        if request.body.is_some() {
-            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        }
         let (headers, url) = match auth {
             Auth::Token(token) => {
                 let invalid = || {
@@ -223,7 +328,7 @@ impl<A: ServiceApi> Client<A> {
             .http
             .request(request.method.clone(), &url)
             .headers(headers)
-            .timeout(self.inner.timeout);
+            .timeout(timeout);
         if let Some(body) = &request.body {
             builder = builder.body(body.clone());
         }
@@ -241,11 +346,23 @@ impl<A: ServiceApi> Client<A> {
         url: &str,
         request: &Request<A::Service>,
         attempt: u32,
+        timeout: std::time::Duration,
         answered: &mut Option<ResponseMetadata>,
     ) -> Result<RawResponse, Error<A::ErrorCode>> {
         let idempotent = RetryConfig::is_idempotent(&request.method);
+        #[cfg(feature = "test-util")]
+        if let Some(mock) = &self.inner.mock {
+            return mock.answer(
+                http_request,
+                request,
+                attempt,
+                timeout,
+                self.inner.max_body_size,
+                answered,
+            );
+        }
         let transport = |e: reqwest::Error, response: Option<ResponseMetadata>| {
-            let error = TransportError::new(e, url, self.inner.timeout, idempotent, response);
+            let error = TransportError::new(e, url, timeout, idempotent, response);
             Error::Transport(Box::new(error))
         };
         let mut response = self
@@ -331,6 +448,7 @@ fn error_type<C>(error: &Error<C>) -> String {
         Error::InvalidRequest(_) => "invalid_request",
         Error::Encode(_) => "encode",
         Error::Pagination(_) => "pagination",
+        Error::Hook(_) => "hook",
     };
     name.to_owned()
 }
@@ -353,4 +471,15 @@ fn deadline_error<C>(
         request_id,
         last_error,
     }))
+}
+
+/// How a failed attempt is shown to the hooks.
+fn attempt_error_kind<C>(error: &Error<C>) -> AttemptErrorKind {
+    match error {
+        Error::Api(_) => AttemptErrorKind::Api,
+        Error::Transport(error) => AttemptErrorKind::Transport(error.kind),
+        Error::BodyTooLarge(_) => AttemptErrorKind::BodyTooLarge,
+        Error::Deadline(_) => AttemptErrorKind::Deadline,
+        _ => AttemptErrorKind::Other,
+    }
 }
