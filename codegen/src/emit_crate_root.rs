@@ -52,7 +52,7 @@ pub fn emit(api: &Api, target: &Target<'_>) -> TokenStream {
             BodyTooLargeError, ConfigError, CredentialsError, DecodeError, DecodeErrorKind,
             EndpointProblem, HeaderMap, Items, Nullable, Operation, Pages, PaginationError,
             ProvideAuth, ResponseMetadata, RetryBudget, RetryConfig, Rule, StatusCode, Token,
-            TransportError, TransportErrorKind, UnknownValue, ValidationError,
+            TransportError, TransportErrorKind, UnknownMembers, UnknownValue, ValidationError,
             DEFAULT_CALL_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY_SIZE,
             DEFAULT_TIMEOUT, ENV_ACCESS_KEY, ENV_PROJECT_ID,
             ENV_REGION, ENV_SECRET_KEY, ENV_SECURITY_TOKEN, SNIPPET_LIMIT,

@@ -22,7 +22,7 @@ pub struct AddShareMembersRequestBody {
     pub members: Vec<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl AddShareMembersRequestBody {
@@ -30,7 +30,7 @@ impl AddShareMembersRequestBody {
     pub fn new(members: Vec<String>) -> Self {
         Self {
             members,
-            unknown_members: serde_json::Map::new(),
+            unknown_members: crate::UnknownMembers::new(),
         }
     }
 
@@ -61,7 +61,7 @@ pub struct AddShareMembersResponseBody {
     pub count: crate::Nullable<i64>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl AddShareMembersResponseBody {
@@ -97,7 +97,7 @@ pub struct AddVaultResourcesRequestBody {
     pub resources: Vec<ResourceCreate>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl AddVaultResourcesRequestBody {
@@ -105,7 +105,7 @@ impl AddVaultResourcesRequestBody {
     pub fn new(resources: Vec<ResourceCreate>) -> Self {
         Self {
             resources,
-            unknown_members: serde_json::Map::new(),
+            unknown_members: crate::UnknownMembers::new(),
         }
     }
 
@@ -143,7 +143,7 @@ pub struct AddVaultResourcesResponseBody {
     pub add_resource_ids: crate::Nullable<Vec<String>>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl AddVaultResourcesResponseBody {
@@ -173,7 +173,7 @@ pub struct AssociateVaultPolicyRequestBody {
     pub policy_id: Option<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl AssociateVaultPolicyRequestBody {
@@ -211,7 +211,7 @@ pub struct AssociateVaultPolicyResponseBody {
     pub associate_policy: crate::Nullable<VaultPolicyResp>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl AssociateVaultPolicyResponseBody {
@@ -253,7 +253,7 @@ pub struct BackupAppConsistency {
     pub app_consistency_error_message: crate::Nullable<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl BackupAppConsistency {
@@ -388,7 +388,7 @@ pub struct BackupDetail {
     pub enterprise_project_id: crate::Nullable<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl BackupDetail {
@@ -594,7 +594,7 @@ pub struct BackupExtendInfo {
     pub app_consistency: crate::Nullable<BackupAppConsistency>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl BackupExtendInfo {
@@ -907,7 +907,7 @@ pub struct BackupResp {
     pub replication_records: crate::Nullable<Vec<ReplicationRecordsExtraInfo>>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl BackupResp {
@@ -1086,7 +1086,7 @@ pub struct BackupRestore {
     pub volume_id: Option<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl BackupRestore {
@@ -1156,7 +1156,7 @@ pub struct BackupRestoreServerMapping {
     pub volume_id: String,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl BackupRestoreServerMapping {
@@ -1165,7 +1165,7 @@ impl BackupRestoreServerMapping {
         Self {
             backup_id: backup_id.into(),
             volume_id: volume_id.into(),
-            unknown_members: serde_json::Map::new(),
+            unknown_members: crate::UnknownMembers::new(),
         }
     }
 
@@ -1316,7 +1316,7 @@ pub struct BackupSync {
     pub created_at: i64,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl BackupSync {
@@ -1341,7 +1341,7 @@ impl BackupSync {
             resource_name: resource_name.into(),
             resource_type,
             created_at,
-            unknown_members: serde_json::Map::new(),
+            unknown_members: crate::UnknownMembers::new(),
         }
     }
 
@@ -1458,7 +1458,7 @@ pub struct BackupSyncRespBody {
     pub operation_log_id: crate::Nullable<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl BackupSyncRespBody {
@@ -1548,7 +1548,7 @@ pub struct Billing {
     pub frozen_scene: crate::Nullable<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl Billing {
@@ -1698,7 +1698,7 @@ pub struct BillingCreate {
     pub console_url: Option<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl BillingCreate {
@@ -1719,7 +1719,7 @@ impl BillingCreate {
             is_auto_renew: None,
             is_auto_pay: None,
             console_url: None,
-            unknown_members: serde_json::Map::new(),
+            unknown_members: crate::UnknownMembers::new(),
         }
     }
 
@@ -1948,7 +1948,7 @@ pub struct BillingUpdate {
     pub size: Option<i64>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl BillingUpdate {
@@ -2014,7 +2014,7 @@ pub struct CbrError {
     pub error_msg: crate::Nullable<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl CbrError {
@@ -2125,7 +2125,7 @@ pub struct CheckpointCreate {
     pub extra_info: crate::Nullable<CheckpointExtraInfoResp>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl CheckpointCreate {
@@ -2201,7 +2201,7 @@ pub struct CheckpointCreateSkippedResource {
     pub reason: crate::Nullable<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl CheckpointCreateSkippedResource {
@@ -2345,7 +2345,7 @@ pub struct CheckpointExtraInfoResp {
     pub retention_duration: crate::Nullable<i64>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl CheckpointExtraInfoResp {
@@ -2415,7 +2415,7 @@ pub struct CheckpointParam {
     pub resource_details: Option<Vec<Resource>>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl CheckpointParam {
@@ -2531,7 +2531,7 @@ pub struct CheckpointPlanCreate {
     pub provider_id: crate::Nullable<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl CheckpointPlanCreate {
@@ -2616,7 +2616,7 @@ pub struct CheckpointResourceResp {
     pub backup_count: crate::Nullable<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl CheckpointResourceResp {
@@ -2802,7 +2802,7 @@ pub struct CreateCheckpointRequestBody {
     pub checkpoint: VaultBackup,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl CreateCheckpointRequestBody {
@@ -2810,7 +2810,7 @@ impl CreateCheckpointRequestBody {
     pub fn new(checkpoint: VaultBackup) -> Self {
         Self {
             checkpoint,
-            unknown_members: serde_json::Map::new(),
+            unknown_members: crate::UnknownMembers::new(),
         }
     }
 
@@ -2841,7 +2841,7 @@ pub struct CreateCheckpointResponseBody {
     pub checkpoint: crate::Nullable<CheckpointCreate>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl CreateCheckpointResponseBody {
@@ -2871,7 +2871,7 @@ pub struct CreatePolicyRequestBody {
     pub policy: PolicyCreate,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl CreatePolicyRequestBody {
@@ -2879,7 +2879,7 @@ impl CreatePolicyRequestBody {
     pub fn new(policy: PolicyCreate) -> Self {
         Self {
             policy,
-            unknown_members: serde_json::Map::new(),
+            unknown_members: crate::UnknownMembers::new(),
         }
     }
 
@@ -2910,7 +2910,7 @@ pub struct CreatePolicyResponseBody {
     pub policy: crate::Nullable<Policy>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl CreatePolicyResponseBody {
@@ -2940,7 +2940,7 @@ pub struct CreateVaultRequestBody {
     pub vault: VaultCreate,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl CreateVaultRequestBody {
@@ -2948,7 +2948,7 @@ impl CreateVaultRequestBody {
     pub fn new(vault: VaultCreate) -> Self {
         Self {
             vault,
-            unknown_members: serde_json::Map::new(),
+            unknown_members: crate::UnknownMembers::new(),
         }
     }
 
@@ -2979,7 +2979,7 @@ pub struct CreateVaultResponseBody {
     pub vault: crate::Nullable<VaultCreateResource>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl CreateVaultResponseBody {
@@ -3009,7 +3009,7 @@ pub struct CreateVbsBackupRequestBody {
     pub backup: VbsBackupCreate,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl CreateVbsBackupRequestBody {
@@ -3017,7 +3017,7 @@ impl CreateVbsBackupRequestBody {
     pub fn new(backup: VbsBackupCreate) -> Self {
         Self {
             backup,
-            unknown_members: serde_json::Map::new(),
+            unknown_members: crate::UnknownMembers::new(),
         }
     }
 
@@ -3048,7 +3048,7 @@ pub struct CreateVbsBackupResponseBody {
     pub job_id: crate::Nullable<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl CreateVbsBackupResponseBody {
@@ -3078,7 +3078,7 @@ pub struct DissociateVaultPolicyRequestBody {
     pub policy_id: String,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl DissociateVaultPolicyRequestBody {
@@ -3086,7 +3086,7 @@ impl DissociateVaultPolicyRequestBody {
     pub fn new(policy_id: impl Into<String>) -> Self {
         Self {
             policy_id: policy_id.into(),
-            unknown_members: serde_json::Map::new(),
+            unknown_members: crate::UnknownMembers::new(),
         }
     }
 
@@ -3113,7 +3113,7 @@ pub struct DissociateVaultPolicyResponseBody {
     pub dissociate_policy: crate::Nullable<VaultPolicyResp>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl DissociateVaultPolicyResponseBody {
@@ -3143,7 +3143,7 @@ pub struct ImageData {
     pub image_id: crate::Nullable<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl ImageData {
@@ -3254,7 +3254,7 @@ pub struct ListBackupsResponseBody {
     pub limit: crate::Nullable<i64>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl ListBackupsResponseBody {
@@ -3322,7 +3322,7 @@ pub struct ListOperationLogsResponseBody {
     pub offset: crate::Nullable<i64>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl ListOperationLogsResponseBody {
@@ -3374,7 +3374,7 @@ pub struct ListPoliciesResponseBody {
     pub count: crate::Nullable<i64>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl ListPoliciesResponseBody {
@@ -3414,7 +3414,7 @@ pub struct ListShareMembersResponseBody {
     pub count: crate::Nullable<i64>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl ListShareMembersResponseBody {
@@ -3470,7 +3470,7 @@ pub struct ListVaultsResponseBody {
     pub offset: crate::Nullable<i64>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl ListVaultsResponseBody {
@@ -3546,7 +3546,7 @@ pub struct Member {
     pub id: crate::Nullable<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl Member {
@@ -3748,7 +3748,7 @@ pub struct OpErrorInfo {
     pub message: crate::Nullable<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl OpErrorInfo {
@@ -3804,7 +3804,7 @@ pub struct OpExtendInfoBackup {
     pub incremental: crate::Nullable<OpExtendInfoBackupIncremental>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl OpExtendInfoBackup {
@@ -3998,7 +3998,7 @@ pub struct OpExtendInfoCommon {
     pub task_id: crate::Nullable<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl OpExtendInfoCommon {
@@ -4044,7 +4044,7 @@ pub struct OpExtendInfoDelete {
     pub backup_name: crate::Nullable<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl OpExtendInfoDelete {
@@ -4088,7 +4088,7 @@ pub struct OpExtendInfoRemoveResources {
     pub resources: crate::Nullable<Vec<OpResource>>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl OpExtendInfoRemoveResources {
@@ -4142,7 +4142,7 @@ pub struct OpExtendInfoRestore {
     pub target_resource_name: crate::Nullable<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl OpExtendInfoRestore {
@@ -4198,7 +4198,7 @@ pub struct OpExtendInfoSync {
     pub err_sync_backup_num: crate::Nullable<i64>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl OpExtendInfoSync {
@@ -4244,7 +4244,7 @@ pub struct OpExtendInfoVaultDelete {
     pub total_count: crate::Nullable<i64>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl OpExtendInfoVaultDelete {
@@ -4308,7 +4308,7 @@ pub struct OpExtraInfo {
     pub vault_delete: crate::Nullable<OpExtendInfoVaultDelete>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl OpExtraInfo {
@@ -4390,7 +4390,7 @@ pub struct OpResource {
     pub r#type: crate::Nullable<ResourceType>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl OpResource {
@@ -4488,7 +4488,7 @@ pub struct OperationLog {
     pub vault_name: crate::Nullable<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl OperationLog {
@@ -4800,7 +4800,7 @@ pub struct Policy {
     pub associated_vaults: crate::Nullable<Vec<PolicyAssociateVault>>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl Policy {
@@ -4870,7 +4870,7 @@ pub struct PolicyAssociateVault {
     pub vault_id: crate::Nullable<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl PolicyAssociateVault {
@@ -4926,7 +4926,7 @@ pub struct PolicyCreate {
     pub trigger: PolicyTriggerReq,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl PolicyCreate {
@@ -4943,7 +4943,7 @@ impl PolicyCreate {
             operation_definition,
             operation_type,
             trigger,
-            unknown_members: serde_json::Map::new(),
+            unknown_members: crate::UnknownMembers::new(),
         }
     }
 
@@ -5103,7 +5103,7 @@ pub struct PolicyOdCreate {
     pub year_backups: crate::Nullable<i64>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl PolicyOdCreate {
@@ -5382,7 +5382,7 @@ pub struct PolicyTriggerPropertiesReq {
     pub pattern: Vec<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl PolicyTriggerPropertiesReq {
@@ -5390,7 +5390,7 @@ impl PolicyTriggerPropertiesReq {
     pub fn new(pattern: Vec<String>) -> Self {
         Self {
             pattern,
-            unknown_members: serde_json::Map::new(),
+            unknown_members: crate::UnknownMembers::new(),
         }
     }
 
@@ -5431,7 +5431,7 @@ pub struct PolicyTriggerPropertiesResp {
     pub start_time: crate::Nullable<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl PolicyTriggerPropertiesResp {
@@ -5467,7 +5467,7 @@ pub struct PolicyTriggerReq {
     pub properties: PolicyTriggerPropertiesReq,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl PolicyTriggerReq {
@@ -5475,7 +5475,7 @@ impl PolicyTriggerReq {
     pub fn new(properties: PolicyTriggerPropertiesReq) -> Self {
         Self {
             properties,
-            unknown_members: serde_json::Map::new(),
+            unknown_members: crate::UnknownMembers::new(),
         }
     }
 
@@ -5518,7 +5518,7 @@ pub struct PolicyTriggerResp {
     pub r#type: crate::Nullable<PolicyTriggerRespType>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl PolicyTriggerResp {
@@ -5637,7 +5637,7 @@ pub struct PolicyUpdate {
     pub trigger: Option<PolicyTriggerReq>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl PolicyUpdate {
@@ -5843,7 +5843,7 @@ pub struct RemoveVaultResourcesRequestBody {
     pub resource_ids: Vec<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl RemoveVaultResourcesRequestBody {
@@ -5851,7 +5851,7 @@ impl RemoveVaultResourcesRequestBody {
     pub fn new(resource_ids: Vec<String>) -> Self {
         Self {
             resource_ids,
-            unknown_members: serde_json::Map::new(),
+            unknown_members: crate::UnknownMembers::new(),
         }
     }
 
@@ -5878,7 +5878,7 @@ pub struct RemoveVaultResourcesResponseBody {
     pub remove_resource_ids: crate::Nullable<Vec<String>>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl RemoveVaultResourcesResponseBody {
@@ -5924,7 +5924,7 @@ pub struct ReplicationRecordsExtraInfo {
     pub destination_vault_id: crate::Nullable<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl ReplicationRecordsExtraInfo {
@@ -5988,7 +5988,7 @@ pub struct Resource {
     pub r#type: ResourceType,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl Resource {
@@ -5998,7 +5998,7 @@ impl Resource {
             id: id.into(),
             name: None,
             r#type,
-            unknown_members: serde_json::Map::new(),
+            unknown_members: crate::UnknownMembers::new(),
         }
     }
 
@@ -6065,7 +6065,7 @@ pub struct ResourceCreate {
     pub extra_info: Option<ResourceExtraInfo>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl ResourceCreate {
@@ -6076,7 +6076,7 @@ impl ResourceCreate {
             r#type,
             name: None,
             extra_info: None,
-            unknown_members: serde_json::Map::new(),
+            unknown_members: crate::UnknownMembers::new(),
         }
     }
 
@@ -6142,7 +6142,7 @@ pub struct ResourceExtraInfo {
     pub include_volumes: crate::Nullable<Vec<ResourceExtraInfoIncludeVolumes>>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl ResourceExtraInfo {
@@ -6203,7 +6203,7 @@ pub struct ResourceExtraInfoIncludeVolumes {
     pub os_version: crate::Nullable<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl ResourceExtraInfoIncludeVolumes {
@@ -6277,7 +6277,7 @@ pub struct ResourceResp {
     pub extra_info: crate::Nullable<ResourceExtraInfo>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl ResourceResp {
@@ -6421,7 +6421,7 @@ pub struct RestoreBackupRequestBody {
     pub restore: BackupRestore,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl RestoreBackupRequestBody {
@@ -6429,7 +6429,7 @@ impl RestoreBackupRequestBody {
     pub fn new(restore: BackupRestore) -> Self {
         Self {
             restore,
-            unknown_members: serde_json::Map::new(),
+            unknown_members: crate::UnknownMembers::new(),
         }
     }
 
@@ -6460,7 +6460,7 @@ pub struct ShowBackupResponseBody {
     pub backup: crate::Nullable<BackupDetail>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl ShowBackupResponseBody {
@@ -6490,7 +6490,7 @@ pub struct ShowCheckpointResponseBody {
     pub checkpoint: crate::Nullable<CheckpointCreate>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl ShowCheckpointResponseBody {
@@ -6520,7 +6520,7 @@ pub struct ShowOperationLogResponseBody {
     pub operation_log: crate::Nullable<OperationLog>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl ShowOperationLogResponseBody {
@@ -6550,7 +6550,7 @@ pub struct ShowPolicyResponseBody {
     pub policy: crate::Nullable<Policy>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl ShowPolicyResponseBody {
@@ -6580,7 +6580,7 @@ pub struct ShowShareMemberResponseBody {
     pub member: crate::Nullable<Member>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl ShowShareMemberResponseBody {
@@ -6610,7 +6610,7 @@ pub struct ShowVaultResponseBody {
     pub vault: crate::Nullable<Vault>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl ShowVaultResponseBody {
@@ -6640,7 +6640,7 @@ pub struct SyncBackupsRequestBody {
     pub sync: Vec<BackupSync>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl SyncBackupsRequestBody {
@@ -6648,7 +6648,7 @@ impl SyncBackupsRequestBody {
     pub fn new(sync: Vec<BackupSync>) -> Self {
         Self {
             sync,
-            unknown_members: serde_json::Map::new(),
+            unknown_members: crate::UnknownMembers::new(),
         }
     }
 
@@ -6686,7 +6686,7 @@ pub struct SyncBackupsResponseBody {
     pub sync: crate::Nullable<Vec<BackupSyncRespBody>>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl SyncBackupsResponseBody {
@@ -6716,7 +6716,7 @@ pub struct SyncCheckpointRequestBody {
     pub sync: SyncParam,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl SyncCheckpointRequestBody {
@@ -6724,7 +6724,7 @@ impl SyncCheckpointRequestBody {
     pub fn new(sync: SyncParam) -> Self {
         Self {
             sync,
-            unknown_members: serde_json::Map::new(),
+            unknown_members: crate::UnknownMembers::new(),
         }
     }
 
@@ -6755,7 +6755,7 @@ pub struct SyncCheckpointResponseBody {
     pub sync: crate::Nullable<SyncRespBody>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl SyncCheckpointResponseBody {
@@ -6791,7 +6791,7 @@ pub struct SyncParam {
     pub vault_id: String,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl SyncParam {
@@ -6800,7 +6800,7 @@ impl SyncParam {
         Self {
             auto_trigger,
             vault_id: vault_id.into(),
-            unknown_members: serde_json::Map::new(),
+            unknown_members: crate::UnknownMembers::new(),
         }
     }
 
@@ -6831,7 +6831,7 @@ pub struct SyncRespBody {
     pub vault_id: crate::Nullable<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl SyncRespBody {
@@ -6875,7 +6875,7 @@ pub struct Tag {
     pub value: crate::Nullable<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl Tag {
@@ -6884,7 +6884,7 @@ impl Tag {
         Self {
             key: key.into(),
             value: crate::Nullable::Absent,
-            unknown_members: serde_json::Map::new(),
+            unknown_members: crate::UnknownMembers::new(),
         }
     }
 
@@ -6932,7 +6932,7 @@ pub struct UpdatePolicyRequestBody {
     pub policy: PolicyUpdate,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl UpdatePolicyRequestBody {
@@ -6940,7 +6940,7 @@ impl UpdatePolicyRequestBody {
     pub fn new(policy: PolicyUpdate) -> Self {
         Self {
             policy,
-            unknown_members: serde_json::Map::new(),
+            unknown_members: crate::UnknownMembers::new(),
         }
     }
 
@@ -6971,7 +6971,7 @@ pub struct UpdatePolicyResponseBody {
     pub policy: crate::Nullable<Policy>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl UpdatePolicyResponseBody {
@@ -7005,7 +7005,7 @@ pub struct UpdateShareMemberRequestBody {
     pub vault_id: Option<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl UpdateShareMemberRequestBody {
@@ -7014,7 +7014,7 @@ impl UpdateShareMemberRequestBody {
         Self {
             status,
             vault_id: None,
-            unknown_members: serde_json::Map::new(),
+            unknown_members: crate::UnknownMembers::new(),
         }
     }
 
@@ -7060,7 +7060,7 @@ pub struct UpdateShareMemberResponseBody {
     pub member: crate::Nullable<Member>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl UpdateShareMemberResponseBody {
@@ -7090,7 +7090,7 @@ pub struct UpdateVaultRequestBody {
     pub vault: VaultUpdate,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl UpdateVaultRequestBody {
@@ -7098,7 +7098,7 @@ impl UpdateVaultRequestBody {
     pub fn new(vault: VaultUpdate) -> Self {
         Self {
             vault,
-            unknown_members: serde_json::Map::new(),
+            unknown_members: crate::UnknownMembers::new(),
         }
     }
 
@@ -7129,7 +7129,7 @@ pub struct UpdateVaultResponseBody {
     pub vault: crate::Nullable<Vault>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl UpdateVaultResponseBody {
@@ -7219,7 +7219,7 @@ pub struct Vault {
     pub auto_expand: crate::Nullable<bool>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl Vault {
@@ -7331,7 +7331,7 @@ pub struct VaultBackup {
     pub vault_id: String,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl VaultBackup {
@@ -7340,7 +7340,7 @@ impl VaultBackup {
         Self {
             parameters: None,
             vault_id: vault_id.into(),
-            unknown_members: serde_json::Map::new(),
+            unknown_members: crate::UnknownMembers::new(),
         }
     }
 
@@ -7376,7 +7376,7 @@ pub struct VaultBindRules {
     pub tags: crate::Nullable<Vec<Tag>>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl VaultBindRules {
@@ -7462,7 +7462,7 @@ pub struct VaultCreate {
     pub bind_rules: Option<VaultBindRules>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl VaultCreate {
@@ -7482,7 +7482,7 @@ impl VaultCreate {
             enterprise_project_id: None,
             auto_bind: None,
             bind_rules: None,
-            unknown_members: serde_json::Map::new(),
+            unknown_members: crate::UnknownMembers::new(),
         }
     }
 
@@ -7666,7 +7666,7 @@ pub struct VaultCreateResource {
     pub auto_expand: crate::Nullable<bool>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl VaultCreateResource {
@@ -7778,7 +7778,7 @@ pub struct VaultPolicyResp {
     pub vault_id: crate::Nullable<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl VaultPolicyResp {
@@ -7923,7 +7923,7 @@ pub struct VaultUpdate {
     pub threshold: Option<i64>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl VaultUpdate {
@@ -8059,7 +8059,7 @@ pub struct VbsBackupCreate {
     pub tags: Option<Vec<Tag>>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl VbsBackupCreate {
@@ -8071,7 +8071,7 @@ impl VbsBackupCreate {
             name: name.into(),
             description: None,
             tags: None,
-            unknown_members: serde_json::Map::new(),
+            unknown_members: crate::UnknownMembers::new(),
         }
     }
 
@@ -8154,7 +8154,7 @@ pub struct VbsError {
     pub error: crate::Nullable<VbsErrorDetail>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl VbsError {
@@ -8188,7 +8188,7 @@ pub struct VbsErrorDetail {
     pub code: crate::Nullable<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl VbsErrorDetail {

@@ -61,6 +61,7 @@ mod credentials;
 #[doc(hidden)]
 pub mod de;
 mod error;
+mod member_path;
 mod nullable;
 pub mod pagination;
 mod redacted;
@@ -108,6 +109,6 @@ pub use tls::tls_backend;
 /// The logging crate of the call spans, for the generated crates' [`ServiceApi::call_span`].
 #[doc(hidden)]
 pub use tracing;
-pub use unknown::UnknownValue;
+pub use unknown::{UnknownMembers, UnknownValue};
 pub use validation::{Rule, ValidationError};
 pub use waiters::{WaitError, WaitFor, Waiter};

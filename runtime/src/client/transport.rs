@@ -1,6 +1,8 @@
 //! The one path every request takes: credentials, signing, sending, reading the response,
 //! retrying and logging.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::time::Instant;
 
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, CONTENT_TYPE, USER_AGENT};
@@ -14,6 +16,11 @@ use crate::response::{RawResponse, ResponseMetadata};
 use crate::retry::RetryConfig;
 use crate::service::{CallInfo, ServiceApi};
 
+/// The future of [`Client::execute`]: the success response, or the error. `C` is the generated
+/// error-code enumeration.
+pub type Execution<'a, C> =
+    Pin<Box<dyn Future<Output = Result<RawResponse, Error<C>>> + Send + 'a>>;
+
 /// The header that carries an IAM token.
 const TOKEN_HEADER: &str = "X-Auth-Token";
 
@@ -21,18 +28,19 @@ impl<A: ServiceApi> Client<A> {
     /// Sends a request, retrying as configured, and returns its success response; every
     /// generated operation goes through here. The call is one `tracing` span, opened by the
     /// generated crate ([`ServiceApi::call_span`]).
-    pub async fn execute(
-        &self,
-        request: Request<A::Service>,
-    ) -> Result<RawResponse, Error<A::ErrorCode>> {
+    ///
+    /// The future is boxed: each operation's own future then holds a pointer, not this state
+    /// machine, which otherwise is compiled again, inlined, into every operation.
+    pub fn execute(&self, request: Request<A::Service>) -> Execution<'_, A::ErrorCode> {
         let span = A::call_span(&CallInfo {
             operation: request.operation,
             method: &request.method,
             path_template: request.path_template,
         });
-        self.execute_with_retries(request, span.clone())
-            .instrument(span)
-            .await
+        Box::pin(
+            self.execute_with_retries(request, span.clone())
+                .instrument(span),
+        )
     }
 
     async fn execute_with_retries(
