@@ -656,6 +656,7 @@ fn emit_operation_impl(operation: &Operation) -> TokenStream {
     // impl Sealed for Op {}
     // impl Operation for Op {
     //     const OPERATION_ID = "op"; type Output = models::T; const ERRORS = ErrorFormat::Flat { … };
+    //     #[inline(never)]  (called from every async body that awaits the operation)
     //     fn decode(response: RawResponse) -> Result<(T, ResponseMetadata), Error> { response.json() }
     // }
     quote! {
@@ -667,6 +668,7 @@ fn emit_operation_impl(operation: &Operation) -> TokenStream {
             type Output = #output;
             const ERRORS: rt::ErrorFormat = #errors;
 
+            #[inline(never)]
             fn decode(
                 response: rt::RawResponse,
             ) -> Result<(#output, crate::ResponseMetadata), crate::Error> {
@@ -699,8 +701,12 @@ fn emit_send(operation: &Operation) -> TokenStream {
     };
     // pub async fn send(self) -> Result<T, Error> { … }
     // pub async fn send_with_metadata(self) -> Result<(T, ResponseMetadata), Error> {
-    //     validate; build the path and query; client.execute(request).await?; decode
+    //     let (client, request) = self.into_request()?; client.execute(request).await?; decode
     // }
+    // fn into_request(self) -> Result<(Client, Request), Error> { validate; path, query, body }
+    //
+    // The request is built, and the response decoded, out of line: the async bodies, which
+    // LLVM copies into `send` and into `IntoFuture`, then hold only the calls.
     quote! {
         /// Sends the request; returns the success body.
         pub async fn send(self) -> Result<#output, crate::Error> {
@@ -710,6 +716,14 @@ fn emit_send(operation: &Operation) -> TokenStream {
         /// Sends the request; returns the success body with the response's status, request ID
         /// and headers.
         pub async fn send_with_metadata(self) -> Result<(#output, crate::ResponseMetadata), crate::Error> {
+            let (client, request) = self.into_request()?;
+            let response = client.execute(request).await?;
+            <Self as crate::Operation>::decode(response)
+        }
+
+        /// Validates the parameters (unless the client does not) and builds the request.
+        #[inline(never)]
+        fn into_request(self) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
             if self.client.validates_requests() {
                 self.validate()?;
             }
@@ -727,8 +741,7 @@ fn emit_send(operation: &Operation) -> TokenStream {
                 body: #body,
                 errors: <Self as crate::Operation>::ERRORS,
             };
-            let response = client.execute(request).await?;
-            <Self as crate::Operation>::decode(response)
+            Ok((client, request))
         }
     }
 }

@@ -791,6 +791,16 @@ impl ShowOperationLog {
         (models::ShowOperationLogResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+
+    /// Validates the parameters (unless the client does not) and builds the request.
+    #[inline(never)]
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
         if self.client.validates_requests() {
             self.validate()?;
         }
@@ -813,8 +823,7 @@ impl ShowOperationLog {
             body: None,
             errors: <Self as crate::Operation>::ERRORS,
         };
-        let response = client.execute(request).await?;
-        <Self as crate::Operation>::decode(response)
+        Ok((client, request))
     }
 }
 
@@ -832,6 +841,7 @@ impl crate::Operation for ShowOperationLog {
         message: "error_msg",
     };
 
+    #[inline(never)]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -1074,6 +1084,16 @@ impl ListOperationLogs {
         (models::ListOperationLogsResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+
+    /// Validates the parameters (unless the client does not) and builds the request.
+    #[inline(never)]
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
         if self.client.validates_requests() {
             self.validate()?;
         }
@@ -1146,8 +1166,7 @@ impl ListOperationLogs {
             body: None,
             errors: <Self as crate::Operation>::ERRORS,
         };
-        let response = client.execute(request).await?;
-        <Self as crate::Operation>::decode(response)
+        Ok((client, request))
     }
 }
 
@@ -1165,6 +1184,7 @@ impl crate::Operation for ListOperationLogs {
         message: "error_msg",
     };
 
+    #[inline(never)]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -1425,6 +1445,16 @@ impl ListShareMembers {
         (models::ListShareMembersResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+
+    /// Validates the parameters (unless the client does not) and builds the request.
+    #[inline(never)]
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
         if self.client.validates_requests() {
             self.validate()?;
         }
@@ -1484,8 +1514,7 @@ impl ListShareMembers {
             body: None,
             errors: <Self as crate::Operation>::ERRORS,
         };
-        let response = client.execute(request).await?;
-        <Self as crate::Operation>::decode(response)
+        Ok((client, request))
     }
 }
 
@@ -1503,6 +1532,7 @@ impl crate::Operation for ListShareMembers {
         message: "error_msg",
     };
 
+    #[inline(never)]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -1632,6 +1662,16 @@ impl AddShareMembers {
         (models::AddShareMembersResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+
+    /// Validates the parameters (unless the client does not) and builds the request.
+    #[inline(never)]
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
         if self.client.validates_requests() {
             self.validate()?;
         }
@@ -1655,8 +1695,7 @@ impl AddShareMembers {
             body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
         };
-        let response = client.execute(request).await?;
-        <Self as crate::Operation>::decode(response)
+        Ok((client, request))
     }
 }
 
@@ -1674,6 +1713,7 @@ impl crate::Operation for AddShareMembers {
         message: "error_msg",
     };
 
+    #[inline(never)]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -1732,6 +1772,16 @@ impl ShowShareMember {
         (models::ShowShareMemberResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+
+    /// Validates the parameters (unless the client does not) and builds the request.
+    #[inline(never)]
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
         if self.client.validates_requests() {
             self.validate()?;
         }
@@ -1756,8 +1806,7 @@ impl ShowShareMember {
             body: None,
             errors: <Self as crate::Operation>::ERRORS,
         };
-        let response = client.execute(request).await?;
-        <Self as crate::Operation>::decode(response)
+        Ok((client, request))
     }
 }
 
@@ -1775,6 +1824,7 @@ impl crate::Operation for ShowShareMember {
         message: "error_msg",
     };
 
+    #[inline(never)]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -1838,6 +1888,16 @@ impl UpdateShareMember {
         (models::UpdateShareMemberResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+
+    /// Validates the parameters (unless the client does not) and builds the request.
+    #[inline(never)]
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
         if self.client.validates_requests() {
             self.validate()?;
         }
@@ -1862,8 +1922,7 @@ impl UpdateShareMember {
             body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
         };
-        let response = client.execute(request).await?;
-        <Self as crate::Operation>::decode(response)
+        Ok((client, request))
     }
 }
 
@@ -1881,6 +1940,7 @@ impl crate::Operation for UpdateShareMember {
         message: "error_msg",
     };
 
+    #[inline(never)]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -1934,6 +1994,16 @@ impl DeleteShareMember {
     pub async fn send_with_metadata(
         self,
     ) -> Result<((), crate::ResponseMetadata), crate::Error> {
+        let (client, request) = self.into_request()?;
+        let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+
+    /// Validates the parameters (unless the client does not) and builds the request.
+    #[inline(never)]
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
         if self.client.validates_requests() {
             self.validate()?;
         }
@@ -1958,8 +2028,7 @@ impl DeleteShareMember {
             body: None,
             errors: <Self as crate::Operation>::ERRORS,
         };
-        let response = client.execute(request).await?;
-        <Self as crate::Operation>::decode(response)
+        Ok((client, request))
     }
 }
 
@@ -1977,6 +2046,7 @@ impl crate::Operation for DeleteShareMember {
         message: "error_msg",
     };
 
+    #[inline(never)]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<((), crate::ResponseMetadata), crate::Error> {
@@ -2029,6 +2099,16 @@ impl ShowCheckpoint {
         (models::ShowCheckpointResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+
+    /// Validates the parameters (unless the client does not) and builds the request.
+    #[inline(never)]
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
         if self.client.validates_requests() {
             self.validate()?;
         }
@@ -2051,8 +2131,7 @@ impl ShowCheckpoint {
             body: None,
             errors: <Self as crate::Operation>::ERRORS,
         };
-        let response = client.execute(request).await?;
-        <Self as crate::Operation>::decode(response)
+        Ok((client, request))
     }
 }
 
@@ -2070,6 +2149,7 @@ impl crate::Operation for ShowCheckpoint {
         message: "error_msg",
     };
 
+    #[inline(never)]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -2131,6 +2211,16 @@ impl CreateCheckpoint {
         (models::CreateCheckpointResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+
+    /// Validates the parameters (unless the client does not) and builds the request.
+    #[inline(never)]
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
         if self.client.validates_requests() {
             self.validate()?;
         }
@@ -2152,8 +2242,7 @@ impl CreateCheckpoint {
             body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
         };
-        let response = client.execute(request).await?;
-        <Self as crate::Operation>::decode(response)
+        Ok((client, request))
     }
 }
 
@@ -2171,6 +2260,7 @@ impl crate::Operation for CreateCheckpoint {
         message: "error_msg",
     };
 
+    #[inline(never)]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -2230,6 +2320,16 @@ impl SyncCheckpoint {
         (models::SyncCheckpointResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+
+    /// Validates the parameters (unless the client does not) and builds the request.
+    #[inline(never)]
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
         if self.client.validates_requests() {
             self.validate()?;
         }
@@ -2251,8 +2351,7 @@ impl SyncCheckpoint {
             body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
         };
-        let response = client.execute(request).await?;
-        <Self as crate::Operation>::decode(response)
+        Ok((client, request))
     }
 }
 
@@ -2270,6 +2369,7 @@ impl crate::Operation for SyncCheckpoint {
         message: "error_msg",
     };
 
+    #[inline(never)]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -2526,6 +2626,16 @@ impl ListVaults {
         (models::ListVaultsResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+
+    /// Validates the parameters (unless the client does not) and builds the request.
+    #[inline(never)]
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
         if self.client.validates_requests() {
             self.validate()?;
         }
@@ -2594,8 +2704,7 @@ impl ListVaults {
             body: None,
             errors: <Self as crate::Operation>::ERRORS,
         };
-        let response = client.execute(request).await?;
-        <Self as crate::Operation>::decode(response)
+        Ok((client, request))
     }
 }
 
@@ -2613,6 +2722,7 @@ impl crate::Operation for ListVaults {
         message: "error_msg",
     };
 
+    #[inline(never)]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -2736,6 +2846,16 @@ impl CreateVault {
         (models::CreateVaultResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+
+    /// Validates the parameters (unless the client does not) and builds the request.
+    #[inline(never)]
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
         if self.client.validates_requests() {
             self.validate()?;
         }
@@ -2757,8 +2877,7 @@ impl CreateVault {
             body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
         };
-        let response = client.execute(request).await?;
-        <Self as crate::Operation>::decode(response)
+        Ok((client, request))
     }
 }
 
@@ -2776,6 +2895,7 @@ impl crate::Operation for CreateVault {
         message: "error_msg",
     };
 
+    #[inline(never)]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -2828,6 +2948,16 @@ impl ShowVault {
     pub async fn send_with_metadata(
         self,
     ) -> Result<(models::ShowVaultResponseBody, crate::ResponseMetadata), crate::Error> {
+        let (client, request) = self.into_request()?;
+        let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+
+    /// Validates the parameters (unless the client does not) and builds the request.
+    #[inline(never)]
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
         if self.client.validates_requests() {
             self.validate()?;
         }
@@ -2850,8 +2980,7 @@ impl ShowVault {
             body: None,
             errors: <Self as crate::Operation>::ERRORS,
         };
-        let response = client.execute(request).await?;
-        <Self as crate::Operation>::decode(response)
+        Ok((client, request))
     }
 }
 
@@ -2869,6 +2998,7 @@ impl crate::Operation for ShowVault {
         message: "error_msg",
     };
 
+    #[inline(never)]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<(models::ShowVaultResponseBody, crate::ResponseMetadata), crate::Error> {
@@ -2926,6 +3056,16 @@ impl UpdateVault {
         (models::UpdateVaultResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+
+    /// Validates the parameters (unless the client does not) and builds the request.
+    #[inline(never)]
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
         if self.client.validates_requests() {
             self.validate()?;
         }
@@ -2948,8 +3088,7 @@ impl UpdateVault {
             body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
         };
-        let response = client.execute(request).await?;
-        <Self as crate::Operation>::decode(response)
+        Ok((client, request))
     }
 }
 
@@ -2967,6 +3106,7 @@ impl crate::Operation for UpdateVault {
         message: "error_msg",
     };
 
+    #[inline(never)]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -3019,6 +3159,16 @@ impl DeleteVault {
     pub async fn send_with_metadata(
         self,
     ) -> Result<((), crate::ResponseMetadata), crate::Error> {
+        let (client, request) = self.into_request()?;
+        let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+
+    /// Validates the parameters (unless the client does not) and builds the request.
+    #[inline(never)]
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
         if self.client.validates_requests() {
             self.validate()?;
         }
@@ -3041,8 +3191,7 @@ impl DeleteVault {
             body: None,
             errors: <Self as crate::Operation>::ERRORS,
         };
-        let response = client.execute(request).await?;
-        <Self as crate::Operation>::decode(response)
+        Ok((client, request))
     }
 }
 
@@ -3060,6 +3209,7 @@ impl crate::Operation for DeleteVault {
         message: "error_msg",
     };
 
+    #[inline(never)]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<((), crate::ResponseMetadata), crate::Error> {
@@ -3119,6 +3269,16 @@ impl RemoveVaultResources {
         (models::RemoveVaultResourcesResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+
+    /// Validates the parameters (unless the client does not) and builds the request.
+    #[inline(never)]
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
         if self.client.validates_requests() {
             self.validate()?;
         }
@@ -3142,8 +3302,7 @@ impl RemoveVaultResources {
             body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
         };
-        let response = client.execute(request).await?;
-        <Self as crate::Operation>::decode(response)
+        Ok((client, request))
     }
 }
 
@@ -3161,6 +3320,7 @@ impl crate::Operation for RemoveVaultResources {
         message: "error_msg",
     };
 
+    #[inline(never)]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -3223,6 +3383,16 @@ impl AddVaultResources {
         (models::AddVaultResourcesResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+
+    /// Validates the parameters (unless the client does not) and builds the request.
+    #[inline(never)]
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
         if self.client.validates_requests() {
             self.validate()?;
         }
@@ -3246,8 +3416,7 @@ impl AddVaultResources {
             body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
         };
-        let response = client.execute(request).await?;
-        <Self as crate::Operation>::decode(response)
+        Ok((client, request))
     }
 }
 
@@ -3265,6 +3434,7 @@ impl crate::Operation for AddVaultResources {
         message: "error_msg",
     };
 
+    #[inline(never)]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -3327,6 +3497,16 @@ impl AssociateVaultPolicy {
         (models::AssociateVaultPolicyResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+
+    /// Validates the parameters (unless the client does not) and builds the request.
+    #[inline(never)]
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
         if self.client.validates_requests() {
             self.validate()?;
         }
@@ -3350,8 +3530,7 @@ impl AssociateVaultPolicy {
             body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
         };
-        let response = client.execute(request).await?;
-        <Self as crate::Operation>::decode(response)
+        Ok((client, request))
     }
 }
 
@@ -3369,6 +3548,7 @@ impl crate::Operation for AssociateVaultPolicy {
         message: "error_msg",
     };
 
+    #[inline(never)]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -3431,6 +3611,16 @@ impl DissociateVaultPolicy {
         (models::DissociateVaultPolicyResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+
+    /// Validates the parameters (unless the client does not) and builds the request.
+    #[inline(never)]
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
         if self.client.validates_requests() {
             self.validate()?;
         }
@@ -3454,8 +3644,7 @@ impl DissociateVaultPolicy {
             body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
         };
-        let response = client.execute(request).await?;
-        <Self as crate::Operation>::decode(response)
+        Ok((client, request))
     }
 }
 
@@ -3473,6 +3662,7 @@ impl crate::Operation for DissociateVaultPolicy {
         message: "error_msg",
     };
 
+    #[inline(never)]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -3884,6 +4074,16 @@ impl ListBackups {
         (models::ListBackupsResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+
+    /// Validates the parameters (unless the client does not) and builds the request.
+    #[inline(never)]
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
         if self.client.validates_requests() {
             self.validate()?;
         }
@@ -3994,8 +4194,7 @@ impl ListBackups {
             body: None,
             errors: <Self as crate::Operation>::ERRORS,
         };
-        let response = client.execute(request).await?;
-        <Self as crate::Operation>::decode(response)
+        Ok((client, request))
     }
 }
 
@@ -4013,6 +4212,7 @@ impl crate::Operation for ListBackups {
         message: "error_msg",
     };
 
+    #[inline(never)]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -4135,6 +4335,16 @@ impl ShowBackup {
         (models::ShowBackupResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+
+    /// Validates the parameters (unless the client does not) and builds the request.
+    #[inline(never)]
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
         if self.client.validates_requests() {
             self.validate()?;
         }
@@ -4157,8 +4367,7 @@ impl ShowBackup {
             body: None,
             errors: <Self as crate::Operation>::ERRORS,
         };
-        let response = client.execute(request).await?;
-        <Self as crate::Operation>::decode(response)
+        Ok((client, request))
     }
 }
 
@@ -4176,6 +4385,7 @@ impl crate::Operation for ShowBackup {
         message: "error_msg",
     };
 
+    #[inline(never)]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -4228,6 +4438,16 @@ impl DeleteBackup {
     pub async fn send_with_metadata(
         self,
     ) -> Result<((), crate::ResponseMetadata), crate::Error> {
+        let (client, request) = self.into_request()?;
+        let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+
+    /// Validates the parameters (unless the client does not) and builds the request.
+    #[inline(never)]
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
         if self.client.validates_requests() {
             self.validate()?;
         }
@@ -4250,8 +4470,7 @@ impl DeleteBackup {
             body: None,
             errors: <Self as crate::Operation>::ERRORS,
         };
-        let response = client.execute(request).await?;
-        <Self as crate::Operation>::decode(response)
+        Ok((client, request))
     }
 }
 
@@ -4269,6 +4488,7 @@ impl crate::Operation for DeleteBackup {
         message: "error_msg",
     };
 
+    #[inline(never)]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<((), crate::ResponseMetadata), crate::Error> {
@@ -4323,6 +4543,16 @@ impl RestoreBackup {
     pub async fn send_with_metadata(
         self,
     ) -> Result<((), crate::ResponseMetadata), crate::Error> {
+        let (client, request) = self.into_request()?;
+        let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+
+    /// Validates the parameters (unless the client does not) and builds the request.
+    #[inline(never)]
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
         if self.client.validates_requests() {
             self.validate()?;
         }
@@ -4346,8 +4576,7 @@ impl RestoreBackup {
             body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
         };
-        let response = client.execute(request).await?;
-        <Self as crate::Operation>::decode(response)
+        Ok((client, request))
     }
 }
 
@@ -4365,6 +4594,7 @@ impl crate::Operation for RestoreBackup {
         message: "error_msg",
     };
 
+    #[inline(never)]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<((), crate::ResponseMetadata), crate::Error> {
@@ -4421,6 +4651,16 @@ impl SyncBackups {
         (models::SyncBackupsResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+
+    /// Validates the parameters (unless the client does not) and builds the request.
+    #[inline(never)]
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
         if self.client.validates_requests() {
             self.validate()?;
         }
@@ -4442,8 +4682,7 @@ impl SyncBackups {
             body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
         };
-        let response = client.execute(request).await?;
-        <Self as crate::Operation>::decode(response)
+        Ok((client, request))
     }
 }
 
@@ -4461,6 +4700,7 @@ impl crate::Operation for SyncBackups {
         message: "error_msg",
     };
 
+    #[inline(never)]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -4549,6 +4789,16 @@ impl ListPolicies {
         (models::ListPoliciesResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+
+    /// Validates the parameters (unless the client does not) and builds the request.
+    #[inline(never)]
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
         if self.client.validates_requests() {
             self.validate()?;
         }
@@ -4576,8 +4826,7 @@ impl ListPolicies {
             body: None,
             errors: <Self as crate::Operation>::ERRORS,
         };
-        let response = client.execute(request).await?;
-        <Self as crate::Operation>::decode(response)
+        Ok((client, request))
     }
 }
 
@@ -4595,6 +4844,7 @@ impl crate::Operation for ListPolicies {
         message: "error_msg",
     };
 
+    #[inline(never)]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -4654,6 +4904,16 @@ impl CreatePolicy {
         (models::CreatePolicyResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+
+    /// Validates the parameters (unless the client does not) and builds the request.
+    #[inline(never)]
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
         if self.client.validates_requests() {
             self.validate()?;
         }
@@ -4675,8 +4935,7 @@ impl CreatePolicy {
             body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
         };
-        let response = client.execute(request).await?;
-        <Self as crate::Operation>::decode(response)
+        Ok((client, request))
     }
 }
 
@@ -4694,6 +4953,7 @@ impl crate::Operation for CreatePolicy {
         message: "error_msg",
     };
 
+    #[inline(never)]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -4749,6 +5009,16 @@ impl ShowPolicy {
         (models::ShowPolicyResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+
+    /// Validates the parameters (unless the client does not) and builds the request.
+    #[inline(never)]
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
         if self.client.validates_requests() {
             self.validate()?;
         }
@@ -4771,8 +5041,7 @@ impl ShowPolicy {
             body: None,
             errors: <Self as crate::Operation>::ERRORS,
         };
-        let response = client.execute(request).await?;
-        <Self as crate::Operation>::decode(response)
+        Ok((client, request))
     }
 }
 
@@ -4790,6 +5059,7 @@ impl crate::Operation for ShowPolicy {
         message: "error_msg",
     };
 
+    #[inline(never)]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -4850,6 +5120,16 @@ impl UpdatePolicy {
         (models::UpdatePolicyResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+
+    /// Validates the parameters (unless the client does not) and builds the request.
+    #[inline(never)]
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
         if self.client.validates_requests() {
             self.validate()?;
         }
@@ -4872,8 +5152,7 @@ impl UpdatePolicy {
             body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
         };
-        let response = client.execute(request).await?;
-        <Self as crate::Operation>::decode(response)
+        Ok((client, request))
     }
 }
 
@@ -4891,6 +5170,7 @@ impl crate::Operation for UpdatePolicy {
         message: "error_msg",
     };
 
+    #[inline(never)]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -4943,6 +5223,16 @@ impl DeletePolicy {
     pub async fn send_with_metadata(
         self,
     ) -> Result<((), crate::ResponseMetadata), crate::Error> {
+        let (client, request) = self.into_request()?;
+        let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+
+    /// Validates the parameters (unless the client does not) and builds the request.
+    #[inline(never)]
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
         if self.client.validates_requests() {
             self.validate()?;
         }
@@ -4965,8 +5255,7 @@ impl DeletePolicy {
             body: None,
             errors: <Self as crate::Operation>::ERRORS,
         };
-        let response = client.execute(request).await?;
-        <Self as crate::Operation>::decode(response)
+        Ok((client, request))
     }
 }
 
@@ -4984,6 +5273,7 @@ impl crate::Operation for DeletePolicy {
         message: "error_msg",
     };
 
+    #[inline(never)]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<((), crate::ResponseMetadata), crate::Error> {
@@ -5042,6 +5332,16 @@ impl CreateVbsBackup {
         (models::CreateVbsBackupResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+
+    /// Validates the parameters (unless the client does not) and builds the request.
+    #[inline(never)]
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
         if self.client.validates_requests() {
             self.validate()?;
         }
@@ -5063,8 +5363,7 @@ impl CreateVbsBackup {
             body: Some(rt::json_body(&body)?),
             errors: <Self as crate::Operation>::ERRORS,
         };
-        let response = client.execute(request).await?;
-        <Self as crate::Operation>::decode(response)
+        Ok((client, request))
     }
 }
 
@@ -5083,6 +5382,7 @@ impl crate::Operation for CreateVbsBackup {
         message: "message",
     };
 
+    #[inline(never)]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
