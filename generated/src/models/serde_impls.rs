@@ -25,9 +25,10 @@ impl<'de> serde::Deserialize<'de> for AddShareMembersRequestBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            members,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const members: usize = 0;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -52,7 +53,7 @@ impl<'de> serde::Deserialize<'de> for AddShareMembersRequestBody {
                         Some(__Key::members) => {
                             rt::de::next_member(&mut __map, &mut members, "members")?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(AddShareMembersRequestBody {
@@ -89,10 +90,11 @@ impl<'de> serde::Deserialize<'de> for AddShareMembersResponseBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            members,
-            count,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const members: usize = 0;
+            const count: usize = 1;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -122,7 +124,7 @@ impl<'de> serde::Deserialize<'de> for AddShareMembersResponseBody {
                         Some(__Key::count) => {
                             rt::de::next_nullable(&mut __map, &mut count, "count")?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(AddShareMembersResponseBody {
@@ -158,9 +160,10 @@ impl<'de> serde::Deserialize<'de> for AddVaultResourcesRequestBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            resources,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const resources: usize = 0;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -185,7 +188,7 @@ impl<'de> serde::Deserialize<'de> for AddVaultResourcesRequestBody {
                         Some(__Key::resources) => {
                             rt::de::next_member(&mut __map, &mut resources, "resources")?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(AddVaultResourcesRequestBody {
@@ -221,9 +224,10 @@ impl<'de> serde::Deserialize<'de> for AddVaultResourcesResponseBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            add_resource_ids,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const add_resource_ids: usize = 0;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -252,7 +256,7 @@ impl<'de> serde::Deserialize<'de> for AddVaultResourcesResponseBody {
                                 "add_resource_ids",
                             )?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(AddVaultResourcesResponseBody {
@@ -289,9 +293,10 @@ impl<'de> serde::Deserialize<'de> for AssociateVaultPolicyRequestBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            policy_id,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const policy_id: usize = 0;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -316,7 +321,7 @@ impl<'de> serde::Deserialize<'de> for AssociateVaultPolicyRequestBody {
                         Some(__Key::policy_id) => {
                             rt::de::next_member(&mut __map, &mut policy_id, "policy_id")?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(AssociateVaultPolicyRequestBody {
@@ -351,9 +356,10 @@ impl<'de> serde::Deserialize<'de> for AssociateVaultPolicyResponseBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            associate_policy,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const associate_policy: usize = 0;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -382,7 +388,7 @@ impl<'de> serde::Deserialize<'de> for AssociateVaultPolicyResponseBody {
                                 "associate_policy",
                             )?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(AssociateVaultPolicyResponseBody {
@@ -424,12 +430,13 @@ impl<'de> serde::Deserialize<'de> for BackupAppConsistency {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            app_consistency,
-            app_consistency_status,
-            app_consistency_error_code,
-            app_consistency_error_message,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const app_consistency: usize = 0;
+            const app_consistency_status: usize = 1;
+            const app_consistency_error_code: usize = 2;
+            const app_consistency_error_message: usize = 3;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -489,7 +496,7 @@ impl<'de> serde::Deserialize<'de> for BackupAppConsistency {
                                 "app_consistency_error_message",
                             )?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(BackupAppConsistency {
@@ -553,30 +560,31 @@ impl<'de> serde::Deserialize<'de> for BackupDetail {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            checkpoint_id,
-            created_at,
-            description,
-            expired_at,
-            extend_info,
-            id,
-            image_type,
-            name,
-            parent_id,
-            project_id,
-            protected_at,
-            resource_az,
-            resource_id,
-            resource_name,
-            resource_size,
-            resource_type,
-            status,
-            updated_at,
-            vault_id,
-            children,
-            provider_id,
-            enterprise_project_id,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const checkpoint_id: usize = 0;
+            const created_at: usize = 1;
+            const description: usize = 2;
+            const expired_at: usize = 3;
+            const extend_info: usize = 4;
+            const id: usize = 5;
+            const image_type: usize = 6;
+            const name: usize = 7;
+            const parent_id: usize = 8;
+            const project_id: usize = 9;
+            const protected_at: usize = 10;
+            const resource_az: usize = 11;
+            const resource_id: usize = 12;
+            const resource_name: usize = 13;
+            const resource_size: usize = 14;
+            const resource_type: usize = 15;
+            const status: usize = 16;
+            const updated_at: usize = 17;
+            const vault_id: usize = 18;
+            const children: usize = 19;
+            const provider_id: usize = 20;
+            const enterprise_project_id: usize = 21;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -774,7 +782,7 @@ impl<'de> serde::Deserialize<'de> for BackupDetail {
                                 "enterprise_project_id",
                             )?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(BackupDetail {
@@ -846,21 +854,22 @@ impl<'de> serde::Deserialize<'de> for BackupExtendInfo {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            auto_trigger,
-            bootable,
-            incremental,
-            snapshot_id,
-            support_lld,
-            supported_restore_mode,
-            os_images_data,
-            contain_system_disk,
-            encrypted,
-            system_disk,
-            progress,
-            architecture,
-            app_consistency,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const auto_trigger: usize = 0;
+            const bootable: usize = 1;
+            const incremental: usize = 2;
+            const snapshot_id: usize = 3;
+            const support_lld: usize = 4;
+            const supported_restore_mode: usize = 5;
+            const os_images_data: usize = 6;
+            const contain_system_disk: usize = 7;
+            const encrypted: usize = 8;
+            const system_disk: usize = 9;
+            const progress: usize = 10;
+            const architecture: usize = 11;
+            const app_consistency: usize = 12;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -991,7 +1000,7 @@ impl<'de> serde::Deserialize<'de> for BackupExtendInfo {
                                 "app_consistency",
                             )?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(BackupExtendInfo {
@@ -1111,31 +1120,32 @@ impl<'de> serde::Deserialize<'de> for BackupResp {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            checkpoint_id,
-            created_at,
-            description,
-            expired_at,
-            extend_info,
-            id,
-            image_type,
-            name,
-            parent_id,
-            project_id,
-            protected_at,
-            resource_az,
-            resource_id,
-            resource_name,
-            resource_size,
-            resource_type,
-            status,
-            updated_at,
-            vault_id,
-            enterprise_project_id,
-            provider_id,
-            children,
-            replication_records,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const checkpoint_id: usize = 0;
+            const created_at: usize = 1;
+            const description: usize = 2;
+            const expired_at: usize = 3;
+            const extend_info: usize = 4;
+            const id: usize = 5;
+            const image_type: usize = 6;
+            const name: usize = 7;
+            const parent_id: usize = 8;
+            const project_id: usize = 9;
+            const protected_at: usize = 10;
+            const resource_az: usize = 11;
+            const resource_id: usize = 12;
+            const resource_name: usize = 13;
+            const resource_size: usize = 14;
+            const resource_type: usize = 15;
+            const status: usize = 16;
+            const updated_at: usize = 17;
+            const vault_id: usize = 18;
+            const enterprise_project_id: usize = 19;
+            const provider_id: usize = 20;
+            const children: usize = 21;
+            const replication_records: usize = 22;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -1344,7 +1354,7 @@ impl<'de> serde::Deserialize<'de> for BackupResp {
                                 "replication_records",
                             )?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(BackupResp {
@@ -1412,12 +1422,13 @@ impl<'de> serde::Deserialize<'de> for BackupRestore {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            mappings,
-            power_on,
-            server_id,
-            volume_id,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const mappings: usize = 0;
+            const power_on: usize = 1;
+            const server_id: usize = 2;
+            const volume_id: usize = 3;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -1457,7 +1468,7 @@ impl<'de> serde::Deserialize<'de> for BackupRestore {
                         Some(__Key::volume_id) => {
                             rt::de::next_member(&mut __map, &mut volume_id, "volume_id")?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(BackupRestore {
@@ -1496,10 +1507,11 @@ impl<'de> serde::Deserialize<'de> for BackupRestoreServerMapping {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            backup_id,
-            volume_id,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const backup_id: usize = 0;
+            const volume_id: usize = 1;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -1529,7 +1541,7 @@ impl<'de> serde::Deserialize<'de> for BackupRestoreServerMapping {
                         Some(__Key::volume_id) => {
                             rt::de::next_member(&mut __map, &mut volume_id, "volume_id")?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(BackupRestoreServerMapping {
@@ -1598,16 +1610,17 @@ impl<'de> serde::Deserialize<'de> for BackupSync {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            backup_id,
-            backup_name,
-            bucket_name,
-            image_path,
-            resource_id,
-            resource_name,
-            resource_type,
-            created_at,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const backup_id: usize = 0;
+            const backup_name: usize = 1;
+            const bucket_name: usize = 2;
+            const image_path: usize = 3;
+            const resource_id: usize = 4;
+            const resource_name: usize = 5;
+            const resource_type: usize = 6;
+            const created_at: usize = 7;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -1695,7 +1708,7 @@ impl<'de> serde::Deserialize<'de> for BackupSync {
                                 "created_at",
                             )?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(BackupSync {
@@ -1773,10 +1786,11 @@ impl<'de> serde::Deserialize<'de> for BackupSyncRespBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            backup_id,
-            operation_log_id,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const backup_id: usize = 0;
+            const operation_log_id: usize = 1;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -1814,7 +1828,7 @@ impl<'de> serde::Deserialize<'de> for BackupSyncRespBody {
                                 "operation_log_id",
                             )?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(BackupSyncRespBody {
@@ -1865,22 +1879,23 @@ impl<'de> serde::Deserialize<'de> for Billing {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            allocated,
-            charging_mode,
-            cloud_type,
-            consistent_level,
-            object_type,
-            order_id,
-            product_id,
-            protect_type,
-            size,
-            spec_code,
-            status,
-            storage_unit,
-            used,
-            frozen_scene,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const allocated: usize = 0;
+            const charging_mode: usize = 1;
+            const cloud_type: usize = 2;
+            const consistent_level: usize = 3;
+            const object_type: usize = 4;
+            const order_id: usize = 5;
+            const product_id: usize = 6;
+            const protect_type: usize = 7;
+            const size: usize = 8;
+            const spec_code: usize = 9;
+            const status: usize = 10;
+            const storage_unit: usize = 11;
+            const used: usize = 12;
+            const frozen_scene: usize = 13;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -2010,7 +2025,7 @@ impl<'de> serde::Deserialize<'de> for Billing {
                                 "frozen_scene",
                             )?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(Billing {
@@ -2078,17 +2093,18 @@ impl<'de> serde::Deserialize<'de> for BillingCreate {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            cloud_type,
-            consistent_level,
-            object_type,
-            protect_type,
-            size,
-            charging_mode,
-            is_auto_renew,
-            is_auto_pay,
-            console_url,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const cloud_type: usize = 0;
+            const consistent_level: usize = 1;
+            const object_type: usize = 2;
+            const protect_type: usize = 3;
+            const size: usize = 4;
+            const charging_mode: usize = 5;
+            const is_auto_renew: usize = 6;
+            const is_auto_pay: usize = 7;
+            const console_url: usize = 8;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -2185,7 +2201,7 @@ impl<'de> serde::Deserialize<'de> for BillingCreate {
                                 "console_url",
                             )?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(BillingCreate {
@@ -2258,9 +2274,10 @@ impl<'de> serde::Deserialize<'de> for BillingUpdate {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            size,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const size: usize = 0;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -2285,7 +2302,7 @@ impl<'de> serde::Deserialize<'de> for BillingUpdate {
                         Some(__Key::size) => {
                             rt::de::next_member(&mut __map, &mut size, "size")?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(BillingUpdate {
@@ -2321,10 +2338,11 @@ impl<'de> serde::Deserialize<'de> for CbrError {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            error_code,
-            error_msg,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const error_code: usize = 0;
+            const error_msg: usize = 1;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -2362,7 +2380,7 @@ impl<'de> serde::Deserialize<'de> for CbrError {
                                 "error_msg",
                             )?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(CbrError {
@@ -2427,14 +2445,15 @@ impl<'de> serde::Deserialize<'de> for CheckpointCreate {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            created_at,
-            id,
-            project_id,
-            status,
-            vault,
-            extra_info,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const created_at: usize = 0;
+            const id: usize = 1;
+            const project_id: usize = 2;
+            const status: usize = 3;
+            const vault: usize = 4;
+            const extra_info: usize = 5;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -2496,7 +2515,7 @@ impl<'de> serde::Deserialize<'de> for CheckpointCreate {
                                 "extra_info",
                             )?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(CheckpointCreate {
@@ -2540,13 +2559,14 @@ impl<'de> serde::Deserialize<'de> for CheckpointCreateSkippedResource {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            id,
-            r#type,
-            name,
-            code,
-            reason,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const id: usize = 0;
+            const r#type: usize = 1;
+            const name: usize = 2;
+            const code: usize = 3;
+            const reason: usize = 4;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -2591,7 +2611,7 @@ impl<'de> serde::Deserialize<'de> for CheckpointCreateSkippedResource {
                         Some(__Key::reason) => {
                             rt::de::next_nullable(&mut __map, &mut reason, "reason")?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(CheckpointCreateSkippedResource {
@@ -2655,11 +2675,12 @@ impl<'de> serde::Deserialize<'de> for CheckpointExtraInfoResp {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            name,
-            description,
-            retention_duration,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const name: usize = 0;
+            const description: usize = 1;
+            const retention_duration: usize = 2;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -2702,7 +2723,7 @@ impl<'de> serde::Deserialize<'de> for CheckpointExtraInfoResp {
                                 "retention_duration",
                             )?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(CheckpointExtraInfoResp {
@@ -2757,14 +2778,15 @@ impl<'de> serde::Deserialize<'de> for CheckpointParam {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            auto_trigger,
-            description,
-            incremental,
-            name,
-            resources,
-            resource_details,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const auto_trigger: usize = 0;
+            const description: usize = 1;
+            const incremental: usize = 2;
+            const name: usize = 3;
+            const resources: usize = 4;
+            const resource_details: usize = 5;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -2830,7 +2852,7 @@ impl<'de> serde::Deserialize<'de> for CheckpointParam {
                                 "resource_details",
                             )?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(CheckpointParam {
@@ -2874,13 +2896,14 @@ impl<'de> serde::Deserialize<'de> for CheckpointPlanCreate {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            id,
-            name,
-            resources,
-            skipped_resources,
-            provider_id,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const id: usize = 0;
+            const name: usize = 1;
+            const resources: usize = 2;
+            const skipped_resources: usize = 3;
+            const provider_id: usize = 4;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -2939,7 +2962,7 @@ impl<'de> serde::Deserialize<'de> for CheckpointPlanCreate {
                                 "provider_id",
                             )?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(CheckpointPlanCreate {
@@ -2986,16 +3009,17 @@ impl<'de> serde::Deserialize<'de> for CheckpointResourceResp {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            extra_info,
-            id,
-            name,
-            protect_status,
-            resource_size,
-            r#type,
-            backup_size,
-            backup_count,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const extra_info: usize = 0;
+            const id: usize = 1;
+            const name: usize = 2;
+            const protect_status: usize = 3;
+            const resource_size: usize = 4;
+            const r#type: usize = 5;
+            const backup_size: usize = 6;
+            const backup_count: usize = 7;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -3075,7 +3099,7 @@ impl<'de> serde::Deserialize<'de> for CheckpointResourceResp {
                                 "backup_count",
                             )?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(CheckpointResourceResp {
@@ -3163,9 +3187,10 @@ impl<'de> serde::Deserialize<'de> for CreateCheckpointRequestBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            checkpoint,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const checkpoint: usize = 0;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -3194,7 +3219,7 @@ impl<'de> serde::Deserialize<'de> for CreateCheckpointRequestBody {
                                 "checkpoint",
                             )?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(CreateCheckpointRequestBody {
@@ -3230,9 +3255,10 @@ impl<'de> serde::Deserialize<'de> for CreateCheckpointResponseBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            checkpoint,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const checkpoint: usize = 0;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -3261,7 +3287,7 @@ impl<'de> serde::Deserialize<'de> for CreateCheckpointResponseBody {
                                 "checkpoint",
                             )?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(CreateCheckpointResponseBody {
@@ -3296,9 +3322,10 @@ impl<'de> serde::Deserialize<'de> for CreatePolicyRequestBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            policy,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const policy: usize = 0;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -3323,7 +3350,7 @@ impl<'de> serde::Deserialize<'de> for CreatePolicyRequestBody {
                         Some(__Key::policy) => {
                             rt::de::next_member(&mut __map, &mut policy, "policy")?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(CreatePolicyRequestBody {
@@ -3359,9 +3386,10 @@ impl<'de> serde::Deserialize<'de> for CreatePolicyResponseBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            policy,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const policy: usize = 0;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -3386,7 +3414,7 @@ impl<'de> serde::Deserialize<'de> for CreatePolicyResponseBody {
                         Some(__Key::policy) => {
                             rt::de::next_nullable(&mut __map, &mut policy, "policy")?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(CreatePolicyResponseBody {
@@ -3421,9 +3449,10 @@ impl<'de> serde::Deserialize<'de> for CreateVaultRequestBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            vault,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const vault: usize = 0;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -3448,7 +3477,7 @@ impl<'de> serde::Deserialize<'de> for CreateVaultRequestBody {
                         Some(__Key::vault) => {
                             rt::de::next_member(&mut __map, &mut vault, "vault")?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(CreateVaultRequestBody {
@@ -3484,9 +3513,10 @@ impl<'de> serde::Deserialize<'de> for CreateVaultResponseBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            vault,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const vault: usize = 0;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -3511,7 +3541,7 @@ impl<'de> serde::Deserialize<'de> for CreateVaultResponseBody {
                         Some(__Key::vault) => {
                             rt::de::next_nullable(&mut __map, &mut vault, "vault")?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(CreateVaultResponseBody {
@@ -3546,9 +3576,10 @@ impl<'de> serde::Deserialize<'de> for CreateVbsBackupRequestBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            backup,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const backup: usize = 0;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -3573,7 +3604,7 @@ impl<'de> serde::Deserialize<'de> for CreateVbsBackupRequestBody {
                         Some(__Key::backup) => {
                             rt::de::next_member(&mut __map, &mut backup, "backup")?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(CreateVbsBackupRequestBody {
@@ -3609,9 +3640,10 @@ impl<'de> serde::Deserialize<'de> for CreateVbsBackupResponseBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            job_id,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const job_id: usize = 0;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -3636,7 +3668,7 @@ impl<'de> serde::Deserialize<'de> for CreateVbsBackupResponseBody {
                         Some(__Key::job_id) => {
                             rt::de::next_nullable(&mut __map, &mut job_id, "job_id")?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(CreateVbsBackupResponseBody {
@@ -3671,9 +3703,10 @@ impl<'de> serde::Deserialize<'de> for DissociateVaultPolicyRequestBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            policy_id,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const policy_id: usize = 0;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -3698,7 +3731,7 @@ impl<'de> serde::Deserialize<'de> for DissociateVaultPolicyRequestBody {
                         Some(__Key::policy_id) => {
                             rt::de::next_member(&mut __map, &mut policy_id, "policy_id")?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(DissociateVaultPolicyRequestBody {
@@ -3734,9 +3767,10 @@ impl<'de> serde::Deserialize<'de> for DissociateVaultPolicyResponseBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            dissociate_policy,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const dissociate_policy: usize = 0;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -3765,7 +3799,7 @@ impl<'de> serde::Deserialize<'de> for DissociateVaultPolicyResponseBody {
                                 "dissociate_policy",
                             )?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(DissociateVaultPolicyResponseBody {
@@ -3800,9 +3834,10 @@ impl<'de> serde::Deserialize<'de> for ImageData {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            image_id,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const image_id: usize = 0;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -3827,7 +3862,7 @@ impl<'de> serde::Deserialize<'de> for ImageData {
                         Some(__Key::image_id) => {
                             rt::de::next_nullable(&mut __map, &mut image_id, "image_id")?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(ImageData {
@@ -3888,12 +3923,13 @@ impl<'de> serde::Deserialize<'de> for ListBackupsResponseBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            backups,
-            count,
-            offset,
-            limit,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const backups: usize = 0;
+            const count: usize = 1;
+            const offset: usize = 2;
+            const limit: usize = 3;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -3933,7 +3969,7 @@ impl<'de> serde::Deserialize<'de> for ListBackupsResponseBody {
                         Some(__Key::limit) => {
                             rt::de::next_nullable(&mut __map, &mut limit, "limit")?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(ListBackupsResponseBody {
@@ -3974,12 +4010,13 @@ impl<'de> serde::Deserialize<'de> for ListOperationLogsResponseBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            operation_logs,
-            count,
-            limit,
-            offset,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const operation_logs: usize = 0;
+            const count: usize = 1;
+            const limit: usize = 2;
+            const offset: usize = 3;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -4023,7 +4060,7 @@ impl<'de> serde::Deserialize<'de> for ListOperationLogsResponseBody {
                         Some(__Key::offset) => {
                             rt::de::next_nullable(&mut __map, &mut offset, "offset")?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(ListOperationLogsResponseBody {
@@ -4062,10 +4099,11 @@ impl<'de> serde::Deserialize<'de> for ListPoliciesResponseBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            policies,
-            count,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const policies: usize = 0;
+            const count: usize = 1;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -4095,7 +4133,7 @@ impl<'de> serde::Deserialize<'de> for ListPoliciesResponseBody {
                         Some(__Key::count) => {
                             rt::de::next_nullable(&mut __map, &mut count, "count")?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(ListPoliciesResponseBody {
@@ -4132,10 +4170,11 @@ impl<'de> serde::Deserialize<'de> for ListShareMembersResponseBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            members,
-            count,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const members: usize = 0;
+            const count: usize = 1;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -4165,7 +4204,7 @@ impl<'de> serde::Deserialize<'de> for ListShareMembersResponseBody {
                         Some(__Key::count) => {
                             rt::de::next_nullable(&mut __map, &mut count, "count")?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(ListShareMembersResponseBody {
@@ -4204,12 +4243,13 @@ impl<'de> serde::Deserialize<'de> for ListVaultsResponseBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            vaults,
-            count,
-            limit,
-            offset,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const vaults: usize = 0;
+            const count: usize = 1;
+            const limit: usize = 2;
+            const offset: usize = 3;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -4249,7 +4289,7 @@ impl<'de> serde::Deserialize<'de> for ListVaultsResponseBody {
                         Some(__Key::offset) => {
                             rt::de::next_nullable(&mut __map, &mut offset, "offset")?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(ListVaultsResponseBody {
@@ -4295,16 +4335,17 @@ impl<'de> serde::Deserialize<'de> for Member {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            status,
-            created_at,
-            updated_at,
-            backup_id,
-            image_id,
-            dest_project_id,
-            vault_id,
-            id,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const status: usize = 0;
+            const created_at: usize = 1;
+            const updated_at: usize = 2;
+            const backup_id: usize = 3;
+            const image_id: usize = 4;
+            const dest_project_id: usize = 5;
+            const vault_id: usize = 6;
+            const id: usize = 7;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -4380,7 +4421,7 @@ impl<'de> serde::Deserialize<'de> for Member {
                         Some(__Key::id) => {
                             rt::de::next_nullable(&mut __map, &mut id, "id")?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(Member {
@@ -4469,10 +4510,11 @@ impl<'de> serde::Deserialize<'de> for OpErrorInfo {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            code,
-            message,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const code: usize = 0;
+            const message: usize = 1;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -4502,7 +4544,7 @@ impl<'de> serde::Deserialize<'de> for OpErrorInfo {
                         Some(__Key::message) => {
                             rt::de::next_nullable(&mut __map, &mut message, "message")?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(OpErrorInfo {
@@ -4548,14 +4590,15 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoBackup {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            app_consistency_error_code,
-            app_consistency_error_message,
-            app_consistency_status,
-            backup_id,
-            backup_name,
-            incremental,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const app_consistency_error_code: usize = 0;
+            const app_consistency_error_message: usize = 1;
+            const app_consistency_status: usize = 2;
+            const backup_id: usize = 3;
+            const backup_name: usize = 4;
+            const incremental: usize = 5;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -4635,7 +4678,7 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoBackup {
                                 "incremental",
                             )?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(OpExtendInfoBackup {
@@ -4723,11 +4766,12 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoCommon {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            progress,
-            request_id,
-            task_id,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const progress: usize = 0;
+            const request_id: usize = 1;
+            const task_id: usize = 2;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -4766,7 +4810,7 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoCommon {
                         Some(__Key::task_id) => {
                             rt::de::next_nullable(&mut __map, &mut task_id, "task_id")?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(OpExtendInfoCommon {
@@ -4804,10 +4848,11 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoDelete {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            backup_id,
-            backup_name,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const backup_id: usize = 0;
+            const backup_name: usize = 1;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -4845,7 +4890,7 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoDelete {
                                 "backup_name",
                             )?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(OpExtendInfoDelete {
@@ -4883,11 +4928,12 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoRemoveResources {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            fail_count,
-            total_count,
-            resources,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const fail_count: usize = 0;
+            const total_count: usize = 1;
+            const resources: usize = 2;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -4934,7 +4980,7 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoRemoveResources {
                                 "resources",
                             )?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(OpExtendInfoRemoveResources {
@@ -4975,12 +5021,13 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoRestore {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            backup_id,
-            backup_name,
-            target_resource_id,
-            target_resource_name,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const backup_id: usize = 0;
+            const backup_name: usize = 1;
+            const target_resource_id: usize = 2;
+            const target_resource_name: usize = 3;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -5036,7 +5083,7 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoRestore {
                                 "target_resource_name",
                             )?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(OpExtendInfoRestore {
@@ -5076,11 +5123,12 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoSync {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            sync_backup_num,
-            delete_backup_num,
-            err_sync_backup_num,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const sync_backup_num: usize = 0;
+            const delete_backup_num: usize = 1;
+            const err_sync_backup_num: usize = 2;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -5127,7 +5175,7 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoSync {
                                 "err_sync_backup_num",
                             )?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(OpExtendInfoSync {
@@ -5165,10 +5213,11 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoVaultDelete {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            fail_count,
-            total_count,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const fail_count: usize = 0;
+            const total_count: usize = 1;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -5206,7 +5255,7 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoVaultDelete {
                                 "total_count",
                             )?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(OpExtendInfoVaultDelete {
@@ -5250,16 +5299,17 @@ impl<'de> serde::Deserialize<'de> for OpExtraInfo {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            backup,
-            common,
-            delete,
-            sync,
-            remove_resources,
-            resource,
-            restore,
-            vault_delete,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const backup: usize = 0;
+            const common: usize = 1;
+            const delete: usize = 2;
+            const sync: usize = 3;
+            const remove_resources: usize = 4;
+            const resource: usize = 5;
+            const restore: usize = 6;
+            const vault_delete: usize = 7;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -5327,7 +5377,7 @@ impl<'de> serde::Deserialize<'de> for OpExtraInfo {
                                 "vault_delete",
                             )?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(OpExtraInfo {
@@ -5371,11 +5421,12 @@ impl<'de> serde::Deserialize<'de> for OpResource {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            id,
-            name,
-            r#type,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const id: usize = 0;
+            const name: usize = 1;
+            const r#type: usize = 2;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -5410,7 +5461,7 @@ impl<'de> serde::Deserialize<'de> for OpResource {
                         Some(__Key::r#type) => {
                             rt::de::next_nullable(&mut __map, &mut r#type, "type")?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(OpResource {
@@ -5463,23 +5514,24 @@ impl<'de> serde::Deserialize<'de> for OperationLog {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            checkpoint_id,
-            created_at,
-            ended_at,
-            error_info,
-            extra_info,
-            id,
-            operation_type,
-            policy_id,
-            project_id,
-            provider_id,
-            started_at,
-            status,
-            updated_at,
-            vault_id,
-            vault_name,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const checkpoint_id: usize = 0;
+            const created_at: usize = 1;
+            const ended_at: usize = 2;
+            const error_info: usize = 3;
+            const extra_info: usize = 4;
+            const id: usize = 5;
+            const operation_type: usize = 6;
+            const policy_id: usize = 7;
+            const project_id: usize = 8;
+            const provider_id: usize = 9;
+            const started_at: usize = 10;
+            const status: usize = 11;
+            const updated_at: usize = 12;
+            const vault_id: usize = 13;
+            const vault_name: usize = 14;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -5618,7 +5670,7 @@ impl<'de> serde::Deserialize<'de> for OperationLog {
                                 "vault_name",
                             )?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(OperationLog {
@@ -5720,15 +5772,16 @@ impl<'de> serde::Deserialize<'de> for Policy {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            enabled,
-            id,
-            name,
-            operation_definition,
-            operation_type,
-            trigger,
-            associated_vaults,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const enabled: usize = 0;
+            const id: usize = 1;
+            const name: usize = 2;
+            const operation_definition: usize = 3;
+            const operation_type: usize = 4;
+            const trigger: usize = 5;
+            const associated_vaults: usize = 6;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -5795,7 +5848,7 @@ impl<'de> serde::Deserialize<'de> for Policy {
                                 "associated_vaults",
                             )?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(Policy {
@@ -5837,10 +5890,11 @@ impl<'de> serde::Deserialize<'de> for PolicyAssociateVault {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            destination_vault_id,
-            vault_id,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const destination_vault_id: usize = 0;
+            const vault_id: usize = 1;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -5874,7 +5928,7 @@ impl<'de> serde::Deserialize<'de> for PolicyAssociateVault {
                         Some(__Key::vault_id) => {
                             rt::de::next_nullable(&mut __map, &mut vault_id, "vault_id")?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(PolicyAssociateVault {
@@ -5917,13 +5971,14 @@ impl<'de> serde::Deserialize<'de> for PolicyCreate {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            enabled,
-            name,
-            operation_definition,
-            operation_type,
-            trigger,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const enabled: usize = 0;
+            const name: usize = 1;
+            const operation_definition: usize = 2;
+            const operation_type: usize = 3;
+            const trigger: usize = 4;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -5976,7 +6031,7 @@ impl<'de> serde::Deserialize<'de> for PolicyCreate {
                         Some(__Key::trigger) => {
                             rt::de::next_member(&mut __map, &mut trigger, "trigger")?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(PolicyCreate {
@@ -6054,15 +6109,16 @@ impl<'de> serde::Deserialize<'de> for PolicyOdCreate {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            day_backups,
-            max_backups,
-            month_backups,
-            retention_duration_days,
-            timezone,
-            week_backups,
-            year_backups,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const day_backups: usize = 0;
+            const max_backups: usize = 1;
+            const month_backups: usize = 2;
+            const retention_duration_days: usize = 3;
+            const timezone: usize = 4;
+            const week_backups: usize = 5;
+            const year_backups: usize = 6;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -6141,7 +6197,7 @@ impl<'de> serde::Deserialize<'de> for PolicyOdCreate {
                                 "year_backups",
                             )?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(PolicyOdCreate {
@@ -6205,9 +6261,10 @@ impl<'de> serde::Deserialize<'de> for PolicyTriggerPropertiesReq {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            pattern,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const pattern: usize = 0;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -6232,7 +6289,7 @@ impl<'de> serde::Deserialize<'de> for PolicyTriggerPropertiesReq {
                         Some(__Key::pattern) => {
                             rt::de::next_member(&mut __map, &mut pattern, "pattern")?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(PolicyTriggerPropertiesReq {
@@ -6269,10 +6326,11 @@ impl<'de> serde::Deserialize<'de> for PolicyTriggerPropertiesResp {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            pattern,
-            start_time,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const pattern: usize = 0;
+            const start_time: usize = 1;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -6306,7 +6364,7 @@ impl<'de> serde::Deserialize<'de> for PolicyTriggerPropertiesResp {
                                 "start_time",
                             )?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(PolicyTriggerPropertiesResp {
@@ -6342,9 +6400,10 @@ impl<'de> serde::Deserialize<'de> for PolicyTriggerReq {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            properties,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const properties: usize = 0;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -6373,7 +6432,7 @@ impl<'de> serde::Deserialize<'de> for PolicyTriggerReq {
                                 "properties",
                             )?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(PolicyTriggerReq {
@@ -6412,12 +6471,13 @@ impl<'de> serde::Deserialize<'de> for PolicyTriggerResp {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            id,
-            name,
-            properties,
-            r#type,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const id: usize = 0;
+            const name: usize = 1;
+            const properties: usize = 2;
+            const r#type: usize = 3;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -6461,7 +6521,7 @@ impl<'de> serde::Deserialize<'de> for PolicyTriggerResp {
                         Some(__Key::r#type) => {
                             rt::de::next_nullable(&mut __map, &mut r#type, "type")?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(PolicyTriggerResp {
@@ -6533,12 +6593,13 @@ impl<'de> serde::Deserialize<'de> for PolicyUpdate {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            enabled,
-            name,
-            operation_definition,
-            trigger,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const enabled: usize = 0;
+            const name: usize = 1;
+            const operation_definition: usize = 2;
+            const trigger: usize = 3;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -6582,7 +6643,7 @@ impl<'de> serde::Deserialize<'de> for PolicyUpdate {
                         Some(__Key::trigger) => {
                             rt::de::next_member(&mut __map, &mut trigger, "trigger")?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(PolicyUpdate {
@@ -6666,9 +6727,10 @@ impl<'de> serde::Deserialize<'de> for RemoveVaultResourcesRequestBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            resource_ids,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const resource_ids: usize = 0;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -6697,7 +6759,7 @@ impl<'de> serde::Deserialize<'de> for RemoveVaultResourcesRequestBody {
                                 "resource_ids",
                             )?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(RemoveVaultResourcesRequestBody {
@@ -6733,9 +6795,10 @@ impl<'de> serde::Deserialize<'de> for RemoveVaultResourcesResponseBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            remove_resource_ids,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const remove_resource_ids: usize = 0;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -6764,7 +6827,7 @@ impl<'de> serde::Deserialize<'de> for RemoveVaultResourcesResponseBody {
                                 "remove_resource_ids",
                             )?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(RemoveVaultResourcesResponseBody {
@@ -6804,13 +6867,14 @@ impl<'de> serde::Deserialize<'de> for ReplicationRecordsExtraInfo {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            progress,
-            fail_code,
-            fail_reason,
-            auto_trigger,
-            destination_vault_id,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const progress: usize = 0;
+            const fail_code: usize = 1;
+            const fail_reason: usize = 2;
+            const auto_trigger: usize = 3;
+            const destination_vault_id: usize = 4;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -6871,7 +6935,7 @@ impl<'de> serde::Deserialize<'de> for ReplicationRecordsExtraInfo {
                                 "destination_vault_id",
                             )?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(ReplicationRecordsExtraInfo {
@@ -6914,11 +6978,12 @@ impl<'de> serde::Deserialize<'de> for Resource {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            id,
-            name,
-            r#type,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const id: usize = 0;
+            const name: usize = 1;
+            const r#type: usize = 2;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -6953,7 +7018,7 @@ impl<'de> serde::Deserialize<'de> for Resource {
                         Some(__Key::r#type) => {
                             rt::de::next_member(&mut __map, &mut r#type, "type")?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(Resource {
@@ -6998,12 +7063,13 @@ impl<'de> serde::Deserialize<'de> for ResourceCreate {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            id,
-            r#type,
-            name,
-            extra_info,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const id: usize = 0;
+            const r#type: usize = 1;
+            const name: usize = 2;
+            const extra_info: usize = 3;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -7047,7 +7113,7 @@ impl<'de> serde::Deserialize<'de> for ResourceCreate {
                                 "extra_info",
                             )?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(ResourceCreate {
@@ -7087,10 +7153,11 @@ impl<'de> serde::Deserialize<'de> for ResourceExtraInfo {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            exclude_volumes,
-            include_volumes,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const exclude_volumes: usize = 0;
+            const include_volumes: usize = 1;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -7130,7 +7197,7 @@ impl<'de> serde::Deserialize<'de> for ResourceExtraInfo {
                                 "include_volumes",
                             )?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(ResourceExtraInfo {
@@ -7167,10 +7234,11 @@ impl<'de> serde::Deserialize<'de> for ResourceExtraInfoIncludeVolumes {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            id,
-            os_version,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const id: usize = 0;
+            const os_version: usize = 1;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -7204,7 +7272,7 @@ impl<'de> serde::Deserialize<'de> for ResourceExtraInfoIncludeVolumes {
                                 "os_version",
                             )?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(ResourceExtraInfoIncludeVolumes {
@@ -7248,16 +7316,17 @@ impl<'de> serde::Deserialize<'de> for ResourceResp {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            id,
-            name,
-            protect_status,
-            size,
-            r#type,
-            backup_size,
-            backup_count,
-            extra_info,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const id: usize = 0;
+            const name: usize = 1;
+            const protect_status: usize = 2;
+            const size: usize = 3;
+            const r#type: usize = 4;
+            const backup_size: usize = 5;
+            const backup_count: usize = 6;
+            const extra_info: usize = 7;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -7333,7 +7402,7 @@ impl<'de> serde::Deserialize<'de> for ResourceResp {
                                 "extra_info",
                             )?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(ResourceResp {
@@ -7398,9 +7467,10 @@ impl<'de> serde::Deserialize<'de> for RestoreBackupRequestBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            restore,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const restore: usize = 0;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -7425,7 +7495,7 @@ impl<'de> serde::Deserialize<'de> for RestoreBackupRequestBody {
                         Some(__Key::restore) => {
                             rt::de::next_member(&mut __map, &mut restore, "restore")?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(RestoreBackupRequestBody {
@@ -7461,9 +7531,10 @@ impl<'de> serde::Deserialize<'de> for ShowBackupResponseBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            backup,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const backup: usize = 0;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -7488,7 +7559,7 @@ impl<'de> serde::Deserialize<'de> for ShowBackupResponseBody {
                         Some(__Key::backup) => {
                             rt::de::next_nullable(&mut __map, &mut backup, "backup")?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(ShowBackupResponseBody {
@@ -7523,9 +7594,10 @@ impl<'de> serde::Deserialize<'de> for ShowCheckpointResponseBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            checkpoint,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const checkpoint: usize = 0;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -7554,7 +7626,7 @@ impl<'de> serde::Deserialize<'de> for ShowCheckpointResponseBody {
                                 "checkpoint",
                             )?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(ShowCheckpointResponseBody {
@@ -7589,9 +7661,10 @@ impl<'de> serde::Deserialize<'de> for ShowOperationLogResponseBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            operation_log,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const operation_log: usize = 0;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -7620,7 +7693,7 @@ impl<'de> serde::Deserialize<'de> for ShowOperationLogResponseBody {
                                 "operation_log",
                             )?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(ShowOperationLogResponseBody {
@@ -7655,9 +7728,10 @@ impl<'de> serde::Deserialize<'de> for ShowPolicyResponseBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            policy,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const policy: usize = 0;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -7682,7 +7756,7 @@ impl<'de> serde::Deserialize<'de> for ShowPolicyResponseBody {
                         Some(__Key::policy) => {
                             rt::de::next_nullable(&mut __map, &mut policy, "policy")?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(ShowPolicyResponseBody {
@@ -7717,9 +7791,10 @@ impl<'de> serde::Deserialize<'de> for ShowShareMemberResponseBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            member,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const member: usize = 0;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -7744,7 +7819,7 @@ impl<'de> serde::Deserialize<'de> for ShowShareMemberResponseBody {
                         Some(__Key::member) => {
                             rt::de::next_nullable(&mut __map, &mut member, "member")?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(ShowShareMemberResponseBody {
@@ -7779,9 +7854,10 @@ impl<'de> serde::Deserialize<'de> for ShowVaultResponseBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            vault,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const vault: usize = 0;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -7806,7 +7882,7 @@ impl<'de> serde::Deserialize<'de> for ShowVaultResponseBody {
                         Some(__Key::vault) => {
                             rt::de::next_nullable(&mut __map, &mut vault, "vault")?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(ShowVaultResponseBody {
@@ -7841,9 +7917,10 @@ impl<'de> serde::Deserialize<'de> for SyncBackupsRequestBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            sync,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const sync: usize = 0;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -7868,7 +7945,7 @@ impl<'de> serde::Deserialize<'de> for SyncBackupsRequestBody {
                         Some(__Key::sync) => {
                             rt::de::next_member(&mut __map, &mut sync, "sync")?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(SyncBackupsRequestBody {
@@ -7903,9 +7980,10 @@ impl<'de> serde::Deserialize<'de> for SyncBackupsResponseBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            sync,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const sync: usize = 0;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -7930,7 +8008,7 @@ impl<'de> serde::Deserialize<'de> for SyncBackupsResponseBody {
                         Some(__Key::sync) => {
                             rt::de::next_nullable(&mut __map, &mut sync, "sync")?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(SyncBackupsResponseBody {
@@ -7965,9 +8043,10 @@ impl<'de> serde::Deserialize<'de> for SyncCheckpointRequestBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            sync,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const sync: usize = 0;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -7992,7 +8071,7 @@ impl<'de> serde::Deserialize<'de> for SyncCheckpointRequestBody {
                         Some(__Key::sync) => {
                             rt::de::next_member(&mut __map, &mut sync, "sync")?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(SyncCheckpointRequestBody {
@@ -8027,9 +8106,10 @@ impl<'de> serde::Deserialize<'de> for SyncCheckpointResponseBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            sync,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const sync: usize = 0;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -8054,7 +8134,7 @@ impl<'de> serde::Deserialize<'de> for SyncCheckpointResponseBody {
                         Some(__Key::sync) => {
                             rt::de::next_nullable(&mut __map, &mut sync, "sync")?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(SyncCheckpointResponseBody {
@@ -8090,10 +8170,11 @@ impl<'de> serde::Deserialize<'de> for SyncParam {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            auto_trigger,
-            vault_id,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const auto_trigger: usize = 0;
+            const vault_id: usize = 1;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -8127,7 +8208,7 @@ impl<'de> serde::Deserialize<'de> for SyncParam {
                         Some(__Key::vault_id) => {
                             rt::de::next_member(&mut __map, &mut vault_id, "vault_id")?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(SyncParam {
@@ -8166,10 +8247,11 @@ impl<'de> serde::Deserialize<'de> for SyncRespBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            operation_log_id,
-            vault_id,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const operation_log_id: usize = 0;
+            const vault_id: usize = 1;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -8203,7 +8285,7 @@ impl<'de> serde::Deserialize<'de> for SyncRespBody {
                         Some(__Key::vault_id) => {
                             rt::de::next_nullable(&mut __map, &mut vault_id, "vault_id")?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(SyncRespBody {
@@ -8240,10 +8322,11 @@ impl<'de> serde::Deserialize<'de> for Tag {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            key,
-            value,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const key: usize = 0;
+            const value: usize = 1;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -8273,7 +8356,7 @@ impl<'de> serde::Deserialize<'de> for Tag {
                         Some(__Key::value) => {
                             rt::de::next_nullable(&mut __map, &mut value, "value")?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(Tag {
@@ -8309,9 +8392,10 @@ impl<'de> serde::Deserialize<'de> for UpdatePolicyRequestBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            policy,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const policy: usize = 0;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -8336,7 +8420,7 @@ impl<'de> serde::Deserialize<'de> for UpdatePolicyRequestBody {
                         Some(__Key::policy) => {
                             rt::de::next_member(&mut __map, &mut policy, "policy")?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(UpdatePolicyRequestBody {
@@ -8372,9 +8456,10 @@ impl<'de> serde::Deserialize<'de> for UpdatePolicyResponseBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            policy,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const policy: usize = 0;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -8399,7 +8484,7 @@ impl<'de> serde::Deserialize<'de> for UpdatePolicyResponseBody {
                         Some(__Key::policy) => {
                             rt::de::next_nullable(&mut __map, &mut policy, "policy")?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(UpdatePolicyResponseBody {
@@ -8437,10 +8522,11 @@ impl<'de> serde::Deserialize<'de> for UpdateShareMemberRequestBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            status,
-            vault_id,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const status: usize = 0;
+            const vault_id: usize = 1;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -8470,7 +8556,7 @@ impl<'de> serde::Deserialize<'de> for UpdateShareMemberRequestBody {
                         Some(__Key::vault_id) => {
                             rt::de::next_member(&mut __map, &mut vault_id, "vault_id")?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(UpdateShareMemberRequestBody {
@@ -8507,9 +8593,10 @@ impl<'de> serde::Deserialize<'de> for UpdateShareMemberResponseBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            member,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const member: usize = 0;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -8534,7 +8621,7 @@ impl<'de> serde::Deserialize<'de> for UpdateShareMemberResponseBody {
                         Some(__Key::member) => {
                             rt::de::next_nullable(&mut __map, &mut member, "member")?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(UpdateShareMemberResponseBody {
@@ -8569,9 +8656,10 @@ impl<'de> serde::Deserialize<'de> for UpdateVaultRequestBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            vault,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const vault: usize = 0;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -8596,7 +8684,7 @@ impl<'de> serde::Deserialize<'de> for UpdateVaultRequestBody {
                         Some(__Key::vault) => {
                             rt::de::next_member(&mut __map, &mut vault, "vault")?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(UpdateVaultRequestBody {
@@ -8632,9 +8720,10 @@ impl<'de> serde::Deserialize<'de> for UpdateVaultResponseBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            vault,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const vault: usize = 0;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -8659,7 +8748,7 @@ impl<'de> serde::Deserialize<'de> for UpdateVaultResponseBody {
                         Some(__Key::vault) => {
                             rt::de::next_nullable(&mut __map, &mut vault, "vault")?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(UpdateVaultResponseBody {
@@ -8709,22 +8798,23 @@ impl<'de> serde::Deserialize<'de> for Vault {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            billing,
-            description,
-            id,
-            name,
-            project_id,
-            provider_id,
-            resources,
-            tags,
-            enterprise_project_id,
-            auto_bind,
-            bind_rules,
-            user_id,
-            created_at,
-            auto_expand,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const billing: usize = 0;
+            const description: usize = 1;
+            const id: usize = 2;
+            const name: usize = 3;
+            const project_id: usize = 4;
+            const provider_id: usize = 5;
+            const resources: usize = 6;
+            const tags: usize = 7;
+            const enterprise_project_id: usize = 8;
+            const auto_bind: usize = 9;
+            const bind_rules: usize = 10;
+            const user_id: usize = 11;
+            const created_at: usize = 12;
+            const auto_expand: usize = 13;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -8850,7 +8940,7 @@ impl<'de> serde::Deserialize<'de> for Vault {
                                 "auto_expand",
                             )?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(Vault {
@@ -8901,10 +8991,11 @@ impl<'de> serde::Deserialize<'de> for VaultBackup {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            parameters,
-            vault_id,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const parameters: usize = 0;
+            const vault_id: usize = 1;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -8938,7 +9029,7 @@ impl<'de> serde::Deserialize<'de> for VaultBackup {
                         Some(__Key::vault_id) => {
                             rt::de::next_member(&mut __map, &mut vault_id, "vault_id")?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(VaultBackup {
@@ -8975,9 +9066,10 @@ impl<'de> serde::Deserialize<'de> for VaultBindRules {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            tags,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const tags: usize = 0;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -9002,7 +9094,7 @@ impl<'de> serde::Deserialize<'de> for VaultBindRules {
                         Some(__Key::tags) => {
                             rt::de::next_nullable(&mut __map, &mut tags, "tags")?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(VaultBindRules {
@@ -9058,17 +9150,18 @@ impl<'de> serde::Deserialize<'de> for VaultCreate {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            backup_policy_id,
-            billing,
-            description,
-            name,
-            resources,
-            tags,
-            enterprise_project_id,
-            auto_bind,
-            bind_rules,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const backup_policy_id: usize = 0;
+            const billing: usize = 1;
+            const description: usize = 2;
+            const name: usize = 3;
+            const resources: usize = 4;
+            const tags: usize = 5;
+            const enterprise_project_id: usize = 6;
+            const auto_bind: usize = 7;
+            const bind_rules: usize = 8;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -9149,7 +9242,7 @@ impl<'de> serde::Deserialize<'de> for VaultCreate {
                                 "bind_rules",
                             )?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(VaultCreate {
@@ -9209,22 +9302,23 @@ impl<'de> serde::Deserialize<'de> for VaultCreateResource {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            billing,
-            description,
-            id,
-            name,
-            project_id,
-            provider_id,
-            resources,
-            tags,
-            enterprise_project_id,
-            auto_bind,
-            bind_rules,
-            user_id,
-            created_at,
-            auto_expand,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const billing: usize = 0;
+            const description: usize = 1;
+            const id: usize = 2;
+            const name: usize = 3;
+            const project_id: usize = 4;
+            const provider_id: usize = 5;
+            const resources: usize = 6;
+            const tags: usize = 7;
+            const enterprise_project_id: usize = 8;
+            const auto_bind: usize = 9;
+            const bind_rules: usize = 10;
+            const user_id: usize = 11;
+            const created_at: usize = 12;
+            const auto_expand: usize = 13;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -9350,7 +9444,7 @@ impl<'de> serde::Deserialize<'de> for VaultCreateResource {
                                 "auto_expand",
                             )?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(VaultCreateResource {
@@ -9399,10 +9493,11 @@ impl<'de> serde::Deserialize<'de> for VaultPolicyResp {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            policy_id,
-            vault_id,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const policy_id: usize = 0;
+            const vault_id: usize = 1;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -9436,7 +9531,7 @@ impl<'de> serde::Deserialize<'de> for VaultPolicyResp {
                         Some(__Key::vault_id) => {
                             rt::de::next_nullable(&mut __map, &mut vault_id, "vault_id")?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(VaultPolicyResp {
@@ -9516,15 +9611,16 @@ impl<'de> serde::Deserialize<'de> for VaultUpdate {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            billing,
-            name,
-            auto_bind,
-            bind_rules,
-            auto_expand,
-            smn_notify,
-            threshold,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const billing: usize = 0;
+            const name: usize = 1;
+            const auto_bind: usize = 2;
+            const bind_rules: usize = 3;
+            const auto_expand: usize = 4;
+            const smn_notify: usize = 5;
+            const threshold: usize = 6;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -9591,7 +9687,7 @@ impl<'de> serde::Deserialize<'de> for VaultUpdate {
                         Some(__Key::threshold) => {
                             rt::de::next_member(&mut __map, &mut threshold, "threshold")?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(VaultUpdate {
@@ -9640,13 +9736,14 @@ impl<'de> serde::Deserialize<'de> for VbsBackupCreate {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            volume_id,
-            snapshot_id,
-            name,
-            description,
-            tags,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const volume_id: usize = 0;
+            const snapshot_id: usize = 1;
+            const name: usize = 2;
+            const description: usize = 3;
+            const tags: usize = 4;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -9699,7 +9796,7 @@ impl<'de> serde::Deserialize<'de> for VbsBackupCreate {
                         Some(__Key::tags) => {
                             rt::de::next_member(&mut __map, &mut tags, "tags")?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(VbsBackupCreate {
@@ -9739,9 +9836,10 @@ impl<'de> serde::Deserialize<'de> for VbsError {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            error,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const error: usize = 0;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -9766,7 +9864,7 @@ impl<'de> serde::Deserialize<'de> for VbsError {
                         Some(__Key::error) => {
                             rt::de::next_nullable(&mut __map, &mut error, "error")?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(VbsError {
@@ -9802,10 +9900,11 @@ impl<'de> serde::Deserialize<'de> for VbsErrorDetail {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        #[allow(non_camel_case_types)]
-        enum __Key {
-            message,
-            code,
+        struct __Key;
+        #[allow(non_upper_case_globals)]
+        impl __Key {
+            const message: usize = 0;
+            const code: usize = 1;
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -9835,7 +9934,7 @@ impl<'de> serde::Deserialize<'de> for VbsErrorDetail {
                         Some(__Key::code) => {
                             rt::de::next_nullable(&mut __map, &mut code, "code")?
                         }
-                        None => __members.next_unknown(&mut __map)?,
+                        _ => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(VbsErrorDetail {
