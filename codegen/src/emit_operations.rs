@@ -319,6 +319,7 @@ fn emit_pagination(operation: &Operation, paging: &Paging) -> TokenStream {
                 self
             }
 
+            #[inline]
             fn send_page(self) -> crate::ResponseFuture<Self::Page> {
                 Box::pin(self.send())
             }
@@ -503,6 +504,7 @@ fn emit_builder(api: &Api, operation: &Operation) -> Result<TokenStream, Error> 
             type Output = Result<#output, crate::Error>;
             type IntoFuture = crate::ResponseFuture<#output>;
 
+            #[inline]
             fn into_future(self) -> Self::IntoFuture {
                 Box::pin(self.send())
             }
@@ -656,7 +658,7 @@ fn emit_operation_impl(operation: &Operation) -> TokenStream {
     // impl Sealed for Op {}
     // impl Operation for Op {
     //     const OPERATION_ID = "op"; type Output = models::T; const ERRORS = ErrorFormat::Flat { … };
-    //     #[inline(never)]  (called from every async body that awaits the operation)
+    //     #[inline]  (compiled only in a crate that uses the operation)
     //     fn decode(response: RawResponse) -> Result<(T, ResponseMetadata), Error> { response.json() }
     // }
     quote! {
@@ -668,7 +670,7 @@ fn emit_operation_impl(operation: &Operation) -> TokenStream {
             type Output = #output;
             const ERRORS: rt::ErrorFormat = #errors;
 
-            #[inline(never)]
+            #[inline]
             fn decode(
                 response: rt::RawResponse,
             ) -> Result<(#output, crate::ResponseMetadata), crate::Error> {
@@ -705,8 +707,11 @@ fn emit_send(operation: &Operation) -> TokenStream {
     // }
     // fn into_request(self) -> Result<(Client, Request), Error> { validate; path, query, body }
     //
-    // The request is built, and the response decoded, out of line: the async bodies, which
-    // LLVM copies into `send` and into `IntoFuture`, then hold only the calls.
+    // Nothing here is compiled unless used: an async body is compiled where it is polled, and
+    // the functions that would poll it or that it calls (`into_future`, `send_page`,
+    // `into_request`, `decode`) are `#[inline]`, which makes rustc compile them in the crate
+    // that calls them. A program compiles the operations it uses, and the models' serde code
+    // they reach (generic, so compiled where used too); a regeneration rebuilds none of it.
     quote! {
         /// Sends the request; returns the success body.
         pub async fn send(self) -> Result<#output, crate::Error> {
@@ -722,7 +727,7 @@ fn emit_send(operation: &Operation) -> TokenStream {
         }
 
         /// Validates the parameters (unless the client does not) and builds the request.
-        #[inline(never)]
+        #[inline]
         fn into_request(self) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
             if self.client.validates_requests() {
                 self.validate()?;

@@ -797,7 +797,7 @@ impl ShowOperationLog {
     }
 
     /// Validates the parameters (unless the client does not) and builds the request.
-    #[inline(never)]
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
@@ -841,7 +841,7 @@ impl crate::Operation for ShowOperationLog {
         message: "error_msg",
     };
 
-    #[inline(never)]
+    #[inline]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -857,6 +857,7 @@ impl std::future::IntoFuture for ShowOperationLog {
 
     type IntoFuture = crate::ResponseFuture<models::ShowOperationLogResponseBody>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1090,7 +1091,7 @@ impl ListOperationLogs {
     }
 
     /// Validates the parameters (unless the client does not) and builds the request.
-    #[inline(never)]
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
@@ -1184,7 +1185,7 @@ impl crate::Operation for ListOperationLogs {
         message: "error_msg",
     };
 
-    #[inline(never)]
+    #[inline]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -1200,6 +1201,7 @@ impl std::future::IntoFuture for ListOperationLogs {
 
     type IntoFuture = crate::ResponseFuture<models::ListOperationLogsResponseBody>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1244,6 +1246,7 @@ impl rt::pagination::Paginate for ListOperationLogs {
         self
     }
 
+    #[inline]
     fn send_page(self) -> crate::ResponseFuture<Self::Page> {
         Box::pin(self.send())
     }
@@ -1451,7 +1454,7 @@ impl ListShareMembers {
     }
 
     /// Validates the parameters (unless the client does not) and builds the request.
-    #[inline(never)]
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
@@ -1532,7 +1535,7 @@ impl crate::Operation for ListShareMembers {
         message: "error_msg",
     };
 
-    #[inline(never)]
+    #[inline]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -1548,6 +1551,7 @@ impl std::future::IntoFuture for ListShareMembers {
 
     type IntoFuture = crate::ResponseFuture<models::ListShareMembersResponseBody>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1595,6 +1599,7 @@ impl rt::pagination::Paginate for ListShareMembers {
         self
     }
 
+    #[inline]
     fn send_page(self) -> crate::ResponseFuture<Self::Page> {
         Box::pin(self.send())
     }
@@ -1668,7 +1673,7 @@ impl AddShareMembers {
     }
 
     /// Validates the parameters (unless the client does not) and builds the request.
-    #[inline(never)]
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
@@ -1713,7 +1718,7 @@ impl crate::Operation for AddShareMembers {
         message: "error_msg",
     };
 
-    #[inline(never)]
+    #[inline]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -1729,6 +1734,7 @@ impl std::future::IntoFuture for AddShareMembers {
 
     type IntoFuture = crate::ResponseFuture<models::AddShareMembersResponseBody>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1778,7 +1784,7 @@ impl ShowShareMember {
     }
 
     /// Validates the parameters (unless the client does not) and builds the request.
-    #[inline(never)]
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
@@ -1824,7 +1830,7 @@ impl crate::Operation for ShowShareMember {
         message: "error_msg",
     };
 
-    #[inline(never)]
+    #[inline]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -1840,6 +1846,7 @@ impl std::future::IntoFuture for ShowShareMember {
 
     type IntoFuture = crate::ResponseFuture<models::ShowShareMemberResponseBody>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1894,7 +1901,7 @@ impl UpdateShareMember {
     }
 
     /// Validates the parameters (unless the client does not) and builds the request.
-    #[inline(never)]
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
@@ -1940,7 +1947,7 @@ impl crate::Operation for UpdateShareMember {
         message: "error_msg",
     };
 
-    #[inline(never)]
+    #[inline]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -1956,6 +1963,7 @@ impl std::future::IntoFuture for UpdateShareMember {
 
     type IntoFuture = crate::ResponseFuture<models::UpdateShareMemberResponseBody>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2000,7 +2008,7 @@ impl DeleteShareMember {
     }
 
     /// Validates the parameters (unless the client does not) and builds the request.
-    #[inline(never)]
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
@@ -2046,7 +2054,7 @@ impl crate::Operation for DeleteShareMember {
         message: "error_msg",
     };
 
-    #[inline(never)]
+    #[inline]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<((), crate::ResponseMetadata), crate::Error> {
@@ -2059,6 +2067,7 @@ impl std::future::IntoFuture for DeleteShareMember {
 
     type IntoFuture = crate::ResponseFuture<()>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2105,7 +2114,7 @@ impl ShowCheckpoint {
     }
 
     /// Validates the parameters (unless the client does not) and builds the request.
-    #[inline(never)]
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
@@ -2149,7 +2158,7 @@ impl crate::Operation for ShowCheckpoint {
         message: "error_msg",
     };
 
-    #[inline(never)]
+    #[inline]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -2165,6 +2174,7 @@ impl std::future::IntoFuture for ShowCheckpoint {
 
     type IntoFuture = crate::ResponseFuture<models::ShowCheckpointResponseBody>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2217,7 +2227,7 @@ impl CreateCheckpoint {
     }
 
     /// Validates the parameters (unless the client does not) and builds the request.
-    #[inline(never)]
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
@@ -2260,7 +2270,7 @@ impl crate::Operation for CreateCheckpoint {
         message: "error_msg",
     };
 
-    #[inline(never)]
+    #[inline]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -2276,6 +2286,7 @@ impl std::future::IntoFuture for CreateCheckpoint {
 
     type IntoFuture = crate::ResponseFuture<models::CreateCheckpointResponseBody>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2326,7 +2337,7 @@ impl SyncCheckpoint {
     }
 
     /// Validates the parameters (unless the client does not) and builds the request.
-    #[inline(never)]
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
@@ -2369,7 +2380,7 @@ impl crate::Operation for SyncCheckpoint {
         message: "error_msg",
     };
 
-    #[inline(never)]
+    #[inline]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -2385,6 +2396,7 @@ impl std::future::IntoFuture for SyncCheckpoint {
 
     type IntoFuture = crate::ResponseFuture<models::SyncCheckpointResponseBody>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2632,7 +2644,7 @@ impl ListVaults {
     }
 
     /// Validates the parameters (unless the client does not) and builds the request.
-    #[inline(never)]
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
@@ -2722,7 +2734,7 @@ impl crate::Operation for ListVaults {
         message: "error_msg",
     };
 
-    #[inline(never)]
+    #[inline]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -2738,6 +2750,7 @@ impl std::future::IntoFuture for ListVaults {
 
     type IntoFuture = crate::ResponseFuture<models::ListVaultsResponseBody>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2782,6 +2795,7 @@ impl rt::pagination::Paginate for ListVaults {
         self
     }
 
+    #[inline]
     fn send_page(self) -> crate::ResponseFuture<Self::Page> {
         Box::pin(self.send())
     }
@@ -2852,7 +2866,7 @@ impl CreateVault {
     }
 
     /// Validates the parameters (unless the client does not) and builds the request.
-    #[inline(never)]
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
@@ -2895,7 +2909,7 @@ impl crate::Operation for CreateVault {
         message: "error_msg",
     };
 
-    #[inline(never)]
+    #[inline]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -2911,6 +2925,7 @@ impl std::future::IntoFuture for CreateVault {
 
     type IntoFuture = crate::ResponseFuture<models::CreateVaultResponseBody>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2954,7 +2969,7 @@ impl ShowVault {
     }
 
     /// Validates the parameters (unless the client does not) and builds the request.
-    #[inline(never)]
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
@@ -2998,7 +3013,7 @@ impl crate::Operation for ShowVault {
         message: "error_msg",
     };
 
-    #[inline(never)]
+    #[inline]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<(models::ShowVaultResponseBody, crate::ResponseMetadata), crate::Error> {
@@ -3011,6 +3026,7 @@ impl std::future::IntoFuture for ShowVault {
 
     type IntoFuture = crate::ResponseFuture<models::ShowVaultResponseBody>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -3062,7 +3078,7 @@ impl UpdateVault {
     }
 
     /// Validates the parameters (unless the client does not) and builds the request.
-    #[inline(never)]
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
@@ -3106,7 +3122,7 @@ impl crate::Operation for UpdateVault {
         message: "error_msg",
     };
 
-    #[inline(never)]
+    #[inline]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -3122,6 +3138,7 @@ impl std::future::IntoFuture for UpdateVault {
 
     type IntoFuture = crate::ResponseFuture<models::UpdateVaultResponseBody>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -3165,7 +3182,7 @@ impl DeleteVault {
     }
 
     /// Validates the parameters (unless the client does not) and builds the request.
-    #[inline(never)]
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
@@ -3209,7 +3226,7 @@ impl crate::Operation for DeleteVault {
         message: "error_msg",
     };
 
-    #[inline(never)]
+    #[inline]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<((), crate::ResponseMetadata), crate::Error> {
@@ -3222,6 +3239,7 @@ impl std::future::IntoFuture for DeleteVault {
 
     type IntoFuture = crate::ResponseFuture<()>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -3275,7 +3293,7 @@ impl RemoveVaultResources {
     }
 
     /// Validates the parameters (unless the client does not) and builds the request.
-    #[inline(never)]
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
@@ -3320,7 +3338,7 @@ impl crate::Operation for RemoveVaultResources {
         message: "error_msg",
     };
 
-    #[inline(never)]
+    #[inline]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -3336,6 +3354,7 @@ impl std::future::IntoFuture for RemoveVaultResources {
 
     type IntoFuture = crate::ResponseFuture<models::RemoveVaultResourcesResponseBody>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -3389,7 +3408,7 @@ impl AddVaultResources {
     }
 
     /// Validates the parameters (unless the client does not) and builds the request.
-    #[inline(never)]
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
@@ -3434,7 +3453,7 @@ impl crate::Operation for AddVaultResources {
         message: "error_msg",
     };
 
-    #[inline(never)]
+    #[inline]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -3450,6 +3469,7 @@ impl std::future::IntoFuture for AddVaultResources {
 
     type IntoFuture = crate::ResponseFuture<models::AddVaultResourcesResponseBody>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -3503,7 +3523,7 @@ impl AssociateVaultPolicy {
     }
 
     /// Validates the parameters (unless the client does not) and builds the request.
-    #[inline(never)]
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
@@ -3548,7 +3568,7 @@ impl crate::Operation for AssociateVaultPolicy {
         message: "error_msg",
     };
 
-    #[inline(never)]
+    #[inline]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -3564,6 +3584,7 @@ impl std::future::IntoFuture for AssociateVaultPolicy {
 
     type IntoFuture = crate::ResponseFuture<models::AssociateVaultPolicyResponseBody>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -3617,7 +3638,7 @@ impl DissociateVaultPolicy {
     }
 
     /// Validates the parameters (unless the client does not) and builds the request.
-    #[inline(never)]
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
@@ -3662,7 +3683,7 @@ impl crate::Operation for DissociateVaultPolicy {
         message: "error_msg",
     };
 
-    #[inline(never)]
+    #[inline]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -3678,6 +3699,7 @@ impl std::future::IntoFuture for DissociateVaultPolicy {
 
     type IntoFuture = crate::ResponseFuture<models::DissociateVaultPolicyResponseBody>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -4080,7 +4102,7 @@ impl ListBackups {
     }
 
     /// Validates the parameters (unless the client does not) and builds the request.
-    #[inline(never)]
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
@@ -4212,7 +4234,7 @@ impl crate::Operation for ListBackups {
         message: "error_msg",
     };
 
-    #[inline(never)]
+    #[inline]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -4228,6 +4250,7 @@ impl std::future::IntoFuture for ListBackups {
 
     type IntoFuture = crate::ResponseFuture<models::ListBackupsResponseBody>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -4275,6 +4298,7 @@ impl rt::pagination::Paginate for ListBackups {
         self
     }
 
+    #[inline]
     fn send_page(self) -> crate::ResponseFuture<Self::Page> {
         Box::pin(self.send())
     }
@@ -4341,7 +4365,7 @@ impl ShowBackup {
     }
 
     /// Validates the parameters (unless the client does not) and builds the request.
-    #[inline(never)]
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
@@ -4385,7 +4409,7 @@ impl crate::Operation for ShowBackup {
         message: "error_msg",
     };
 
-    #[inline(never)]
+    #[inline]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -4401,6 +4425,7 @@ impl std::future::IntoFuture for ShowBackup {
 
     type IntoFuture = crate::ResponseFuture<models::ShowBackupResponseBody>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -4444,7 +4469,7 @@ impl DeleteBackup {
     }
 
     /// Validates the parameters (unless the client does not) and builds the request.
-    #[inline(never)]
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
@@ -4488,7 +4513,7 @@ impl crate::Operation for DeleteBackup {
         message: "error_msg",
     };
 
-    #[inline(never)]
+    #[inline]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<((), crate::ResponseMetadata), crate::Error> {
@@ -4501,6 +4526,7 @@ impl std::future::IntoFuture for DeleteBackup {
 
     type IntoFuture = crate::ResponseFuture<()>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -4549,7 +4575,7 @@ impl RestoreBackup {
     }
 
     /// Validates the parameters (unless the client does not) and builds the request.
-    #[inline(never)]
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
@@ -4594,7 +4620,7 @@ impl crate::Operation for RestoreBackup {
         message: "error_msg",
     };
 
-    #[inline(never)]
+    #[inline]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<((), crate::ResponseMetadata), crate::Error> {
@@ -4607,6 +4633,7 @@ impl std::future::IntoFuture for RestoreBackup {
 
     type IntoFuture = crate::ResponseFuture<()>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -4657,7 +4684,7 @@ impl SyncBackups {
     }
 
     /// Validates the parameters (unless the client does not) and builds the request.
-    #[inline(never)]
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
@@ -4700,7 +4727,7 @@ impl crate::Operation for SyncBackups {
         message: "error_msg",
     };
 
-    #[inline(never)]
+    #[inline]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -4716,6 +4743,7 @@ impl std::future::IntoFuture for SyncBackups {
 
     type IntoFuture = crate::ResponseFuture<models::SyncBackupsResponseBody>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -4795,7 +4823,7 @@ impl ListPolicies {
     }
 
     /// Validates the parameters (unless the client does not) and builds the request.
-    #[inline(never)]
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
@@ -4844,7 +4872,7 @@ impl crate::Operation for ListPolicies {
         message: "error_msg",
     };
 
-    #[inline(never)]
+    #[inline]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -4860,6 +4888,7 @@ impl std::future::IntoFuture for ListPolicies {
 
     type IntoFuture = crate::ResponseFuture<models::ListPoliciesResponseBody>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -4910,7 +4939,7 @@ impl CreatePolicy {
     }
 
     /// Validates the parameters (unless the client does not) and builds the request.
-    #[inline(never)]
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
@@ -4953,7 +4982,7 @@ impl crate::Operation for CreatePolicy {
         message: "error_msg",
     };
 
-    #[inline(never)]
+    #[inline]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -4969,6 +4998,7 @@ impl std::future::IntoFuture for CreatePolicy {
 
     type IntoFuture = crate::ResponseFuture<models::CreatePolicyResponseBody>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -5015,7 +5045,7 @@ impl ShowPolicy {
     }
 
     /// Validates the parameters (unless the client does not) and builds the request.
-    #[inline(never)]
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
@@ -5059,7 +5089,7 @@ impl crate::Operation for ShowPolicy {
         message: "error_msg",
     };
 
-    #[inline(never)]
+    #[inline]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -5075,6 +5105,7 @@ impl std::future::IntoFuture for ShowPolicy {
 
     type IntoFuture = crate::ResponseFuture<models::ShowPolicyResponseBody>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -5126,7 +5157,7 @@ impl UpdatePolicy {
     }
 
     /// Validates the parameters (unless the client does not) and builds the request.
-    #[inline(never)]
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
@@ -5170,7 +5201,7 @@ impl crate::Operation for UpdatePolicy {
         message: "error_msg",
     };
 
-    #[inline(never)]
+    #[inline]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -5186,6 +5217,7 @@ impl std::future::IntoFuture for UpdatePolicy {
 
     type IntoFuture = crate::ResponseFuture<models::UpdatePolicyResponseBody>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -5229,7 +5261,7 @@ impl DeletePolicy {
     }
 
     /// Validates the parameters (unless the client does not) and builds the request.
-    #[inline(never)]
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
@@ -5273,7 +5305,7 @@ impl crate::Operation for DeletePolicy {
         message: "error_msg",
     };
 
-    #[inline(never)]
+    #[inline]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<((), crate::ResponseMetadata), crate::Error> {
@@ -5286,6 +5318,7 @@ impl std::future::IntoFuture for DeletePolicy {
 
     type IntoFuture = crate::ResponseFuture<()>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -5338,7 +5371,7 @@ impl CreateVbsBackup {
     }
 
     /// Validates the parameters (unless the client does not) and builds the request.
-    #[inline(never)]
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
@@ -5382,7 +5415,7 @@ impl crate::Operation for CreateVbsBackup {
         message: "message",
     };
 
-    #[inline(never)]
+    #[inline]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -5398,6 +5431,7 @@ impl std::future::IntoFuture for CreateVbsBackup {
 
     type IntoFuture = crate::ResponseFuture<models::CreateVbsBackupResponseBody>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
