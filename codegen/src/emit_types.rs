@@ -402,19 +402,21 @@ fn emit_deserialize(rust_name: &str, def: &Struct) -> TokenStream {
             Presence::OptionalNullable => quote!(#member,),
         }
     });
-    // struct __Key; impl __Key { const member: usize = 0; … }
-    // The keys are numbers, not a per-struct enum, so that `rt::de::Members` (and serde_json's
-    // identifier reading under it) is one instantiation for every model, not one per model.
-    let indices = (0..def.fields.len()).map(Literal::usize_unsuffixed);
-    let key_enum = quote! {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            #(const #members: usize = #indices;)*
+    // `__Key` has no variant when the struct has no listed member.
+    let key_enum = if def.fields.is_empty() {
+        quote!(
+            enum __Key {}
+        )
+    } else {
+        quote! {
+            #[allow(non_camel_case_types)]
+            enum __Key {
+                #(#members,)*
+            }
         }
     };
     // impl Deserialize for Name: a map visitor. `rt::de::Members` reads each member name and
-    // matches it, borrowed, to a constant of `__Key` (named like the member); only the name of a
+    // matches it, borrowed, to a variant of `__Key` (named like the member); only the name of a
     // member the spec does not list is copied, and its value kept in `unknown_members`. Local
     // items start with `__` so that no model type is shadowed.
     quote! {
@@ -440,7 +442,7 @@ fn emit_deserialize(rust_name: &str, def: &Struct) -> TokenStream {
                         while let Some(__key) = __members.next_key(&mut __map)? {
                             match __key {
                                 #(#arms)*
-                                _ => __members.next_unknown(&mut __map)?,
+                                None => __members.next_unknown(&mut __map)?,
                             }
                         }
                         Ok(#name {

@@ -31,20 +31,18 @@ impl<'de, T, F: FnOnce(&str) -> T> Visitor<'de> for StrVisitor<F> {
     }
 }
 
-/// The members of an object being read: `key` maps a listed member name (borrowed) to its
-/// index among the struct's members, and the members the spec does not list are collected in
-/// `unknown`. `key` is a function pointer, not a closure type, so that this and serde_json's
-/// reading of member names are compiled once for all models, not once per model.
-pub struct Members {
-    key: fn(&str) -> Option<usize>,
+/// The members of an object being read: `key` maps a listed member name (borrowed) to the
+/// struct's key enum, and the members the spec does not list are collected in `unknown`.
+pub struct Members<F> {
+    key: F,
     /// The name of the last member `key` did not know: the only member name ever copied.
     name: String,
     /// Members the spec does not list, in the order read.
     pub unknown: UnknownMembers,
 }
 
-impl Members {
-    pub fn new(key: fn(&str) -> Option<usize>) -> Self {
+impl<K, F: Fn(&str) -> Option<K> + Copy> Members<F> {
+    pub fn new(key: F) -> Self {
         Members {
             key,
             name: String::new(),
@@ -52,16 +50,24 @@ impl Members {
         }
     }
 
-    /// The index of the next member: `Some(None)` for one the spec does not list (then read
+    /// The key of the next member: `Some(None)` for one the spec does not list (then read
     /// its value with [`next_unknown`](Self::next_unknown)), `None` at the end of the object.
     #[inline]
     pub fn next_key<'de, A: MapAccess<'de>>(
         &mut self,
         map: &mut A,
-    ) -> Result<Option<Option<usize>>, A::Error> {
+    ) -> Result<Option<Option<K>>, A::Error> {
         let Members { key, name, .. } = self;
-        map.next_key_seed(KeySeed { key: *key, name })
+        let key = *key;
+        map.next_key_seed(KeySeed(move |member: &str| {
+            let found = key(member);
+            if found.is_none() {
+                member.clone_into(name);
+            }
+            found
+        }))
     }
+
     /// Reads the value of the member the spec does not list that [`next_key`](Self::next_key)
     /// just returned; a name seen twice is an error, as for listed members.
     pub fn next_unknown<'de, A: MapAccess<'de>>(&mut self, map: &mut A) -> Result<(), A::Error> {
@@ -77,25 +83,14 @@ impl Members {
     }
 }
 
-/// Reads a member name and maps it with `key` (a `match` on the borrowed `&str`); copies a name
-/// `key` does not know into `name`.
-struct KeySeed<'a> {
-    key: fn(&str) -> Option<usize>,
-    name: &'a mut String,
-}
+/// Reads a member name and maps it with `F` (a `match` on the borrowed `&str`).
+struct KeySeed<F>(F);
 
-impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
-    type Value = Option<usize>;
+impl<'de, T, F: FnOnce(&str) -> T> DeserializeSeed<'de> for KeySeed<F> {
+    type Value = T;
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<usize>, D::Error> {
-        let KeySeed { key, name } = self;
-        deserializer.deserialize_identifier(StrVisitor::new("a member name", |member: &str| {
-            let found = key(member);
-            if found.is_none() {
-                member.clone_into(name);
-            }
-            found
-        }))
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
+        deserializer.deserialize_identifier(StrVisitor::new("a member name", self.0))
     }
 }
 

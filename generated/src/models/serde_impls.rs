@@ -25,10 +25,9 @@ impl<'de> serde::Deserialize<'de> for AddShareMembersRequestBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const members: usize = 0;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            members,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -53,7 +52,7 @@ impl<'de> serde::Deserialize<'de> for AddShareMembersRequestBody {
                         Some(__Key::members) => {
                             rt::de::next_member(&mut __map, &mut members, "members")?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(AddShareMembersRequestBody {
@@ -90,11 +89,10 @@ impl<'de> serde::Deserialize<'de> for AddShareMembersResponseBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const members: usize = 0;
-            const count: usize = 1;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            members,
+            count,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -124,7 +122,7 @@ impl<'de> serde::Deserialize<'de> for AddShareMembersResponseBody {
                         Some(__Key::count) => {
                             rt::de::next_nullable(&mut __map, &mut count, "count")?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(AddShareMembersResponseBody {
@@ -160,10 +158,9 @@ impl<'de> serde::Deserialize<'de> for AddVaultResourcesRequestBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const resources: usize = 0;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            resources,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -188,7 +185,7 @@ impl<'de> serde::Deserialize<'de> for AddVaultResourcesRequestBody {
                         Some(__Key::resources) => {
                             rt::de::next_member(&mut __map, &mut resources, "resources")?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(AddVaultResourcesRequestBody {
@@ -224,10 +221,9 @@ impl<'de> serde::Deserialize<'de> for AddVaultResourcesResponseBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const add_resource_ids: usize = 0;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            add_resource_ids,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -256,7 +252,7 @@ impl<'de> serde::Deserialize<'de> for AddVaultResourcesResponseBody {
                                 "add_resource_ids",
                             )?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(AddVaultResourcesResponseBody {
@@ -293,10 +289,9 @@ impl<'de> serde::Deserialize<'de> for AssociateVaultPolicyRequestBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const policy_id: usize = 0;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            policy_id,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -321,7 +316,7 @@ impl<'de> serde::Deserialize<'de> for AssociateVaultPolicyRequestBody {
                         Some(__Key::policy_id) => {
                             rt::de::next_member(&mut __map, &mut policy_id, "policy_id")?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(AssociateVaultPolicyRequestBody {
@@ -356,10 +351,9 @@ impl<'de> serde::Deserialize<'de> for AssociateVaultPolicyResponseBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const associate_policy: usize = 0;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            associate_policy,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -388,7 +382,7 @@ impl<'de> serde::Deserialize<'de> for AssociateVaultPolicyResponseBody {
                                 "associate_policy",
                             )?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(AssociateVaultPolicyResponseBody {
@@ -430,13 +424,12 @@ impl<'de> serde::Deserialize<'de> for BackupAppConsistency {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const app_consistency: usize = 0;
-            const app_consistency_status: usize = 1;
-            const app_consistency_error_code: usize = 2;
-            const app_consistency_error_message: usize = 3;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            app_consistency,
+            app_consistency_status,
+            app_consistency_error_code,
+            app_consistency_error_message,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -496,7 +489,7 @@ impl<'de> serde::Deserialize<'de> for BackupAppConsistency {
                                 "app_consistency_error_message",
                             )?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(BackupAppConsistency {
@@ -560,31 +553,30 @@ impl<'de> serde::Deserialize<'de> for BackupDetail {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const checkpoint_id: usize = 0;
-            const created_at: usize = 1;
-            const description: usize = 2;
-            const expired_at: usize = 3;
-            const extend_info: usize = 4;
-            const id: usize = 5;
-            const image_type: usize = 6;
-            const name: usize = 7;
-            const parent_id: usize = 8;
-            const project_id: usize = 9;
-            const protected_at: usize = 10;
-            const resource_az: usize = 11;
-            const resource_id: usize = 12;
-            const resource_name: usize = 13;
-            const resource_size: usize = 14;
-            const resource_type: usize = 15;
-            const status: usize = 16;
-            const updated_at: usize = 17;
-            const vault_id: usize = 18;
-            const children: usize = 19;
-            const provider_id: usize = 20;
-            const enterprise_project_id: usize = 21;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            checkpoint_id,
+            created_at,
+            description,
+            expired_at,
+            extend_info,
+            id,
+            image_type,
+            name,
+            parent_id,
+            project_id,
+            protected_at,
+            resource_az,
+            resource_id,
+            resource_name,
+            resource_size,
+            resource_type,
+            status,
+            updated_at,
+            vault_id,
+            children,
+            provider_id,
+            enterprise_project_id,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -782,7 +774,7 @@ impl<'de> serde::Deserialize<'de> for BackupDetail {
                                 "enterprise_project_id",
                             )?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(BackupDetail {
@@ -854,22 +846,21 @@ impl<'de> serde::Deserialize<'de> for BackupExtendInfo {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const auto_trigger: usize = 0;
-            const bootable: usize = 1;
-            const incremental: usize = 2;
-            const snapshot_id: usize = 3;
-            const support_lld: usize = 4;
-            const supported_restore_mode: usize = 5;
-            const os_images_data: usize = 6;
-            const contain_system_disk: usize = 7;
-            const encrypted: usize = 8;
-            const system_disk: usize = 9;
-            const progress: usize = 10;
-            const architecture: usize = 11;
-            const app_consistency: usize = 12;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            auto_trigger,
+            bootable,
+            incremental,
+            snapshot_id,
+            support_lld,
+            supported_restore_mode,
+            os_images_data,
+            contain_system_disk,
+            encrypted,
+            system_disk,
+            progress,
+            architecture,
+            app_consistency,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -1000,7 +991,7 @@ impl<'de> serde::Deserialize<'de> for BackupExtendInfo {
                                 "app_consistency",
                             )?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(BackupExtendInfo {
@@ -1120,32 +1111,31 @@ impl<'de> serde::Deserialize<'de> for BackupResp {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const checkpoint_id: usize = 0;
-            const created_at: usize = 1;
-            const description: usize = 2;
-            const expired_at: usize = 3;
-            const extend_info: usize = 4;
-            const id: usize = 5;
-            const image_type: usize = 6;
-            const name: usize = 7;
-            const parent_id: usize = 8;
-            const project_id: usize = 9;
-            const protected_at: usize = 10;
-            const resource_az: usize = 11;
-            const resource_id: usize = 12;
-            const resource_name: usize = 13;
-            const resource_size: usize = 14;
-            const resource_type: usize = 15;
-            const status: usize = 16;
-            const updated_at: usize = 17;
-            const vault_id: usize = 18;
-            const enterprise_project_id: usize = 19;
-            const provider_id: usize = 20;
-            const children: usize = 21;
-            const replication_records: usize = 22;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            checkpoint_id,
+            created_at,
+            description,
+            expired_at,
+            extend_info,
+            id,
+            image_type,
+            name,
+            parent_id,
+            project_id,
+            protected_at,
+            resource_az,
+            resource_id,
+            resource_name,
+            resource_size,
+            resource_type,
+            status,
+            updated_at,
+            vault_id,
+            enterprise_project_id,
+            provider_id,
+            children,
+            replication_records,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -1354,7 +1344,7 @@ impl<'de> serde::Deserialize<'de> for BackupResp {
                                 "replication_records",
                             )?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(BackupResp {
@@ -1422,13 +1412,12 @@ impl<'de> serde::Deserialize<'de> for BackupRestore {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const mappings: usize = 0;
-            const power_on: usize = 1;
-            const server_id: usize = 2;
-            const volume_id: usize = 3;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            mappings,
+            power_on,
+            server_id,
+            volume_id,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -1468,7 +1457,7 @@ impl<'de> serde::Deserialize<'de> for BackupRestore {
                         Some(__Key::volume_id) => {
                             rt::de::next_member(&mut __map, &mut volume_id, "volume_id")?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(BackupRestore {
@@ -1507,11 +1496,10 @@ impl<'de> serde::Deserialize<'de> for BackupRestoreServerMapping {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const backup_id: usize = 0;
-            const volume_id: usize = 1;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            backup_id,
+            volume_id,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -1541,7 +1529,7 @@ impl<'de> serde::Deserialize<'de> for BackupRestoreServerMapping {
                         Some(__Key::volume_id) => {
                             rt::de::next_member(&mut __map, &mut volume_id, "volume_id")?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(BackupRestoreServerMapping {
@@ -1610,17 +1598,16 @@ impl<'de> serde::Deserialize<'de> for BackupSync {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const backup_id: usize = 0;
-            const backup_name: usize = 1;
-            const bucket_name: usize = 2;
-            const image_path: usize = 3;
-            const resource_id: usize = 4;
-            const resource_name: usize = 5;
-            const resource_type: usize = 6;
-            const created_at: usize = 7;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            backup_id,
+            backup_name,
+            bucket_name,
+            image_path,
+            resource_id,
+            resource_name,
+            resource_type,
+            created_at,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -1708,7 +1695,7 @@ impl<'de> serde::Deserialize<'de> for BackupSync {
                                 "created_at",
                             )?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(BackupSync {
@@ -1786,11 +1773,10 @@ impl<'de> serde::Deserialize<'de> for BackupSyncRespBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const backup_id: usize = 0;
-            const operation_log_id: usize = 1;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            backup_id,
+            operation_log_id,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -1828,7 +1814,7 @@ impl<'de> serde::Deserialize<'de> for BackupSyncRespBody {
                                 "operation_log_id",
                             )?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(BackupSyncRespBody {
@@ -1879,23 +1865,22 @@ impl<'de> serde::Deserialize<'de> for Billing {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const allocated: usize = 0;
-            const charging_mode: usize = 1;
-            const cloud_type: usize = 2;
-            const consistent_level: usize = 3;
-            const object_type: usize = 4;
-            const order_id: usize = 5;
-            const product_id: usize = 6;
-            const protect_type: usize = 7;
-            const size: usize = 8;
-            const spec_code: usize = 9;
-            const status: usize = 10;
-            const storage_unit: usize = 11;
-            const used: usize = 12;
-            const frozen_scene: usize = 13;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            allocated,
+            charging_mode,
+            cloud_type,
+            consistent_level,
+            object_type,
+            order_id,
+            product_id,
+            protect_type,
+            size,
+            spec_code,
+            status,
+            storage_unit,
+            used,
+            frozen_scene,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -2025,7 +2010,7 @@ impl<'de> serde::Deserialize<'de> for Billing {
                                 "frozen_scene",
                             )?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(Billing {
@@ -2093,18 +2078,17 @@ impl<'de> serde::Deserialize<'de> for BillingCreate {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const cloud_type: usize = 0;
-            const consistent_level: usize = 1;
-            const object_type: usize = 2;
-            const protect_type: usize = 3;
-            const size: usize = 4;
-            const charging_mode: usize = 5;
-            const is_auto_renew: usize = 6;
-            const is_auto_pay: usize = 7;
-            const console_url: usize = 8;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            cloud_type,
+            consistent_level,
+            object_type,
+            protect_type,
+            size,
+            charging_mode,
+            is_auto_renew,
+            is_auto_pay,
+            console_url,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -2201,7 +2185,7 @@ impl<'de> serde::Deserialize<'de> for BillingCreate {
                                 "console_url",
                             )?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(BillingCreate {
@@ -2274,10 +2258,9 @@ impl<'de> serde::Deserialize<'de> for BillingUpdate {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const size: usize = 0;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            size,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -2302,7 +2285,7 @@ impl<'de> serde::Deserialize<'de> for BillingUpdate {
                         Some(__Key::size) => {
                             rt::de::next_member(&mut __map, &mut size, "size")?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(BillingUpdate {
@@ -2338,11 +2321,10 @@ impl<'de> serde::Deserialize<'de> for CbrError {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const error_code: usize = 0;
-            const error_msg: usize = 1;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            error_code,
+            error_msg,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -2380,7 +2362,7 @@ impl<'de> serde::Deserialize<'de> for CbrError {
                                 "error_msg",
                             )?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(CbrError {
@@ -2445,15 +2427,14 @@ impl<'de> serde::Deserialize<'de> for CheckpointCreate {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const created_at: usize = 0;
-            const id: usize = 1;
-            const project_id: usize = 2;
-            const status: usize = 3;
-            const vault: usize = 4;
-            const extra_info: usize = 5;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            created_at,
+            id,
+            project_id,
+            status,
+            vault,
+            extra_info,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -2515,7 +2496,7 @@ impl<'de> serde::Deserialize<'de> for CheckpointCreate {
                                 "extra_info",
                             )?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(CheckpointCreate {
@@ -2559,14 +2540,13 @@ impl<'de> serde::Deserialize<'de> for CheckpointCreateSkippedResource {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const id: usize = 0;
-            const r#type: usize = 1;
-            const name: usize = 2;
-            const code: usize = 3;
-            const reason: usize = 4;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            id,
+            r#type,
+            name,
+            code,
+            reason,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -2611,7 +2591,7 @@ impl<'de> serde::Deserialize<'de> for CheckpointCreateSkippedResource {
                         Some(__Key::reason) => {
                             rt::de::next_nullable(&mut __map, &mut reason, "reason")?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(CheckpointCreateSkippedResource {
@@ -2675,12 +2655,11 @@ impl<'de> serde::Deserialize<'de> for CheckpointExtraInfoResp {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const name: usize = 0;
-            const description: usize = 1;
-            const retention_duration: usize = 2;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            name,
+            description,
+            retention_duration,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -2723,7 +2702,7 @@ impl<'de> serde::Deserialize<'de> for CheckpointExtraInfoResp {
                                 "retention_duration",
                             )?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(CheckpointExtraInfoResp {
@@ -2778,15 +2757,14 @@ impl<'de> serde::Deserialize<'de> for CheckpointParam {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const auto_trigger: usize = 0;
-            const description: usize = 1;
-            const incremental: usize = 2;
-            const name: usize = 3;
-            const resources: usize = 4;
-            const resource_details: usize = 5;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            auto_trigger,
+            description,
+            incremental,
+            name,
+            resources,
+            resource_details,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -2852,7 +2830,7 @@ impl<'de> serde::Deserialize<'de> for CheckpointParam {
                                 "resource_details",
                             )?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(CheckpointParam {
@@ -2896,14 +2874,13 @@ impl<'de> serde::Deserialize<'de> for CheckpointPlanCreate {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const id: usize = 0;
-            const name: usize = 1;
-            const resources: usize = 2;
-            const skipped_resources: usize = 3;
-            const provider_id: usize = 4;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            id,
+            name,
+            resources,
+            skipped_resources,
+            provider_id,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -2962,7 +2939,7 @@ impl<'de> serde::Deserialize<'de> for CheckpointPlanCreate {
                                 "provider_id",
                             )?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(CheckpointPlanCreate {
@@ -3009,17 +2986,16 @@ impl<'de> serde::Deserialize<'de> for CheckpointResourceResp {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const extra_info: usize = 0;
-            const id: usize = 1;
-            const name: usize = 2;
-            const protect_status: usize = 3;
-            const resource_size: usize = 4;
-            const r#type: usize = 5;
-            const backup_size: usize = 6;
-            const backup_count: usize = 7;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            extra_info,
+            id,
+            name,
+            protect_status,
+            resource_size,
+            r#type,
+            backup_size,
+            backup_count,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -3099,7 +3075,7 @@ impl<'de> serde::Deserialize<'de> for CheckpointResourceResp {
                                 "backup_count",
                             )?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(CheckpointResourceResp {
@@ -3187,10 +3163,9 @@ impl<'de> serde::Deserialize<'de> for CreateCheckpointRequestBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const checkpoint: usize = 0;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            checkpoint,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -3219,7 +3194,7 @@ impl<'de> serde::Deserialize<'de> for CreateCheckpointRequestBody {
                                 "checkpoint",
                             )?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(CreateCheckpointRequestBody {
@@ -3255,10 +3230,9 @@ impl<'de> serde::Deserialize<'de> for CreateCheckpointResponseBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const checkpoint: usize = 0;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            checkpoint,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -3287,7 +3261,7 @@ impl<'de> serde::Deserialize<'de> for CreateCheckpointResponseBody {
                                 "checkpoint",
                             )?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(CreateCheckpointResponseBody {
@@ -3322,10 +3296,9 @@ impl<'de> serde::Deserialize<'de> for CreatePolicyRequestBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const policy: usize = 0;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            policy,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -3350,7 +3323,7 @@ impl<'de> serde::Deserialize<'de> for CreatePolicyRequestBody {
                         Some(__Key::policy) => {
                             rt::de::next_member(&mut __map, &mut policy, "policy")?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(CreatePolicyRequestBody {
@@ -3386,10 +3359,9 @@ impl<'de> serde::Deserialize<'de> for CreatePolicyResponseBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const policy: usize = 0;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            policy,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -3414,7 +3386,7 @@ impl<'de> serde::Deserialize<'de> for CreatePolicyResponseBody {
                         Some(__Key::policy) => {
                             rt::de::next_nullable(&mut __map, &mut policy, "policy")?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(CreatePolicyResponseBody {
@@ -3449,10 +3421,9 @@ impl<'de> serde::Deserialize<'de> for CreateVaultRequestBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const vault: usize = 0;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            vault,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -3477,7 +3448,7 @@ impl<'de> serde::Deserialize<'de> for CreateVaultRequestBody {
                         Some(__Key::vault) => {
                             rt::de::next_member(&mut __map, &mut vault, "vault")?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(CreateVaultRequestBody {
@@ -3513,10 +3484,9 @@ impl<'de> serde::Deserialize<'de> for CreateVaultResponseBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const vault: usize = 0;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            vault,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -3541,7 +3511,7 @@ impl<'de> serde::Deserialize<'de> for CreateVaultResponseBody {
                         Some(__Key::vault) => {
                             rt::de::next_nullable(&mut __map, &mut vault, "vault")?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(CreateVaultResponseBody {
@@ -3576,10 +3546,9 @@ impl<'de> serde::Deserialize<'de> for CreateVbsBackupRequestBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const backup: usize = 0;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            backup,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -3604,7 +3573,7 @@ impl<'de> serde::Deserialize<'de> for CreateVbsBackupRequestBody {
                         Some(__Key::backup) => {
                             rt::de::next_member(&mut __map, &mut backup, "backup")?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(CreateVbsBackupRequestBody {
@@ -3640,10 +3609,9 @@ impl<'de> serde::Deserialize<'de> for CreateVbsBackupResponseBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const job_id: usize = 0;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            job_id,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -3668,7 +3636,7 @@ impl<'de> serde::Deserialize<'de> for CreateVbsBackupResponseBody {
                         Some(__Key::job_id) => {
                             rt::de::next_nullable(&mut __map, &mut job_id, "job_id")?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(CreateVbsBackupResponseBody {
@@ -3703,10 +3671,9 @@ impl<'de> serde::Deserialize<'de> for DissociateVaultPolicyRequestBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const policy_id: usize = 0;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            policy_id,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -3731,7 +3698,7 @@ impl<'de> serde::Deserialize<'de> for DissociateVaultPolicyRequestBody {
                         Some(__Key::policy_id) => {
                             rt::de::next_member(&mut __map, &mut policy_id, "policy_id")?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(DissociateVaultPolicyRequestBody {
@@ -3767,10 +3734,9 @@ impl<'de> serde::Deserialize<'de> for DissociateVaultPolicyResponseBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const dissociate_policy: usize = 0;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            dissociate_policy,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -3799,7 +3765,7 @@ impl<'de> serde::Deserialize<'de> for DissociateVaultPolicyResponseBody {
                                 "dissociate_policy",
                             )?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(DissociateVaultPolicyResponseBody {
@@ -3834,10 +3800,9 @@ impl<'de> serde::Deserialize<'de> for ImageData {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const image_id: usize = 0;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            image_id,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -3862,7 +3827,7 @@ impl<'de> serde::Deserialize<'de> for ImageData {
                         Some(__Key::image_id) => {
                             rt::de::next_nullable(&mut __map, &mut image_id, "image_id")?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(ImageData {
@@ -3923,13 +3888,12 @@ impl<'de> serde::Deserialize<'de> for ListBackupsResponseBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const backups: usize = 0;
-            const count: usize = 1;
-            const offset: usize = 2;
-            const limit: usize = 3;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            backups,
+            count,
+            offset,
+            limit,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -3969,7 +3933,7 @@ impl<'de> serde::Deserialize<'de> for ListBackupsResponseBody {
                         Some(__Key::limit) => {
                             rt::de::next_nullable(&mut __map, &mut limit, "limit")?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(ListBackupsResponseBody {
@@ -4010,13 +3974,12 @@ impl<'de> serde::Deserialize<'de> for ListOperationLogsResponseBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const operation_logs: usize = 0;
-            const count: usize = 1;
-            const limit: usize = 2;
-            const offset: usize = 3;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            operation_logs,
+            count,
+            limit,
+            offset,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -4060,7 +4023,7 @@ impl<'de> serde::Deserialize<'de> for ListOperationLogsResponseBody {
                         Some(__Key::offset) => {
                             rt::de::next_nullable(&mut __map, &mut offset, "offset")?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(ListOperationLogsResponseBody {
@@ -4099,11 +4062,10 @@ impl<'de> serde::Deserialize<'de> for ListPoliciesResponseBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const policies: usize = 0;
-            const count: usize = 1;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            policies,
+            count,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -4133,7 +4095,7 @@ impl<'de> serde::Deserialize<'de> for ListPoliciesResponseBody {
                         Some(__Key::count) => {
                             rt::de::next_nullable(&mut __map, &mut count, "count")?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(ListPoliciesResponseBody {
@@ -4170,11 +4132,10 @@ impl<'de> serde::Deserialize<'de> for ListShareMembersResponseBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const members: usize = 0;
-            const count: usize = 1;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            members,
+            count,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -4204,7 +4165,7 @@ impl<'de> serde::Deserialize<'de> for ListShareMembersResponseBody {
                         Some(__Key::count) => {
                             rt::de::next_nullable(&mut __map, &mut count, "count")?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(ListShareMembersResponseBody {
@@ -4243,13 +4204,12 @@ impl<'de> serde::Deserialize<'de> for ListVaultsResponseBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const vaults: usize = 0;
-            const count: usize = 1;
-            const limit: usize = 2;
-            const offset: usize = 3;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            vaults,
+            count,
+            limit,
+            offset,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -4289,7 +4249,7 @@ impl<'de> serde::Deserialize<'de> for ListVaultsResponseBody {
                         Some(__Key::offset) => {
                             rt::de::next_nullable(&mut __map, &mut offset, "offset")?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(ListVaultsResponseBody {
@@ -4335,17 +4295,16 @@ impl<'de> serde::Deserialize<'de> for Member {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const status: usize = 0;
-            const created_at: usize = 1;
-            const updated_at: usize = 2;
-            const backup_id: usize = 3;
-            const image_id: usize = 4;
-            const dest_project_id: usize = 5;
-            const vault_id: usize = 6;
-            const id: usize = 7;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            status,
+            created_at,
+            updated_at,
+            backup_id,
+            image_id,
+            dest_project_id,
+            vault_id,
+            id,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -4421,7 +4380,7 @@ impl<'de> serde::Deserialize<'de> for Member {
                         Some(__Key::id) => {
                             rt::de::next_nullable(&mut __map, &mut id, "id")?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(Member {
@@ -4510,11 +4469,10 @@ impl<'de> serde::Deserialize<'de> for OpErrorInfo {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const code: usize = 0;
-            const message: usize = 1;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            code,
+            message,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -4544,7 +4502,7 @@ impl<'de> serde::Deserialize<'de> for OpErrorInfo {
                         Some(__Key::message) => {
                             rt::de::next_nullable(&mut __map, &mut message, "message")?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(OpErrorInfo {
@@ -4590,15 +4548,14 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoBackup {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const app_consistency_error_code: usize = 0;
-            const app_consistency_error_message: usize = 1;
-            const app_consistency_status: usize = 2;
-            const backup_id: usize = 3;
-            const backup_name: usize = 4;
-            const incremental: usize = 5;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            app_consistency_error_code,
+            app_consistency_error_message,
+            app_consistency_status,
+            backup_id,
+            backup_name,
+            incremental,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -4678,7 +4635,7 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoBackup {
                                 "incremental",
                             )?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(OpExtendInfoBackup {
@@ -4766,12 +4723,11 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoCommon {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const progress: usize = 0;
-            const request_id: usize = 1;
-            const task_id: usize = 2;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            progress,
+            request_id,
+            task_id,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -4810,7 +4766,7 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoCommon {
                         Some(__Key::task_id) => {
                             rt::de::next_nullable(&mut __map, &mut task_id, "task_id")?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(OpExtendInfoCommon {
@@ -4848,11 +4804,10 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoDelete {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const backup_id: usize = 0;
-            const backup_name: usize = 1;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            backup_id,
+            backup_name,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -4890,7 +4845,7 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoDelete {
                                 "backup_name",
                             )?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(OpExtendInfoDelete {
@@ -4928,12 +4883,11 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoRemoveResources {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const fail_count: usize = 0;
-            const total_count: usize = 1;
-            const resources: usize = 2;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            fail_count,
+            total_count,
+            resources,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -4980,7 +4934,7 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoRemoveResources {
                                 "resources",
                             )?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(OpExtendInfoRemoveResources {
@@ -5021,13 +4975,12 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoRestore {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const backup_id: usize = 0;
-            const backup_name: usize = 1;
-            const target_resource_id: usize = 2;
-            const target_resource_name: usize = 3;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            backup_id,
+            backup_name,
+            target_resource_id,
+            target_resource_name,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -5083,7 +5036,7 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoRestore {
                                 "target_resource_name",
                             )?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(OpExtendInfoRestore {
@@ -5123,12 +5076,11 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoSync {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const sync_backup_num: usize = 0;
-            const delete_backup_num: usize = 1;
-            const err_sync_backup_num: usize = 2;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            sync_backup_num,
+            delete_backup_num,
+            err_sync_backup_num,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -5175,7 +5127,7 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoSync {
                                 "err_sync_backup_num",
                             )?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(OpExtendInfoSync {
@@ -5213,11 +5165,10 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoVaultDelete {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const fail_count: usize = 0;
-            const total_count: usize = 1;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            fail_count,
+            total_count,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -5255,7 +5206,7 @@ impl<'de> serde::Deserialize<'de> for OpExtendInfoVaultDelete {
                                 "total_count",
                             )?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(OpExtendInfoVaultDelete {
@@ -5299,17 +5250,16 @@ impl<'de> serde::Deserialize<'de> for OpExtraInfo {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const backup: usize = 0;
-            const common: usize = 1;
-            const delete: usize = 2;
-            const sync: usize = 3;
-            const remove_resources: usize = 4;
-            const resource: usize = 5;
-            const restore: usize = 6;
-            const vault_delete: usize = 7;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            backup,
+            common,
+            delete,
+            sync,
+            remove_resources,
+            resource,
+            restore,
+            vault_delete,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -5377,7 +5327,7 @@ impl<'de> serde::Deserialize<'de> for OpExtraInfo {
                                 "vault_delete",
                             )?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(OpExtraInfo {
@@ -5421,12 +5371,11 @@ impl<'de> serde::Deserialize<'de> for OpResource {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const id: usize = 0;
-            const name: usize = 1;
-            const r#type: usize = 2;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            id,
+            name,
+            r#type,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -5461,7 +5410,7 @@ impl<'de> serde::Deserialize<'de> for OpResource {
                         Some(__Key::r#type) => {
                             rt::de::next_nullable(&mut __map, &mut r#type, "type")?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(OpResource {
@@ -5514,24 +5463,23 @@ impl<'de> serde::Deserialize<'de> for OperationLog {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const checkpoint_id: usize = 0;
-            const created_at: usize = 1;
-            const ended_at: usize = 2;
-            const error_info: usize = 3;
-            const extra_info: usize = 4;
-            const id: usize = 5;
-            const operation_type: usize = 6;
-            const policy_id: usize = 7;
-            const project_id: usize = 8;
-            const provider_id: usize = 9;
-            const started_at: usize = 10;
-            const status: usize = 11;
-            const updated_at: usize = 12;
-            const vault_id: usize = 13;
-            const vault_name: usize = 14;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            checkpoint_id,
+            created_at,
+            ended_at,
+            error_info,
+            extra_info,
+            id,
+            operation_type,
+            policy_id,
+            project_id,
+            provider_id,
+            started_at,
+            status,
+            updated_at,
+            vault_id,
+            vault_name,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -5670,7 +5618,7 @@ impl<'de> serde::Deserialize<'de> for OperationLog {
                                 "vault_name",
                             )?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(OperationLog {
@@ -5772,16 +5720,15 @@ impl<'de> serde::Deserialize<'de> for Policy {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const enabled: usize = 0;
-            const id: usize = 1;
-            const name: usize = 2;
-            const operation_definition: usize = 3;
-            const operation_type: usize = 4;
-            const trigger: usize = 5;
-            const associated_vaults: usize = 6;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            enabled,
+            id,
+            name,
+            operation_definition,
+            operation_type,
+            trigger,
+            associated_vaults,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -5848,7 +5795,7 @@ impl<'de> serde::Deserialize<'de> for Policy {
                                 "associated_vaults",
                             )?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(Policy {
@@ -5890,11 +5837,10 @@ impl<'de> serde::Deserialize<'de> for PolicyAssociateVault {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const destination_vault_id: usize = 0;
-            const vault_id: usize = 1;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            destination_vault_id,
+            vault_id,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -5928,7 +5874,7 @@ impl<'de> serde::Deserialize<'de> for PolicyAssociateVault {
                         Some(__Key::vault_id) => {
                             rt::de::next_nullable(&mut __map, &mut vault_id, "vault_id")?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(PolicyAssociateVault {
@@ -5971,14 +5917,13 @@ impl<'de> serde::Deserialize<'de> for PolicyCreate {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const enabled: usize = 0;
-            const name: usize = 1;
-            const operation_definition: usize = 2;
-            const operation_type: usize = 3;
-            const trigger: usize = 4;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            enabled,
+            name,
+            operation_definition,
+            operation_type,
+            trigger,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -6031,7 +5976,7 @@ impl<'de> serde::Deserialize<'de> for PolicyCreate {
                         Some(__Key::trigger) => {
                             rt::de::next_member(&mut __map, &mut trigger, "trigger")?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(PolicyCreate {
@@ -6109,16 +6054,15 @@ impl<'de> serde::Deserialize<'de> for PolicyOdCreate {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const day_backups: usize = 0;
-            const max_backups: usize = 1;
-            const month_backups: usize = 2;
-            const retention_duration_days: usize = 3;
-            const timezone: usize = 4;
-            const week_backups: usize = 5;
-            const year_backups: usize = 6;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            day_backups,
+            max_backups,
+            month_backups,
+            retention_duration_days,
+            timezone,
+            week_backups,
+            year_backups,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -6197,7 +6141,7 @@ impl<'de> serde::Deserialize<'de> for PolicyOdCreate {
                                 "year_backups",
                             )?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(PolicyOdCreate {
@@ -6261,10 +6205,9 @@ impl<'de> serde::Deserialize<'de> for PolicyTriggerPropertiesReq {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const pattern: usize = 0;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            pattern,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -6289,7 +6232,7 @@ impl<'de> serde::Deserialize<'de> for PolicyTriggerPropertiesReq {
                         Some(__Key::pattern) => {
                             rt::de::next_member(&mut __map, &mut pattern, "pattern")?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(PolicyTriggerPropertiesReq {
@@ -6326,11 +6269,10 @@ impl<'de> serde::Deserialize<'de> for PolicyTriggerPropertiesResp {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const pattern: usize = 0;
-            const start_time: usize = 1;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            pattern,
+            start_time,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -6364,7 +6306,7 @@ impl<'de> serde::Deserialize<'de> for PolicyTriggerPropertiesResp {
                                 "start_time",
                             )?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(PolicyTriggerPropertiesResp {
@@ -6400,10 +6342,9 @@ impl<'de> serde::Deserialize<'de> for PolicyTriggerReq {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const properties: usize = 0;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            properties,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -6432,7 +6373,7 @@ impl<'de> serde::Deserialize<'de> for PolicyTriggerReq {
                                 "properties",
                             )?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(PolicyTriggerReq {
@@ -6471,13 +6412,12 @@ impl<'de> serde::Deserialize<'de> for PolicyTriggerResp {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const id: usize = 0;
-            const name: usize = 1;
-            const properties: usize = 2;
-            const r#type: usize = 3;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            id,
+            name,
+            properties,
+            r#type,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -6521,7 +6461,7 @@ impl<'de> serde::Deserialize<'de> for PolicyTriggerResp {
                         Some(__Key::r#type) => {
                             rt::de::next_nullable(&mut __map, &mut r#type, "type")?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(PolicyTriggerResp {
@@ -6593,13 +6533,12 @@ impl<'de> serde::Deserialize<'de> for PolicyUpdate {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const enabled: usize = 0;
-            const name: usize = 1;
-            const operation_definition: usize = 2;
-            const trigger: usize = 3;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            enabled,
+            name,
+            operation_definition,
+            trigger,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -6643,7 +6582,7 @@ impl<'de> serde::Deserialize<'de> for PolicyUpdate {
                         Some(__Key::trigger) => {
                             rt::de::next_member(&mut __map, &mut trigger, "trigger")?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(PolicyUpdate {
@@ -6727,10 +6666,9 @@ impl<'de> serde::Deserialize<'de> for RemoveVaultResourcesRequestBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const resource_ids: usize = 0;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            resource_ids,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -6759,7 +6697,7 @@ impl<'de> serde::Deserialize<'de> for RemoveVaultResourcesRequestBody {
                                 "resource_ids",
                             )?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(RemoveVaultResourcesRequestBody {
@@ -6795,10 +6733,9 @@ impl<'de> serde::Deserialize<'de> for RemoveVaultResourcesResponseBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const remove_resource_ids: usize = 0;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            remove_resource_ids,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -6827,7 +6764,7 @@ impl<'de> serde::Deserialize<'de> for RemoveVaultResourcesResponseBody {
                                 "remove_resource_ids",
                             )?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(RemoveVaultResourcesResponseBody {
@@ -6867,14 +6804,13 @@ impl<'de> serde::Deserialize<'de> for ReplicationRecordsExtraInfo {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const progress: usize = 0;
-            const fail_code: usize = 1;
-            const fail_reason: usize = 2;
-            const auto_trigger: usize = 3;
-            const destination_vault_id: usize = 4;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            progress,
+            fail_code,
+            fail_reason,
+            auto_trigger,
+            destination_vault_id,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -6935,7 +6871,7 @@ impl<'de> serde::Deserialize<'de> for ReplicationRecordsExtraInfo {
                                 "destination_vault_id",
                             )?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(ReplicationRecordsExtraInfo {
@@ -6978,12 +6914,11 @@ impl<'de> serde::Deserialize<'de> for Resource {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const id: usize = 0;
-            const name: usize = 1;
-            const r#type: usize = 2;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            id,
+            name,
+            r#type,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -7018,7 +6953,7 @@ impl<'de> serde::Deserialize<'de> for Resource {
                         Some(__Key::r#type) => {
                             rt::de::next_member(&mut __map, &mut r#type, "type")?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(Resource {
@@ -7063,13 +6998,12 @@ impl<'de> serde::Deserialize<'de> for ResourceCreate {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const id: usize = 0;
-            const r#type: usize = 1;
-            const name: usize = 2;
-            const extra_info: usize = 3;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            id,
+            r#type,
+            name,
+            extra_info,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -7113,7 +7047,7 @@ impl<'de> serde::Deserialize<'de> for ResourceCreate {
                                 "extra_info",
                             )?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(ResourceCreate {
@@ -7153,11 +7087,10 @@ impl<'de> serde::Deserialize<'de> for ResourceExtraInfo {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const exclude_volumes: usize = 0;
-            const include_volumes: usize = 1;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            exclude_volumes,
+            include_volumes,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -7197,7 +7130,7 @@ impl<'de> serde::Deserialize<'de> for ResourceExtraInfo {
                                 "include_volumes",
                             )?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(ResourceExtraInfo {
@@ -7234,11 +7167,10 @@ impl<'de> serde::Deserialize<'de> for ResourceExtraInfoIncludeVolumes {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const id: usize = 0;
-            const os_version: usize = 1;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            id,
+            os_version,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -7272,7 +7204,7 @@ impl<'de> serde::Deserialize<'de> for ResourceExtraInfoIncludeVolumes {
                                 "os_version",
                             )?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(ResourceExtraInfoIncludeVolumes {
@@ -7316,17 +7248,16 @@ impl<'de> serde::Deserialize<'de> for ResourceResp {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const id: usize = 0;
-            const name: usize = 1;
-            const protect_status: usize = 2;
-            const size: usize = 3;
-            const r#type: usize = 4;
-            const backup_size: usize = 5;
-            const backup_count: usize = 6;
-            const extra_info: usize = 7;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            id,
+            name,
+            protect_status,
+            size,
+            r#type,
+            backup_size,
+            backup_count,
+            extra_info,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -7402,7 +7333,7 @@ impl<'de> serde::Deserialize<'de> for ResourceResp {
                                 "extra_info",
                             )?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(ResourceResp {
@@ -7467,10 +7398,9 @@ impl<'de> serde::Deserialize<'de> for RestoreBackupRequestBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const restore: usize = 0;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            restore,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -7495,7 +7425,7 @@ impl<'de> serde::Deserialize<'de> for RestoreBackupRequestBody {
                         Some(__Key::restore) => {
                             rt::de::next_member(&mut __map, &mut restore, "restore")?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(RestoreBackupRequestBody {
@@ -7531,10 +7461,9 @@ impl<'de> serde::Deserialize<'de> for ShowBackupResponseBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const backup: usize = 0;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            backup,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -7559,7 +7488,7 @@ impl<'de> serde::Deserialize<'de> for ShowBackupResponseBody {
                         Some(__Key::backup) => {
                             rt::de::next_nullable(&mut __map, &mut backup, "backup")?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(ShowBackupResponseBody {
@@ -7594,10 +7523,9 @@ impl<'de> serde::Deserialize<'de> for ShowCheckpointResponseBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const checkpoint: usize = 0;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            checkpoint,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -7626,7 +7554,7 @@ impl<'de> serde::Deserialize<'de> for ShowCheckpointResponseBody {
                                 "checkpoint",
                             )?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(ShowCheckpointResponseBody {
@@ -7661,10 +7589,9 @@ impl<'de> serde::Deserialize<'de> for ShowOperationLogResponseBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const operation_log: usize = 0;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            operation_log,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -7693,7 +7620,7 @@ impl<'de> serde::Deserialize<'de> for ShowOperationLogResponseBody {
                                 "operation_log",
                             )?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(ShowOperationLogResponseBody {
@@ -7728,10 +7655,9 @@ impl<'de> serde::Deserialize<'de> for ShowPolicyResponseBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const policy: usize = 0;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            policy,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -7756,7 +7682,7 @@ impl<'de> serde::Deserialize<'de> for ShowPolicyResponseBody {
                         Some(__Key::policy) => {
                             rt::de::next_nullable(&mut __map, &mut policy, "policy")?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(ShowPolicyResponseBody {
@@ -7791,10 +7717,9 @@ impl<'de> serde::Deserialize<'de> for ShowShareMemberResponseBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const member: usize = 0;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            member,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -7819,7 +7744,7 @@ impl<'de> serde::Deserialize<'de> for ShowShareMemberResponseBody {
                         Some(__Key::member) => {
                             rt::de::next_nullable(&mut __map, &mut member, "member")?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(ShowShareMemberResponseBody {
@@ -7854,10 +7779,9 @@ impl<'de> serde::Deserialize<'de> for ShowVaultResponseBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const vault: usize = 0;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            vault,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -7882,7 +7806,7 @@ impl<'de> serde::Deserialize<'de> for ShowVaultResponseBody {
                         Some(__Key::vault) => {
                             rt::de::next_nullable(&mut __map, &mut vault, "vault")?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(ShowVaultResponseBody {
@@ -7917,10 +7841,9 @@ impl<'de> serde::Deserialize<'de> for SyncBackupsRequestBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const sync: usize = 0;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            sync,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -7945,7 +7868,7 @@ impl<'de> serde::Deserialize<'de> for SyncBackupsRequestBody {
                         Some(__Key::sync) => {
                             rt::de::next_member(&mut __map, &mut sync, "sync")?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(SyncBackupsRequestBody {
@@ -7980,10 +7903,9 @@ impl<'de> serde::Deserialize<'de> for SyncBackupsResponseBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const sync: usize = 0;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            sync,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -8008,7 +7930,7 @@ impl<'de> serde::Deserialize<'de> for SyncBackupsResponseBody {
                         Some(__Key::sync) => {
                             rt::de::next_nullable(&mut __map, &mut sync, "sync")?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(SyncBackupsResponseBody {
@@ -8043,10 +7965,9 @@ impl<'de> serde::Deserialize<'de> for SyncCheckpointRequestBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const sync: usize = 0;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            sync,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -8071,7 +7992,7 @@ impl<'de> serde::Deserialize<'de> for SyncCheckpointRequestBody {
                         Some(__Key::sync) => {
                             rt::de::next_member(&mut __map, &mut sync, "sync")?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(SyncCheckpointRequestBody {
@@ -8106,10 +8027,9 @@ impl<'de> serde::Deserialize<'de> for SyncCheckpointResponseBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const sync: usize = 0;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            sync,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -8134,7 +8054,7 @@ impl<'de> serde::Deserialize<'de> for SyncCheckpointResponseBody {
                         Some(__Key::sync) => {
                             rt::de::next_nullable(&mut __map, &mut sync, "sync")?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(SyncCheckpointResponseBody {
@@ -8170,11 +8090,10 @@ impl<'de> serde::Deserialize<'de> for SyncParam {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const auto_trigger: usize = 0;
-            const vault_id: usize = 1;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            auto_trigger,
+            vault_id,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -8208,7 +8127,7 @@ impl<'de> serde::Deserialize<'de> for SyncParam {
                         Some(__Key::vault_id) => {
                             rt::de::next_member(&mut __map, &mut vault_id, "vault_id")?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(SyncParam {
@@ -8247,11 +8166,10 @@ impl<'de> serde::Deserialize<'de> for SyncRespBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const operation_log_id: usize = 0;
-            const vault_id: usize = 1;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            operation_log_id,
+            vault_id,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -8285,7 +8203,7 @@ impl<'de> serde::Deserialize<'de> for SyncRespBody {
                         Some(__Key::vault_id) => {
                             rt::de::next_nullable(&mut __map, &mut vault_id, "vault_id")?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(SyncRespBody {
@@ -8322,11 +8240,10 @@ impl<'de> serde::Deserialize<'de> for Tag {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const key: usize = 0;
-            const value: usize = 1;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            key,
+            value,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -8356,7 +8273,7 @@ impl<'de> serde::Deserialize<'de> for Tag {
                         Some(__Key::value) => {
                             rt::de::next_nullable(&mut __map, &mut value, "value")?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(Tag {
@@ -8392,10 +8309,9 @@ impl<'de> serde::Deserialize<'de> for UpdatePolicyRequestBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const policy: usize = 0;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            policy,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -8420,7 +8336,7 @@ impl<'de> serde::Deserialize<'de> for UpdatePolicyRequestBody {
                         Some(__Key::policy) => {
                             rt::de::next_member(&mut __map, &mut policy, "policy")?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(UpdatePolicyRequestBody {
@@ -8456,10 +8372,9 @@ impl<'de> serde::Deserialize<'de> for UpdatePolicyResponseBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const policy: usize = 0;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            policy,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -8484,7 +8399,7 @@ impl<'de> serde::Deserialize<'de> for UpdatePolicyResponseBody {
                         Some(__Key::policy) => {
                             rt::de::next_nullable(&mut __map, &mut policy, "policy")?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(UpdatePolicyResponseBody {
@@ -8522,11 +8437,10 @@ impl<'de> serde::Deserialize<'de> for UpdateShareMemberRequestBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const status: usize = 0;
-            const vault_id: usize = 1;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            status,
+            vault_id,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -8556,7 +8470,7 @@ impl<'de> serde::Deserialize<'de> for UpdateShareMemberRequestBody {
                         Some(__Key::vault_id) => {
                             rt::de::next_member(&mut __map, &mut vault_id, "vault_id")?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(UpdateShareMemberRequestBody {
@@ -8593,10 +8507,9 @@ impl<'de> serde::Deserialize<'de> for UpdateShareMemberResponseBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const member: usize = 0;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            member,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -8621,7 +8534,7 @@ impl<'de> serde::Deserialize<'de> for UpdateShareMemberResponseBody {
                         Some(__Key::member) => {
                             rt::de::next_nullable(&mut __map, &mut member, "member")?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(UpdateShareMemberResponseBody {
@@ -8656,10 +8569,9 @@ impl<'de> serde::Deserialize<'de> for UpdateVaultRequestBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const vault: usize = 0;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            vault,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -8684,7 +8596,7 @@ impl<'de> serde::Deserialize<'de> for UpdateVaultRequestBody {
                         Some(__Key::vault) => {
                             rt::de::next_member(&mut __map, &mut vault, "vault")?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(UpdateVaultRequestBody {
@@ -8720,10 +8632,9 @@ impl<'de> serde::Deserialize<'de> for UpdateVaultResponseBody {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const vault: usize = 0;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            vault,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -8748,7 +8659,7 @@ impl<'de> serde::Deserialize<'de> for UpdateVaultResponseBody {
                         Some(__Key::vault) => {
                             rt::de::next_nullable(&mut __map, &mut vault, "vault")?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(UpdateVaultResponseBody {
@@ -8798,23 +8709,22 @@ impl<'de> serde::Deserialize<'de> for Vault {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const billing: usize = 0;
-            const description: usize = 1;
-            const id: usize = 2;
-            const name: usize = 3;
-            const project_id: usize = 4;
-            const provider_id: usize = 5;
-            const resources: usize = 6;
-            const tags: usize = 7;
-            const enterprise_project_id: usize = 8;
-            const auto_bind: usize = 9;
-            const bind_rules: usize = 10;
-            const user_id: usize = 11;
-            const created_at: usize = 12;
-            const auto_expand: usize = 13;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            billing,
+            description,
+            id,
+            name,
+            project_id,
+            provider_id,
+            resources,
+            tags,
+            enterprise_project_id,
+            auto_bind,
+            bind_rules,
+            user_id,
+            created_at,
+            auto_expand,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -8940,7 +8850,7 @@ impl<'de> serde::Deserialize<'de> for Vault {
                                 "auto_expand",
                             )?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(Vault {
@@ -8991,11 +8901,10 @@ impl<'de> serde::Deserialize<'de> for VaultBackup {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const parameters: usize = 0;
-            const vault_id: usize = 1;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            parameters,
+            vault_id,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -9029,7 +8938,7 @@ impl<'de> serde::Deserialize<'de> for VaultBackup {
                         Some(__Key::vault_id) => {
                             rt::de::next_member(&mut __map, &mut vault_id, "vault_id")?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(VaultBackup {
@@ -9066,10 +8975,9 @@ impl<'de> serde::Deserialize<'de> for VaultBindRules {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const tags: usize = 0;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            tags,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -9094,7 +9002,7 @@ impl<'de> serde::Deserialize<'de> for VaultBindRules {
                         Some(__Key::tags) => {
                             rt::de::next_nullable(&mut __map, &mut tags, "tags")?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(VaultBindRules {
@@ -9150,18 +9058,17 @@ impl<'de> serde::Deserialize<'de> for VaultCreate {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const backup_policy_id: usize = 0;
-            const billing: usize = 1;
-            const description: usize = 2;
-            const name: usize = 3;
-            const resources: usize = 4;
-            const tags: usize = 5;
-            const enterprise_project_id: usize = 6;
-            const auto_bind: usize = 7;
-            const bind_rules: usize = 8;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            backup_policy_id,
+            billing,
+            description,
+            name,
+            resources,
+            tags,
+            enterprise_project_id,
+            auto_bind,
+            bind_rules,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -9242,7 +9149,7 @@ impl<'de> serde::Deserialize<'de> for VaultCreate {
                                 "bind_rules",
                             )?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(VaultCreate {
@@ -9302,23 +9209,22 @@ impl<'de> serde::Deserialize<'de> for VaultCreateResource {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const billing: usize = 0;
-            const description: usize = 1;
-            const id: usize = 2;
-            const name: usize = 3;
-            const project_id: usize = 4;
-            const provider_id: usize = 5;
-            const resources: usize = 6;
-            const tags: usize = 7;
-            const enterprise_project_id: usize = 8;
-            const auto_bind: usize = 9;
-            const bind_rules: usize = 10;
-            const user_id: usize = 11;
-            const created_at: usize = 12;
-            const auto_expand: usize = 13;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            billing,
+            description,
+            id,
+            name,
+            project_id,
+            provider_id,
+            resources,
+            tags,
+            enterprise_project_id,
+            auto_bind,
+            bind_rules,
+            user_id,
+            created_at,
+            auto_expand,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -9444,7 +9350,7 @@ impl<'de> serde::Deserialize<'de> for VaultCreateResource {
                                 "auto_expand",
                             )?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(VaultCreateResource {
@@ -9493,11 +9399,10 @@ impl<'de> serde::Deserialize<'de> for VaultPolicyResp {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const policy_id: usize = 0;
-            const vault_id: usize = 1;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            policy_id,
+            vault_id,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -9531,7 +9436,7 @@ impl<'de> serde::Deserialize<'de> for VaultPolicyResp {
                         Some(__Key::vault_id) => {
                             rt::de::next_nullable(&mut __map, &mut vault_id, "vault_id")?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(VaultPolicyResp {
@@ -9611,16 +9516,15 @@ impl<'de> serde::Deserialize<'de> for VaultUpdate {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const billing: usize = 0;
-            const name: usize = 1;
-            const auto_bind: usize = 2;
-            const bind_rules: usize = 3;
-            const auto_expand: usize = 4;
-            const smn_notify: usize = 5;
-            const threshold: usize = 6;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            billing,
+            name,
+            auto_bind,
+            bind_rules,
+            auto_expand,
+            smn_notify,
+            threshold,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -9687,7 +9591,7 @@ impl<'de> serde::Deserialize<'de> for VaultUpdate {
                         Some(__Key::threshold) => {
                             rt::de::next_member(&mut __map, &mut threshold, "threshold")?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(VaultUpdate {
@@ -9736,14 +9640,13 @@ impl<'de> serde::Deserialize<'de> for VbsBackupCreate {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const volume_id: usize = 0;
-            const snapshot_id: usize = 1;
-            const name: usize = 2;
-            const description: usize = 3;
-            const tags: usize = 4;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            volume_id,
+            snapshot_id,
+            name,
+            description,
+            tags,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -9796,7 +9699,7 @@ impl<'de> serde::Deserialize<'de> for VbsBackupCreate {
                         Some(__Key::tags) => {
                             rt::de::next_member(&mut __map, &mut tags, "tags")?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(VbsBackupCreate {
@@ -9836,10 +9739,9 @@ impl<'de> serde::Deserialize<'de> for VbsError {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const error: usize = 0;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            error,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -9864,7 +9766,7 @@ impl<'de> serde::Deserialize<'de> for VbsError {
                         Some(__Key::error) => {
                             rt::de::next_nullable(&mut __map, &mut error, "error")?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(VbsError {
@@ -9900,11 +9802,10 @@ impl<'de> serde::Deserialize<'de> for VbsErrorDetail {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        struct __Key;
-        #[allow(non_upper_case_globals)]
-        impl __Key {
-            const message: usize = 0;
-            const code: usize = 1;
+        #[allow(non_camel_case_types)]
+        enum __Key {
+            message,
+            code,
         }
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
@@ -9934,7 +9835,7 @@ impl<'de> serde::Deserialize<'de> for VbsErrorDetail {
                         Some(__Key::code) => {
                             rt::de::next_nullable(&mut __map, &mut code, "code")?
                         }
-                        _ => __members.next_unknown(&mut __map)?,
+                        None => __members.next_unknown(&mut __map)?,
                     }
                 }
                 Ok(VbsErrorDetail {
