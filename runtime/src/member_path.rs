@@ -1,4 +1,4 @@
-//! The member path of a decoding failure (`vault.billing.size`), found from where in the body
+//! The member path of a decoding failure (`servers[0].flavor.vcpus`), found from where in the body
 //! the parser stopped.
 //!
 //! Response bodies are decoded with plain `serde_json`, not through a path-tracking wrapper: a
@@ -101,7 +101,7 @@ fn key_text(quoted: &[u8]) -> String {
     })
 }
 
-/// `backup.tags[1].key`; `.` for none.
+/// `server.tags[1].key`; `.` for none.
 fn render(frames: &[Frame]) -> String {
     let mut path = String::new();
     for frame in frames {
@@ -140,7 +140,7 @@ mod tests {
 
     #[derive(Debug, serde::Deserialize)]
     #[allow(dead_code)]
-    struct Backup {
+    struct Server {
         name: String,
         tags: Vec<Tag>,
     }
@@ -148,27 +148,27 @@ mod tests {
     #[derive(Debug, serde::Deserialize)]
     #[allow(dead_code)]
     struct Body {
-        backup: Backup,
+        server: Server,
     }
 
     #[test]
     fn a_wrong_type_is_named_by_its_member() {
-        let body = r#"{"backup": {"name": "n", "tags": [{"key": "a"}, {"key": 7}]}}"#;
-        assert_eq!(path_of::<Body>(body), "backup.tags[1].key");
-        assert_eq!(path_of::<Body>(r#"{"backup": {"name": 5}}"#), "backup.name");
-        let pretty = "{\n  \"backup\": {\n    \"name\": \"n\",\n    \"tags\": {}\n  }\n}";
-        assert_eq!(path_of::<Body>(pretty), "backup.tags");
+        let body = r#"{"server": {"name": "n", "tags": [{"key": "a"}, {"key": 7}]}}"#;
+        assert_eq!(path_of::<Body>(body), "server.tags[1].key");
+        assert_eq!(path_of::<Body>(r#"{"server": {"name": 5}}"#), "server.name");
+        let pretty = "{\n  \"server\": {\n    \"name\": \"n\",\n    \"tags\": {}\n  }\n}";
+        assert_eq!(path_of::<Body>(pretty), "server.tags");
     }
 
     #[test]
     fn a_missing_member_is_named_by_its_object() {
-        assert_eq!(path_of::<Body>(r#"{"backup": {"name": "n"}}"#), "backup");
+        assert_eq!(path_of::<Body>(r#"{"server": {"name": "n"}}"#), "server");
         assert_eq!(path_of::<Body>(r#"{}"#), ".");
     }
 
     #[test]
     fn keys_with_escapes_and_brackets_in_strings_do_not_confuse_the_scan() {
-        let body = r#"{"backup": {"name": "a\"]}[,", "tags": [{"key": "x"}, 3]}}"#;
-        assert_eq!(path_of::<Body>(body), "backup.tags[1]");
+        let body = r#"{"server": {"name": "a\"]}[,", "tags": [{"key": "x"}, 3]}}"#;
+        assert_eq!(path_of::<Body>(body), "server.tags[1]");
     }
 }
