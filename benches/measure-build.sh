@@ -144,3 +144,8 @@ printf '| `cargo check` of `huaweicloud-cbr` alone, not incremental (median of %
 echo "| generated lines (files marked \`@generated\` in \`generated/src\`) | $generated |"
 echo "| of which \`models.rs\` | $(lines generated/src/models.rs) (serde impls: $serde_lines) |"
 echo "| hand-written lines (the other \`generated/src/*.rs\`) | $hand |"
+
+echo
+echo "| build (crate alone, after touching its root) | huaweicloud-cbr | progenitor output | ratio per round | median ratio |"
+echo "|---|---|---|---|---|"
+compare 3
