@@ -116,3 +116,29 @@ fn create_vault_body_is_a_valid_request() {
     let parsed: models::CreateVaultRequestBody = serde_json::from_value(body).unwrap();
     parsed.validate().unwrap();
 }
+
+/// The layout the parse speed depends on: an enumeration with an `Unknown` variant is two words
+/// (a thin pointer), and a model's unknown members one word (no map until there is one).
+#[test]
+fn enumerations_and_unknown_members_stay_small() {
+    use huaweicloud_cbr::models::{OperationLogStatus, OperationLogType};
+    use huaweicloud_cbr::{Nullable, UnknownMembers};
+    use std::mem::size_of;
+
+    assert_eq!(size_of::<UnknownMembers>(), size_of::<usize>());
+    assert_eq!(size_of::<OperationLogStatus>(), 2 * size_of::<usize>());
+    assert_eq!(
+        size_of::<Nullable<OperationLogType>>(),
+        2 * size_of::<usize>()
+    );
+    let sizes = crate::sizes::model_sizes();
+    let log = sizes
+        .iter()
+        .find(|s| s.model == "OperationLog")
+        .expect("a row for OperationLog");
+    assert!(
+        log.generated < 1_184,
+        "OperationLog grew back to {} bytes",
+        log.generated
+    );
+}

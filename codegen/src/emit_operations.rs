@@ -331,6 +331,7 @@ fn emit_pagination(operation: &Operation, paging: &Paging) -> TokenStream {
                 self
             }
 
+            #[inline]
             fn send_page(self) -> crate::ResponseFuture<Self::Page> {
                 Box::pin(self.send())
             }
@@ -525,6 +526,7 @@ fn emit_builder(api: &Api, operation: &Operation) -> Result<TokenStream, Error> 
             type Output = Result<#output, crate::Error>;
             type IntoFuture = crate::ResponseFuture<#output>;
 
+            #[inline]
             fn into_future(self) -> Self::IntoFuture {
                 Box::pin(self.send())
             }
@@ -686,6 +688,7 @@ fn emit_operation_impl(operation: &Operation) -> TokenStream {
     // impl Sealed for Op {}
     // impl Operation for Op {
     //     const OPERATION_ID = "op"; type Output = models::T; const ERRORS = ErrorFormat::Flat { … };
+    //     #[inline]  (compiled only in a crate that uses the operation)
     //     fn decode(response: RawResponse) -> Result<(T, ResponseMetadata), Error> { response.json() }
     // }
     quote! {
@@ -697,6 +700,7 @@ fn emit_operation_impl(operation: &Operation) -> TokenStream {
             type Output = #output;
             const ERRORS: rt::ErrorFormat = #errors;
 
+            #[inline]
             fn decode(
                 response: rt::RawResponse,
             ) -> Result<(#output, crate::ResponseMetadata), crate::Error> {
@@ -729,8 +733,15 @@ fn emit_send(operation: &Operation) -> TokenStream {
     };
     // pub async fn send(self) -> Result<T, Error> { … }
     // pub async fn send_with_metadata(self) -> Result<(T, ResponseMetadata), Error> {
-    //     validate; build the path and query; client.execute(request).await?; decode
+    //     let (client, request) = self.into_request()?; client.execute(request).await?; decode
     // }
+    // fn into_request(self) -> Result<(Client, Request), Error> { validate; path, query, body }
+    //
+    // Nothing here is compiled unless used: an async body is compiled where it is polled, and
+    // the functions that would poll it or that it calls (`into_future`, `send_page`,
+    // `into_request`, `decode`) are `#[inline]`, which makes rustc compile them in the crate
+    // that calls them. A program compiles the operations it uses, and the models' serde code
+    // they reach (generic, so compiled where used too); a regeneration rebuilds none of it.
     quote! {
         /// Sends the request; returns the success body.
         pub async fn send(self) -> Result<#output, crate::Error> {
@@ -740,6 +751,14 @@ fn emit_send(operation: &Operation) -> TokenStream {
         /// Sends the request; returns the success body with the response's status, request ID
         /// and headers.
         pub async fn send_with_metadata(self) -> Result<(#output, crate::ResponseMetadata), crate::Error> {
+            let (client, request) = self.into_request()?;
+            let response = client.execute(request).await?;
+            <Self as crate::Operation>::decode(response)
+        }
+
+        /// Validates the parameters at the call's or the client's level, and builds the request.
+        #[inline]
+        fn into_request(self) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
             let level = self.options.validation().unwrap_or_else(|| self.client.validation());
             if level != crate::Validation::Off {
                 let mut checks = rt::validation::Checks::new(level);
@@ -761,8 +780,7 @@ fn emit_send(operation: &Operation) -> TokenStream {
                 errors: <Self as crate::Operation>::ERRORS,
                 options,
             };
-            let response = client.execute(request).await?;
-            <Self as crate::Operation>::decode(response)
+            Ok((client, request))
         }
     }
 }

@@ -170,7 +170,7 @@ fn emit_struct(api: &Api, def: &TypeDef, structure: &Struct) -> Result<TokenStre
     };
     // /// docs
     // #[derive(…)] #[non_exhaustive]
-    // pub struct Name { pub member: Type, …, pub unknown_members: Map<String, Value> }
+    // pub struct Name { pub member: Type, …, pub unknown_members: crate::UnknownMembers }
     // impl Name { pub fn new(…) -> Self; pub fn with_member(self, …) -> Self; pub fn validate(&self) }
     Ok(quote! {
         #docs
@@ -180,7 +180,7 @@ fn emit_struct(api: &Api, def: &TypeDef, structure: &Struct) -> Result<TokenStre
             #(#fields)*
             /// Members the spec does not list, kept so that a value serialises back unchanged.
             /// Keys that name a listed member are not serialised.
-            pub unknown_members: serde_json::Map<String, serde_json::Value>,
+            pub unknown_members: crate::UnknownMembers,
         }
 
         impl #name {
@@ -275,7 +275,7 @@ fn emit_constructor(def: &Struct) -> TokenStream {
         pub fn new(#(#params),*) -> Self {
             Self {
                 #(#inits)*
-                unknown_members: serde_json::Map::new(),
+                unknown_members: crate::UnknownMembers::new(),
             }
         }
     }

@@ -143,6 +143,7 @@ fn emit_waiter(waiter: &Waiter) -> TokenStream {
             const SUCCESS: &'static [&'static str] = &[#(#success),*];
             const FAILURE: &'static [&'static str] = &[#(#failure),*];
 
+            #[inline]
             fn fetch(
                 client: &crate::Client,
                 id: String,

@@ -30,7 +30,7 @@ pub const RESERVED_CLIENT_METHODS: [&str; 11] = [
 /// Fields and methods of every request builder; `into_pages` and `into_items` are those of the
 /// builders of operations that page (reserved on every builder, so that adding paging
 /// parameters to an operation never turns a parameter name into a conflict).
-pub const RESERVED_BUILDER_MEMBERS: [&str; 11] = [
+pub const RESERVED_BUILDER_MEMBERS: [&str; 12] = [
     "client",
     "options",
     "body",
@@ -38,6 +38,7 @@ pub const RESERVED_BUILDER_MEMBERS: [&str; 11] = [
     "validate_with",
     "send",
     "send_with_metadata",
+    "into_request",
     "into_future",
     "clone",
     "into_pages",

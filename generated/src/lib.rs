@@ -130,12 +130,12 @@ pub use rt::{
     EndpointProblem, HeaderMap, Hook, HookError, HookFuture, HookStage, Items,
     MetadataCredentials, Nullable, Operation, Pages, PaginationError, ProvideAuth, Proxy,
     RequestOptions, ResponseMetadata, RetryBudget, RetryConfig, Rule, StatusCode, Token,
-    TransportError, TransportErrorKind, UnknownValue, Validation, ValidationError,
-    DEFAULT_CALL_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY_SIZE,
-    DEFAULT_METADATA_CONNECT_TIMEOUT, DEFAULT_METADATA_ENDPOINT,
-    DEFAULT_METADATA_REFRESH_BEFORE, DEFAULT_METADATA_TIMEOUT, DEFAULT_TIMEOUT,
-    ENV_ACCESS_KEY, ENV_CREDENTIALS_FILE, ENV_PROJECT_ID, ENV_REGION, ENV_SECRET_KEY,
-    ENV_SECURITY_TOKEN, SNIPPET_LIMIT,
+    TransportError, TransportErrorKind, UnknownMembers, UnknownValue, Validation,
+    ValidationError, DEFAULT_CALL_TIMEOUT, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_MAX_RESPONSE_BODY_SIZE, DEFAULT_METADATA_CONNECT_TIMEOUT,
+    DEFAULT_METADATA_ENDPOINT, DEFAULT_METADATA_REFRESH_BEFORE, DEFAULT_METADATA_TIMEOUT,
+    DEFAULT_TIMEOUT, ENV_ACCESS_KEY, ENV_CREDENTIALS_FILE, ENV_PROJECT_ID, ENV_REGION,
+    ENV_SECRET_KEY, ENV_SECURITY_TOKEN, SNIPPET_LIMIT,
 };
 
 /// Everything that can go wrong when building the client or sending a request; API

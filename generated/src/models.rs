@@ -22,7 +22,7 @@ pub struct AddShareMembersRequestBody {
     pub members: Vec<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl AddShareMembersRequestBody {
@@ -30,7 +30,7 @@ impl AddShareMembersRequestBody {
     pub fn new(members: Vec<String>) -> Self {
         Self {
             members,
-            unknown_members: serde_json::Map::new(),
+            unknown_members: crate::UnknownMembers::new(),
         }
     }
 
@@ -72,7 +72,7 @@ pub struct AddShareMembersResponseBody {
     pub count: crate::Nullable<i64>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl AddShareMembersResponseBody {
@@ -108,7 +108,7 @@ pub struct AddVaultResourcesRequestBody {
     pub resources: Vec<ResourceCreate>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl AddVaultResourcesRequestBody {
@@ -116,7 +116,7 @@ impl AddVaultResourcesRequestBody {
     pub fn new(resources: Vec<ResourceCreate>) -> Self {
         Self {
             resources,
-            unknown_members: serde_json::Map::new(),
+            unknown_members: crate::UnknownMembers::new(),
         }
     }
 
@@ -166,7 +166,7 @@ pub struct AddVaultResourcesResponseBody {
     pub add_resource_ids: crate::Nullable<Vec<String>>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl AddVaultResourcesResponseBody {
@@ -196,7 +196,7 @@ pub struct AssociateVaultPolicyRequestBody {
     pub policy_id: Option<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl AssociateVaultPolicyRequestBody {
@@ -245,7 +245,7 @@ pub struct AssociateVaultPolicyResponseBody {
     pub associate_policy: crate::Nullable<VaultPolicyResp>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl AssociateVaultPolicyResponseBody {
@@ -287,7 +287,7 @@ pub struct BackupAppConsistency {
     pub app_consistency_error_message: crate::Nullable<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl BackupAppConsistency {
@@ -422,7 +422,7 @@ pub struct BackupDetail {
     pub enterprise_project_id: crate::Nullable<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl BackupDetail {
@@ -628,7 +628,7 @@ pub struct BackupExtendInfo {
     pub app_consistency: crate::Nullable<BackupAppConsistency>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl BackupExtendInfo {
@@ -941,7 +941,7 @@ pub struct BackupResp {
     pub replication_records: crate::Nullable<Vec<ReplicationRecordsExtraInfo>>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl BackupResp {
@@ -1120,7 +1120,7 @@ pub struct BackupRestore {
     pub volume_id: Option<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl BackupRestore {
@@ -1205,7 +1205,7 @@ pub struct BackupRestoreServerMapping {
     pub volume_id: String,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl BackupRestoreServerMapping {
@@ -1214,7 +1214,7 @@ impl BackupRestoreServerMapping {
         Self {
             backup_id: backup_id.into(),
             volume_id: volume_id.into(),
-            unknown_members: serde_json::Map::new(),
+            unknown_members: crate::UnknownMembers::new(),
         }
     }
 
@@ -1376,7 +1376,7 @@ pub struct BackupSync {
     pub created_at: i64,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl BackupSync {
@@ -1401,7 +1401,7 @@ impl BackupSync {
             resource_name: resource_name.into(),
             resource_type,
             created_at,
-            unknown_members: serde_json::Map::new(),
+            unknown_members: crate::UnknownMembers::new(),
         }
     }
 
@@ -1527,7 +1527,7 @@ pub struct BackupSyncRespBody {
     pub operation_log_id: crate::Nullable<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl BackupSyncRespBody {
@@ -1617,7 +1617,7 @@ pub struct Billing {
     pub frozen_scene: crate::Nullable<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl Billing {
@@ -1767,7 +1767,7 @@ pub struct BillingCreate {
     pub console_url: Option<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl BillingCreate {
@@ -1788,7 +1788,7 @@ impl BillingCreate {
             is_auto_renew: None,
             is_auto_pay: None,
             console_url: None,
-            unknown_members: serde_json::Map::new(),
+            unknown_members: crate::UnknownMembers::new(),
         }
     }
 
@@ -1998,7 +1998,7 @@ pub struct BillingUpdate {
     pub size: Option<i64>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl BillingUpdate {
@@ -2075,7 +2075,7 @@ pub struct CbrError {
     pub error_msg: crate::Nullable<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl CbrError {
@@ -2186,7 +2186,7 @@ pub struct CheckpointCreate {
     pub extra_info: crate::Nullable<CheckpointExtraInfoResp>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl CheckpointCreate {
@@ -2262,7 +2262,7 @@ pub struct CheckpointCreateSkippedResource {
     pub reason: crate::Nullable<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl CheckpointCreateSkippedResource {
@@ -2406,7 +2406,7 @@ pub struct CheckpointExtraInfoResp {
     pub retention_duration: crate::Nullable<i64>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl CheckpointExtraInfoResp {
@@ -2476,7 +2476,7 @@ pub struct CheckpointParam {
     pub resource_details: Option<Vec<Resource>>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl CheckpointParam {
@@ -2604,7 +2604,7 @@ pub struct CheckpointPlanCreate {
     pub provider_id: crate::Nullable<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl CheckpointPlanCreate {
@@ -2689,7 +2689,7 @@ pub struct CheckpointResourceResp {
     pub backup_count: crate::Nullable<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl CheckpointResourceResp {
@@ -2875,7 +2875,7 @@ pub struct CreateCheckpointRequestBody {
     pub checkpoint: VaultBackup,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl CreateCheckpointRequestBody {
@@ -2883,7 +2883,7 @@ impl CreateCheckpointRequestBody {
     pub fn new(checkpoint: VaultBackup) -> Self {
         Self {
             checkpoint,
-            unknown_members: serde_json::Map::new(),
+            unknown_members: crate::UnknownMembers::new(),
         }
     }
 
@@ -2925,7 +2925,7 @@ pub struct CreateCheckpointResponseBody {
     pub checkpoint: crate::Nullable<CheckpointCreate>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl CreateCheckpointResponseBody {
@@ -2955,7 +2955,7 @@ pub struct CreatePolicyRequestBody {
     pub policy: PolicyCreate,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl CreatePolicyRequestBody {
@@ -2963,7 +2963,7 @@ impl CreatePolicyRequestBody {
     pub fn new(policy: PolicyCreate) -> Self {
         Self {
             policy,
-            unknown_members: serde_json::Map::new(),
+            unknown_members: crate::UnknownMembers::new(),
         }
     }
 
@@ -3005,7 +3005,7 @@ pub struct CreatePolicyResponseBody {
     pub policy: crate::Nullable<Policy>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl CreatePolicyResponseBody {
@@ -3035,7 +3035,7 @@ pub struct CreateVaultRequestBody {
     pub vault: VaultCreate,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl CreateVaultRequestBody {
@@ -3043,7 +3043,7 @@ impl CreateVaultRequestBody {
     pub fn new(vault: VaultCreate) -> Self {
         Self {
             vault,
-            unknown_members: serde_json::Map::new(),
+            unknown_members: crate::UnknownMembers::new(),
         }
     }
 
@@ -3085,7 +3085,7 @@ pub struct CreateVaultResponseBody {
     pub vault: crate::Nullable<VaultCreateResource>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl CreateVaultResponseBody {
@@ -3115,7 +3115,7 @@ pub struct CreateVbsBackupRequestBody {
     pub backup: VbsBackupCreate,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl CreateVbsBackupRequestBody {
@@ -3123,7 +3123,7 @@ impl CreateVbsBackupRequestBody {
     pub fn new(backup: VbsBackupCreate) -> Self {
         Self {
             backup,
-            unknown_members: serde_json::Map::new(),
+            unknown_members: crate::UnknownMembers::new(),
         }
     }
 
@@ -3165,7 +3165,7 @@ pub struct CreateVbsBackupResponseBody {
     pub job_id: crate::Nullable<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl CreateVbsBackupResponseBody {
@@ -3195,7 +3195,7 @@ pub struct DissociateVaultPolicyRequestBody {
     pub policy_id: String,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl DissociateVaultPolicyRequestBody {
@@ -3203,7 +3203,7 @@ impl DissociateVaultPolicyRequestBody {
     pub fn new(policy_id: impl Into<String>) -> Self {
         Self {
             policy_id: policy_id.into(),
-            unknown_members: serde_json::Map::new(),
+            unknown_members: crate::UnknownMembers::new(),
         }
     }
 
@@ -3241,7 +3241,7 @@ pub struct DissociateVaultPolicyResponseBody {
     pub dissociate_policy: crate::Nullable<VaultPolicyResp>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl DissociateVaultPolicyResponseBody {
@@ -3271,7 +3271,7 @@ pub struct ImageData {
     pub image_id: crate::Nullable<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl ImageData {
@@ -3382,7 +3382,7 @@ pub struct ListBackupsResponseBody {
     pub limit: crate::Nullable<i64>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl ListBackupsResponseBody {
@@ -3450,7 +3450,7 @@ pub struct ListOperationLogsResponseBody {
     pub offset: crate::Nullable<i64>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl ListOperationLogsResponseBody {
@@ -3502,7 +3502,7 @@ pub struct ListPoliciesResponseBody {
     pub count: crate::Nullable<i64>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl ListPoliciesResponseBody {
@@ -3542,7 +3542,7 @@ pub struct ListShareMembersResponseBody {
     pub count: crate::Nullable<i64>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl ListShareMembersResponseBody {
@@ -3598,7 +3598,7 @@ pub struct ListVaultsResponseBody {
     pub offset: crate::Nullable<i64>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl ListVaultsResponseBody {
@@ -3674,7 +3674,7 @@ pub struct Member {
     pub id: crate::Nullable<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl Member {
@@ -3876,7 +3876,7 @@ pub struct OpErrorInfo {
     pub message: crate::Nullable<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl OpErrorInfo {
@@ -3932,7 +3932,7 @@ pub struct OpExtendInfoBackup {
     pub incremental: crate::Nullable<OpExtendInfoBackupIncremental>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl OpExtendInfoBackup {
@@ -4126,7 +4126,7 @@ pub struct OpExtendInfoCommon {
     pub task_id: crate::Nullable<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl OpExtendInfoCommon {
@@ -4172,7 +4172,7 @@ pub struct OpExtendInfoDelete {
     pub backup_name: crate::Nullable<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl OpExtendInfoDelete {
@@ -4216,7 +4216,7 @@ pub struct OpExtendInfoRemoveResources {
     pub resources: crate::Nullable<Vec<OpResource>>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl OpExtendInfoRemoveResources {
@@ -4270,7 +4270,7 @@ pub struct OpExtendInfoRestore {
     pub target_resource_name: crate::Nullable<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl OpExtendInfoRestore {
@@ -4326,7 +4326,7 @@ pub struct OpExtendInfoSync {
     pub err_sync_backup_num: crate::Nullable<i64>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl OpExtendInfoSync {
@@ -4372,7 +4372,7 @@ pub struct OpExtendInfoVaultDelete {
     pub total_count: crate::Nullable<i64>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl OpExtendInfoVaultDelete {
@@ -4436,7 +4436,7 @@ pub struct OpExtraInfo {
     pub vault_delete: crate::Nullable<OpExtendInfoVaultDelete>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl OpExtraInfo {
@@ -4518,7 +4518,7 @@ pub struct OpResource {
     pub r#type: crate::Nullable<ResourceType>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl OpResource {
@@ -4616,7 +4616,7 @@ pub struct OperationLog {
     pub vault_name: crate::Nullable<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl OperationLog {
@@ -4928,7 +4928,7 @@ pub struct Policy {
     pub associated_vaults: crate::Nullable<Vec<PolicyAssociateVault>>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl Policy {
@@ -4998,7 +4998,7 @@ pub struct PolicyAssociateVault {
     pub vault_id: crate::Nullable<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl PolicyAssociateVault {
@@ -5054,7 +5054,7 @@ pub struct PolicyCreate {
     pub trigger: PolicyTriggerReq,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl PolicyCreate {
@@ -5071,7 +5071,7 @@ impl PolicyCreate {
             operation_definition,
             operation_type,
             trigger,
-            unknown_members: serde_json::Map::new(),
+            unknown_members: crate::UnknownMembers::new(),
         }
     }
 
@@ -5240,7 +5240,7 @@ pub struct PolicyOdCreate {
     pub year_backups: crate::Nullable<i64>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl PolicyOdCreate {
@@ -5530,7 +5530,7 @@ pub struct PolicyTriggerPropertiesReq {
     pub pattern: Vec<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl PolicyTriggerPropertiesReq {
@@ -5538,7 +5538,7 @@ impl PolicyTriggerPropertiesReq {
     pub fn new(pattern: Vec<String>) -> Self {
         Self {
             pattern,
-            unknown_members: serde_json::Map::new(),
+            unknown_members: crate::UnknownMembers::new(),
         }
     }
 
@@ -5590,7 +5590,7 @@ pub struct PolicyTriggerPropertiesResp {
     pub start_time: crate::Nullable<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl PolicyTriggerPropertiesResp {
@@ -5626,7 +5626,7 @@ pub struct PolicyTriggerReq {
     pub properties: PolicyTriggerPropertiesReq,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl PolicyTriggerReq {
@@ -5634,7 +5634,7 @@ impl PolicyTriggerReq {
     pub fn new(properties: PolicyTriggerPropertiesReq) -> Self {
         Self {
             properties,
-            unknown_members: serde_json::Map::new(),
+            unknown_members: crate::UnknownMembers::new(),
         }
     }
 
@@ -5688,7 +5688,7 @@ pub struct PolicyTriggerResp {
     pub r#type: crate::Nullable<PolicyTriggerRespType>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl PolicyTriggerResp {
@@ -5807,7 +5807,7 @@ pub struct PolicyUpdate {
     pub trigger: Option<PolicyTriggerReq>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl PolicyUpdate {
@@ -6024,7 +6024,7 @@ pub struct RemoveVaultResourcesRequestBody {
     pub resource_ids: Vec<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl RemoveVaultResourcesRequestBody {
@@ -6032,7 +6032,7 @@ impl RemoveVaultResourcesRequestBody {
     pub fn new(resource_ids: Vec<String>) -> Self {
         Self {
             resource_ids,
-            unknown_members: serde_json::Map::new(),
+            unknown_members: crate::UnknownMembers::new(),
         }
     }
 
@@ -6070,7 +6070,7 @@ pub struct RemoveVaultResourcesResponseBody {
     pub remove_resource_ids: crate::Nullable<Vec<String>>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl RemoveVaultResourcesResponseBody {
@@ -6116,7 +6116,7 @@ pub struct ReplicationRecordsExtraInfo {
     pub destination_vault_id: crate::Nullable<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl ReplicationRecordsExtraInfo {
@@ -6180,7 +6180,7 @@ pub struct Resource {
     pub r#type: ResourceType,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl Resource {
@@ -6190,7 +6190,7 @@ impl Resource {
             id: id.into(),
             name: None,
             r#type,
-            unknown_members: serde_json::Map::new(),
+            unknown_members: crate::UnknownMembers::new(),
         }
     }
 
@@ -6261,7 +6261,7 @@ pub struct ResourceCreate {
     pub extra_info: Option<ResourceExtraInfo>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl ResourceCreate {
@@ -6272,7 +6272,7 @@ impl ResourceCreate {
             r#type,
             name: None,
             extra_info: None,
-            unknown_members: serde_json::Map::new(),
+            unknown_members: crate::UnknownMembers::new(),
         }
     }
 
@@ -6342,7 +6342,7 @@ pub struct ResourceExtraInfo {
     pub include_volumes: crate::Nullable<Vec<ResourceExtraInfoIncludeVolumes>>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl ResourceExtraInfo {
@@ -6418,7 +6418,7 @@ pub struct ResourceExtraInfoIncludeVolumes {
     pub os_version: crate::Nullable<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl ResourceExtraInfoIncludeVolumes {
@@ -6503,7 +6503,7 @@ pub struct ResourceResp {
     pub extra_info: crate::Nullable<ResourceExtraInfo>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl ResourceResp {
@@ -6647,7 +6647,7 @@ pub struct RestoreBackupRequestBody {
     pub restore: BackupRestore,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl RestoreBackupRequestBody {
@@ -6655,7 +6655,7 @@ impl RestoreBackupRequestBody {
     pub fn new(restore: BackupRestore) -> Self {
         Self {
             restore,
-            unknown_members: serde_json::Map::new(),
+            unknown_members: crate::UnknownMembers::new(),
         }
     }
 
@@ -6697,7 +6697,7 @@ pub struct ShowBackupResponseBody {
     pub backup: crate::Nullable<BackupDetail>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl ShowBackupResponseBody {
@@ -6727,7 +6727,7 @@ pub struct ShowCheckpointResponseBody {
     pub checkpoint: crate::Nullable<CheckpointCreate>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl ShowCheckpointResponseBody {
@@ -6757,7 +6757,7 @@ pub struct ShowOperationLogResponseBody {
     pub operation_log: crate::Nullable<OperationLog>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl ShowOperationLogResponseBody {
@@ -6787,7 +6787,7 @@ pub struct ShowPolicyResponseBody {
     pub policy: crate::Nullable<Policy>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl ShowPolicyResponseBody {
@@ -6817,7 +6817,7 @@ pub struct ShowShareMemberResponseBody {
     pub member: crate::Nullable<Member>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl ShowShareMemberResponseBody {
@@ -6847,7 +6847,7 @@ pub struct ShowVaultResponseBody {
     pub vault: crate::Nullable<Vault>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl ShowVaultResponseBody {
@@ -6877,7 +6877,7 @@ pub struct SyncBackupsRequestBody {
     pub sync: Vec<BackupSync>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl SyncBackupsRequestBody {
@@ -6885,7 +6885,7 @@ impl SyncBackupsRequestBody {
     pub fn new(sync: Vec<BackupSync>) -> Self {
         Self {
             sync,
-            unknown_members: serde_json::Map::new(),
+            unknown_members: crate::UnknownMembers::new(),
         }
     }
 
@@ -6935,7 +6935,7 @@ pub struct SyncBackupsResponseBody {
     pub sync: crate::Nullable<Vec<BackupSyncRespBody>>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl SyncBackupsResponseBody {
@@ -6965,7 +6965,7 @@ pub struct SyncCheckpointRequestBody {
     pub sync: SyncParam,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl SyncCheckpointRequestBody {
@@ -6973,7 +6973,7 @@ impl SyncCheckpointRequestBody {
     pub fn new(sync: SyncParam) -> Self {
         Self {
             sync,
-            unknown_members: serde_json::Map::new(),
+            unknown_members: crate::UnknownMembers::new(),
         }
     }
 
@@ -7015,7 +7015,7 @@ pub struct SyncCheckpointResponseBody {
     pub sync: crate::Nullable<SyncRespBody>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl SyncCheckpointResponseBody {
@@ -7051,7 +7051,7 @@ pub struct SyncParam {
     pub vault_id: String,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl SyncParam {
@@ -7060,7 +7060,7 @@ impl SyncParam {
         Self {
             auto_trigger,
             vault_id: vault_id.into(),
-            unknown_members: serde_json::Map::new(),
+            unknown_members: crate::UnknownMembers::new(),
         }
     }
 
@@ -7102,7 +7102,7 @@ pub struct SyncRespBody {
     pub vault_id: crate::Nullable<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl SyncRespBody {
@@ -7146,7 +7146,7 @@ pub struct Tag {
     pub value: crate::Nullable<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl Tag {
@@ -7155,7 +7155,7 @@ impl Tag {
         Self {
             key: key.into(),
             value: crate::Nullable::Absent,
-            unknown_members: serde_json::Map::new(),
+            unknown_members: crate::UnknownMembers::new(),
         }
     }
 
@@ -7214,7 +7214,7 @@ pub struct UpdatePolicyRequestBody {
     pub policy: PolicyUpdate,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl UpdatePolicyRequestBody {
@@ -7222,7 +7222,7 @@ impl UpdatePolicyRequestBody {
     pub fn new(policy: PolicyUpdate) -> Self {
         Self {
             policy,
-            unknown_members: serde_json::Map::new(),
+            unknown_members: crate::UnknownMembers::new(),
         }
     }
 
@@ -7264,7 +7264,7 @@ pub struct UpdatePolicyResponseBody {
     pub policy: crate::Nullable<Policy>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl UpdatePolicyResponseBody {
@@ -7298,7 +7298,7 @@ pub struct UpdateShareMemberRequestBody {
     pub vault_id: Option<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl UpdateShareMemberRequestBody {
@@ -7307,7 +7307,7 @@ impl UpdateShareMemberRequestBody {
         Self {
             status,
             vault_id: None,
-            unknown_members: serde_json::Map::new(),
+            unknown_members: crate::UnknownMembers::new(),
         }
     }
 
@@ -7357,7 +7357,7 @@ pub struct UpdateShareMemberResponseBody {
     pub member: crate::Nullable<Member>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl UpdateShareMemberResponseBody {
@@ -7387,7 +7387,7 @@ pub struct UpdateVaultRequestBody {
     pub vault: VaultUpdate,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl UpdateVaultRequestBody {
@@ -7395,7 +7395,7 @@ impl UpdateVaultRequestBody {
     pub fn new(vault: VaultUpdate) -> Self {
         Self {
             vault,
-            unknown_members: serde_json::Map::new(),
+            unknown_members: crate::UnknownMembers::new(),
         }
     }
 
@@ -7437,7 +7437,7 @@ pub struct UpdateVaultResponseBody {
     pub vault: crate::Nullable<Vault>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl UpdateVaultResponseBody {
@@ -7527,7 +7527,7 @@ pub struct Vault {
     pub auto_expand: crate::Nullable<bool>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl Vault {
@@ -7639,7 +7639,7 @@ pub struct VaultBackup {
     pub vault_id: String,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl VaultBackup {
@@ -7648,7 +7648,7 @@ impl VaultBackup {
         Self {
             parameters: None,
             vault_id: vault_id.into(),
-            unknown_members: serde_json::Map::new(),
+            unknown_members: crate::UnknownMembers::new(),
         }
     }
 
@@ -7695,7 +7695,7 @@ pub struct VaultBindRules {
     pub tags: crate::Nullable<Vec<Tag>>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl VaultBindRules {
@@ -7793,7 +7793,7 @@ pub struct VaultCreate {
     pub bind_rules: Option<VaultBindRules>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl VaultCreate {
@@ -7813,7 +7813,7 @@ impl VaultCreate {
             enterprise_project_id: None,
             auto_bind: None,
             bind_rules: None,
-            unknown_members: serde_json::Map::new(),
+            unknown_members: crate::UnknownMembers::new(),
         }
     }
 
@@ -8010,7 +8010,7 @@ pub struct VaultCreateResource {
     pub auto_expand: crate::Nullable<bool>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl VaultCreateResource {
@@ -8122,7 +8122,7 @@ pub struct VaultPolicyResp {
     pub vault_id: crate::Nullable<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl VaultPolicyResp {
@@ -8267,7 +8267,7 @@ pub struct VaultUpdate {
     pub threshold: Option<i64>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl VaultUpdate {
@@ -8414,7 +8414,7 @@ pub struct VbsBackupCreate {
     pub tags: Option<Vec<Tag>>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl VbsBackupCreate {
@@ -8426,7 +8426,7 @@ impl VbsBackupCreate {
             name: name.into(),
             description: None,
             tags: None,
-            unknown_members: serde_json::Map::new(),
+            unknown_members: crate::UnknownMembers::new(),
         }
     }
 
@@ -8521,7 +8521,7 @@ pub struct VbsError {
     pub error: crate::Nullable<VbsErrorDetail>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl VbsError {
@@ -8555,7 +8555,7 @@ pub struct VbsErrorDetail {
     pub code: crate::Nullable<String>,
     /// Members the spec does not list, kept so that a value serialises back unchanged.
     /// Keys that name a listed member are not serialised.
-    pub unknown_members: serde_json::Map<String, serde_json::Value>,
+    pub unknown_members: crate::UnknownMembers,
 }
 
 impl VbsErrorDetail {

@@ -885,6 +885,16 @@ impl ShowOperationLog {
         (models::ShowOperationLogResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+
+    /// Validates the parameters at the call's or the client's level, and builds the request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
         let level = self
             .options
             .validation()
@@ -917,8 +927,7 @@ impl ShowOperationLog {
             errors: <Self as crate::Operation>::ERRORS,
             options,
         };
-        let response = client.execute(request).await?;
-        <Self as crate::Operation>::decode(response)
+        Ok((client, request))
     }
 }
 
@@ -936,6 +945,7 @@ impl crate::Operation for ShowOperationLog {
         message: "error_msg",
     };
 
+    #[inline]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -951,6 +961,7 @@ impl std::future::IntoFuture for ShowOperationLog {
 
     type IntoFuture = crate::ResponseFuture<models::ShowOperationLogResponseBody>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1192,6 +1203,16 @@ impl ListOperationLogs {
         (models::ListOperationLogsResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+
+    /// Validates the parameters at the call's or the client's level, and builds the request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
         let level = self
             .options
             .validation()
@@ -1275,8 +1296,7 @@ impl ListOperationLogs {
             errors: <Self as crate::Operation>::ERRORS,
             options,
         };
-        let response = client.execute(request).await?;
-        <Self as crate::Operation>::decode(response)
+        Ok((client, request))
     }
 }
 
@@ -1294,6 +1314,7 @@ impl crate::Operation for ListOperationLogs {
         message: "error_msg",
     };
 
+    #[inline]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -1309,6 +1330,7 @@ impl std::future::IntoFuture for ListOperationLogs {
 
     type IntoFuture = crate::ResponseFuture<models::ListOperationLogsResponseBody>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1353,6 +1375,7 @@ impl rt::pagination::Paginate for ListOperationLogs {
         self
     }
 
+    #[inline]
     fn send_page(self) -> crate::ResponseFuture<Self::Page> {
         Box::pin(self.send())
     }
@@ -1565,6 +1588,16 @@ impl ListShareMembers {
         (models::ListShareMembersResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+
+    /// Validates the parameters at the call's or the client's level, and builds the request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
         let level = self
             .options
             .validation()
@@ -1635,8 +1668,7 @@ impl ListShareMembers {
             errors: <Self as crate::Operation>::ERRORS,
             options,
         };
-        let response = client.execute(request).await?;
-        <Self as crate::Operation>::decode(response)
+        Ok((client, request))
     }
 }
 
@@ -1654,6 +1686,7 @@ impl crate::Operation for ListShareMembers {
         message: "error_msg",
     };
 
+    #[inline]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -1669,6 +1702,7 @@ impl std::future::IntoFuture for ListShareMembers {
 
     type IntoFuture = crate::ResponseFuture<models::ListShareMembersResponseBody>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1716,6 +1750,7 @@ impl rt::pagination::Paginate for ListShareMembers {
         self
     }
 
+    #[inline]
     fn send_page(self) -> crate::ResponseFuture<Self::Page> {
         Box::pin(self.send())
     }
@@ -1801,6 +1836,16 @@ impl AddShareMembers {
         (models::AddShareMembersResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+
+    /// Validates the parameters at the call's or the client's level, and builds the request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
         let level = self
             .options
             .validation()
@@ -1834,8 +1879,7 @@ impl AddShareMembers {
             errors: <Self as crate::Operation>::ERRORS,
             options,
         };
-        let response = client.execute(request).await?;
-        <Self as crate::Operation>::decode(response)
+        Ok((client, request))
     }
 }
 
@@ -1853,6 +1897,7 @@ impl crate::Operation for AddShareMembers {
         message: "error_msg",
     };
 
+    #[inline]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -1868,6 +1913,7 @@ impl std::future::IntoFuture for AddShareMembers {
 
     type IntoFuture = crate::ResponseFuture<models::AddShareMembersResponseBody>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1929,6 +1975,16 @@ impl ShowShareMember {
         (models::ShowShareMemberResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+
+    /// Validates the parameters at the call's or the client's level, and builds the request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
         let level = self
             .options
             .validation()
@@ -1963,8 +2019,7 @@ impl ShowShareMember {
             errors: <Self as crate::Operation>::ERRORS,
             options,
         };
-        let response = client.execute(request).await?;
-        <Self as crate::Operation>::decode(response)
+        Ok((client, request))
     }
 }
 
@@ -1982,6 +2037,7 @@ impl crate::Operation for ShowShareMember {
         message: "error_msg",
     };
 
+    #[inline]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -1997,6 +2053,7 @@ impl std::future::IntoFuture for ShowShareMember {
 
     type IntoFuture = crate::ResponseFuture<models::ShowShareMemberResponseBody>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2063,6 +2120,16 @@ impl UpdateShareMember {
         (models::UpdateShareMemberResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+
+    /// Validates the parameters at the call's or the client's level, and builds the request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
         let level = self
             .options
             .validation()
@@ -2097,8 +2164,7 @@ impl UpdateShareMember {
             errors: <Self as crate::Operation>::ERRORS,
             options,
         };
-        let response = client.execute(request).await?;
-        <Self as crate::Operation>::decode(response)
+        Ok((client, request))
     }
 }
 
@@ -2116,6 +2182,7 @@ impl crate::Operation for UpdateShareMember {
         message: "error_msg",
     };
 
+    #[inline]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -2131,6 +2198,7 @@ impl std::future::IntoFuture for UpdateShareMember {
 
     type IntoFuture = crate::ResponseFuture<models::UpdateShareMemberResponseBody>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2187,6 +2255,16 @@ impl DeleteShareMember {
     pub async fn send_with_metadata(
         self,
     ) -> Result<((), crate::ResponseMetadata), crate::Error> {
+        let (client, request) = self.into_request()?;
+        let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+
+    /// Validates the parameters at the call's or the client's level, and builds the request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
         let level = self
             .options
             .validation()
@@ -2221,8 +2299,7 @@ impl DeleteShareMember {
             errors: <Self as crate::Operation>::ERRORS,
             options,
         };
-        let response = client.execute(request).await?;
-        <Self as crate::Operation>::decode(response)
+        Ok((client, request))
     }
 }
 
@@ -2240,6 +2317,7 @@ impl crate::Operation for DeleteShareMember {
         message: "error_msg",
     };
 
+    #[inline]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<((), crate::ResponseMetadata), crate::Error> {
@@ -2252,6 +2330,7 @@ impl std::future::IntoFuture for DeleteShareMember {
 
     type IntoFuture = crate::ResponseFuture<()>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2310,6 +2389,16 @@ impl ShowCheckpoint {
         (models::ShowCheckpointResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+
+    /// Validates the parameters at the call's or the client's level, and builds the request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
         let level = self
             .options
             .validation()
@@ -2342,8 +2431,7 @@ impl ShowCheckpoint {
             errors: <Self as crate::Operation>::ERRORS,
             options,
         };
-        let response = client.execute(request).await?;
-        <Self as crate::Operation>::decode(response)
+        Ok((client, request))
     }
 }
 
@@ -2361,6 +2449,7 @@ impl crate::Operation for ShowCheckpoint {
         message: "error_msg",
     };
 
+    #[inline]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -2376,6 +2465,7 @@ impl std::future::IntoFuture for ShowCheckpoint {
 
     type IntoFuture = crate::ResponseFuture<models::ShowCheckpointResponseBody>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2440,6 +2530,16 @@ impl CreateCheckpoint {
         (models::CreateCheckpointResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+
+    /// Validates the parameters at the call's or the client's level, and builds the request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
         let level = self
             .options
             .validation()
@@ -2471,8 +2571,7 @@ impl CreateCheckpoint {
             errors: <Self as crate::Operation>::ERRORS,
             options,
         };
-        let response = client.execute(request).await?;
-        <Self as crate::Operation>::decode(response)
+        Ok((client, request))
     }
 }
 
@@ -2490,6 +2589,7 @@ impl crate::Operation for CreateCheckpoint {
         message: "error_msg",
     };
 
+    #[inline]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -2505,6 +2605,7 @@ impl std::future::IntoFuture for CreateCheckpoint {
 
     type IntoFuture = crate::ResponseFuture<models::CreateCheckpointResponseBody>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2567,6 +2668,16 @@ impl SyncCheckpoint {
         (models::SyncCheckpointResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+
+    /// Validates the parameters at the call's or the client's level, and builds the request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
         let level = self
             .options
             .validation()
@@ -2598,8 +2709,7 @@ impl SyncCheckpoint {
             errors: <Self as crate::Operation>::ERRORS,
             options,
         };
-        let response = client.execute(request).await?;
-        <Self as crate::Operation>::decode(response)
+        Ok((client, request))
     }
 }
 
@@ -2617,6 +2727,7 @@ impl crate::Operation for SyncCheckpoint {
         message: "error_msg",
     };
 
+    #[inline]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -2632,6 +2743,7 @@ impl std::future::IntoFuture for SyncCheckpoint {
 
     type IntoFuture = crate::ResponseFuture<models::SyncCheckpointResponseBody>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2881,6 +2993,16 @@ impl ListVaults {
         (models::ListVaultsResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+
+    /// Validates the parameters at the call's or the client's level, and builds the request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
         let level = self
             .options
             .validation()
@@ -2960,8 +3082,7 @@ impl ListVaults {
             errors: <Self as crate::Operation>::ERRORS,
             options,
         };
-        let response = client.execute(request).await?;
-        <Self as crate::Operation>::decode(response)
+        Ok((client, request))
     }
 }
 
@@ -2979,6 +3100,7 @@ impl crate::Operation for ListVaults {
         message: "error_msg",
     };
 
+    #[inline]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -2994,6 +3116,7 @@ impl std::future::IntoFuture for ListVaults {
 
     type IntoFuture = crate::ResponseFuture<models::ListVaultsResponseBody>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -3038,6 +3161,7 @@ impl rt::pagination::Paginate for ListVaults {
         self
     }
 
+    #[inline]
     fn send_page(self) -> crate::ResponseFuture<Self::Page> {
         Box::pin(self.send())
     }
@@ -3120,6 +3244,16 @@ impl CreateVault {
         (models::CreateVaultResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+
+    /// Validates the parameters at the call's or the client's level, and builds the request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
         let level = self
             .options
             .validation()
@@ -3151,8 +3285,7 @@ impl CreateVault {
             errors: <Self as crate::Operation>::ERRORS,
             options,
         };
-        let response = client.execute(request).await?;
-        <Self as crate::Operation>::decode(response)
+        Ok((client, request))
     }
 }
 
@@ -3170,6 +3303,7 @@ impl crate::Operation for CreateVault {
         message: "error_msg",
     };
 
+    #[inline]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -3185,6 +3319,7 @@ impl std::future::IntoFuture for CreateVault {
 
     type IntoFuture = crate::ResponseFuture<models::CreateVaultResponseBody>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -3240,6 +3375,16 @@ impl ShowVault {
     pub async fn send_with_metadata(
         self,
     ) -> Result<(models::ShowVaultResponseBody, crate::ResponseMetadata), crate::Error> {
+        let (client, request) = self.into_request()?;
+        let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+
+    /// Validates the parameters at the call's or the client's level, and builds the request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
         let level = self
             .options
             .validation()
@@ -3272,8 +3417,7 @@ impl ShowVault {
             errors: <Self as crate::Operation>::ERRORS,
             options,
         };
-        let response = client.execute(request).await?;
-        <Self as crate::Operation>::decode(response)
+        Ok((client, request))
     }
 }
 
@@ -3291,6 +3435,7 @@ impl crate::Operation for ShowVault {
         message: "error_msg",
     };
 
+    #[inline]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<(models::ShowVaultResponseBody, crate::ResponseMetadata), crate::Error> {
@@ -3303,6 +3448,7 @@ impl std::future::IntoFuture for ShowVault {
 
     type IntoFuture = crate::ResponseFuture<models::ShowVaultResponseBody>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -3366,6 +3512,16 @@ impl UpdateVault {
         (models::UpdateVaultResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+
+    /// Validates the parameters at the call's or the client's level, and builds the request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
         let level = self
             .options
             .validation()
@@ -3398,8 +3554,7 @@ impl UpdateVault {
             errors: <Self as crate::Operation>::ERRORS,
             options,
         };
-        let response = client.execute(request).await?;
-        <Self as crate::Operation>::decode(response)
+        Ok((client, request))
     }
 }
 
@@ -3417,6 +3572,7 @@ impl crate::Operation for UpdateVault {
         message: "error_msg",
     };
 
+    #[inline]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -3432,6 +3588,7 @@ impl std::future::IntoFuture for UpdateVault {
 
     type IntoFuture = crate::ResponseFuture<models::UpdateVaultResponseBody>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -3487,6 +3644,16 @@ impl DeleteVault {
     pub async fn send_with_metadata(
         self,
     ) -> Result<((), crate::ResponseMetadata), crate::Error> {
+        let (client, request) = self.into_request()?;
+        let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+
+    /// Validates the parameters at the call's or the client's level, and builds the request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
         let level = self
             .options
             .validation()
@@ -3519,8 +3686,7 @@ impl DeleteVault {
             errors: <Self as crate::Operation>::ERRORS,
             options,
         };
-        let response = client.execute(request).await?;
-        <Self as crate::Operation>::decode(response)
+        Ok((client, request))
     }
 }
 
@@ -3538,6 +3704,7 @@ impl crate::Operation for DeleteVault {
         message: "error_msg",
     };
 
+    #[inline]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<((), crate::ResponseMetadata), crate::Error> {
@@ -3550,6 +3717,7 @@ impl std::future::IntoFuture for DeleteVault {
 
     type IntoFuture = crate::ResponseFuture<()>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -3615,6 +3783,16 @@ impl RemoveVaultResources {
         (models::RemoveVaultResourcesResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+
+    /// Validates the parameters at the call's or the client's level, and builds the request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
         let level = self
             .options
             .validation()
@@ -3648,8 +3826,7 @@ impl RemoveVaultResources {
             errors: <Self as crate::Operation>::ERRORS,
             options,
         };
-        let response = client.execute(request).await?;
-        <Self as crate::Operation>::decode(response)
+        Ok((client, request))
     }
 }
 
@@ -3667,6 +3844,7 @@ impl crate::Operation for RemoveVaultResources {
         message: "error_msg",
     };
 
+    #[inline]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -3682,6 +3860,7 @@ impl std::future::IntoFuture for RemoveVaultResources {
 
     type IntoFuture = crate::ResponseFuture<models::RemoveVaultResourcesResponseBody>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -3747,6 +3926,16 @@ impl AddVaultResources {
         (models::AddVaultResourcesResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+
+    /// Validates the parameters at the call's or the client's level, and builds the request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
         let level = self
             .options
             .validation()
@@ -3780,8 +3969,7 @@ impl AddVaultResources {
             errors: <Self as crate::Operation>::ERRORS,
             options,
         };
-        let response = client.execute(request).await?;
-        <Self as crate::Operation>::decode(response)
+        Ok((client, request))
     }
 }
 
@@ -3799,6 +3987,7 @@ impl crate::Operation for AddVaultResources {
         message: "error_msg",
     };
 
+    #[inline]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -3814,6 +4003,7 @@ impl std::future::IntoFuture for AddVaultResources {
 
     type IntoFuture = crate::ResponseFuture<models::AddVaultResourcesResponseBody>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -3879,6 +4069,16 @@ impl AssociateVaultPolicy {
         (models::AssociateVaultPolicyResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+
+    /// Validates the parameters at the call's or the client's level, and builds the request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
         let level = self
             .options
             .validation()
@@ -3912,8 +4112,7 @@ impl AssociateVaultPolicy {
             errors: <Self as crate::Operation>::ERRORS,
             options,
         };
-        let response = client.execute(request).await?;
-        <Self as crate::Operation>::decode(response)
+        Ok((client, request))
     }
 }
 
@@ -3931,6 +4130,7 @@ impl crate::Operation for AssociateVaultPolicy {
         message: "error_msg",
     };
 
+    #[inline]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -3946,6 +4146,7 @@ impl std::future::IntoFuture for AssociateVaultPolicy {
 
     type IntoFuture = crate::ResponseFuture<models::AssociateVaultPolicyResponseBody>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -4011,6 +4212,16 @@ impl DissociateVaultPolicy {
         (models::DissociateVaultPolicyResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+
+    /// Validates the parameters at the call's or the client's level, and builds the request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
         let level = self
             .options
             .validation()
@@ -4044,8 +4255,7 @@ impl DissociateVaultPolicy {
             errors: <Self as crate::Operation>::ERRORS,
             options,
         };
-        let response = client.execute(request).await?;
-        <Self as crate::Operation>::decode(response)
+        Ok((client, request))
     }
 }
 
@@ -4063,6 +4273,7 @@ impl crate::Operation for DissociateVaultPolicy {
         message: "error_msg",
     };
 
+    #[inline]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -4078,6 +4289,7 @@ impl std::future::IntoFuture for DissociateVaultPolicy {
 
     type IntoFuture = crate::ResponseFuture<models::DissociateVaultPolicyResponseBody>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -4479,6 +4691,16 @@ impl ListBackups {
         (models::ListBackupsResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+
+    /// Validates the parameters at the call's or the client's level, and builds the request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
         let level = self
             .options
             .validation()
@@ -4600,8 +4822,7 @@ impl ListBackups {
             errors: <Self as crate::Operation>::ERRORS,
             options,
         };
-        let response = client.execute(request).await?;
-        <Self as crate::Operation>::decode(response)
+        Ok((client, request))
     }
 }
 
@@ -4619,6 +4840,7 @@ impl crate::Operation for ListBackups {
         message: "error_msg",
     };
 
+    #[inline]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -4634,6 +4856,7 @@ impl std::future::IntoFuture for ListBackups {
 
     type IntoFuture = crate::ResponseFuture<models::ListBackupsResponseBody>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -4681,6 +4904,7 @@ impl rt::pagination::Paginate for ListBackups {
         self
     }
 
+    #[inline]
     fn send_page(self) -> crate::ResponseFuture<Self::Page> {
         Box::pin(self.send())
     }
@@ -4759,6 +4983,16 @@ impl ShowBackup {
         (models::ShowBackupResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+
+    /// Validates the parameters at the call's or the client's level, and builds the request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
         let level = self
             .options
             .validation()
@@ -4791,8 +5025,7 @@ impl ShowBackup {
             errors: <Self as crate::Operation>::ERRORS,
             options,
         };
-        let response = client.execute(request).await?;
-        <Self as crate::Operation>::decode(response)
+        Ok((client, request))
     }
 }
 
@@ -4810,6 +5043,7 @@ impl crate::Operation for ShowBackup {
         message: "error_msg",
     };
 
+    #[inline]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -4825,6 +5059,7 @@ impl std::future::IntoFuture for ShowBackup {
 
     type IntoFuture = crate::ResponseFuture<models::ShowBackupResponseBody>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -4880,6 +5115,16 @@ impl DeleteBackup {
     pub async fn send_with_metadata(
         self,
     ) -> Result<((), crate::ResponseMetadata), crate::Error> {
+        let (client, request) = self.into_request()?;
+        let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+
+    /// Validates the parameters at the call's or the client's level, and builds the request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
         let level = self
             .options
             .validation()
@@ -4912,8 +5157,7 @@ impl DeleteBackup {
             errors: <Self as crate::Operation>::ERRORS,
             options,
         };
-        let response = client.execute(request).await?;
-        <Self as crate::Operation>::decode(response)
+        Ok((client, request))
     }
 }
 
@@ -4931,6 +5175,7 @@ impl crate::Operation for DeleteBackup {
         message: "error_msg",
     };
 
+    #[inline]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<((), crate::ResponseMetadata), crate::Error> {
@@ -4943,6 +5188,7 @@ impl std::future::IntoFuture for DeleteBackup {
 
     type IntoFuture = crate::ResponseFuture<()>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -5003,6 +5249,16 @@ impl RestoreBackup {
     pub async fn send_with_metadata(
         self,
     ) -> Result<((), crate::ResponseMetadata), crate::Error> {
+        let (client, request) = self.into_request()?;
+        let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+
+    /// Validates the parameters at the call's or the client's level, and builds the request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
         let level = self
             .options
             .validation()
@@ -5036,8 +5292,7 @@ impl RestoreBackup {
             errors: <Self as crate::Operation>::ERRORS,
             options,
         };
-        let response = client.execute(request).await?;
-        <Self as crate::Operation>::decode(response)
+        Ok((client, request))
     }
 }
 
@@ -5055,6 +5310,7 @@ impl crate::Operation for RestoreBackup {
         message: "error_msg",
     };
 
+    #[inline]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<((), crate::ResponseMetadata), crate::Error> {
@@ -5067,6 +5323,7 @@ impl std::future::IntoFuture for RestoreBackup {
 
     type IntoFuture = crate::ResponseFuture<()>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -5129,6 +5386,16 @@ impl SyncBackups {
         (models::SyncBackupsResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+
+    /// Validates the parameters at the call's or the client's level, and builds the request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
         let level = self
             .options
             .validation()
@@ -5160,8 +5427,7 @@ impl SyncBackups {
             errors: <Self as crate::Operation>::ERRORS,
             options,
         };
-        let response = client.execute(request).await?;
-        <Self as crate::Operation>::decode(response)
+        Ok((client, request))
     }
 }
 
@@ -5179,6 +5445,7 @@ impl crate::Operation for SyncBackups {
         message: "error_msg",
     };
 
+    #[inline]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -5194,6 +5461,7 @@ impl std::future::IntoFuture for SyncBackups {
 
     type IntoFuture = crate::ResponseFuture<models::SyncBackupsResponseBody>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -5283,6 +5551,16 @@ impl ListPolicies {
         (models::ListPoliciesResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+
+    /// Validates the parameters at the call's or the client's level, and builds the request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
         let level = self
             .options
             .validation()
@@ -5320,8 +5598,7 @@ impl ListPolicies {
             errors: <Self as crate::Operation>::ERRORS,
             options,
         };
-        let response = client.execute(request).await?;
-        <Self as crate::Operation>::decode(response)
+        Ok((client, request))
     }
 }
 
@@ -5339,6 +5616,7 @@ impl crate::Operation for ListPolicies {
         message: "error_msg",
     };
 
+    #[inline]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -5354,6 +5632,7 @@ impl std::future::IntoFuture for ListPolicies {
 
     type IntoFuture = crate::ResponseFuture<models::ListPoliciesResponseBody>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -5416,6 +5695,16 @@ impl CreatePolicy {
         (models::CreatePolicyResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+
+    /// Validates the parameters at the call's or the client's level, and builds the request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
         let level = self
             .options
             .validation()
@@ -5447,8 +5736,7 @@ impl CreatePolicy {
             errors: <Self as crate::Operation>::ERRORS,
             options,
         };
-        let response = client.execute(request).await?;
-        <Self as crate::Operation>::decode(response)
+        Ok((client, request))
     }
 }
 
@@ -5466,6 +5754,7 @@ impl crate::Operation for CreatePolicy {
         message: "error_msg",
     };
 
+    #[inline]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -5481,6 +5770,7 @@ impl std::future::IntoFuture for CreatePolicy {
 
     type IntoFuture = crate::ResponseFuture<models::CreatePolicyResponseBody>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -5539,6 +5829,16 @@ impl ShowPolicy {
         (models::ShowPolicyResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+
+    /// Validates the parameters at the call's or the client's level, and builds the request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
         let level = self
             .options
             .validation()
@@ -5571,8 +5871,7 @@ impl ShowPolicy {
             errors: <Self as crate::Operation>::ERRORS,
             options,
         };
-        let response = client.execute(request).await?;
-        <Self as crate::Operation>::decode(response)
+        Ok((client, request))
     }
 }
 
@@ -5590,6 +5889,7 @@ impl crate::Operation for ShowPolicy {
         message: "error_msg",
     };
 
+    #[inline]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -5605,6 +5905,7 @@ impl std::future::IntoFuture for ShowPolicy {
 
     type IntoFuture = crate::ResponseFuture<models::ShowPolicyResponseBody>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -5668,6 +5969,16 @@ impl UpdatePolicy {
         (models::UpdatePolicyResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+
+    /// Validates the parameters at the call's or the client's level, and builds the request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
         let level = self
             .options
             .validation()
@@ -5700,8 +6011,7 @@ impl UpdatePolicy {
             errors: <Self as crate::Operation>::ERRORS,
             options,
         };
-        let response = client.execute(request).await?;
-        <Self as crate::Operation>::decode(response)
+        Ok((client, request))
     }
 }
 
@@ -5719,6 +6029,7 @@ impl crate::Operation for UpdatePolicy {
         message: "error_msg",
     };
 
+    #[inline]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -5734,6 +6045,7 @@ impl std::future::IntoFuture for UpdatePolicy {
 
     type IntoFuture = crate::ResponseFuture<models::UpdatePolicyResponseBody>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -5789,6 +6101,16 @@ impl DeletePolicy {
     pub async fn send_with_metadata(
         self,
     ) -> Result<((), crate::ResponseMetadata), crate::Error> {
+        let (client, request) = self.into_request()?;
+        let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+
+    /// Validates the parameters at the call's or the client's level, and builds the request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
         let level = self
             .options
             .validation()
@@ -5821,8 +6143,7 @@ impl DeletePolicy {
             errors: <Self as crate::Operation>::ERRORS,
             options,
         };
-        let response = client.execute(request).await?;
-        <Self as crate::Operation>::decode(response)
+        Ok((client, request))
     }
 }
 
@@ -5840,6 +6161,7 @@ impl crate::Operation for DeletePolicy {
         message: "error_msg",
     };
 
+    #[inline]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<((), crate::ResponseMetadata), crate::Error> {
@@ -5852,6 +6174,7 @@ impl std::future::IntoFuture for DeletePolicy {
 
     type IntoFuture = crate::ResponseFuture<()>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -5916,6 +6239,16 @@ impl CreateVbsBackup {
         (models::CreateVbsBackupResponseBody, crate::ResponseMetadata),
         crate::Error,
     > {
+        let (client, request) = self.into_request()?;
+        let response = client.execute(request).await?;
+        <Self as crate::Operation>::decode(response)
+    }
+
+    /// Validates the parameters at the call's or the client's level, and builds the request.
+    #[inline]
+    fn into_request(
+        self,
+    ) -> Result<(crate::Client, rt::Request<crate::Service>), crate::Error> {
         let level = self
             .options
             .validation()
@@ -5947,8 +6280,7 @@ impl CreateVbsBackup {
             errors: <Self as crate::Operation>::ERRORS,
             options,
         };
-        let response = client.execute(request).await?;
-        <Self as crate::Operation>::decode(response)
+        Ok((client, request))
     }
 }
 
@@ -5967,6 +6299,7 @@ impl crate::Operation for CreateVbsBackup {
         message: "message",
     };
 
+    #[inline]
     fn decode(
         response: rt::RawResponse,
     ) -> Result<
@@ -5982,6 +6315,7 @@ impl std::future::IntoFuture for CreateVbsBackup {
 
     type IntoFuture = crate::ResponseFuture<models::CreateVbsBackupResponseBody>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -32,6 +32,7 @@ impl rt::waiters::WaitFor for TaskFinished {
 
     const FAILURE: &'static [&'static str] = &["failed", "skipped", "timeout"];
 
+    #[inline]
     fn fetch(
         client: &crate::Client,
         id: String,
@@ -93,6 +94,7 @@ impl rt::waiters::WaitFor for CheckpointAvailable {
         "deleted",
     ];
 
+    #[inline]
     fn fetch(
         client: &crate::Client,
         id: String,
@@ -139,6 +141,7 @@ impl rt::waiters::WaitFor for BackupAvailable {
 
     const FAILURE: &'static [&'static str] = &["error", "deleting", "waiting_delete"];
 
+    #[inline]
     fn fetch(
         client: &crate::Client,
         id: String,

@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::de::{Deserialize, DeserializeSeed, Deserializer, Error as _, MapAccess, Visitor};
 
-use crate::Nullable;
+use crate::{Nullable, UnknownMembers};
 
 /// Visits a string and maps it with `F` while it is borrowed, so that a known value costs no
 /// allocation.
@@ -38,7 +38,7 @@ pub struct Members<F> {
     /// The name of the last member `key` did not know: the only member name ever copied.
     name: String,
     /// Members the spec does not list, in the order read.
-    pub unknown: serde_json::Map<String, serde_json::Value>,
+    pub unknown: UnknownMembers,
 }
 
 impl<K, F: Fn(&str) -> Option<K> + Copy> Members<F> {
@@ -46,7 +46,7 @@ impl<K, F: Fn(&str) -> Option<K> + Copy> Members<F> {
         Members {
             key,
             name: String::new(),
-            unknown: serde_json::Map::new(),
+            unknown: UnknownMembers::new(),
         }
     }
 

@@ -70,6 +70,7 @@ mod credentials;
 pub mod de;
 mod error;
 mod hooks;
+mod member_path;
 mod nullable;
 pub mod pagination;
 mod redacted;
@@ -126,6 +127,6 @@ pub use tls::tls_backend;
 /// The logging crate of the call spans, for the generated crates' [`ServiceApi::call_span`].
 #[doc(hidden)]
 pub use tracing;
-pub use unknown::UnknownValue;
+pub use unknown::{UnknownMembers, UnknownValue};
 pub use validation::{Rule, Validation, ValidationError};
 pub use waiters::{WaitError, WaitFor, Waiter};

@@ -9,6 +9,7 @@ use serde::de::DeserializeOwned;
 use serde_json::error::Category;
 
 use crate::error::{snippet, ApiError, DecodeError, DecodeErrorKind, Error};
+use crate::member_path::member_path;
 use crate::retry;
 use crate::service::{ServiceApi, ServiceErrorCode};
 
@@ -143,41 +144,59 @@ impl RawResponse {
 
     /// Decodes the JSON body; a failure names the member path.
     pub fn json<T: DeserializeOwned, C>(self) -> Result<(T, ResponseMetadata), Error<C>> {
+        // Plain `serde_json`: the path of a failure is worked out from its position afterwards
+        // (`member_path`), so no path-tracking wrapper is instantiated for every model.
         let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
-        let decoded = serde_path_to_error::deserialize(&mut deserializer)
-            .map_err(|error| {
-                let path = error.path().to_string();
-                (path, error.into_inner())
-            })
-            .and_then(|value| match deserializer.end() {
-                Ok(()) => Ok(value),
-                Err(error) => Err((String::new(), error)),
-            });
+        let decoded = match T::deserialize(&mut deserializer) {
+            Ok(value) => deserializer
+                .end()
+                .map(|()| value)
+                .map_err(DecodeFailure::Trailing),
+            Err(error) => Err(DecodeFailure::Value(error)),
+        };
         match decoded {
             Ok(value) => Ok((value, self.metadata)),
-            Err((path, error)) => Err(Error::Decode(Box::new(DecodeError {
-                status: self.metadata.status,
-                kind: match error.classify() {
-                    Category::Eof => DecodeErrorKind::Truncated,
-                    Category::Syntax => DecodeErrorKind::NotJson,
-                    Category::Data | Category::Io => DecodeErrorKind::Mismatch,
-                },
-                body_len: self.body.len(),
-                path,
-                message: match error.classify() {
-                    Category::Syntax => format!("the body is not JSON ({error})"),
-                    Category::Eof | Category::Data | Category::Io => error.to_string(),
-                },
-                snippet: snippet(&self.body),
-                request_id: self.metadata.request_id,
-            }))),
+            Err(error) => Err(Error::Decode(self.decode_error(error))),
         }
+    }
+
+    /// What went wrong decoding the body: out of line, so that each instantiation of
+    /// [`json`](Self::json) carries only the call.
+    #[cold]
+    #[inline(never)]
+    fn decode_error(self, error: DecodeFailure) -> Box<DecodeError> {
+        let (path, error) = match error {
+            DecodeFailure::Value(error) => (member_path(&self.body, &error), error),
+            DecodeFailure::Trailing(error) => (String::new(), error),
+        };
+        Box::new(DecodeError {
+            status: self.metadata.status,
+            kind: match error.classify() {
+                Category::Eof => DecodeErrorKind::Truncated,
+                Category::Syntax => DecodeErrorKind::NotJson,
+                Category::Data | Category::Io => DecodeErrorKind::Mismatch,
+            },
+            body_len: self.body.len(),
+            path,
+            message: match error.classify() {
+                Category::Syntax => format!("the body is not JSON ({error})"),
+                Category::Eof | Category::Data | Category::Io => error.to_string(),
+            },
+            snippet: snippet(&self.body),
+            request_id: self.metadata.request_id,
+        })
     }
 
     /// For operations documented without a body: whatever the body, it is ignored.
     pub fn empty<C>(self) -> Result<((), ResponseMetadata), Error<C>> {
         Ok(((), self.metadata))
     }
+}
+
+/// A body that failed to decode: in the value (its path is worth finding), or after it.
+enum DecodeFailure {
+    Value(serde_json::Error),
+    Trailing(serde_json::Error),
 }
 
 /// Reads an error response's code and message where `format` says they are.

@@ -1,6 +1,8 @@
 //! The one path every request takes: credentials, signing, sending, reading the response,
 //! retrying and logging.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::time::Instant;
 
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, CONTENT_TYPE, USER_AGENT};
@@ -18,6 +20,11 @@ use crate::retry::RetryConfig;
 use crate::service::{CallInfo, ServiceApi};
 use crate::signing::QueryValue;
 
+/// The future of [`Client::execute`]: the success response, or the error. `C` is the generated
+/// error-code enumeration.
+pub type Execution<'a, C> =
+    Pin<Box<dyn Future<Output = Result<RawResponse, Error<C>>> + Send + 'a>>;
+
 /// The header that carries an IAM token.
 const TOKEN_HEADER: &str = "X-Auth-Token";
 
@@ -30,7 +37,14 @@ impl<A: ServiceApi> Client<A> {
     /// generated operation goes through here. The call is one `tracing` span, opened by the
     /// generated crate ([`ServiceApi::call_span`]) with the fields of
     /// [`CALL_SPAN_FIELDS`](crate::CALL_SPAN_FIELDS), which this records as the call goes.
-    pub async fn execute(
+    ///
+    /// The future is boxed: each operation's own future then holds a pointer, not this state
+    /// machine, which otherwise is compiled again, inlined, into every operation.
+    pub fn execute(&self, request: Request<A::Service>) -> Execution<'_, A::ErrorCode> {
+        Box::pin(self.execute_call(request))
+    }
+
+    async fn execute_call(
         &self,
         request: Request<A::Service>,
     ) -> Result<RawResponse, Error<A::ErrorCode>> {
