@@ -210,19 +210,11 @@ pub fn run() -> Result<(), String> {
 /// available (some containers forbid them), it says so and skips the run, not the build.
 fn example_without_network(root: &Path) -> Result<(), String> {
     let example = "testing_without_network";
-    cargo(
-        root,
-        &[
-            "build",
-            "--package",
-            "huaweicloud-cbr",
-            "--features",
-            "test-util",
-            "--example",
-            example,
-        ],
-        &[],
-    )?;
+    // `cargo test --workspace` builds every example (with `test-util`, which the test crate
+    // turns on) and leaves it at `target/debug/examples/`; `--no-run` makes sure it is there
+    // and up to date without rebuilding what the `cargo test` stage built. A `cargo build` of
+    // the example alone would compile the dependency tree again for its own feature set.
+    cargo(root, &["test", "--workspace", "--no-run"], &[])?;
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join("target"));
