@@ -178,6 +178,7 @@ pub fn run() -> Result<(), String> {
         // user would get it; cargo resolves the unpublished runtime for the client's build
         // from the runtime's own package.
         // --allow-dirty: a working tree with uncommitted changes is still worth checking.
+        forget_packaged_runtime()?;
         cargo(
             &root,
             &[
@@ -227,6 +228,44 @@ fn example_without_network(root: &Path) -> Result<(), String> {
         return Ok(());
     }
     run_command(Command::new("unshare").arg("-rn").arg(&binary))
+}
+
+/// Removes the runtime's sources that earlier `cargo package` runs unpacked into the cargo
+/// home. Cargo unpacks the packaged runtime from a local registry into
+/// `registry/src/-<hash>/huaweicloud-sdk-runtime-<version>/`, and reuses that folder when a
+/// later run packages the same version from the same path: the client would then be verified
+/// against the runtime of an earlier commit. Only folders of unnamed (local) registries are
+/// touched, never a registry such as crates.io.
+fn forget_packaged_runtime() -> Result<(), String> {
+    let Some(cargo_home) = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| Path::new(&home).join(".cargo")))
+    else {
+        return Ok(());
+    };
+    let Ok(registries) = std::fs::read_dir(cargo_home.join("registry/src")) else {
+        return Ok(());
+    };
+    for registry in registries.flatten() {
+        if !registry.file_name().to_string_lossy().starts_with('-') {
+            continue;
+        }
+        let Ok(crates) = std::fs::read_dir(registry.path()) else {
+            continue;
+        };
+        for unpacked in crates.flatten() {
+            if !unpacked
+                .file_name()
+                .to_string_lossy()
+                .starts_with("huaweicloud-sdk-runtime-")
+            {
+                continue;
+            }
+            std::fs::remove_dir_all(unpacked.path())
+                .map_err(|e| format!("cannot remove {}: {e}", unpacked.path().display()))?;
+        }
+    }
+    Ok(())
 }
 
 fn workspace_root() -> PathBuf {
