@@ -39,9 +39,19 @@ pub fn rust_file(path: &str, tokens: TokenStream) -> Result<GeneratedFile, Error
 }
 
 /// The `syn` file of an emitter's token stream; Rust that does not parse is a generator bug.
+///
+/// The tokens are parsed as they are, without printing them to text and lexing that again; only
+/// when they do not parse is the text parsed too, as before, for its error.
 pub fn parse(path: &str, tokens: TokenStream) -> Result<syn::File, Error> {
-    syn::parse_file(&tokens.to_string()).map_err(|e| Error {
-        kind: ErrorKind::Internal(format!("{path} does not parse: {e}")),
+    if let Ok(file) = syn::parse2::<syn::File>(tokens.clone()) {
+        return Ok(file);
+    }
+    let error = match syn::parse_file(&tokens.to_string()) {
+        Ok(file) => return Ok(file),
+        Err(e) => format!("{path} does not parse: {e}"),
+    };
+    Err(Error {
+        kind: ErrorKind::Internal(error),
         location: Location::Unknown,
     })
 }
@@ -82,12 +92,15 @@ fn spaced(file: &syn::File) -> String {
 
 /// One item's text; an impl with its associated items separated by blank lines.
 fn item_text(item: &syn::Item) -> String {
-    let whole = unparse(Vec::new(), vec![item.clone()]);
+    // prettyplease's text of the whole item: needed only when the item is not an impl of two or
+    // more items, or when prettyplease lays the impl's header out in a way the split below does
+    // not recognise, so it is not printed for every impl.
+    let whole = || unparse(Vec::new(), vec![item.clone()]);
     let syn::Item::Impl(implementation) = item else {
-        return whole;
+        return whole();
     };
     if implementation.items.len() < 2 {
-        return whole;
+        return whole();
     }
     // The impl printed empty (`impl X {}`) gives the header; the impl with one associated item
     // at a time gives that item's lines between the header's `{` and the closing `}`.
@@ -95,7 +108,7 @@ fn item_text(item: &syn::Item) -> String {
     empty.items.clear();
     let empty_text = unparse(Vec::new(), vec![syn::Item::Impl(empty.clone())]);
     let Some(header) = empty_text.trim_end().strip_suffix("{}") else {
-        return whole;
+        return whole();
     };
     let open = format!("{header}{{\n");
     let mut members = Vec::new();
@@ -109,7 +122,7 @@ fn item_text(item: &syn::Item) -> String {
         match member {
             Some(member) => members.push(member.to_owned()),
             // prettyplease laid the header out differently: keep its own text of the impl.
-            None => return whole,
+            None => return whole(),
         }
     }
     format!("{open}{}}}\n", members.join("\n"))
