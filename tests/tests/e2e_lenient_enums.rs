@@ -8,38 +8,15 @@
 
 mod e2e_support;
 
-use std::io;
-use std::sync::{Arc, Mutex};
-
 use cbr_tests::mock_http::MockServer;
+use e2e_support::log::Log;
 use e2e_support::{documented_reply, AuthKind};
 use huaweicloud_cbr::models::{
     BillingCreate, ChargingMode, ConsistentLevel, CreateVaultRequestBody, ObjectType, ProtectType,
     ResourceCreate, ResourceType, VaultCreate,
 };
 use huaweicloud_cbr::{Error, Rule, Validation};
-
-/// The log lines written on this thread while it is alive.
-#[derive(Clone, Default)]
-struct Log(Arc<Mutex<Vec<u8>>>);
-
-impl io::Write for Log {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Log {
-    fn take(&self) -> String {
-        let bytes = std::mem::take(&mut *self.0.lock().unwrap());
-        String::from_utf8_lossy(&bytes).into_owned()
-    }
-}
+use tracing_subscriber::fmt::format::FmtSpan;
 
 /// A replication vault billed in advance: three values the 2022 documents do not list, each
 /// accepted by the service in 2026.
@@ -60,15 +37,7 @@ fn replication_vault(name: &str) -> CreateVaultRequestBody {
 
 #[tokio::test]
 async fn unlisted_enum_values_are_sent_with_a_warning_unless_strict() {
-    let log = Log::default();
-    let writer = log.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::WARN)
-        .with_ansi(false)
-        .without_time()
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (log, _guard) = Log::capture(tracing::Level::WARN, FmtSpan::NONE);
 
     // Lenient, the default: sent as written, one warning per unlisted value, by member path.
     let server = MockServer::start(vec![documented_reply("create_vault")]);

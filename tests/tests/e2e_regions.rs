@@ -9,33 +9,11 @@
 
 mod e2e_support;
 
-use std::io;
-use std::sync::{Arc, Mutex};
-
 use cbr_tests::mock_http::MockServer;
+use e2e_support::log::Log;
 use e2e_support::{documented_reply, PROJECT, TOKEN};
 use huaweicloud_cbr::{Client, ClientBuilder, Service};
-
-#[derive(Clone, Default)]
-struct Log(Arc<Mutex<Vec<u8>>>);
-
-impl io::Write for Log {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Log {
-    fn take(&self) -> String {
-        let bytes = std::mem::take(&mut *self.0.lock().unwrap());
-        String::from_utf8_lossy(&bytes).into_owned()
-    }
-}
+use tracing_subscriber::fmt::format::FmtSpan;
 
 fn in_region(region: &str) -> ClientBuilder {
     Client::builder()
@@ -46,15 +24,7 @@ fn in_region(region: &str) -> ClientBuilder {
 
 #[tokio::test]
 async fn regions_come_from_the_catalogue_the_template_or_the_environment() {
-    let log = Log::default();
-    let writer = log.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::WARN)
-        .with_ansi(false)
-        .without_time()
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (log, _guard) = Log::capture(tracing::Level::WARN, FmtSpan::NONE);
 
     // The catalogue: the 34 regions of the official Go SDK for CBR; none for VBS.
     let catalogue = Service::Cbr.regions();

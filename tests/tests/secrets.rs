@@ -11,10 +11,10 @@ mod e2e_support;
 
 use std::io;
 use std::net::TcpListener;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use cbr_tests::mock_http::{MockServer, Received, Reply};
+use e2e_support::log::Log;
 use e2e_support::{builder, documented_reply};
 use huaweicloud_cbr::models::ShowVaultResponseBody;
 use huaweicloud_cbr::signing::{sign, Credentials, QueryValue, SdkDate, SignableRequest};
@@ -57,42 +57,6 @@ fn assert_clean(what: &str, text: &str, derived: &[String]) {
             !text.contains(derived.as_str()),
             "{what} shows {derived:?}:\n{text}"
         );
-    }
-}
-
-/// The log lines written on this thread while it is alive.
-#[derive(Clone, Default)]
-struct Log(Arc<Mutex<Vec<u8>>>);
-
-impl io::Write for Log {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Log {
-    /// Captures everything, `TRACE` included, with each span's fields on every line and a
-    /// line when a span closes (with the fields recorded last, such as the status).
-    fn capture() -> (Log, tracing::subscriber::DefaultGuard) {
-        let log = Log::default();
-        let writer = log.clone();
-        let subscriber = tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_span_events(FmtSpan::CLOSE)
-            .with_ansi(false)
-            .without_time()
-            .with_writer(move || writer.clone())
-            .finish();
-        (log, tracing::subscriber::set_default(subscriber))
-    }
-
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
     }
 }
 
@@ -176,7 +140,7 @@ async fn call(
     server: &MockServer,
     configure: impl FnOnce(ClientBuilder) -> ClientBuilder,
 ) -> Call {
-    let (log, guard) = Log::capture();
+    let (log, guard) = Log::capture(tracing::Level::TRACE, FmtSpan::CLOSE);
     let client = configure(builder(&server.base_url, auth))
         .build()
         .expect("the client builds");

@@ -4,6 +4,7 @@
 
 #![allow(dead_code)] // each test file uses a part
 
+pub mod log;
 pub mod proxy;
 
 use std::sync::OnceLock;
